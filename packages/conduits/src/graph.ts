@@ -1,0 +1,122 @@
+import { Observable, Subject } from 'rxjs';
+import type { Conduit } from './conduit.js';
+import { DropCounters } from './drop-counters.js';
+import type { Message } from './message.js';
+import type { Port } from './port.js';
+import type { Protocol } from './protocol.js';
+import type { Scheduler } from './scheduler.js';
+import type { Visitor } from './visitor.js';
+
+/** Something the operator should know: a handler threw, or a security check failed. */
+export interface Alert {
+  readonly kind: 'fault' | 'security';
+  readonly time: number;
+  readonly graph: string;
+  readonly conduit: string;
+  readonly side: string | undefined;
+  readonly reason: string;
+  readonly error: unknown;
+}
+
+/** One visitor crossing one connection, for tracing (only produced while someone listens). */
+export interface Hop {
+  readonly time: number;
+  readonly from: string;
+  readonly to: string;
+  readonly visitor: string;
+}
+
+/**
+ * A running conduit graph: the scheduler it runs on, its conduits, its drop counters, and
+ * the rxjs edges (alerts, hop trace). Many graphs (simulated hosts) may share one scheduler.
+ */
+export class Graph {
+  readonly drops = new DropCounters();
+  /** True while someone subscribes to `trace$`; checked once per hop. */
+  tracing = false;
+  #conduits = new Set<Conduit>();
+  #alerts = new Subject<Alert>();
+  #hops = new Subject<Hop>();
+  #tracers = 0;
+  #faults = 0;
+
+  constructor(
+    readonly name: string,
+    readonly scheduler: Scheduler,
+  ) {}
+
+  get conduits(): readonly Conduit[] {
+    return [...this.#conduits];
+  }
+
+  /** The top-level conduits (those not inside a Protocol). */
+  get roots(): readonly Conduit[] {
+    return this.conduits.filter((c) => c.parent === null);
+  }
+
+  find(name: string): Conduit | undefined {
+    for (const c of this.#conduits) if (c.name === name) return c;
+    return undefined;
+  }
+
+  get faults(): number {
+    return this.#faults;
+  }
+
+  get alerts$(): Observable<Alert> {
+    return this.#alerts.asObservable();
+  }
+
+  get trace$(): Observable<Hop> {
+    return new Observable<Hop>((subscriber) => {
+      const sub = this.#hops.subscribe(subscriber);
+      this.#tracers++;
+      this.tracing = true;
+      return () => {
+        sub.unsubscribe();
+        this.tracing = --this.#tracers > 0;
+      };
+    });
+  }
+
+  /** Join `conduit` (and a Protocol's children) to this graph. */
+  adopt(conduit: Conduit, parent: Protocol | null): void {
+    this.#conduits.add(conduit);
+    conduit.attach(this, parent);
+  }
+
+  /** Forget a conduit removed from the graph (a mux dropped its session). */
+  retire(conduit: Conduit): void {
+    this.#conduits.delete(conduit);
+  }
+
+  hop(from: Port, to: Port, visitor: Visitor): void {
+    this.#hops.next({ time: this.scheduler.now(), from: from.toString(), to: to.toString(), visitor: visitor.name });
+  }
+
+  /** A handler threw while `visitor` was at `conduit`: drop the visitor, count, alert, carry on. */
+  fault(conduit: Conduit, from: Port, visitor: Visitor, error: unknown): void {
+    this.#faults++;
+    this.drops.count(conduit.name, 'handler-threw');
+    visitor.dropped?.();
+    this.#alerts.next({
+      kind: 'fault',
+      time: this.scheduler.now(),
+      graph: this.name,
+      conduit: conduit.name,
+      side: from.label,
+      reason: error instanceof Error ? `${error.name}: ${error.message}` : 'handler-threw',
+      error,
+    });
+  }
+
+  drop(conduit: Conduit, msg: Message, reason: string, security: boolean): void {
+    this.drops.count(conduit.name, reason);
+    msg.release();
+    if (security) this.securityAlert(conduit, reason);
+  }
+
+  securityAlert(conduit: Conduit, reason: string, error: unknown = undefined): void {
+    this.#alerts.next({ kind: 'security', time: this.scheduler.now(), graph: this.name, conduit: conduit.name, side: undefined, reason, error });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * @conduits/core: protocols as graphs of small objects (Java Conduits, Hueni/Johnson/Engel's
+ * Conduits+), with the Cactus micro-protocol runtime for composite protocols.
+ */
+export type { Accessor } from './accessor.js';
+export { Adaptor } from './adaptor.js';
+export { ApplicationAdaptor, type Delivery } from './application-adaptor.js';
+export { AttributeTable } from './attribute-table.js';
+export { attribute, codecs, peerAttribute, type AttrCodec, type AttrKey, type AttrScope } from './attributes.js';
+export { GraphBuilder, connect } from './builder.js';
+export { RealClock, VirtualClock, type Clock } from './clock.js';
+export { ConduitBase, type Conduit, type ConduitKind } from './conduit.js';
+export { ConduitFactory, type FactoryOptions } from './conduit-factory.js';
+export { DropCounters } from './drop-counters.js';
+export {
+  AttributeDecodeError,
+  ConduitError,
+  DanglingSideError,
+  DuplicateKeyError,
+  ReleasedMessageError,
+  SideAlreadyConnectedError,
+  UnknownKeyError,
+  WiringError,
+} from './errors.js';
+export { Describe, describeFrom, describeGraph, type EdgeDescription, type GraphDescription, type NodeDescription } from './export/describe.js';
+export { toDot } from './export/dot.js';
+export { toMermaid } from './export/mermaid.js';
+export { Graph, type Alert, type Hop } from './graph.js';
+export { Message, MessagePool, defaultPool } from './message.js';
+export { Deliver, defineMessenger, type Messenger } from './messenger.js';
+export { CompositeProtocol, type CompositeOptions, type MicroProtocol, type MicroProtocolFactory } from './micro/composite-protocol.js';
+export { EventRuntime, RaiseHandle, type BindingId, type Handler, type RaiseMode } from './micro/event-runtime.js';
+export { EventType, defineEvent } from './micro/event-type.js';
+export { msgFromAbove, msgFromBelow } from './micro/events.js';
+export { SharedData, sharedKey, type SharedKey } from './micro/shared-data.js';
+export { Mux } from './mux.js';
+export { PacketBuffer } from './packet-buffer.js';
+export { Port } from './port.js';
+export { Protocol, type ProtocolDefinition } from './protocol.js';
+export { SeededRandom } from './random.js';
+export { Scheduler, type SchedulerFault } from './scheduler.js';
+export { Session, type SessionOptions } from './session.js';
+export { opposite, type Side } from './side.js';
+export { PassThrough, type State } from './state.js';
+export { Timer } from './timer-heap.js';
+export type { Visitor } from './visitor.js';
