@@ -1,0 +1,26 @@
+import { aeadKeyLength, cipherKeyLength, hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type MacAlgorithm } from './algorithms.js';
+import { InvalidKeyError, InvalidParameterError } from './errors.js';
+
+/** Argument checks shared by the engines, so both refuse exactly the same inputs. */
+export function checkAead(algorithm: AeadAlgorithm, key: Uint8Array): void {
+  if (key.length !== aeadKeyLength[algorithm]) throw new InvalidKeyError(algorithm, `key must be ${aeadKeyLength[algorithm]} bytes`);
+}
+
+export function checkCipher(algorithm: CipherAlgorithm, key: Uint8Array): void {
+  if (key.length !== cipherKeyLength[algorithm]) throw new InvalidKeyError(algorithm, `key must be ${cipherKeyLength[algorithm]} bytes`);
+}
+
+/** Returns the output length after truncation. */
+export function checkMac(algorithm: MacAlgorithm, key: Uint8Array, truncateTo?: number): number {
+  const full = hashLength[macHash[algorithm]];
+  if (key.length === 0) throw new InvalidKeyError(algorithm, 'empty key');
+  const out = truncateTo ?? full;
+  if (!Number.isInteger(out) || out < 4 || out > full) throw new InvalidParameterError(algorithm, `truncation to ${truncateTo} bytes`);
+  return out;
+}
+
+/** CBC takes whole blocks (ESP pads before encrypting); both modes take a 16-byte IV or counter block. */
+export function checkCipherInput(algorithm: CipherAlgorithm, iv: Uint8Array, data: Uint8Array): void {
+  if (iv.length !== 16) throw new InvalidParameterError(algorithm, 'IV / counter block must be 16 bytes');
+  if (algorithm.endsWith('-cbc') && data.length % 16 !== 0) throw new InvalidParameterError(algorithm, 'data must be whole 16-byte blocks');
+}

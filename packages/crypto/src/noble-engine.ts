@@ -1,0 +1,262 @@
+/**
+ * The default engine: pure TypeScript/JS from @noble/ciphers, @noble/hashes, @noble/curves.
+ */
+import { cbc, ctr, gcm } from '@noble/ciphers/aes.js';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { p256 } from '@noble/curves/nist.js';
+import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { md5, sha1 } from '@noble/hashes/legacy.js';
+import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { randomBytes as nobleRandom } from '@noble/hashes/utils.js';
+import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type HashAlgorithm, type KeyAgreementGroup, type MacAlgorithm, type SignatureAlgorithm } from './algorithms.js';
+import { constantTimeEqual, wipe } from './constant-time.js';
+import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
+import { InvalidKeyError, InvalidParameterError } from './errors.js';
+import { checkAead, checkCipher, checkCipherInput, checkMac } from './checks.js';
+import { bigintToBytes, bytesToBigint, checkModpPublic, modPow, modp1024, modp2048, type ModpGroup } from './modp.js';
+import { Secret } from './secret.js';
+
+const hashes = { sha1, sha256, sha384, sha512, md5 } as const;
+
+class NobleAead implements AeadKey {
+  readonly nonceLength = 12;
+  readonly #key: Secret;
+  constructor(readonly algorithm: AeadAlgorithm, key: Uint8Array) {
+    checkAead(algorithm, key);
+    this.#key = new Secret(algorithm, key);
+  }
+  get destroyed(): boolean {
+    return this.#key.destroyed;
+  }
+  destroy(): void {
+    this.#key.destroy();
+  }
+  seal(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, tagLength = 16): Uint8Array {
+    this.#checkNonce(nonce, tagLength);
+    const full = this.#key.use((k) => this.#cipher(k, nonce, aad).encrypt(plaintext));
+    return tagLength === 16 ? full : full.subarray(0, plaintext.length + tagLength);
+  }
+  open(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, tagLength = 16): Uint8Array | null {
+    this.#checkNonce(nonce, tagLength);
+    if (sealed.length < tagLength) return null;
+    return this.#key.use((k) => {
+      if (tagLength === 16) {
+        try {
+          return this.#cipher(k, nonce, aad).decrypt(sealed);
+        } catch {
+          return null;
+        }
+      }
+      // A truncated GCM ICV (RFC 4106: 8 or 12 bytes): decrypt with GCM's counter (J0 + 1,
+      // i.e. nonce ‖ 00000002), recompute the full tag over the result, compare the prefix.
+      const body = sealed.subarray(0, sealed.length - tagLength);
+      const counter = new Uint8Array(16);
+      counter.set(nonce);
+      counter[15] = 2;
+      const plaintext = ctr(k, counter).decrypt(body);
+      const full = gcm(k, nonce, aad).encrypt(plaintext);
+      const ok = constantTimeEqual(full.subarray(body.length, body.length + tagLength), sealed.subarray(body.length));
+      wipe(full);
+      if (ok) return plaintext;
+      wipe(plaintext);
+      return null;
+    });
+  }
+  #cipher(k: Uint8Array, nonce: Uint8Array, aad?: Uint8Array) {
+    return this.algorithm === 'chacha20-poly1305' ? chacha20poly1305(k, nonce, aad) : gcm(k, nonce, aad);
+  }
+  #checkNonce(nonce: Uint8Array, tagLength: number): void {
+    if (nonce.length !== 12) throw new InvalidParameterError(this.algorithm, 'nonce must be 12 bytes');
+    const allowed = this.algorithm === 'chacha20-poly1305' ? [16] : [8, 12, 16];
+    if (!allowed.includes(tagLength)) throw new InvalidParameterError(this.algorithm, `tag length ${tagLength} not supported`);
+  }
+  toString(): string {
+    return `[aead ${this.algorithm}]`;
+  }
+}
+
+class NobleCipher implements CipherKey {
+  readonly #key: Secret;
+  constructor(readonly algorithm: CipherAlgorithm, key: Uint8Array) {
+    checkCipher(algorithm, key);
+    this.#key = new Secret(algorithm, key);
+  }
+  get destroyed(): boolean {
+    return this.#key.destroyed;
+  }
+  destroy(): void {
+    this.#key.destroy();
+  }
+  encrypt(iv: Uint8Array, data: Uint8Array): Uint8Array {
+    checkCipherInput(this.algorithm, iv, data);
+    return this.#key.use((k) => this.#mode(k, iv).encrypt(data));
+  }
+  decrypt(iv: Uint8Array, data: Uint8Array): Uint8Array {
+    checkCipherInput(this.algorithm, iv, data);
+    return this.#key.use((k) => this.#mode(k, iv).decrypt(data));
+  }
+  #mode(k: Uint8Array, iv: Uint8Array) {
+    return this.algorithm.endsWith('-cbc') ? cbc(k, iv, { disablePadding: true }) : ctr(k, iv);
+  }
+  toString(): string {
+    return `[cipher ${this.algorithm}]`;
+  }
+}
+
+class NobleMac implements MacKey {
+  readonly #key: Secret;
+  readonly outputLength: number;
+  constructor(readonly algorithm: MacAlgorithm, key: Uint8Array, truncateTo?: number) {
+    this.outputLength = checkMac(algorithm, key, truncateTo);
+    this.#key = new Secret(algorithm, key);
+  }
+  get destroyed(): boolean {
+    return this.#key.destroyed;
+  }
+  destroy(): void {
+    this.#key.destroy();
+  }
+  compute(...parts: Uint8Array[]): Uint8Array {
+    const full = this.#key.use((k) => {
+      const h = hmac.create(hashes[macHash[this.algorithm]], k);
+      for (const p of parts) h.update(p);
+      return h.digest();
+    });
+    return full.length === this.outputLength ? full : full.slice(0, this.outputLength);
+  }
+  verify(tag: Uint8Array, ...parts: Uint8Array[]): boolean {
+    return constantTimeEqual(this.compute(...parts), tag);
+  }
+  toString(): string {
+    return `[mac ${this.algorithm}/${this.outputLength * 8}]`;
+  }
+}
+
+class NobleKeyAgreement implements KeyAgreementKey {
+  readonly #priv: Secret;
+  readonly publicKey: Uint8Array;
+  constructor(readonly group: KeyAgreementGroup, priv: Uint8Array) {
+    this.#priv = new Secret(group, priv);
+    this.publicKey = this.#priv.use((k) => publicOf(group, k));
+  }
+  get destroyed(): boolean {
+    return this.#priv.destroyed;
+  }
+  destroy(): void {
+    this.#priv.destroy();
+  }
+  deriveShared(peer: Uint8Array): Uint8Array {
+    return this.#priv.use((k) => {
+      switch (this.group) {
+        case 'x25519': {
+          if (peer.length !== 32) throw new InvalidKeyError('x25519', 'public value must be 32 bytes');
+          try {
+            return x25519.getSharedSecret(k, peer);
+          } catch {
+            throw new InvalidKeyError('x25519', 'low-order public value');
+          }
+        }
+        case 'p256': {
+          if (peer.length !== 64) throw new InvalidKeyError('p256', 'public value must be x‖y, 64 bytes');
+          const sec1 = new Uint8Array(65);
+          sec1[0] = 4;
+          sec1.set(peer, 1);
+          try {
+            return p256.getSharedSecret(k, sec1, true).slice(1);
+          } catch {
+            throw new InvalidKeyError('p256', 'point not on curve');
+          }
+        }
+        case 'modp1024':
+        case 'modp2048': {
+          const g = modpGroup(this.group);
+          return bigintToBytes(modPow(checkModpPublic(g, peer), bytesToBigint(k), g.prime), g.bytes);
+        }
+      }
+    });
+  }
+  toString(): string {
+    return `[key-agreement ${this.group}]`;
+  }
+}
+
+class NobleSigningKey implements SigningKey {
+  readonly #priv: Secret;
+  readonly publicKey: Uint8Array;
+  constructor(readonly algorithm: SignatureAlgorithm, priv: Uint8Array) {
+    if (priv.length !== 32) throw new InvalidKeyError(algorithm, 'private key must be 32 bytes');
+    this.#priv = new Secret(algorithm, priv);
+    this.publicKey = this.#priv.use((k) => (algorithm === 'ed25519' ? ed25519.getPublicKey(k) : p256.getPublicKey(k, false)));
+  }
+  get destroyed(): boolean {
+    return this.#priv.destroyed;
+  }
+  destroy(): void {
+    this.#priv.destroy();
+  }
+  sign(message: Uint8Array): Uint8Array {
+    return this.#priv.use((k) => (this.algorithm === 'ed25519' ? ed25519.sign(message, k) : p256.sign(message, k, { prehash: true })));
+  }
+  toString(): string {
+    return `[signing-key ${this.algorithm}]`;
+  }
+}
+
+function modpGroup(g: 'modp1024' | 'modp2048'): ModpGroup {
+  return g === 'modp1024' ? modp1024 : modp2048;
+}
+
+function publicOf(group: KeyAgreementGroup, k: Uint8Array): Uint8Array {
+  switch (group) {
+    case 'x25519':
+      if (k.length !== 32) throw new InvalidKeyError(group, 'private key must be 32 bytes');
+      return x25519.getPublicKey(k);
+    case 'p256':
+      if (k.length !== 32) throw new InvalidKeyError(group, 'private key must be 32 bytes');
+      return p256.getPublicKey(k, false).slice(1);
+    default: {
+      const g = modpGroup(group);
+      return bigintToBytes(modPow(g.generator, bytesToBigint(k), g.prime), g.bytes);
+    }
+  }
+}
+
+export function newPrivateValue(group: KeyAgreementGroup, random: (n: number) => Uint8Array): Uint8Array {
+  if (group === 'p256') return p256.utils.randomSecretKey();
+  return random(32);
+}
+
+export const nobleEngine: CryptoEngine = {
+  name: 'noble',
+  aead: (algorithm, key) => new NobleAead(algorithm, key),
+  cipher: (algorithm, key) => new NobleCipher(algorithm, key),
+  mac: (algorithm, key, truncateTo) => new NobleMac(algorithm, key, truncateTo),
+  hash(algorithm: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array {
+    const h = hashes[algorithm].create();
+    for (const p of parts) h.update(p);
+    return h.digest();
+  },
+  hkdf: (hash, ikm, salt, info, length) => {
+    if (length > 255 * hashLength[hash]) throw new InvalidParameterError(`hkdf-${hash}`, 'output too long');
+    return nobleHkdf(hashes[hash], ikm, salt, info, length);
+  },
+  keyAgreement(group, privateKey) {
+    const priv = privateKey ?? newPrivateValue(group, nobleRandom);
+    return new NobleKeyAgreement(group, priv);
+  },
+  signingKey(algorithm, privateKey) {
+    const priv = privateKey ?? (algorithm === 'ed25519' ? ed25519.utils.randomSecretKey() : p256.utils.randomSecretKey());
+    return new NobleSigningKey(algorithm, priv);
+  },
+  verify(algorithm, publicKey, message, signature) {
+    try {
+      return algorithm === 'ed25519' ? ed25519.verify(signature, message, publicKey) : p256.verify(signature, message, publicKey, { prehash: true });
+    } catch {
+      return false;
+    }
+  },
+  randomBytes: (n) => nobleRandom(n),
+};
+

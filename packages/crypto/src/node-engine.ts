@@ -1,0 +1,288 @@
+/**
+ * The node:crypto engine (OpenSSL): faster on large packets. Key bytes stay in `#private`
+ * Secrets; OpenSSL receives them per operation.
+ */
+import * as nc from 'node:crypto';
+import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type KeyAgreementGroup, type MacAlgorithm, type SignatureAlgorithm } from './algorithms.js';
+import { checkAead, checkCipher, checkCipherInput, checkMac } from './checks.js';
+import { constantTimeEqual, wipe } from './constant-time.js';
+import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
+import { InvalidKeyError, InvalidParameterError } from './errors.js';
+import { bigintToBytes, checkModpPublic, modp1024, modp2048 } from './modp.js';
+import { newPrivateValue } from './noble-engine.js';
+import { Secret } from './secret.js';
+
+const u8 = (b: Buffer | ArrayBuffer): Uint8Array => (b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+// DER wrappers for raw 32-byte curve keys (RFC 8410).
+const PKCS8 = { ed25519: '302e020100300506032b657004220420', x25519: '302e020100300506032b656e04220420' } as const;
+const SPKI = { ed25519: '302a300506032b6570032100', x25519: '302a300506032b656e032100' } as const;
+const privateKeyObject = (kind: 'ed25519' | 'x25519', raw: Uint8Array): nc.KeyObject =>
+  nc.createPrivateKey({ key: Buffer.concat([Buffer.from(PKCS8[kind], 'hex'), buf(raw)]), format: 'der', type: 'pkcs8' });
+const publicKeyObject = (kind: 'ed25519' | 'x25519', raw: Uint8Array): nc.KeyObject =>
+  nc.createPublicKey({ key: Buffer.concat([Buffer.from(SPKI[kind], 'hex'), buf(raw)]), format: 'der', type: 'spki' });
+const rawPublic = (k: nc.KeyObject): Uint8Array => u8(k.export({ format: 'der', type: 'spki' })).slice(-32);
+
+const b64url = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+const p256Jwk = (pub65: Uint8Array, priv?: Uint8Array): nc.JsonWebKey => ({
+  kty: 'EC',
+  crv: 'P-256',
+  x: b64url(pub65.subarray(1, 33)),
+  y: b64url(pub65.subarray(33, 65)),
+  ...(priv ? { d: b64url(priv) } : {}),
+});
+
+class NodeAead implements AeadKey {
+  readonly nonceLength = 12;
+  readonly #key: Secret;
+  constructor(readonly algorithm: AeadAlgorithm, key: Uint8Array) {
+    checkAead(algorithm, key);
+    this.#key = new Secret(algorithm, key);
+  }
+  get destroyed(): boolean {
+    return this.#key.destroyed;
+  }
+  destroy(): void {
+    this.#key.destroy();
+  }
+  seal(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, tagLength = 16): Uint8Array {
+    this.#check(nonce, tagLength);
+    return this.#key.use((k) => {
+      const c = nc.createCipheriv(this.algorithm as nc.CipherGCMTypes, buf(k), buf(nonce), { authTagLength: tagLength });
+      if (aad) c.setAAD(buf(aad), { plaintextLength: plaintext.length });
+      const out = new Uint8Array(plaintext.length + tagLength);
+      const body = c.update(buf(plaintext));
+      out.set(body);
+      out.set(c.final(), body.length);
+      out.set(c.getAuthTag(), plaintext.length);
+      return out;
+    });
+  }
+  open(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, tagLength = 16): Uint8Array | null {
+    this.#check(nonce, tagLength);
+    if (sealed.length < tagLength) return null;
+    return this.#key.use((k) => {
+      const n = sealed.length - tagLength;
+      const d = nc.createDecipheriv(this.algorithm as nc.CipherGCMTypes, buf(k), buf(nonce), { authTagLength: tagLength });
+      d.setAuthTag(buf(sealed.subarray(n)));
+      if (aad) d.setAAD(buf(aad), { plaintextLength: n });
+      const body = d.update(buf(sealed.subarray(0, n)));
+      try {
+        d.final();
+      } catch {
+        wipe(body);
+        return null;
+      }
+      return u8(body);
+    });
+  }
+  #check(nonce: Uint8Array, tagLength: number): void {
+    if (nonce.length !== 12) throw new InvalidParameterError(this.algorithm, 'nonce must be 12 bytes');
+    const allowed = this.algorithm === 'chacha20-poly1305' ? [16] : [8, 12, 16];
+    if (!allowed.includes(tagLength)) throw new InvalidParameterError(this.algorithm, `tag length ${tagLength} not supported`);
+  }
+  toString(): string {
+    return `[aead ${this.algorithm}]`;
+  }
+}
+
+class NodeCipher implements CipherKey {
+  readonly #key: Secret;
+  constructor(readonly algorithm: CipherAlgorithm, key: Uint8Array) {
+    checkCipher(algorithm, key);
+    this.#key = new Secret(algorithm, key);
+  }
+  get destroyed(): boolean {
+    return this.#key.destroyed;
+  }
+  destroy(): void {
+    this.#key.destroy();
+  }
+  encrypt(iv: Uint8Array, data: Uint8Array): Uint8Array {
+    return this.#run(true, iv, data);
+  }
+  decrypt(iv: Uint8Array, data: Uint8Array): Uint8Array {
+    return this.#run(false, iv, data);
+  }
+  #run(encrypt: boolean, iv: Uint8Array, data: Uint8Array): Uint8Array {
+    checkCipherInput(this.algorithm, iv, data);
+    const cbc = this.algorithm.endsWith('-cbc');
+    return this.#key.use((k) => {
+      const c = encrypt ? nc.createCipheriv(this.algorithm, buf(k), buf(iv)) : nc.createDecipheriv(this.algorithm, buf(k), buf(iv));
+      if (cbc) c.setAutoPadding(false);
+      return u8(Buffer.concat([c.update(buf(data)), c.final()]));
+    });
+  }
+  toString(): string {
+    return `[cipher ${this.algorithm}]`;
+  }
+}
+
+class NodeMac implements MacKey {
+  readonly #key: Secret;
+  readonly outputLength: number;
+  constructor(readonly algorithm: MacAlgorithm, key: Uint8Array, truncateTo?: number) {
+    this.outputLength = checkMac(algorithm, key, truncateTo);
+    this.#key = new Secret(algorithm, key);
+  }
+  get destroyed(): boolean {
+    return this.#key.destroyed;
+  }
+  destroy(): void {
+    this.#key.destroy();
+  }
+  compute(...parts: Uint8Array[]): Uint8Array {
+    const full = this.#key.use((k) => {
+      const h = nc.createHmac(macHash[this.algorithm], buf(k));
+      for (const p of parts) h.update(p);
+      return u8(h.digest());
+    });
+    return full.length === this.outputLength ? full : full.slice(0, this.outputLength);
+  }
+  verify(tag: Uint8Array, ...parts: Uint8Array[]): boolean {
+    return constantTimeEqual(this.compute(...parts), tag);
+  }
+  toString(): string {
+    return `[mac ${this.algorithm}/${this.outputLength * 8}]`;
+  }
+}
+
+class NodeKeyAgreement implements KeyAgreementKey {
+  readonly #priv: Secret;
+  readonly publicKey: Uint8Array;
+  constructor(readonly group: KeyAgreementGroup, priv: Uint8Array) {
+    if ((group === 'x25519' || group === 'p256') && priv.length !== 32) throw new InvalidKeyError(group, 'private key must be 32 bytes');
+    this.#priv = new Secret(group, priv);
+    this.publicKey = this.#priv.use((k) => {
+      switch (group) {
+        case 'x25519':
+          return rawPublic(nc.createPublicKey(privateKeyObject('x25519', k)));
+        case 'p256': {
+          const e = nc.createECDH('prime256v1');
+          e.setPrivateKey(buf(k));
+          return u8(e.getPublicKey()).slice(1);
+        }
+        default: {
+          const g = group === 'modp1024' ? modp1024 : modp2048;
+          const dh = nc.createDiffieHellman(buf(bigintToBytes(g.prime, g.bytes)), buf(Uint8Array.of(2)));
+          dh.setPrivateKey(buf(k));
+          return leftPad(u8(dh.generateKeys()), g.bytes);
+        }
+      }
+    });
+  }
+  get destroyed(): boolean {
+    return this.#priv.destroyed;
+  }
+  destroy(): void {
+    this.#priv.destroy();
+  }
+  deriveShared(peer: Uint8Array): Uint8Array {
+    return this.#priv.use((k) => {
+      switch (this.group) {
+        case 'x25519': {
+          if (peer.length !== 32) throw new InvalidKeyError('x25519', 'public value must be 32 bytes');
+          try {
+            return u8(nc.diffieHellman({ privateKey: privateKeyObject('x25519', k), publicKey: publicKeyObject('x25519', peer) }));
+          } catch {
+            throw new InvalidKeyError('x25519', 'low-order public value');
+          }
+        }
+        case 'p256': {
+          if (peer.length !== 64) throw new InvalidKeyError('p256', 'public value must be x‖y, 64 bytes');
+          const e = nc.createECDH('prime256v1');
+          e.setPrivateKey(buf(k));
+          try {
+            return u8(e.computeSecret(Buffer.concat([Buffer.of(4), buf(peer)])));
+          } catch {
+            throw new InvalidKeyError('p256', 'point not on curve');
+          }
+        }
+        default: {
+          const g = this.group === 'modp1024' ? modp1024 : modp2048;
+          checkModpPublic(g, peer);
+          const dh = nc.createDiffieHellman(buf(bigintToBytes(g.prime, g.bytes)), buf(Uint8Array.of(2)));
+          dh.setPrivateKey(buf(k));
+          return leftPad(u8(dh.computeSecret(buf(peer))), g.bytes);
+        }
+      }
+    });
+  }
+  toString(): string {
+    return `[key-agreement ${this.group}]`;
+  }
+}
+
+class NodeSigningKey implements SigningKey {
+  readonly #priv: Secret;
+  readonly publicKey: Uint8Array;
+  constructor(readonly algorithm: SignatureAlgorithm, priv: Uint8Array) {
+    if (priv.length !== 32) throw new InvalidKeyError(algorithm, 'private key must be 32 bytes');
+    this.#priv = new Secret(algorithm, priv);
+    this.publicKey = this.#priv.use((k) => {
+      if (algorithm === 'ed25519') return rawPublic(nc.createPublicKey(privateKeyObject('ed25519', k)));
+      const e = nc.createECDH('prime256v1');
+      e.setPrivateKey(buf(k));
+      return u8(e.getPublicKey());
+    });
+  }
+  get destroyed(): boolean {
+    return this.#priv.destroyed;
+  }
+  destroy(): void {
+    this.#priv.destroy();
+  }
+  sign(message: Uint8Array): Uint8Array {
+    return this.#priv.use((k) => {
+      if (this.algorithm === 'ed25519') return u8(nc.sign(null, message, privateKeyObject('ed25519', k)));
+      const key = nc.createPrivateKey({ key: p256Jwk(this.publicKey, k), format: 'jwk' });
+      return u8(nc.sign('sha256', message, { key, dsaEncoding: 'ieee-p1363' }));
+    });
+  }
+  toString(): string {
+    return `[signing-key ${this.algorithm}]`;
+  }
+}
+
+function leftPad(b: Uint8Array, n: number): Uint8Array {
+  if (b.length === n) return b;
+  const out = new Uint8Array(n);
+  out.set(b, n - b.length);
+  return out;
+}
+
+export const nodeEngine: CryptoEngine = {
+  name: 'node',
+  aead: (algorithm, key) => new NodeAead(algorithm, key),
+  cipher: (algorithm, key) => new NodeCipher(algorithm, key),
+  mac: (algorithm, key, truncateTo) => new NodeMac(algorithm, key, truncateTo),
+  hash(algorithm, ...parts) {
+    const h = nc.createHash(algorithm);
+    for (const p of parts) h.update(p);
+    return u8(h.digest());
+  },
+  hkdf(hash, ikm, salt, info, length) {
+    if (length > 255 * hashLength[hash]) throw new InvalidParameterError(`hkdf-${hash}`, 'output too long');
+    return u8(nc.hkdfSync(hash, ikm, salt, info, length));
+  },
+  keyAgreement(group, privateKey) {
+    return new NodeKeyAgreement(group, privateKey ?? newPrivateValue(group, (n) => u8(nc.randomBytes(n))));
+  },
+  signingKey(algorithm, privateKey) {
+    if (privateKey) return new NodeSigningKey(algorithm, privateKey);
+    const seed = algorithm === 'ed25519' ? u8(nc.randomBytes(32)) : newPrivateValue('p256', (n) => u8(nc.randomBytes(n)));
+    return new NodeSigningKey(algorithm, seed);
+  },
+  verify(algorithm, publicKey, message, signature) {
+    try {
+      if (algorithm === 'ed25519') return publicKey.length === 32 && nc.verify(null, message, publicKeyObject('ed25519', publicKey), signature);
+      if (publicKey.length !== 65 || publicKey[0] !== 4 || signature.length !== 64) return false;
+      const key = nc.createPublicKey({ key: p256Jwk(publicKey), format: 'jwk' });
+      return nc.verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    } catch {
+      return false;
+    }
+  },
+  randomBytes: (n) => u8(nc.randomBytes(n)),
+};
