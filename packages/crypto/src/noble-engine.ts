@@ -252,7 +252,7 @@ export const nobleEngine: CryptoEngine = {
   },
   verify(algorithm, publicKey, message, signature) {
     try {
-      return algorithm === 'ed25519' ? ed25519.verify(signature, message, publicKey) : p256.verify(signature, message, publicKey, { prehash: true });
+      return algorithm === 'ed25519' ? ed25519.verify(signature, message, publicKey) : p256.verify(signature, message, publicKey, { prehash: true, lowS: false });
     } catch {
       return false;
     }

@@ -71,6 +71,15 @@ describe('noble and node engines agree', () => {
     }
   });
 
+  test('ECDSA: OpenSSL signatures (high-S half the time) verify with noble, over many keys', () => {
+    // FIPS 186 ECDSA has no low-S rule; a verifier that demands it rejects half of OpenSSL's signatures.
+    for (let i = 0; i < 40; i++) {
+      const k = node.signingKey('ecdsa-p256-sha256');
+      const m = Uint8Array.of(i);
+      expect(noble.verify('ecdsa-p256-sha256', k.publicKey, m, k.sign(m))).toBe(true);
+    }
+  });
+
   test('Ed25519 signatures are identical; ECDSA signatures verify across engines', () => {
     const seed = noble.randomBytes(32);
     const msg = noble.randomBytes(100);
