@@ -12,6 +12,8 @@ export class LinkAdaptor extends Adaptor {
   other: LinkAdaptor | null = null;
   readonly #pool: MessagePool;
   sent = 0;
+  /** Test hook on the wire: return the bytes to carry (possibly altered), or null to lose the frame. */
+  intercept: ((bytes: Uint8Array) => Uint8Array | null) | null = null;
 
   constructor(
     name: string,
@@ -34,7 +36,12 @@ export class LinkAdaptor extends Adaptor {
     }
     this.sent++;
     // Only the bytes cross the wire: stack and local attributes stay on this machine.
-    const copy = this.#pool.from(msg.buffer.subarray());
+    const bytes = this.intercept === null ? msg.buffer.subarray() : this.intercept(msg.buffer.copy());
+    if (bytes === null) {
+      msg.release();
+      return;
+    }
+    const copy = this.#pool.from(bytes);
     msg.release();
     this.graph.scheduler.after(this.delay, () => other.inject(copy));
   }

@@ -1,0 +1,14 @@
+import type { Graph } from '@conduits/core';
+import { nobleEngine } from '@conduits/crypto';
+import { buildChat } from './chat/scenario.js';
+
+/** Graphs the `graph` command can draw, by name. Later packages add theirs (host, ipsec-host, ...). */
+export const examples: Record<string, { readonly describe: string; readonly build: () => Graph[] }> = {
+  chat: {
+    describe: 'the demo: two chat conversations (FSM/Coder/Cipher protocols) over one link; the server clones a conversation per key',
+    build: () => {
+      const s = buildChat(nobleEngine);
+      return [s.client, s.server];
+    },
+  },
+};

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/** The `conduits` command. */
+import { parseArgs, UsageError } from './commands/args.js';
+import { demoCommand } from './commands/demo.js';
+import { graphCommand } from './commands/graph.js';
+
+const commands: Record<string, { readonly summary: string; readonly run: (args: ReturnType<typeof parseArgs>, out: (s: string) => void) => void }> = {
+  demo: { summary: 'run the demo scenarios on the virtual clock and write their graphs (--engine noble|node, --out DIR)', run: demoCommand },
+  graph: { summary: 'print an example graph as Graphviz DOT or Mermaid: graph <example> [--format dot|mermaid]', run: graphCommand },
+};
+
+function help(): string {
+  return ['usage: conduits <command> [options]', '', 'commands:', ...Object.entries(commands).map(([k, v]) => `  ${k.padEnd(8)} ${v.summary}`)].join('\n');
+}
+
+export function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): number {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out(help());
+    return name === undefined ? 1 : 0;
+  }
+  const cmd = commands[name];
+  if (cmd === undefined) {
+    process.stderr.write(`unknown command ${name}\n\n${help()}\n`);
+    return 2;
+  }
+  try {
+    cmd.run(parseArgs(rest), out);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/src/main.ts')) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,37 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../src/main.js';
+
+function run(argv: string[]): { code: number; out: string } {
+  const lines: string[] = [];
+  const code = main(argv, (s) => lines.push(s));
+  return { code, out: lines.join('\n') };
+}
+
+describe('conduits CLI', () => {
+  test('--help lists demo and graph', () => {
+    const { code, out } = run(['--help']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/demo/);
+    expect(out).toMatch(/graph/);
+  });
+
+  test('demo runs the scenario and writes DOT and Mermaid', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conduits-demo-'));
+    const { code, out } = run(['demo', '--out', dir]);
+    expect(code).toBe(0);
+    expect(out).toContain('HELLO timed out, retransmitting');
+    expect(out).toContain('ALERT server/cipher: cipher-bad-tag');
+    expect(out).toContain('server conversations created on demand: 2');
+    expect(readFileSync(join(dir, 'demo.chat.dot'), 'utf8')).toContain('digraph "client"');
+    expect(readFileSync(join(dir, 'demo.chat.mmd'), 'utf8')).toContain('flowchart BT');
+  });
+
+  test('graph chat in both formats; unknown example or format is a usage error', () => {
+    expect(run(['graph', 'chat', '--format', 'mermaid']).out).toContain('subgraph');
+    expect(run(['graph', 'chat']).out).toContain('subgraph cluster_');
+    expect(run(['graph', 'nope']).code).toBe(2);
+    expect(run(['graph', 'chat', '--format', 'svg']).code).toBe(2);
+  });
+});
