@@ -1,9 +1,9 @@
-/** Loads the shared known-answer vectors (../shared/vectors beside the repository). */
+/** Loads the known-answer vectors copied into the repository's `vectors/` (from shared/vectors, sources kept in each file). */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/vectors');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../vectors');
 
 export function vectors<T>(file: string): T {
   return JSON.parse(readFileSync(resolve(root, file), 'utf8')) as T;
