@@ -116,7 +116,7 @@ async function benchAlloc(): Promise<void> {
   const loop = (allocate: boolean) => (n: number): void => {
     for (let i = 0; i < n; i++) {
       const m = pool.acquire();
-      m.buffer.bytes.set(payload, m.buffer.append(64));
+      m.buffer.appendBytes(payload);
       if (allocate) sink = new Uint8Array(16); // control: a known 16-byte allocation per message
       top.inject(m);
       graph.scheduler.step();

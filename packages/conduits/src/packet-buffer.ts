@@ -2,6 +2,11 @@
  * Bytes with headroom and tailroom, so protocol headers are pushed in front and pulled off
  * without copying the payload (the paper's "in situ" processing). Codecs read and write
  * `bytes`/`view` directly at `start`; `subarray()` is for the edges, since it allocates a view.
+ *
+ * `push`/`append` may grow the buffer and replace `bytes` and `view`: take the offset first,
+ * then read `bytes` (`const at = b.push(2); b.view.setUint16(at, x)`), never
+ * `b.bytes[b.push(1)] = x`, where `b.bytes` is read before the push. The helpers
+ * `prependBytes`, `appendBytes`, `prependByte` and `appendByte` do it right.
  */
 export class PacketBuffer {
   bytes: Uint8Array;
@@ -58,7 +63,29 @@ export class PacketBuffer {
   /** Replace the contents with a copy of `data`. */
   set(data: Uint8Array): void {
     this.reset();
-    this.bytes.set(data, this.append(data.length));
+    this.appendBytes(data);
+  }
+
+  /** Copy `data` in front of the contents. */
+  prependBytes(data: Uint8Array): void {
+    const at = this.push(data.length);
+    this.bytes.set(data, at);
+  }
+
+  /** Copy `data` after the contents. */
+  appendBytes(data: Uint8Array): void {
+    const at = this.append(data.length);
+    this.bytes.set(data, at);
+  }
+
+  prependByte(v: number): void {
+    const at = this.push(1);
+    this.bytes[at] = v;
+  }
+
+  appendByte(v: number): void {
+    const at = this.append(1);
+    this.bytes[at] = v;
   }
 
   /** A view of the current contents (allocates a view: for edges and tests). */

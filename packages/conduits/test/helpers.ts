@@ -9,7 +9,7 @@ export function marker(byte: number): State {
     name: `marker-${byte}`,
     accept(session, msg, from) {
       if (from === 'B') {
-        msg.buffer.bytes[msg.buffer.push(1)] = byte;
+        msg.buffer.prependByte(byte);
       } else {
         if (msg.buffer.bytes[msg.buffer.start] !== byte) return session.drop(msg, 'bad-marker');
         msg.buffer.pull(1);

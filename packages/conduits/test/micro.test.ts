@@ -122,7 +122,7 @@ function tagger(tag: number, order: number): () => MicroProtocol {
     start(c) {
       c.runtime.bind(msgFromAbove, (msg: Message) => {
         c.shared.get(Trail).push(`out${tag}`);
-        msg.buffer.bytes[msg.buffer.push(1)] = tag;
+        msg.buffer.prependByte(tag);
       }, order, null);
       c.runtime.bind(msgFromBelow, (msg: Message, _s, rt) => {
         c.shared.get(Trail).push(`in${tag}`);

@@ -18,7 +18,7 @@ const firstByte: Accessor<number> = {
   name: 'first-byte',
   key: (m) => (m.buffer.length > 0 ? (m.buffer.bytes[m.buffer.start] as number) : undefined),
   stamp: (m, key) => {
-    m.buffer.bytes[m.buffer.push(1)] = key;
+    m.buffer.prependByte(key);
   },
 };
 
@@ -31,7 +31,7 @@ const Echo: State<Count> = {
   accept(s, msg) {
     msg.buffer.pull(1);
     s.data.n++;
-    msg.buffer.bytes[msg.buffer.append(1)] = s.data.n;
+    msg.buffer.appendByte(s.data.n);
     s.send('A', msg);
   },
 };

@@ -11,10 +11,21 @@ describe('PacketBuffer', () => {
     expect([...b.subarray()]).toEqual([0xde, 0xad, 0xbe, 0xef, 1, 2, 3]);
     expect(b.pull(4)).toBe(h);
     expect(b.start).toBe(payloadAt);
-    b.bytes[b.append(1)] = 9;
+    b.appendByte(9);
     expect([...b.copy()]).toEqual([1, 2, 3, 9]);
     b.trim(2);
     expect([...b.copy()]).toEqual([1, 2]);
+  });
+
+  test('the helpers write into the grown buffer, not the one replaced (regression: bytes.set(x, b.append(n)) wrote to the old array)', () => {
+    const b = new PacketBuffer(16, 2);
+    const big = Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff);
+    b.set(big);
+    expect([...b.copy()]).toEqual([...big]);
+    b.prependBytes(Uint8Array.of(1, 2, 3));
+    b.prependByte(9);
+    b.appendByte(7);
+    expect([...b.copy()]).toEqual([9, 1, 2, 3, ...big, 7]);
   });
 
   test('grows headroom and tailroom when needed, keeping contents (property)', () => {

@@ -45,8 +45,8 @@ export function cipherState(config: CipherConfig): State<CipherData> {
         setNonce(seq);
         const sealed = keyOf(s).seal(nonce, b.subarray(), headerInto(s.data.conversation, seq));
         b.reset();
-        b.bytes.set(aad, b.append(CIPHER_HEADER));
-        b.bytes.set(sealed, b.append(sealed.length));
+        b.appendBytes(aad);
+        b.appendBytes(sealed);
         s.send('A', msg);
         return;
       }

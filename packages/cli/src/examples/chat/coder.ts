@@ -16,7 +16,7 @@ export const coderState: State = {
   accept(s, msg, from) {
     const b = msg.buffer;
     if (from === 'B') {
-      b.bytes[b.push(1)] = msg.get(frameType) ?? FrameType.DATA;
+      b.prependByte(msg.get(frameType) ?? FrameType.DATA);
       s.send('A', msg);
       return;
     }

@@ -1,0 +1,172 @@
+/**
+ * The Fragment session (RFC 8200 §4.5, Java Conduits Figure 8): between IPv6 and the
+ * next-header Mux. Going up it reassembles fragments, with a timeout, bounded memory per
+ * source, and the whole datagram discarded when fragments overlap (RFC 5722); exact
+ * duplicates are dropped alone (§4.5 allows it, and links duplicate). Going down it splits
+ * packets larger than the path MTU.
+ */
+import { defaultPool, Session, type Message, type MessagePool, type State } from '@conduits/core';
+import { FRAGMENT_HEADER, IPV6_HEADER, IPV6_MIN_MTU, NextHeader } from '../codec/constants.js';
+import { securityRelevant, type InetDropReason } from '../codec/drop-reasons.js';
+import { readFragmentHeader, writeFragmentHeader, type FragmentFields } from '../codec/fragment-header.js';
+import { DST, SRC } from '../codec/ipv6-header.js';
+import { ipOffset, nextHeader, remoteAddress } from '../attributes.js';
+
+export interface FragmentConfig {
+  /** Path MTU for outgoing packets. @default 1280 */
+  readonly mtu?: number;
+  /** Reassembly timeout, ms. @default 60000 (RFC 8200) */
+  readonly timeout?: number;
+  /** Bytes of fragments held for one source address. @default 262144 */
+  readonly maxBytesPerSource?: number;
+  /** Datagrams being reassembled at once. @default 64 */
+  readonly maxReassemblies?: number;
+  readonly pool?: MessagePool;
+}
+
+interface Piece {
+  readonly offset: number;
+  readonly data: Uint8Array;
+}
+
+interface Reassembly {
+  readonly source: string;
+  readonly pieces: Piece[];
+  bytes: number;
+  total: number;
+  nextHeader: number;
+  header: Uint8Array | null;
+}
+
+export interface FragmentData {
+  readonly reassemblies: Map<string, Reassembly>;
+  readonly bytesBySource: Map<string, number>;
+  nextId: number;
+}
+
+const fields: FragmentFields = { nextHeader: 0, offset: 0, more: false, id: 0 };
+const hex = (b: Uint8Array, from: number, to: number): string => Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('hex');
+
+export function fragmentState(config: FragmentConfig = {}): State<FragmentData> {
+  const mtu = Math.max(IPV6_MIN_MTU, config.mtu ?? IPV6_MIN_MTU);
+  const timeout = config.timeout ?? 60_000;
+  const maxPerSource = config.maxBytesPerSource ?? 256 * 1024;
+  const maxReassemblies = config.maxReassemblies ?? 64;
+  const pool = config.pool ?? defaultPool;
+
+  const discard = (s: Session<FragmentData>, key: string): void => {
+    const r = s.data.reassemblies.get(key);
+    if (r === undefined) return;
+    s.data.reassemblies.delete(key);
+    s.cancelTimer(key);
+    const left = (s.data.bytesBySource.get(r.source) ?? 0) - r.bytes;
+    if (left > 0) s.data.bytesBySource.set(r.source, left);
+    else s.data.bytesBySource.delete(r.source);
+  };
+  const reject = (s: Session<FragmentData>, msg: Message, key: string | null, reason: InetDropReason): void => {
+    if (key !== null) discard(s, key);
+    s.drop(msg, reason, securityRelevant.has(reason));
+  };
+
+  return {
+    name: 'fragment',
+    accept(s, msg, from) {
+      if (from === 'B') return fragmentOut(s, msg);
+      if (msg.get(nextHeader) !== NextHeader.FRAGMENT) return s.send('B', msg);
+      const b = msg.buffer;
+      const r0 = readFragmentHeader(b, fields);
+      if (r0 !== null) return reject(s, msg, null, r0);
+      b.pull(FRAGMENT_HEADER);
+      if (fields.offset === 0 && !fields.more) {
+        // An atomic fragment (RFC 6946): process it as a whole packet.
+        msg.set(nextHeader, fields.nextHeader);
+        return s.send('B', msg);
+      }
+      const len = b.length;
+      if (fields.more && len % 8 !== 0) return reject(s, msg, null, 'fragment-bad-length');
+      if (len === 0 && fields.more) return reject(s, msg, null, 'fragment-bad-length');
+      if (fields.offset + len > 65535) return reject(s, msg, null, 'fragment-too-large');
+      const ipAt = msg.get(ipOffset) ?? 0;
+      const source = hex(b.bytes, ipAt + SRC, ipAt + SRC + 16);
+      const key = `${source}|${hex(b.bytes, ipAt + DST, ipAt + DST + 16)}|${fields.id}`;
+      let r = s.data.reassemblies.get(key);
+      if (r === undefined) {
+        if (s.data.reassemblies.size >= maxReassemblies) return reject(s, msg, null, 'fragment-memory-limit');
+        r = { source, pieces: [], bytes: 0, total: -1, nextHeader: -1, header: null };
+        s.data.reassemblies.set(key, r);
+        s.setTimer(timeout, key);
+      }
+      const end = fields.offset + len;
+      for (const p of r.pieces) {
+        if (p.offset === fields.offset && p.data.length === len && bytesEqual(p.data, b.bytes, b.start)) return s.drop(msg, 'fragment-duplicate');
+        if (fields.offset < p.offset + p.data.length && p.offset < end) return reject(s, msg, key, 'fragment-overlap');
+      }
+      if (!fields.more) {
+        if (r.total >= 0 && r.total !== end) return reject(s, msg, key, 'fragment-bad-length');
+        r.total = end;
+      }
+      if (r.total >= 0 && (end > r.total || r.pieces.some((p) => p.offset + p.data.length > r.total))) return reject(s, msg, key, 'fragment-bad-length');
+      const held = (s.data.bytesBySource.get(source) ?? 0) + len;
+      if (held > maxPerSource) return reject(s, msg, key, 'fragment-memory-limit');
+      s.data.bytesBySource.set(source, held);
+      r.bytes += len;
+      r.pieces.push({ offset: fields.offset, data: b.copy() });
+      if (fields.offset === 0) {
+        r.nextHeader = fields.nextHeader;
+        r.header = b.bytes.slice(ipAt, ipAt + IPV6_HEADER);
+      }
+      msg.release();
+      if (r.total < 0 || r.header === null || r.bytes !== r.total) return;
+      // Complete: no overlaps and bytes == total means the pieces tile [0, total).
+      discard(s, key);
+      const out = pool.acquire();
+      const ob = out.buffer;
+      const hAt = ob.append(IPV6_HEADER);
+      ob.bytes.set(r.header, hAt);
+      ob.view.setUint16(hAt + 4, r.total);
+      const dAt = ob.append(r.total);
+      for (const p of r.pieces) ob.bytes.set(p.data, dAt + p.offset);
+      out.set(ipOffset, hAt);
+      ob.pull(IPV6_HEADER);
+      out.set(nextHeader, r.nextHeader);
+      s.send('B', out);
+    },
+    timeout(s, key) {
+      if (!s.data.reassemblies.has(key)) return;
+      discard(s, key);
+      s.graph.drops.count(s.name, 'fragment-timeout');
+    },
+  };
+
+  function fragmentOut(s: Session<FragmentData>, msg: Message): void {
+    const b = msg.buffer;
+    if (b.length + IPV6_HEADER <= mtu) return s.send('A', msg);
+    const nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+    const dst = msg.get(remoteAddress);
+    const chunk = Math.floor((mtu - IPV6_HEADER - FRAGMENT_HEADER) / 8) * 8;
+    const id = (s.data.nextId = (s.data.nextId + 1) >>> 0);
+    for (let off = 0; off < b.length; off += chunk) {
+      const n = Math.min(chunk, b.length - off);
+      const f = pool.acquire();
+      f.buffer.appendBytes(b.bytes.subarray(b.start + off, b.start + off + n));
+      writeFragmentHeader(f.buffer, nh, off, off + n < b.length, id);
+      f.set(nextHeader, NextHeader.FRAGMENT);
+      if (dst !== undefined) f.set(remoteAddress, dst);
+      s.send('A', f);
+    }
+    msg.release();
+  }
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array, at: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[at + i]) return false;
+  return true;
+}
+
+export function fragmentSession(config: FragmentConfig = {}, firstId = 0x5eed0000): Session<FragmentData> {
+  return new Session<FragmentData>('fragment', {
+    initial: fragmentState(config),
+    data: () => ({ reassemblies: new Map(), bytesBySource: new Map(), nextId: firstId }),
+  });
+}
+

@@ -1,0 +1,49 @@
+/**
+ * The IPv6 session (RFC 8200): checks and pulls the fixed header and the Hop-by-Hop, Routing
+ * and Destination Options headers of packets addressed to this host; pushes the header on
+ * packets going out. Above it sits the Fragment session, then the next-header Mux.
+ */
+import { Session, type State } from '@conduits/core';
+import { addressEquals, isMulticast, type Ipv6Address } from '../codec/address.js';
+import { securityRelevant } from '../codec/drop-reasons.js';
+import { checkIpv6Header, DST, walkExtensionHeaders, writeIpv6Header } from '../codec/ipv6-header.js';
+import { ipOffset, nextHeader, remoteAddress } from '../attributes.js';
+
+export interface Ipv6Config {
+  readonly address: Ipv6Address;
+  /** @default 64 */
+  readonly hopLimit?: number;
+}
+
+const walk = { nextHeader: 0 };
+
+export function ipv6State(config: Ipv6Config): State {
+  const hopLimit = config.hopLimit ?? 64;
+  return {
+    name: 'ipv6',
+    accept(s, msg, from) {
+      const b = msg.buffer;
+      if (from === 'B') {
+        const dst = msg.get(remoteAddress);
+        if (dst === undefined) return s.drop(msg, 'ipv6-no-destination');
+        writeIpv6Header(b, msg.get(nextHeader) ?? 59, hopLimit, config.address, dst);
+        s.send('A', msg);
+        return;
+      }
+      let r = checkIpv6Header(b);
+      if (r === null && !addressEquals(b.bytes, b.start + DST, config.address) && !isMulticast(b.bytes, b.start + DST)) r = 'ipv6-not-for-us';
+      if (r !== null) return s.drop(msg, r, securityRelevant.has(r));
+      const at = b.start;
+      msg.set(ipOffset, at);
+      b.pull(40);
+      r = walkExtensionHeaders(b, b.bytes[at + 6] as number, walk);
+      if (r !== null) return s.drop(msg, r, securityRelevant.has(r));
+      msg.set(nextHeader, walk.nextHeader);
+      s.send('B', msg);
+    },
+  };
+}
+
+export function ipv6Session(config: Ipv6Config): Session {
+  return new Session('ipv6', { initial: ipv6State(config) });
+}

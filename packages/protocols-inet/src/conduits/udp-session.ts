@@ -1,0 +1,62 @@
+/**
+ * The UDP session (RFC 768 over IPv6): checks length and checksum on the way up and sets the
+ * port attributes the ports Mux reads; pushes the header with its checksum on the way down.
+ */
+import { Session, type Accessor, type State } from '@conduits/core';
+import type { Ipv6Address } from '../codec/address.js';
+import { NextHeader } from '../codec/constants.js';
+import { securityRelevant } from '../codec/drop-reasons.js';
+import { checkUdp, writeUdp } from '../codec/udp-header.js';
+import { dstPort, ipOffset, nextHeader, remoteAddress, srcPort } from '../attributes.js';
+
+export function udpState(localAddress: Ipv6Address): State {
+  return {
+    name: 'udp',
+    accept(s, msg, from) {
+      const b = msg.buffer;
+      if (from === 'B') {
+        const dst = msg.get(remoteAddress);
+        if (dst === undefined) return s.drop(msg, 'ipv6-no-destination');
+        writeUdp(b, msg.get(srcPort) ?? 0, msg.get(dstPort) ?? 0, localAddress, dst);
+        msg.set(nextHeader, NextHeader.UDP);
+        s.send('A', msg);
+        return;
+      }
+      const r = checkUdp(b, msg.get(ipOffset) ?? 0);
+      if (r !== null) return s.drop(msg, r, securityRelevant.has(r));
+      msg.set(srcPort, b.view.getUint16(b.start));
+      msg.set(dstPort, b.view.getUint16(b.start + 2));
+      b.pull(8);
+      s.send('B', msg);
+    },
+  };
+}
+
+export function udpSession(localAddress: Ipv6Address): Session {
+  return new Session('udp', { initial: udpState(localAddress) });
+}
+
+/** The ports Mux's accessor: the destination port; going down it stamps the source port. */
+export const portAccessor: Accessor<number> = {
+  name: 'udp-dst-port',
+  key: (m) => m.get(dstPort),
+  stamp: (m, port) => {
+    if (m.get(srcPort) === undefined) m.set(srcPort, port);
+  },
+  format: (p) => `port ${p}`,
+};
+
+/** The next-header Mux's accessor. */
+export const nextHeaderAccessor: Accessor<number> = {
+  name: 'next-header',
+  key: (m) => m.get(nextHeader),
+  format: (n) => ({ 17: 'udp', 58: 'icmpv6', 50: 'esp', 51: 'ah', 6: 'tcp' })[n] ?? `nh ${n}`,
+};
+
+/** Sits on the ports Mux's side B[0]: datagrams to a port nobody listens on end here. */
+export function noListenerSession(): Session {
+  return new Session('no-listener', {
+    initial: { name: 'no-listener', accept: (s, msg) => s.drop(msg, 'udp-no-listener') },
+    terminal: 'B',
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * A host as a conduit graph:
+ *
+ *   UDP endpoints (one per bound port)       ICMPv6
+ *             \ B[port]                        |
+ *              ports Mux ── B[0]: no-listener  |
+ *                 |                            |
+ *                UDP                           |
+ *                 \ B[17]                     / B[58]
+ *                    next-header Mux ────────
+ *                          |
+ *                       Fragment
+ *                          |
+ *                        IPv6
+ *                          |
+ *                     link adaptor
+ */
+import { GraphBuilder, Mux, type Adaptor, type Graph, type MessagePool, type Scheduler } from '@conduits/core';
+import { parseIpv6, type Ipv6Address } from './codec/address.js';
+import { NextHeader } from './codec/constants.js';
+import { UdpEndpoint } from './adaptors/udp-endpoint.js';
+import { fragmentSession, type FragmentConfig } from './conduits/fragment-session.js';
+import { icmpv6, type Icmpv6Endpoint } from './conduits/icmpv6-session.js';
+import { ipv6Session } from './conduits/ipv6-session.js';
+import { nextHeaderAccessor, noListenerSession, portAccessor, udpSession } from './conduits/udp-session.js';
+
+export interface HostOptions {
+  readonly name: string;
+  readonly address: string | Ipv6Address;
+  /** The adaptor to the network (a simulated link, a UDP tunnel, a probe). */
+  readonly link: Adaptor;
+  readonly fragment?: FragmentConfig;
+  readonly pool?: MessagePool;
+}
+
+export class Host {
+  readonly graph: Graph;
+  readonly address: Ipv6Address;
+  readonly ports: Mux<number>;
+  readonly nextHeaders: Mux<number>;
+  readonly icmp: Icmpv6Endpoint;
+  /** The adaptor to the network this host was built on. */
+  readonly link: Adaptor;
+  readonly #pool: MessagePool | undefined;
+
+  constructor(options: HostOptions, scheduler: Scheduler) {
+    this.address = typeof options.address === 'string' ? parseIpv6(options.address) : options.address;
+    this.#pool = options.pool;
+    this.link = options.link;
+    const g = new GraphBuilder(options.name);
+    const ip = g.add(ipv6Session({ address: this.address }));
+    const frag = g.add(fragmentSession({ ...options.fragment, ...(options.pool ? { pool: options.pool } : {}) }, seedFrom(this.address)));
+    this.nextHeaders = g.add(new Mux<number>('next-header', nextHeaderAccessor));
+    g.stack(this.nextHeaders, frag, ip, g.add(options.link));
+    const udp = udpSession(this.address);
+    g.route(this.nextHeaders, NextHeader.UDP, udp);
+    this.icmp = icmpv6(this.address);
+    g.route(this.nextHeaders, NextHeader.ICMPV6, this.icmp.session);
+    this.ports = g.add(new Mux<number>('ports', portAccessor));
+    g.connect(udp.b, this.ports.a);
+    g.connect(this.ports.b, g.add(noListenerSession()).a);
+    this.graph = g.build(scheduler);
+  }
+
+  /** Bind a UDP port: installs an endpoint on the ports Mux. */
+  bind(port: number): UdpEndpoint {
+    const ep = new UdpEndpoint(port, this.#pool);
+    this.ports.install(port, ep);
+    this.graph.adopt(ep, null);
+    return ep;
+  }
+
+  close(port: number): void {
+    this.ports.remove(port);
+  }
+}
+
+/** Fragment ids start from a value of the address, so two hosts differ yet runs repeat. */
+function seedFrom(a: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (const b of a) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+}
