@@ -19,8 +19,10 @@ export interface FragmentConfig {
   readonly timeout?: number;
   /** Bytes of fragments held for one source address. @default 262144 */
   readonly maxBytesPerSource?: number;
-  /** Datagrams being reassembled at once. @default 64 */
+  /** Datagrams being reassembled at once, all sources together. @default 256 */
   readonly maxReassemblies?: number;
+  /** Datagrams being reassembled at once for one source, so one flooding source cannot take every slot. @default 16 */
+  readonly maxReassembliesPerSource?: number;
   readonly pool?: MessagePool;
 }
 
@@ -41,6 +43,7 @@ interface Reassembly {
 export interface FragmentData {
   readonly reassemblies: Map<string, Reassembly>;
   readonly bytesBySource: Map<string, number>;
+  readonly countBySource: Map<string, number>;
   nextId: number;
 }
 
@@ -51,7 +54,8 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
   const mtu = Math.max(IPV6_MIN_MTU, config.mtu ?? IPV6_MIN_MTU);
   const timeout = config.timeout ?? 60_000;
   const maxPerSource = config.maxBytesPerSource ?? 256 * 1024;
-  const maxReassemblies = config.maxReassemblies ?? 64;
+  const maxReassemblies = config.maxReassemblies ?? 256;
+  const maxPerSourceCount = config.maxReassembliesPerSource ?? 16;
   const pool = config.pool ?? defaultPool;
 
   const discard = (s: Session<FragmentData>, key: string): void => {
@@ -62,6 +66,9 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
     const left = (s.data.bytesBySource.get(r.source) ?? 0) - r.bytes;
     if (left > 0) s.data.bytesBySource.set(r.source, left);
     else s.data.bytesBySource.delete(r.source);
+    const n = (s.data.countBySource.get(r.source) ?? 0) - 1;
+    if (n > 0) s.data.countBySource.set(r.source, n);
+    else s.data.countBySource.delete(r.source);
   };
   const reject = (s: Session<FragmentData>, msg: Message, key: string | null, reason: InetDropReason): void => {
     if (key !== null) discard(s, key);
@@ -91,9 +98,11 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
       const key = `${source}|${hex(b.bytes, ipAt + DST, ipAt + DST + 16)}|${fields.id}`;
       let r = s.data.reassemblies.get(key);
       if (r === undefined) {
-        if (s.data.reassemblies.size >= maxReassemblies) return reject(s, msg, null, 'fragment-memory-limit');
+        const mine = s.data.countBySource.get(source) ?? 0;
+        if (s.data.reassemblies.size >= maxReassemblies || mine >= maxPerSourceCount) return reject(s, msg, null, 'fragment-memory-limit');
         r = { source, pieces: [], bytes: 0, total: -1, nextHeader: -1, header: null };
         s.data.reassemblies.set(key, r);
+        s.data.countBySource.set(source, mine + 1);
         s.setTimer(timeout, key);
       }
       const end = fields.offset + len;
@@ -166,7 +175,7 @@ function bytesEqual(a: Uint8Array, b: Uint8Array, at: number): boolean {
 export function fragmentSession(config: FragmentConfig = {}, firstId = 0x5eed0000): Session<FragmentData> {
   return new Session<FragmentData>('fragment', {
     initial: fragmentState(config),
-    data: () => ({ reassemblies: new Map(), bytesBySource: new Map(), nextId: firstId }),
+    data: () => ({ reassemblies: new Map(), bytesBySource: new Map(), countBySource: new Map(), nextId: firstId }),
   });
 }
 
