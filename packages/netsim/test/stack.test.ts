@@ -169,7 +169,7 @@ describe('bad packets are dropped and counted, valid traffic keeps flowing', () 
       if (n === 2) return { replace: p.data.subarray(0, 30) };
       if (n === 3) {
         const t = Uint8Array.from(p.data);
-        t[39] ^= 1; // destination address
+        t[39]! ^= 1; // destination address
         return { replace: t };
       }
       return 'pass';

@@ -7,7 +7,7 @@
  *                 |                            |
  *                UDP                           |
  *                 \ B[17]                     / B[58]
- *                    next-header Mux ────────
+ *                    next-header Mux ──────── B[0]: unknown-protocol
  *                          |
  *                       Fragment
  *                          |
@@ -22,7 +22,7 @@ import { UdpEndpoint } from './adaptors/udp-endpoint.js';
 import { fragmentSession, type FragmentConfig } from './conduits/fragment-session.js';
 import { icmpv6, type Icmpv6Endpoint } from './conduits/icmpv6-session.js';
 import { ipv6Session } from './conduits/ipv6-session.js';
-import { nextHeaderAccessor, noListenerSession, portAccessor, udpSession } from './conduits/udp-session.js';
+import { nextHeaderAccessor, noListenerSession, portAccessor, udpSession, unknownProtocolSession } from './conduits/udp-session.js';
 
 export interface HostOptions {
   readonly name: string;
@@ -52,6 +52,7 @@ export class Host {
     const frag = g.add(fragmentSession({ ...options.fragment, ...(options.pool ? { pool: options.pool } : {}) }, seedFrom(this.address)));
     this.nextHeaders = g.add(new Mux<number>('next-header', nextHeaderAccessor));
     g.stack(this.nextHeaders, frag, ip, g.add(options.link));
+    g.connect(this.nextHeaders.b, g.add(unknownProtocolSession()).a);
     const udp = udpSession(this.address);
     g.route(this.nextHeaders, NextHeader.UDP, udp);
     this.icmp = icmpv6(this.address);

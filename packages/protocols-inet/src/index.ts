@@ -17,5 +17,5 @@ export { sourceOf, UdpEndpoint, type Datagram } from './adaptors/udp-endpoint.js
 export { fragmentSession, fragmentState, type FragmentConfig, type FragmentData } from './conduits/fragment-session.js';
 export { icmpv6, type IcmpEvent, type Icmpv6Endpoint } from './conduits/icmpv6-session.js';
 export { ipv6Session, ipv6State, type Ipv6Config } from './conduits/ipv6-session.js';
-export { nextHeaderAccessor, noListenerSession, portAccessor, udpSession, udpState } from './conduits/udp-session.js';
+export { nextHeaderAccessor, noListenerSession, portAccessor, udpSession, udpState, unknownProtocolSession } from './conduits/udp-session.js';
 export { Host, type HostOptions } from './host.js';

@@ -16,6 +16,7 @@ export type InetDropReason =
   | 'ipv6-bad-option'
   | 'ipv6-routing-header'
   | 'ipv6-no-destination'
+  | 'ipv6-unknown-next-header'
   | 'udp-truncated'
   | 'udp-bad-length'
   | 'udp-zero-checksum'

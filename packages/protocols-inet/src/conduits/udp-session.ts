@@ -60,3 +60,11 @@ export function noListenerSession(): Session {
     terminal: 'B',
   });
 }
+
+/** Sits on the next-header Mux's side B[0]: packets for a protocol this host does not run (RFC 8200 §4: unrecognised Next Header). */
+export function unknownProtocolSession(): Session {
+  return new Session('unknown-protocol', {
+    initial: { name: 'unknown-protocol', accept: (s, msg) => s.drop(msg, 'ipv6-unknown-next-header') },
+    terminal: 'B',
+  });
+}

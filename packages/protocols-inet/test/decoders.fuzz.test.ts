@@ -1,0 +1,165 @@
+/**
+ * Decoder fuzzing, run apart from the main suite (`pnpm test:fuzz`): 100k cases per decoder,
+ * mostly mutations of valid packets (truncations, wrong lengths, flipped bits, bad checksums,
+ * extension header chains, fragment floods and overlaps, oversize packets). No decoder may
+ * throw; every bad packet is dropped and counted; valid traffic still flows afterwards.
+ */
+import { MessagePool, SeededRandom } from '@conduits/core';
+import { ProbeAdaptor } from '@conduits/core/testing';
+import fc from 'fast-check';
+import {
+  checkIcmpv6,
+  checkIpv6Header,
+  checkUdp,
+  Host,
+  NextHeader,
+  parseIpv6,
+  readFragmentHeader,
+  sealIcmpv6,
+  walkExtensionHeaders,
+  writeFragmentHeader,
+  writeIpv6Header,
+  writeUdp,
+} from '@conduits/protocols-inet';
+import { Scheduler } from '@conduits/core';
+
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);
+const pool = new MessagePool();
+const src = parseIpv6('2001:db8::1');
+const dst = parseIpv6('2001:db8::2');
+
+/** A valid packet of some kind, as bytes. */
+function valid(kind: number, body: Uint8Array): Uint8Array {
+  const m = pool.from(body);
+  const b = m.buffer;
+  switch (kind % 5) {
+    case 0:
+      writeUdp(b, 1000, 7, src, dst);
+      writeIpv6Header(b, NextHeader.UDP, 64, src, dst);
+      break;
+    case 1: {
+      const at = b.push(8);
+      b.bytes.set([128, 0, 0, 0, 0, 1, 0, 2], at);
+      sealIcmpv6(b, src, dst);
+      writeIpv6Header(b, NextHeader.ICMPV6, 64, src, dst);
+      break;
+    }
+    case 2:
+      writeUdp(b, 1000, 7, src, dst);
+      b.prependBytes(Uint8Array.of(17, 0, 1, 4, 0, 0, 0, 0)); // Destination Options
+      b.prependBytes(Uint8Array.of(60, 0, 1, 4, 0, 0, 0, 0)); // Hop-by-Hop
+      writeIpv6Header(b, NextHeader.HOP_BY_HOP, 64, src, dst);
+      break;
+    case 3:
+      writeFragmentHeader(b, NextHeader.UDP, (body.length & 0xff) * 8, (body.length & 1) === 1, body.length & 7);
+      writeIpv6Header(b, NextHeader.FRAGMENT, 64, src, dst);
+      break;
+    default:
+      writeIpv6Header(b, body.length & 0xff, 64, src, dst);
+  }
+  const out = b.copy();
+  m.release();
+  return out;
+}
+
+/** Truncate, extend, flip bits, rewrite length fields, or splice. */
+const mutated = fc
+  .tuple(fc.nat(4), fc.uint8Array({ maxLength: 1600 }), fc.array(fc.tuple(fc.nat(5), fc.nat(), fc.nat(255)), { maxLength: 4 }))
+  .map(([kind, body, muts]) => {
+    let p = valid(kind, body);
+    for (const [op, pos, val] of muts) {
+      const i = p.length === 0 ? 0 : pos % p.length;
+      if (op === 0) p = p.subarray(0, i);
+      else if (op === 1) p = Uint8Array.from([...p, ...new Uint8Array(val)]);
+      else if (op === 2 && p.length > 0) p[i]! ^= 1 << (val & 7);
+      else if (op === 3 && p.length > 5) new DataView(p.buffer, p.byteOffset).setUint16(4, (pos * 31) & 0xffff);
+      else if (op === 4 && p.length > 0) p[i] = val;
+      else if (op === 5 && p.length > 47) p[40 + (pos % 8)] = val;
+    }
+    return p;
+  });
+const packets = fc.oneof({ arbitrary: mutated, weight: 9 }, { arbitrary: fc.uint8Array({ maxLength: 2000 }), weight: 1 });
+
+function decodeAll(bytes: Uint8Array): void {
+  const m = pool.from(bytes);
+  const b = m.buffer;
+  const ip = b.start;
+  if (checkIpv6Header(b) === null) {
+    b.pull(40);
+    const out = { nextHeader: 0 };
+    if (walkExtensionHeaders(b, b.bytes[ip + 6] as number, out) === null) {
+      const f = { nextHeader: 0, offset: 0, more: false, id: 0 };
+      if (out.nextHeader === NextHeader.FRAGMENT) readFragmentHeader(b, f);
+      else if (out.nextHeader === NextHeader.UDP) checkUdp(b, ip);
+      else checkIcmpv6(b, ip);
+    }
+  }
+  m.release();
+}
+
+describe('decoder fuzzing', () => {
+  test(`codecs never throw (${RUNS} cases)`, () => {
+    fc.assert(fc.property(packets, (p) => decodeAll(p)), { numRuns: RUNS });
+  });
+
+  test.each([
+    ['udp', (b: Uint8Array) => checkUdp(pool.from(b).buffer, 0)],
+    ['icmpv6', (b: Uint8Array) => checkIcmpv6(pool.from(b).buffer, 0)],
+    ['fragment header', (b: Uint8Array) => readFragmentHeader(pool.from(b).buffer, { nextHeader: 0, offset: 0, more: false, id: 0 })],
+    ['extension headers', (b: Uint8Array) => walkExtensionHeaders(pool.from(b).buffer, b[0] ?? 0, { nextHeader: 0 })],
+  ])(`%s decoder on arbitrary bytes never throws (${RUNS} cases)`, (_n, decode) => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 128 }), (b) => {
+        decode(b);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test(`the host stack drops and counts every bad packet, never faults, and keeps serving valid traffic (${RUNS} packets, fragment floods and overlaps included)`, () => {
+    const scheduler = new Scheduler();
+    const wire = new ProbeAdaptor('wire');
+    const host = new Host({ name: 'victim', address: dst, link: wire }, scheduler);
+    const ep = host.bind(7);
+    const faults = new Map<string, number>();
+    host.graph.alerts$.subscribe((a) => {
+      if (a.kind === 'fault') faults.set(`${a.conduit}: ${a.reason}`, (faults.get(`${a.conduit}: ${a.reason}`) ?? 0) + 1);
+    });
+    let delivered = 0;
+    ep.onDatagram(() => delivered++);
+    const rnd = new SeededRandom(0xf022);
+    let n = 0;
+    fc.assert(
+      fc.property(packets, (p) => {
+        n++;
+        wire.write(p);
+        // Every so often, a burst of overlapping fragments of one datagram.
+        if (n % 1000 === 0) {
+          const id = rnd.nextU32();
+          for (let k = 0; k < 5; k++) {
+            const m = pool.from(new Uint8Array(64));
+            writeFragmentHeader(m.buffer, NextHeader.UDP, rnd.int(0, 4) * 8, true, id);
+            writeIpv6Header(m.buffer, NextHeader.FRAGMENT, 64, src, dst);
+            wire.write(m.buffer.copy());
+            m.release();
+          }
+        }
+        scheduler.step();
+        while (scheduler.step());
+      }),
+      { numRuns: RUNS },
+    );
+    scheduler.run();
+    expect(Object.fromEntries(faults)).toEqual({});
+    expect(host.graph.faults).toBe(0);
+    expect(scheduler.faultCount).toBe(0);
+    expect(host.graph.drops.total).toBeGreaterThan(RUNS / 2);
+    expect(host.graph.drops.get('fragment-overlap')).toBeGreaterThan(0);
+    // Valid traffic after the storm.
+    const before = delivered;
+    for (let i = 0; i < 10; i++) wire.write(valid(0, Uint8Array.of(i)));
+    scheduler.run();
+    expect(delivered - before).toBe(10);
+    process.stdout.write(`fuzz: ${n} packets, delivered ${delivered}, drops ${JSON.stringify(host.graph.drops.snapshot())}\n`);
+  });
+});
