@@ -5,7 +5,7 @@ import { demoCommand } from './commands/demo.js';
 import { graphCommand } from './commands/graph.js';
 
 const commands: Record<string, { readonly summary: string; readonly run: (args: ReturnType<typeof parseArgs>, out: (s: string) => void) => void }> = {
-  demo: { summary: 'run the demo scenarios on the virtual clock and write their graphs (--engine noble|node, --out DIR)', run: demoCommand },
+  demo: { summary: 'run the demo scenarios on the virtual clock and write their graphs (--engine noble|node, --out DIR, --seed N for the simulated network)', run: demoCommand },
   graph: { summary: 'print an example graph as Graphviz DOT or Mermaid: graph <example> [--format dot|mermaid]', run: graphCommand },
 };
 

@@ -1,6 +1,6 @@
 /** @conduits/netsim: deterministic simulated networks for conduit graphs. */
 export { Adversary, type AdversaryLink, type Direction, type InFlight, type Rule, type Verdict } from './adversary.js';
-export { Interface, Link, type LinkParams, type LinkStats } from './link.js';
+export { Interface, Link, type LinkEvent, type LinkParams, type LinkStats } from './link.js';
 export { Network, withSeed } from './network.js';
 export { LinkType, PcapWriter, type PcapRecord } from './pcap-writer.js';
 export { ensureTshark, tsharkAvailable, tsharkFields } from './tshark.js';

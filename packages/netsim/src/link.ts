@@ -26,6 +26,14 @@ export interface LinkParams {
   readonly reorderDelay?: number;
 }
 
+/** What happened to a packet on the link, for traces. */
+export interface LinkEvent {
+  readonly time: number;
+  readonly kind: 'sent' | 'lost' | 'duplicated' | 'delivered' | 'too-big' | 'partitioned';
+  readonly direction: Direction;
+  readonly data: Uint8Array;
+}
+
 export interface LinkStats {
   sent: number;
   delivered: number;
@@ -67,6 +75,8 @@ export class Link {
   up = true;
   adversary: Adversary | null = null;
   readonly captures: PcapWriter[] = [];
+  /** Called for every link event when set (demos, traces). */
+  onEvent: ((e: LinkEvent) => void) | null = null;
   readonly #busyUntil: Record<Direction, number> = { 'a->b': 0, 'b->a': 0 };
 
   constructor(
@@ -92,8 +102,9 @@ export class Link {
   transmit(from: Interface, bytes: Uint8Array): void {
     const dir: Direction = from === this.a ? 'a->b' : 'b->a';
     this.stats.sent++;
-    if (!this.up) return void this.stats.partitioned++;
-    if (bytes.length > (this.params.mtu ?? 1500)) return void this.stats.tooBig++;
+    this.#emit('sent', dir, bytes);
+    if (!this.up) return void (this.stats.partitioned++, this.#emit('partitioned', dir, bytes));
+    if (bytes.length > (this.params.mtu ?? 1500)) return void (this.stats.tooBig++, this.#emit('too-big', dir, bytes));
     const p = this.params;
     const now = this.scheduler.now();
     // Serialisation: a packet leaves when the previous one has.
@@ -109,7 +120,7 @@ export class Link {
       if (typeof v === 'object' && 'replace' in v) data = v.replace;
       if (typeof v === 'object' && 'delay' in v) extra = v.delay;
     }
-    if (this.random.chance(p.loss ?? 0)) return void this.stats.lost++;
+    if (this.random.chance(p.loss ?? 0)) return void (this.stats.lost++, this.#emit('lost', dir, data));
     let at = done + (p.delay ?? 1) + extra + (p.jitter ? this.random.next() * p.jitter : 0);
     if (this.random.chance(p.reorder ?? 0)) {
       this.stats.reordered++;
@@ -119,8 +130,13 @@ export class Link {
     this.#arrive(dir, copy, at);
     if (this.random.chance(p.duplicate ?? 0)) {
       this.stats.duplicated++;
+      this.#emit('duplicated', dir, copy);
       this.#arrive(dir, copy, at + this.random.next());
     }
+  }
+
+  #emit(kind: LinkEvent['kind'], direction: Direction, data: Uint8Array): void {
+    this.onEvent?.({ time: this.scheduler.now(), kind, direction, data });
   }
 
   #arrive(dir: Direction, data: Uint8Array, at: number): void {
@@ -128,6 +144,7 @@ export class Link {
     this.scheduler.at(at, () => {
       if (!this.up) return void this.stats.partitioned++;
       this.stats.delivered++;
+      this.#emit('delivered', dir, data);
       for (const c of this.captures) c.add(at, data);
       to.receive(data);
     });

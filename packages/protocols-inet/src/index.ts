@@ -19,3 +19,4 @@ export { icmpv6, type IcmpEvent, type Icmpv6Endpoint } from './conduits/icmpv6-s
 export { ipv6Session, ipv6State, type Ipv6Config } from './conduits/ipv6-session.js';
 export { nextHeaderAccessor, noListenerSession, portAccessor, udpSession, udpState, unknownProtocolSession } from './conduits/udp-session.js';
 export { Host, type HostOptions } from './host.js';
+export { describePacket } from './codec/describe-packet.js';

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { engineByName } from '@conduits/crypto';
 import { buildChat } from '../examples/chat/scenario.js';
+import { buildUdpScenario } from '../examples/udp/scenario.js';
 import { option, type Args } from './args.js';
 import { renderGraphs } from './graph.js';
 
 /**
- * `conduits demo [--engine noble|node] [--out DIR]`: runs the demo scenarios on the virtual
+ * `conduits demo [--engine noble|node] [--out DIR] [--seed N]`: runs the demo scenarios on the virtual
  * clock, prints what happens, and writes the graphs it ran as DOT and Mermaid.
  */
 export function demoCommand(args: Args, out: (s: string) => void): void {
@@ -33,4 +34,26 @@ export function demoCommand(args: Args, out: (s: string) => void): void {
   writeFileSync(dot, renderGraphs([sc.client, sc.server], 'dot'));
   writeFileSync(mmd, renderGraphs([sc.client, sc.server], 'mermaid'));
   out(`graphs written: ${dot} (render: dot -Tsvg ${dot} -o chat.svg), ${mmd}`);
+  out('');
+  udpSection(args, dir, out);
+}
+
+function udpSection(args: Args, dir: string, out: (s: string) => void): void {
+  const seed = Number(option(args, 'seed', '7'));
+  out(`== IPv6/UDP on the simulator: two hosts, a lossy, reordering, duplicating link, MTU 1280 (seed ${seed}) ==`);
+  const sc = buildUdpScenario(seed);
+  sc.net.run();
+  for (const line of sc.log) out(line);
+  out('');
+  const st = sc.link.stats;
+  out(`link: sent ${st.sent}, delivered ${st.delivered}, lost ${st.lost}, duplicated ${st.duplicated}, reordered ${st.reordered}`);
+  out(`alice dropped ${JSON.stringify(sc.alice.graph.drops.snapshot())}; bob dropped ${JSON.stringify(sc.bob.graph.drops.snapshot())}`);
+  const pcap = `${dir}/demo.pcap`;
+  writeFileSync(pcap, sc.pcap.toBytes());
+  out(`capture written: ${pcap} (${sc.pcap.records.length} packets, LINKTYPE_IPV6). Look at it with:`);
+  out(`  tshark -r ${pcap} -o udp.check_checksum:TRUE -V | less`);
+  out(`  tshark -r ${pcap} -o udp.check_checksum:TRUE -T fields -e frame.time_relative -e ipv6.src -e ipv6.dst -e udp.dstport -e udp.checksum.status -e ipv6.reassembled.length`);
+  const gdot = `${dir}/demo.host.dot`;
+  writeFileSync(gdot, renderGraphs([sc.alice.graph], 'dot'));
+  out(`the host graph: ${gdot} (also: pnpm conduits graph host --format mermaid)`);
 }

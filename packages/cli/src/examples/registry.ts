@@ -1,6 +1,7 @@
 import type { Graph } from '@conduits/core';
 import { nobleEngine } from '@conduits/crypto';
 import { buildChat } from './chat/scenario.js';
+import { buildUdpScenario } from './udp/scenario.js';
 
 /** Graphs the `graph` command can draw, by name. Later packages add theirs (host, ipsec-host, ...). */
 export const examples: Record<string, { readonly describe: string; readonly build: () => Graph[] }> = {
@@ -9,6 +10,13 @@ export const examples: Record<string, { readonly describe: string; readonly buil
     build: () => {
       const s = buildChat(nobleEngine);
       return [s.client, s.server];
+    },
+  },
+  host: {
+    describe: 'an IPv6 host: link adaptor, IPv6, Fragment, next-header mux, UDP with a ports mux, ICMPv6, bound UDP endpoints',
+    build: () => {
+      const s = buildUdpScenario();
+      return [s.alice.graph];
     },
   },
 };
