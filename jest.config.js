@@ -12,6 +12,7 @@ const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 for (const [name, dir] of Object.entries(packages)) {
   moduleNameMapper[`^@conduits/${name}$`] = `<rootDir>/packages/${dir}/src/index.ts`;
   moduleNameMapper[`^@conduits/${name}/testing$`] = `<rootDir>/packages/${dir}/src/testing/index.ts`;
+  moduleNameMapper[`^@conduits/${name}/bench$`] = `<rootDir>/packages/${dir}/src/bench/measure.ts`;
 }
 
 /** @type {import('jest').Config} */

@@ -5,7 +5,7 @@
  *  - alloc: heap bytes per message over 1M messages through the carrier loop (scheduler, pool, chain)
  */
 import { Adaptor, GraphBuilder, MessagePool, Mux, PassThrough, Scheduler, Session, type Accessor, type Conduit, type Message, type Port, type State } from '../src/index.js';
-import { compare, emit, opsPerSecond, round2 } from './measure.js';
+import { compare, emit, opsPerSecond, round2 } from '../src/bench/measure.js';
 
 /** Counts and keeps messages: the bench reuses one carrier. */
 class Sink extends Adaptor {

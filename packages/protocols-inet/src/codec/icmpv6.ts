@@ -10,7 +10,7 @@ import { DST, SRC } from './ipv6-header.js';
 
 export function checkIcmpv6(buf: PacketBuffer, ipAt: number): InetDropReason | null {
   if (buf.length < 4) return 'icmpv6-truncated';
-  if (pseudoHeaderChecksum(buf.bytes, ipAt + SRC, ipAt + DST, null, null, NextHeader.ICMPV6, buf.start, buf.end) !== 0) return 'icmpv6-bad-checksum';
+  if (pseudoHeaderChecksum(buf.view, ipAt + SRC, ipAt + DST, null, null, NextHeader.ICMPV6, buf.start, buf.end) !== 0) return 'icmpv6-bad-checksum';
   const type = buf.bytes[buf.start] as number;
   const known = type === Icmpv6Type.ECHO_REQUEST || type === Icmpv6Type.ECHO_REPLY || (type >= 1 && type <= 4);
   if (!known) return 'icmpv6-unknown-type';
@@ -22,7 +22,7 @@ export function checkIcmpv6(buf: PacketBuffer, ipAt: number): InetDropReason | n
 /** Fill in the checksum of the ICMPv6 message at buf.start. */
 export function sealIcmpv6(buf: PacketBuffer, src: Uint8Array, dst: Uint8Array): void {
   buf.view.setUint16(buf.start + 2, 0);
-  buf.view.setUint16(buf.start + 2, pseudoHeaderChecksum(buf.bytes, 0, 0, src, dst, NextHeader.ICMPV6, buf.start, buf.end));
+  buf.view.setUint16(buf.start + 2, pseudoHeaderChecksum(buf.view, 0, 0, src, dst, NextHeader.ICMPV6, buf.start, buf.end));
 }
 
 /** Largest invoking-packet excerpt an error may carry: min MTU - IPv6 header - ICMPv6 header. */

@@ -15,7 +15,7 @@ export function checkUdp(buf: PacketBuffer, ipAt: number): InetDropReason | null
   const len = buf.view.getUint16(at + 4);
   if (len < UDP_HEADER || len !== buf.length) return 'udp-bad-length';
   if (buf.view.getUint16(at + 6) === 0) return 'udp-zero-checksum';
-  if (pseudoHeaderChecksum(buf.bytes, ipAt + SRC, ipAt + DST, null, null, NextHeader.UDP, at, buf.end) !== 0) return 'udp-bad-checksum';
+  if (pseudoHeaderChecksum(buf.view, ipAt + SRC, ipAt + DST, null, null, NextHeader.UDP, at, buf.end) !== 0) return 'udp-bad-checksum';
   return null;
 }
 
@@ -27,6 +27,6 @@ export function writeUdp(buf: PacketBuffer, srcPort: number, dstPort: number, sr
   v.setUint16(at + 2, dstPort);
   v.setUint16(at + 4, buf.length);
   v.setUint16(at + 6, 0);
-  const c = pseudoHeaderChecksum(buf.bytes, 0, 0, src, dst, NextHeader.UDP, at, buf.end);
+  const c = pseudoHeaderChecksum(buf.view, 0, 0, src, dst, NextHeader.UDP, at, buf.end);
   v.setUint16(at + 6, c === 0 ? 0xffff : c);
 }
