@@ -186,3 +186,33 @@ describe('bad packets are dropped and counted, valid traffic keeps flowing', () 
     expect(b.graph.faults).toBe(0);
   });
 });
+
+describe('ICMPv6 errors (RFC 4443)', () => {
+  test('port unreachable and parameter problem reach the sender with the invoking packet; rate limited; never about an error', () => {
+    const { net, a, b } = pair(9);
+    const events: { type: number; code: number; value: number }[] = [];
+    a.icmp.events$.subscribe((e) => events.push({ type: e.type, code: e.code, value: e.value }));
+    a.bind(1).send(b.address, 9999, Uint8Array.of(1, 2, 3));
+    net.run();
+    expect(events).toEqual([{ type: 1, code: 4, value: 0 }]);
+
+    // An unknown next header, built by hand.
+    const pool = new MessagePool();
+    const m = pool.from(Uint8Array.of(1, 2, 3, 4));
+    writeIpv6Header(m.buffer, 253, 64, a.address, b.address);
+    const adv = new Adversary();
+    net.links[0]!.setAdversary(adv);
+    adv.inject('a->b', m.buffer.copy());
+    net.run();
+    expect(events[1]).toEqual({ type: 4, code: 1, value: 6 });
+    expect(b.graph.drops.get('ipv6-unknown-next-header')).toBe(1);
+
+    // 50 datagrams to a closed port at once: the token bucket lets 10 errors out.
+    const before = b.icmp.errorStats.sent;
+    const ea = a.bind(2);
+    for (let i = 0; i < 50; i++) ea.send(b.address, 9999, Uint8Array.of(i));
+    net.run();
+    expect(b.icmp.errorStats.sent - before).toBeLessThanOrEqual(10);
+    expect(b.icmp.errorStats.suppressed).toBeGreaterThanOrEqual(40);
+  });
+});

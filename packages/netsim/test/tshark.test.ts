@@ -19,6 +19,7 @@ test('tshark reads our IPv6/UDP/ICMPv6 capture with correct fields and good chec
   ea.send(b.address, 47001, new TextEncoder().encode('ping'));
   net.scheduler.at(10, () => ea.send(b.address, 47001, Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff)));
   net.scheduler.at(20, () => a.icmp.ping(b.address, 0xbeef, 3, Uint8Array.of(1, 2, 3, 4)));
+  net.scheduler.at(30, () => ea.send(b.address, 47999, Uint8Array.of(7))); // closed port: Destination Unreachable
   net.run();
 
   const rows = tsharkFields(
@@ -33,11 +34,14 @@ test('tshark reads our IPv6/UDP/ICMPv6 capture with correct fields and good chec
   const frags = byFrame.filter((r) => r.nxt === '44');
   expect(frags).toHaveLength(3);
   expect(frags[2]).toMatchObject({ reass: '3008', ulen: '3008', ucs: '1' });
-  const icmp = byFrame.filter((r) => r.nxt === '58');
+  const icmp = byFrame.filter((r) => r.nxt!.split(',')[0] === '58'); // an error quotes the invoking packet: 58,17
   expect(icmp.map((r) => [r.itype, r.ics, r.iid])).toEqual([
     ['128', '1', '0xbeef'],
     ['129', '1', '0xbeef'],
+    // tshark decodes the invoking packet inside the error: its UDP fields appear too.
+    ['1', '1', ''],
   ]);
+  expect(icmp[2]).toMatchObject({ dp: '47999', sp: '40000' });
   // And a checksum we break on purpose is reported bad: the judge is not blind.
   const broken = new PcapWriter();
   const first = pcap.records[0]!;

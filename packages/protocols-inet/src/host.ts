@@ -20,7 +20,7 @@ import { parseIpv6, type Ipv6Address } from './codec/address.js';
 import { NextHeader } from './codec/constants.js';
 import { UdpEndpoint } from './adaptors/udp-endpoint.js';
 import { fragmentSession, type FragmentConfig } from './conduits/fragment-session.js';
-import { icmpv6, type Icmpv6Endpoint } from './conduits/icmpv6-session.js';
+import { icmpv6, type Icmpv6Endpoint, type Icmpv6Options } from './conduits/icmpv6-session.js';
 import { ipv6Session } from './conduits/ipv6-session.js';
 import { nextHeaderAccessor, noListenerSession, portAccessor, udpSession, unknownProtocolSession } from './conduits/udp-session.js';
 
@@ -30,6 +30,7 @@ export interface HostOptions {
   /** The adaptor to the network (a simulated link, a UDP tunnel, a probe). */
   readonly link: Adaptor;
   readonly fragment?: FragmentConfig;
+  readonly icmp?: Icmpv6Options;
   readonly pool?: MessagePool;
 }
 
@@ -52,14 +53,14 @@ export class Host {
     const frag = g.add(fragmentSession({ ...options.fragment, ...(options.pool ? { pool: options.pool } : {}) }, seedFrom(this.address)));
     this.nextHeaders = g.add(new Mux<number>('next-header', nextHeaderAccessor));
     g.stack(this.nextHeaders, frag, ip, g.add(options.link));
-    g.connect(this.nextHeaders.b, g.add(unknownProtocolSession()).a);
+    this.icmp = icmpv6(this.address, options.icmp);
+    g.connect(this.nextHeaders.b, g.add(unknownProtocolSession(this.icmp)).a);
     const udp = udpSession(this.address);
     g.route(this.nextHeaders, NextHeader.UDP, udp);
-    this.icmp = icmpv6(this.address);
     g.route(this.nextHeaders, NextHeader.ICMPV6, this.icmp.session);
     this.ports = g.add(new Mux<number>('ports', portAccessor));
     g.connect(udp.b, this.ports.a);
-    g.connect(this.ports.b, g.add(noListenerSession()).a);
+    g.connect(this.ports.b, g.add(noListenerSession(this.icmp)).a);
     this.graph = g.build(scheduler);
   }
 

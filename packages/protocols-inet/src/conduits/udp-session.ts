@@ -2,9 +2,9 @@
  * The UDP session (RFC 768 over IPv6): checks length and checksum on the way up and sets the
  * port attributes the ports Mux reads; pushes the header with its checksum on the way down.
  */
-import { Session, type Accessor, type State } from '@conduits/core';
+import { Session, type Accessor, type Message, type State } from '@conduits/core';
 import type { Ipv6Address } from '../codec/address.js';
-import { NextHeader } from '../codec/constants.js';
+import { Icmpv6Type, NextHeader } from '../codec/constants.js';
 import { securityRelevant } from '../codec/drop-reasons.js';
 import { checkUdp, writeUdp } from '../codec/udp-header.js';
 import { dstPort, ipOffset, nextHeader, remoteAddress, srcPort } from '../attributes.js';
@@ -53,18 +53,40 @@ export const nextHeaderAccessor: Accessor<number> = {
   format: (n) => ({ 17: 'udp', 58: 'icmpv6', 50: 'esp', 51: 'ah', 6: 'tcp' })[n] ?? `nh ${n}`,
 };
 
-/** Sits on the ports Mux's side B[0]: datagrams to a port nobody listens on end here. */
-export function noListenerSession(): Session {
+/** Where the sessions that refuse a packet report it (the host's ICMPv6). */
+export interface IcmpErrorSender {
+  sendError(type: number, code: number, value: number, invoking: Message): void;
+}
+
+/** Sits on the ports Mux's side B[0]: datagrams to a port nobody listens on end here, answered with Port Unreachable (RFC 4443 §3.1, code 4). */
+export function noListenerSession(errors?: IcmpErrorSender): Session {
   return new Session('no-listener', {
-    initial: { name: 'no-listener', accept: (s, msg) => s.drop(msg, 'udp-no-listener') },
+    initial: {
+      name: 'no-listener',
+      accept: (s, msg) => {
+        errors?.sendError(Icmpv6Type.DESTINATION_UNREACHABLE, 4, 0, msg);
+        s.drop(msg, 'udp-no-listener');
+      },
+    },
     terminal: 'B',
   });
 }
 
-/** Sits on the next-header Mux's side B[0]: packets for a protocol this host does not run (RFC 8200 §4: unrecognised Next Header). */
-export function unknownProtocolSession(): Session {
+/**
+ * Sits on the next-header Mux's side B[0]: packets for a protocol this host does not run,
+ * answered with Parameter Problem code 1 (RFC 8200 §4, RFC 4443 §3.4). The pointer names the
+ * Next Header field when it is the fixed header's; after extension headers it is not known
+ * here, and points at the fixed header's field (a documented simplification).
+ */
+export function unknownProtocolSession(errors?: IcmpErrorSender): Session {
   return new Session('unknown-protocol', {
-    initial: { name: 'unknown-protocol', accept: (s, msg) => s.drop(msg, 'ipv6-unknown-next-header') },
+    initial: {
+      name: 'unknown-protocol',
+      accept: (s, msg) => {
+        errors?.sendError(Icmpv6Type.PARAMETER_PROBLEM, 1, 6, msg);
+        s.drop(msg, 'ipv6-unknown-next-header');
+      },
+    },
     terminal: 'B',
   });
 }
