@@ -6,6 +6,7 @@ const packages = {
   crypto: 'crypto',
   'protocols-inet': 'protocols-inet',
   netsim: 'netsim',
+  'protocols-ipsec': 'protocols-ipsec',
   cli: 'cli',
 };
 const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };

@@ -1,0 +1,9 @@
+/**
+ * @conduits/protocols-ipsec: ESP (RFC 4303) with the transforms of RFC 2410, 2404, 3602,
+ * 3686, 4106, 4868 and 7634; anti-replay with extended sequence numbers; SAD and SPD
+ * (RFC 4301); the IPsec layer of the host graph (Java Conduits §4.2, Figure 7).
+ */
+export { ReplayWindow, type ReplayVerdict } from './anti-replay.js';
+export { espSecurityRelevant, type EspDropReason } from './esp-drop-reasons.js';
+export { SecurityAssociation, spi, type Lifetime, type LifetimeEvent, type SaConfig, type SaState, type Spi } from './security-association.js';
+export * from './transforms.js';
