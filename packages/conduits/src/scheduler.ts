@@ -29,6 +29,8 @@ export class Scheduler {
   #count = 0;
   #timers = new TimerHeap();
   #seq = 0;
+  /** Live timers that keep run() going (not cancelled, not unref'd, not yet fired). */
+  #refTimers = 0;
   #faults = new Subject<SchedulerFault>();
   #faultCount = 0;
   #running = false;
@@ -88,7 +90,20 @@ export class Scheduler {
   }
 
   cancel(timer: Timer | null | undefined): void {
-    if (timer) timer.cancelled = true;
+    if (!timer || timer.cancelled) return;
+    timer.cancelled = true;
+    if (timer.ref) this.#refTimers--;
+  }
+
+  /**
+   * Let `timer` run without keeping an unbounded `run()` alive (like Node's `unref`): for
+   * housekeeping such as periodic lifetime checks, which would otherwise make a simulation
+   * that has nothing else to do run forever.
+   */
+  unref(timer: Timer): Timer {
+    if (timer.ref && !timer.cancelled) this.#refTimers--;
+    timer.ref = false;
+    return timer;
   }
 
   /** Run one queued item; false when the queue is empty. */
@@ -124,6 +139,7 @@ export class Scheduler {
       while (this.step()) n++;
       const next = this.#nextLive();
       if (next === undefined || next.time > until) break;
+      if (until === Number.POSITIVE_INFINITY && this.#refTimers === 0) break;
       clock.advanceTo(next.time);
       this.#fire(this.#timers.pop() as Timer);
       n++;
@@ -177,6 +193,7 @@ export class Scheduler {
   #addTimer(time: number, period: number, task: () => void): Timer {
     const t = new Timer(time, this.#seq++, period, task);
     this.#timers.push(t);
+    this.#refTimers++;
     if (this.#started && !this.#running) this.#kick();
     return t;
   }
@@ -196,7 +213,7 @@ export class Scheduler {
       t.time += t.period;
       t.seq = this.#seq++;
       this.#timers.push(t);
-    }
+    } else if (t.ref) this.#refTimers--;
     this.#runTask(t.task, 'timer');
   }
 

@@ -1,6 +1,8 @@
 /** A scheduled callback. `cancelled` timers stay in the heap and are skipped when due. */
 export class Timer {
   cancelled = false;
+  /** A ref'd timer keeps an unbounded `Scheduler.run()` going; housekeeping timers are not ref'd. */
+  ref = true;
   constructor(
     public time: number,
     public seq: number,

@@ -50,6 +50,17 @@ describe('Scheduler (the carrier loop)', () => {
     expect(s.now()).toBe(1000);
   });
 
+  test('an unref\'d periodic timer does not keep an unbounded run() alive, but runs while other work exists', () => {
+    const s = new Scheduler();
+    const ticks: number[] = [];
+    s.unref(s.every(100, () => ticks.push(s.now())));
+    s.after(350, () => undefined);
+    expect(() => s.run()).not.toThrow();
+    expect(ticks).toEqual([100, 200, 300]);
+    s.run(1000);
+    expect(ticks).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+  });
+
   test('runFor advances by a span, leaving later timers pending', () => {
     const s = new Scheduler();
     const log: number[] = [];

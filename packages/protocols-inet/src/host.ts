@@ -9,13 +9,15 @@
  *                 \ B[17]                     / B[58]
  *                    next-header Mux ──────── B[0]: unknown-protocol
  *                          |
+ *                  [security layer]   (IPsec, when given)
+ *                          |
  *                       Fragment
  *                          |
  *                        IPv6
  *                          |
  *                     link adaptor
  */
-import { GraphBuilder, Mux, type Adaptor, type Graph, type MessagePool, type Scheduler } from '@conduits/core';
+import { GraphBuilder, Mux, type Adaptor, type Graph, type MessagePool, type Scheduler, type Session } from '@conduits/core';
 import { parseIpv6, type Ipv6Address } from './codec/address.js';
 import { NextHeader } from './codec/constants.js';
 import { UdpEndpoint } from './adaptors/udp-endpoint.js';
@@ -31,6 +33,11 @@ export interface HostOptions {
   readonly link: Adaptor;
   readonly fragment?: FragmentConfig;
   readonly icmp?: Icmpv6Options;
+  /**
+   * A layer between reassembly and the upper-layer protocols (IPsec, in Java Conduits
+   * Figure 7): its side A faces Fragment, its side B the next-header Mux.
+   */
+  readonly security?: Session;
   readonly pool?: MessagePool;
 }
 
@@ -52,7 +59,8 @@ export class Host {
     const ip = g.add(ipv6Session({ address: this.address }));
     const frag = g.add(fragmentSession({ ...options.fragment, ...(options.pool ? { pool: options.pool } : {}) }, seedFrom(this.address)));
     this.nextHeaders = g.add(new Mux<number>('next-header', nextHeaderAccessor));
-    g.stack(this.nextHeaders, frag, ip, g.add(options.link));
+    if (options.security) g.stack(this.nextHeaders, g.add(options.security), frag, ip, g.add(options.link));
+    else g.stack(this.nextHeaders, frag, ip, g.add(options.link));
     this.icmp = icmpv6(this.address, options.icmp);
     g.connect(this.nextHeaders.b, g.add(unknownProtocolSession(this.icmp)).a);
     const udp = udpSession(this.address);

@@ -7,3 +7,17 @@ export { ReplayWindow, type ReplayVerdict } from './anti-replay.js';
 export { espSecurityRelevant, type EspDropReason } from './esp-drop-reasons.js';
 export { SecurityAssociation, spi, type Lifetime, type LifetimeEvent, type SaConfig, type SaState, type Spi } from './security-association.js';
 export * from './transforms.js';
+export { SecurityAssociationDatabase } from './sad.js';
+export {
+  matches,
+  protectionCode,
+  protectionOf,
+  SecurityPolicyDatabase,
+  type AddressRange,
+  type InboundRule,
+  type OutboundRule,
+  type PacketSelectors,
+  type Protection,
+  type Selector,
+} from './spd.js';
+export { appliedProtection, ipsecLayer, MAX_NESTING, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';

@@ -1,0 +1,126 @@
+/**
+ * The host's IPsec layer (Java Conduits §4.2, Figure 7): above IP (after reassembly), below
+ * the upper-layer protocols. Inbound, it strips ESP (nested up to a limit), decorates the
+ * packet with the protections applied, then checks them against the inbound policy.
+ * Outbound, the SPD selects PROTECT (with an SA), BYPASS or DISCARD.
+ */
+import { attribute, Session, type Message, type State } from '@conduits/core';
+import { DST, ipOffset, nextHeader, NextHeader, remoteAddress, SRC } from '@conduits/protocols-inet';
+import { Subject, type Observable } from 'rxjs';
+import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
+import type { SecurityAssociationDatabase } from '../sad.js';
+import type { LifetimeEvent, SecurityAssociation, Spi } from '../security-association.js';
+import type { PacketSelectors, SecurityPolicyDatabase } from '../spd.js';
+
+/** Protections applied to an arriving packet, as a `protectionCode` number (outermost first). */
+export const appliedProtection = attribute<number>('ipsec.applied', 'stack');
+
+/** A packet encrypted more deeply than this is refused: multiply encrypted packets cost CPU (§4.2). */
+export const MAX_NESTING = 2;
+
+export interface IpsecConfig {
+  readonly sad: SecurityAssociationDatabase;
+  readonly spd: SecurityPolicyDatabase;
+  /** The host's own address (the local selector). */
+  readonly address: Uint8Array;
+  /** How often SA time lifetimes are checked, ms. @default 1000 */
+  readonly lifetimeCheck?: number;
+}
+
+export type SaEvent =
+  | { readonly kind: 'lifetime'; readonly sa: SecurityAssociation; readonly event: LifetimeEvent; readonly time: number }
+  /** A PROTECT rule named an SA the SAD does not hold: a key manager should negotiate one (RFC 4301 §5.1, ACQUIRE). */
+  | { readonly kind: 'acquire'; readonly spi: Spi; readonly time: number };
+
+export interface IpsecLayer {
+  readonly session: Session;
+  readonly events$: Observable<SaEvent>;
+}
+
+export function ipsecLayer(config: IpsecConfig): IpsecLayer {
+  const events = new Subject<SaEvent>();
+  const sel: PacketSelectors = { remote: new Uint8Array(16), remoteAt: 0, local: new Uint8Array(16), localAt: 0, nextHeader: 0, remotePort: 0, localPort: 0 };
+  const wired = new WeakSet<SecurityAssociation>();
+  let timerSet = false;
+
+  const watch = (s: Session, sa: SecurityAssociation): void => {
+    if (wired.has(sa)) return;
+    wired.add(sa);
+    sa.onLifetime = (x, e) => events.next({ kind: 'lifetime', sa: x, event: e, time: s.graph.scheduler.now() });
+    if (!timerSet) {
+      timerSet = true;
+      const sch = s.graph.scheduler;
+      sch.unref(sch.every(config.lifetimeCheck ?? 1000, () => {
+        for (const a of config.sad.all()) a.checkTime(sch.now());
+      }));
+    }
+  };
+
+  const ports = (msg: Message, remoteFirst: boolean): void => {
+    const b = msg.buffer;
+    if ((sel.nextHeader === NextHeader.UDP || sel.nextHeader === NextHeader.TCP) && b.length >= 4) {
+      const first = b.view.getUint16(b.start);
+      const second = b.view.getUint16(b.start + 2);
+      sel.remotePort = remoteFirst ? first : second;
+      sel.localPort = remoteFirst ? second : first;
+    } else sel.remotePort = sel.localPort = -1;
+  };
+
+  const drop = (s: Session, msg: Message, r: EspDropReason): void => s.drop(msg, r, espSecurityRelevant.has(r));
+
+  const state: State = {
+    name: 'ipsec',
+    accept(s, msg, from) {
+      const b = msg.buffer;
+      if (from === 'B') {
+        const dst = msg.get(remoteAddress);
+        if (dst === undefined) return s.drop(msg, 'ipv6-no-destination');
+        sel.remote = dst;
+        sel.remoteAt = 0;
+        sel.local = config.address;
+        sel.localAt = 0;
+        sel.nextHeader = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+        ports(msg, false);
+        const rule = config.spd.matchOutbound(sel);
+        const action = rule?.action ?? config.spd.defaultOutbound;
+        if (action === 'bypass') return s.send('A', msg);
+        if (rule === undefined || rule.action !== 'protect') return drop(s, msg, 'ipsec-discard');
+        const sa = config.sad.outbound(rule.sa);
+        if (sa === undefined) {
+          events.next({ kind: 'acquire', spi: rule.sa, time: s.graph.scheduler.now() });
+          return drop(s, msg, 'esp-no-sa');
+        }
+        watch(s, sa);
+        const r = sa.encapsulate(b, sel.nextHeader);
+        if (r !== null) return drop(s, msg, r);
+        msg.set(nextHeader, NextHeader.ESP);
+        return s.send('A', msg);
+      }
+      let applied = 0;
+      let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+      for (let depth = 0; nh === NextHeader.ESP; depth++) {
+        if (depth >= MAX_NESTING) return drop(s, msg, 'esp-policy-violation');
+        if (b.length < 8) return drop(s, msg, 'esp-truncated');
+        const sa = config.sad.inbound(b.view.getUint32(b.start));
+        if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
+        watch(s, sa);
+        const r = sa.decapsulate(b);
+        if (typeof r === 'string') return drop(s, msg, r);
+        nh = r;
+        applied = applied * 4 + 1;
+      }
+      const ip = msg.get(ipOffset) ?? 0;
+      sel.remote = b.bytes;
+      sel.remoteAt = ip + SRC;
+      sel.local = b.bytes;
+      sel.localAt = ip + DST;
+      sel.nextHeader = nh;
+      ports(msg, true);
+      if (!config.spd.accepts(sel, applied)) return drop(s, msg, 'esp-policy-violation');
+      msg.set(nextHeader, nh);
+      msg.set(appliedProtection, applied);
+      s.send('B', msg);
+    },
+  };
+  return { session: new Session('ipsec', { initial: state }), events$: events.asObservable() };
+}

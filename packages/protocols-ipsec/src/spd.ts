@@ -1,0 +1,117 @@
+/**
+ * The Security Policy Database (RFC 4301 §4.4.1): ordered rules on selectors (addresses with
+ * prefixes, next-layer protocol, ports). Outbound: PROTECT with an SA, BYPASS or DISCARD.
+ * Inbound: which protections a packet matching the selectors must have had, as in the
+ * paper's example (§4.2): accept none, AH, or AH+ESP; refuse ESP alone and double AH.
+ */
+import type { Ipv6Address } from '@conduits/protocols-inet';
+import type { Spi } from './security-association.js';
+
+export interface AddressRange {
+  readonly address: Ipv6Address;
+  /** Prefix length in bits, 0..128. */
+  readonly prefix: number;
+}
+
+export interface Selector {
+  readonly remote?: AddressRange;
+  readonly local?: AddressRange;
+  readonly nextHeader?: number;
+  readonly remotePort?: number;
+  readonly localPort?: number;
+}
+
+/** Protections applied to a packet, outermost first. */
+export type Protection = readonly ('ah' | 'esp')[];
+
+export type OutboundRule =
+  | { readonly selector: Selector; readonly action: 'protect'; readonly sa: Spi }
+  | { readonly selector: Selector; readonly action: 'bypass' | 'discard' };
+
+export interface InboundRule {
+  readonly selector: Selector;
+  /** Acceptable protections; `[]` in the list accepts unprotected packets. */
+  readonly accept: readonly Protection[];
+}
+
+/** The values a packet presents to the SPD. Reused per packet: no allocation. */
+export interface PacketSelectors {
+  remote: Uint8Array;
+  remoteAt: number;
+  local: Uint8Array;
+  localAt: number;
+  nextHeader: number;
+  remotePort: number;
+  localPort: number;
+}
+
+/** Protections as one number (2 bits a layer, outermost first): cheap to carry in a stack attribute. */
+export function protectionCode(p: Protection): number {
+  let c = 0;
+  for (const x of p) c = c * 4 + (x === 'esp' ? 1 : 2);
+  return c;
+}
+
+export function protectionOf(code: number): Protection {
+  const out: ('ah' | 'esp')[] = [];
+  while (code > 0) {
+    out.unshift(code % 4 === 1 ? 'esp' : 'ah');
+    code = Math.floor(code / 4);
+  }
+  return out;
+}
+
+function inRange(r: AddressRange | undefined, bytes: Uint8Array, at: number): boolean {
+  if (r === undefined) return true;
+  let bits = r.prefix;
+  for (let i = 0; bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if (((bytes[at + i] as number) & mask) !== ((r.address[i] as number) & mask)) return false;
+  }
+  return true;
+}
+
+export function matches(s: Selector, p: PacketSelectors): boolean {
+  return (
+    (s.nextHeader === undefined || s.nextHeader === p.nextHeader) &&
+    (s.remotePort === undefined || s.remotePort === p.remotePort) &&
+    (s.localPort === undefined || s.localPort === p.localPort) &&
+    inRange(s.remote, p.remote, p.remoteAt) &&
+    inRange(s.local, p.local, p.localAt)
+  );
+}
+
+export class SecurityPolicyDatabase {
+  readonly outbound: OutboundRule[] = [];
+  readonly inbound: InboundRule[] = [];
+  /** What happens to packets no rule matches (RFC 4301 §4.4.1: the SPD must be complete). @default 'discard' */
+  defaultOutbound: 'bypass' | 'discard' = 'discard';
+  defaultInbound: readonly Protection[] = [];
+
+  addOutbound(rule: OutboundRule): this {
+    this.outbound.push(rule);
+    return this;
+  }
+
+  addInbound(rule: InboundRule): this {
+    this.inbound.push(rule);
+    return this;
+  }
+
+  matchOutbound(p: PacketSelectors): OutboundRule | undefined {
+    for (const r of this.outbound) if (matches(r.selector, p)) return r;
+    return undefined;
+  }
+
+  /** The acceptable protections for an arriving packet. */
+  acceptable(p: PacketSelectors): readonly Protection[] {
+    for (const r of this.inbound) if (matches(r.selector, p)) return r.accept;
+    return this.defaultInbound;
+  }
+
+  /** Does the inbound policy accept a packet with these protections applied? */
+  accepts(p: PacketSelectors, applied: number): boolean {
+    for (const prot of this.acceptable(p)) if (protectionCode(prot) === applied) return true;
+    return false;
+  }
+}
