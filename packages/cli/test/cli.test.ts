@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureTshark } from '@conduits/netsim';
+import { execFileSync } from 'node:child_process';
 import { main } from '../src/main.js';
 
 function run(argv: string[]): { code: number; out: string } {
@@ -27,6 +29,21 @@ describe('conduits CLI', () => {
     expect(readFileSync(join(dir, 'demo.chat.dot'), 'utf8')).toContain('digraph "client"');
     expect(readFileSync(join(dir, 'demo.chat.mmd'), 'utf8')).toContain('flowchart BT');
   });
+
+  test('the IPsec section: drops by reason, and its capture decrypts in tshark with the esp_sa file it wrote', () => {
+    ensureTshark();
+    const dir = mkdtempSync(join(tmpdir(), 'conduits-demo-'));
+    const { out } = run(['demo', '--out', dir]);
+    expect(out).toContain('ALERT bob/ipsec: esp-icv-failed');
+    expect(out).toContain('ALERT bob/ipsec: esp-replay');
+    const rows = execFileSync('tshark', ['-r', join(dir, 'demo-esp.pcap'), '-T', 'fields', '-e', 'esp.icv_good', '-e', 'esp.icv_bad'], {
+      env: { ...process.env, WIRESHARK_CONFIG_DIR: join(dir, 'demo-wireshark') },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    // Five genuine frames, the one the attacker modified, and the replay (genuine bytes: tshark has no replay window).
+    expect(rows.trim().split('\n')).toEqual(['1\t0', '1\t0', '1\t0', '1\t0', '0\t1', '1\t0']);
+  }, 60_000);
 
   test('graph chat in both formats; unknown example or format is a usage error', () => {
     expect(run(['graph', 'chat', '--format', 'mermaid']).out).toContain('subgraph');

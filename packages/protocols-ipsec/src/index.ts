@@ -21,3 +21,4 @@ export {
   type Selector,
 } from './spd.js';
 export { appliedProtection, ipsecLayer, MAX_NESTING, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';
+export { EspSaParseError, formatEspSa, parseEspSa, saConfigsFor, type EspSaEntry } from './esp-sa-file.js';

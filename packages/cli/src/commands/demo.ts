@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { engineByName } from '@conduits/crypto';
 import { buildChat } from '../examples/chat/scenario.js';
+import { buildIpsecScenario } from '../examples/ipsec/scenario.js';
 import { buildUdpScenario } from '../examples/udp/scenario.js';
 import { option, type Args } from './args.js';
 import { renderGraphs } from './graph.js';
@@ -36,6 +37,25 @@ export function demoCommand(args: Args, out: (s: string) => void): void {
   out(`graphs written: ${dot} (render: dot -Tsvg ${dot} -o chat.svg), ${mmd}`);
   out('');
   udpSection(args, dir, out);
+  out('');
+  ipsecSection(dir, out);
+}
+
+function ipsecSection(dir: string, out: (s: string) => void): void {
+  out('== IPsec: UDP through ESP (transport, AES-128-GCM), an attacker replaying and modifying ==');
+  const sc = buildIpsecScenario();
+  sc.net.run();
+  for (const line of sc.log) out(line);
+  out('');
+  out(`bob dropped ${JSON.stringify(sc.bob.graph.drops.snapshot())}; alice dropped ${JSON.stringify(sc.alice.graph.drops.snapshot())}`);
+  const pcap = `${dir}/demo-esp.pcap`;
+  const conf = `${dir}/demo-wireshark`;
+  mkdirSync(conf, { recursive: true });
+  writeFileSync(pcap, sc.pcap.toBytes());
+  writeFileSync(`${conf}/esp_sa`, sc.espSa);
+  writeFileSync(`${conf}/preferences`, 'esp.enable_encryption_decode: TRUE\nesp.enable_authentication_check: TRUE\n');
+  out(`capture: ${pcap}; its SAs in tshark's esp_sa format: ${conf}/esp_sa. Decrypt and check ICVs with:`);
+  out(`  WIRESHARK_CONFIG_DIR=${conf} tshark -r ${pcap} -T fields -e esp.spi -e esp.sequence -e esp.icv_good -e udp.dstport -e data.data`);
 }
 
 function udpSection(args: Args, dir: string, out: (s: string) => void): void {
