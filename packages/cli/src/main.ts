@@ -3,9 +3,11 @@
 import { parseArgs, UsageError } from './commands/args.js';
 import { demoCommand } from './commands/demo.js';
 import { graphCommand } from './commands/graph.js';
+import { pcapCommand } from './commands/pcap-decode.js';
 
 const commands: Record<string, { readonly summary: string; readonly run: (args: ReturnType<typeof parseArgs>, out: (s: string) => void) => void }> = {
   demo: { summary: 'run the demo scenarios on the virtual clock and write their graphs (--engine noble|node, --out DIR, --seed N for the simulated network)', run: demoCommand },
+  pcap: { summary: 'pcap decode FILE [--esp-sa FILE]: one JSON object per packet; ESP decrypted and its ICV checked with SAs in tshark\'s esp_sa format', run: pcapCommand },
   graph: { summary: 'print an example graph as Graphviz DOT or Mermaid: graph <example> [--format dot|mermaid]', run: graphCommand },
 };
 
@@ -37,5 +39,10 @@ export function main(argv: readonly string[], out: (s: string) => void = (s) => 
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/src/main.ts')) {
+  // A reader that stops early (| head) is a normal end of output, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   process.exitCode = main(process.argv.slice(2));
 }

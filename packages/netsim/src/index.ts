@@ -4,3 +4,4 @@ export { Interface, Link, type LinkEvent, type LinkParams, type LinkStats } from
 export { Network, withSeed } from './network.js';
 export { LinkType, PcapWriter, type PcapRecord } from './pcap-writer.js';
 export { ensureTshark, tsharkAvailable, tsharkFields } from './tshark.js';
+export { PcapFormatError, readCapture, type PcapPacket } from './pcap-reader.js';
