@@ -42,6 +42,11 @@ export interface SaConfig {
   readonly engine?: CryptoEngine;
   /** Outbound: the last sequence number sent; inbound: the top of the replay window. @default 0 */
   readonly initialSequence?: number;
+  /**
+   * Benchmarks only: allow NULL encryption without integrity (RFC 4303 §3.2 requires one of
+   * the two; this measures the framework's own cost). @default false
+   */
+  readonly allowNoProtection?: boolean;
   /** Known-answer tests only: the IV to use for a sequence number. */
   readonly ivFor?: (seq: number) => Uint8Array;
 }
@@ -111,7 +116,7 @@ export class SecurityAssociation {
     } else {
       if (t.encryption === 'aes-cbc' || t.encryption === 'aes-ctr') this.#cipher = this.#engine.cipher(cipherAlgorithm(t.encryption, t.encryptionKeyLength), k);
       if (t.integrity === 'none') {
-        if (t.encryption === 'null') throw new RangeError('ESP with neither encryption nor integrity protects nothing');
+        if (t.encryption === 'null' && !config.allowNoProtection) throw new RangeError('ESP with neither encryption nor integrity protects nothing');
         this.icvLength = 0;
       } else {
         const m = integrityMac[t.integrity];
