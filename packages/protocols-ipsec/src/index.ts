@@ -22,3 +22,4 @@ export {
 } from './spd.js';
 export { appliedProtection, ipsecLayer, MAX_NESTING, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';
 export { EspSaParseError, formatEspSa, parseEspSa, saConfigsFor, type EspSaEntry } from './esp-sa-file.js';
+export { AH_FIXED, ahLength, ahProtect, ahVerify } from './ah.js';

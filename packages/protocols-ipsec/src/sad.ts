@@ -6,10 +6,16 @@ import { SecurityAssociation, type SaConfig, type Spi } from './security-associa
 
 export class SecurityAssociationDatabase {
   readonly #inbound = new Map<number, SecurityAssociation>();
+  readonly #inboundAh = new Map<number, SecurityAssociation>();
+  /** Outbound SPIs are ours to choose: one table for both protocols, so a bundle names SAs by SPI alone. */
   readonly #outbound = new Map<number, SecurityAssociation>();
 
+  #table(direction: 'inbound' | 'outbound', protocol: 'esp' | 'ah'): Map<number, SecurityAssociation> {
+    return direction === 'outbound' ? this.#outbound : protocol === 'ah' ? this.#inboundAh : this.#inbound;
+  }
+
   add(sa: SecurityAssociation): SecurityAssociation {
-    const table = sa.direction === 'inbound' ? this.#inbound : this.#outbound;
+    const table = this.#table(sa.direction, sa.protocol);
     if (table.has(sa.spi)) throw new RangeError(`SAD already holds an ${sa.direction} SA with SPI 0x${sa.spi.toString(16)}`);
     table.set(sa.spi, sa);
     return sa;
@@ -19,8 +25,8 @@ export class SecurityAssociationDatabase {
     return this.add(new SecurityAssociation(config, now));
   }
 
-  inbound(spi: number): SecurityAssociation | undefined {
-    return this.#inbound.get(spi);
+  inbound(spi: number, protocol: 'esp' | 'ah' = 'esp'): SecurityAssociation | undefined {
+    return (protocol === 'ah' ? this.#inboundAh : this.#inbound).get(spi);
   }
 
   outbound(spi: number): SecurityAssociation | undefined {
@@ -28,8 +34,8 @@ export class SecurityAssociationDatabase {
   }
 
   /** Remove and destroy (keys wiped). */
-  delete(direction: 'inbound' | 'outbound', spi: Spi | number): boolean {
-    const table = direction === 'inbound' ? this.#inbound : this.#outbound;
+  delete(direction: 'inbound' | 'outbound', spi: Spi | number, protocol: 'esp' | 'ah' = 'esp'): boolean {
+    const table = this.#table(direction, protocol);
     const sa = table.get(spi);
     if (sa === undefined) return false;
     sa.destroy();
@@ -38,10 +44,10 @@ export class SecurityAssociationDatabase {
   }
 
   all(): SecurityAssociation[] {
-    return [...this.#inbound.values(), ...this.#outbound.values()];
+    return [...this.#inbound.values(), ...this.#inboundAh.values(), ...this.#outbound.values()];
   }
 
   get size(): number {
-    return this.#inbound.size + this.#outbound.size;
+    return this.#inbound.size + this.#inboundAh.size + this.#outbound.size;
   }
 }

@@ -25,6 +25,8 @@ export interface Lifetime {
 
 export interface SaConfig {
   readonly spi: number;
+  /** @default 'esp' */
+  readonly protocol?: 'esp' | 'ah';
   readonly direction: 'inbound' | 'outbound';
   readonly mode: 'transport' | 'tunnel';
   readonly source?: Ipv6Address;
@@ -56,6 +58,7 @@ export type LifetimeEvent = 'soft' | 'hard';
 
 export class SecurityAssociation {
   readonly spi: Spi;
+  readonly protocol: 'esp' | 'ah';
   readonly direction: 'inbound' | 'outbound';
   readonly mode: 'transport' | 'tunnel';
   readonly source: Ipv6Address | undefined;
@@ -88,6 +91,7 @@ export class SecurityAssociation {
   constructor(config: SaConfig, now = 0) {
     const t = config.transform;
     this.spi = spi(config.spi);
+    this.protocol = config.protocol ?? 'esp';
     this.direction = config.direction;
     this.mode = config.mode;
     this.source = config.source;
@@ -105,6 +109,7 @@ export class SecurityAssociation {
     if (this.replay !== null && config.initialSequence) this.replay.startAt(config.initialSequence);
     this.ivLength = ivLength(t.encryption);
     const sl = saltLength(t.encryption);
+    if (this.protocol === 'ah' && (t.encryption !== 'null' || t.integrity === 'none')) throw new RangeError('an AH SA has an integrity algorithm and no encryption');
     const key = config.encryptionKey;
     if (t.encryption !== 'null' && key.length !== t.encryptionKeyLength + sl) throw new RangeError(`SA ${this.spi}: encryption keying material must be ${t.encryptionKeyLength + sl} bytes`);
     this.#salt = key.slice(key.length - sl);
@@ -238,10 +243,39 @@ export class SecurityAssociation {
     return nextHeader;
   }
 
+  /**
+   * For AH (and other integrity users): take the next outbound sequence number, or null when
+   * the space is exhausted (the SA must be replaced, RFC 4302 §3.3.2).
+   */
+  nextSequence(): number | null {
+    if (this.state === 'expired' || this.state === 'deleted') return null;
+    if (this.sequence >= (this.esn ? Number.MAX_SAFE_INTEGER : 0xffffffff)) return null;
+    return ++this.sequence;
+  }
+
+  /** The truncated MAC over `parts`, with the high sequence bits appended under ESN. */
+  integrityCheckValue(parts: readonly Uint8Array[], seqHi: number): Uint8Array {
+    const mac = this.#mac;
+    if (mac === null) throw new RangeError(`SA ${this.spi} has no integrity algorithm`);
+    if (!this.esn) return mac.compute(...parts);
+    const hi = new Uint8Array(4);
+    new DataView(hi.buffer).setUint32(0, seqHi);
+    return mac.compute(...parts, hi);
+  }
+
+  /** Count a processed packet of `bytes` against the lifetimes. */
+  account(bytes: number): void {
+    this.#count(bytes);
+  }
+
+  get usable(): boolean {
+    return this.state !== 'expired' && this.state !== 'deleted';
+  }
+
   /** A description for logs: no key bytes. */
   toString(): string {
     const t = this.transform;
-    return `SA ${this.direction} spi 0x${this.spi.toString(16).padStart(8, '0')} ${this.mode} ${t.encryption}-${t.encryptionKeyLength * 8}/${t.integrity}${this.esn ? ' esn' : ''} (${this.state})`;
+    return `${this.protocol === 'ah' ? 'AH ' : ''}SA ${this.direction} spi 0x${this.spi.toString(16).padStart(8, '0')} ${this.mode} ${t.encryption}-${t.encryptionKeyLength * 8}/${t.integrity}${this.esn ? ' esn' : ''} (${this.state})`;
   }
 
   #pushHeader(buf: PacketBuffer, seqLo: number): void {

@@ -25,7 +25,8 @@ export interface Selector {
 export type Protection = readonly ('ah' | 'esp')[];
 
 export type OutboundRule =
-  | { readonly selector: Selector; readonly action: 'protect'; readonly sa: Spi }
+  /** `sa`: one SA, or a bundle applied inner first ([esp, ah] puts AH outside ESP). */
+  | { readonly selector: Selector; readonly action: 'protect'; readonly sa: Spi | readonly Spi[] }
   | { readonly selector: Selector; readonly action: 'bypass' | 'discard' };
 
 export interface InboundRule {

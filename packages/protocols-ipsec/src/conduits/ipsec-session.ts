@@ -7,6 +7,7 @@
 import { attribute, Session, type Message, type State } from '@conduits/core';
 import { DST, ipOffset, nextHeader, NextHeader, remoteAddress, SRC } from '@conduits/protocols-inet';
 import { Subject, type Observable } from 'rxjs';
+import { ahProtect, ahVerify } from '../ah.js';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
 import type { SecurityAssociationDatabase } from '../sad.js';
 import type { LifetimeEvent, SecurityAssociation, Spi } from '../security-association.js';
@@ -36,6 +37,8 @@ export interface IpsecLayer {
   readonly session: Session;
   readonly events$: Observable<SaEvent>;
 }
+
+const single = (id: Spi): readonly Spi[] => [id];
 
 export function ipsecLayer(config: IpsecConfig): IpsecLayer {
   const events = new Subject<SaEvent>();
@@ -85,31 +88,40 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
         const action = rule?.action ?? config.spd.defaultOutbound;
         if (action === 'bypass') return s.send('A', msg);
         if (rule === undefined || rule.action !== 'protect') return drop(s, msg, 'ipsec-discard');
-        const sa = config.sad.outbound(rule.sa);
-        if (sa === undefined) {
-          events.next({ kind: 'acquire', spi: rule.sa, time: s.graph.scheduler.now() });
-          return drop(s, msg, 'esp-no-sa');
+        // A bundle applies its SAs inner first (RFC 4301 §4.5): [esp, ah] gives AH outside ESP.
+        const bundle = typeof rule.sa === 'number' ? single(rule.sa) : rule.sa;
+        let nh = sel.nextHeader;
+        for (const id of bundle) {
+          const sa = config.sad.outbound(id);
+          if (sa === undefined) {
+            events.next({ kind: 'acquire', spi: id, time: s.graph.scheduler.now() });
+            return drop(s, msg, 'esp-no-sa');
+          }
+          watch(s, sa);
+          const r = sa.protocol === 'ah' ? ahProtect(sa, b, nh, config.address, dst) : sa.encapsulate(b, nh);
+          if (r !== null) return drop(s, msg, r);
+          nh = sa.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP;
         }
-        watch(s, sa);
-        const r = sa.encapsulate(b, sel.nextHeader);
-        if (r !== null) return drop(s, msg, r);
-        msg.set(nextHeader, NextHeader.ESP);
+        msg.set(nextHeader, nh);
         return s.send('A', msg);
       }
       let applied = 0;
       let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
-      for (let depth = 0; nh === NextHeader.ESP; depth++) {
+      const ip = msg.get(ipOffset) ?? 0;
+      for (let depth = 0; nh === NextHeader.ESP || nh === NextHeader.AH; depth++) {
         if (depth >= MAX_NESTING) return drop(s, msg, 'esp-policy-violation');
-        if (b.length < 8) return drop(s, msg, 'esp-truncated');
-        const sa = config.sad.inbound(b.view.getUint32(b.start));
+        const ah = nh === NextHeader.AH;
+        // AH covers the IP header as received: after an ESP layer was removed it no longer can.
+        if (ah && applied !== 0) return drop(s, msg, 'esp-policy-violation');
+        if (b.length < (ah ? 12 : 8)) return drop(s, msg, 'esp-truncated');
+        const sa = config.sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
         if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
         watch(s, sa);
-        const r = sa.decapsulate(b);
+        const r = ah ? ahVerify(sa, b, ip) : sa.decapsulate(b);
         if (typeof r === 'string') return drop(s, msg, r);
         nh = r;
-        applied = applied * 4 + 1;
+        applied = applied * 4 + (ah ? 2 : 1);
       }
-      const ip = msg.get(ipOffset) ?? 0;
       sel.remote = b.bytes;
       sel.remoteAt = ip + SRC;
       sel.local = b.bytes;

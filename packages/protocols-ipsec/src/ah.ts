@@ -1,0 +1,112 @@
+/**
+ * The Authentication Header (RFC 4302) over IPv6. The ICV covers the IPv6 header with its
+ * mutable fields zeroed (traffic class, flow label, hop limit: §3.3.3.1.2.1), the extension
+ * headers before AH with the data of options marked "may change en route" zeroed
+ * (§3.3.3.1.2.2), AH itself with the ICV field zeroed, and everything after; under ESN the
+ * high sequence bits are appended (§3.3.3.2).
+ *
+ *   AH: next header(1) ‖ payload len(1) = AH length/4 - 2 ‖ reserved(2) ‖ SPI(4) ‖ seq(4) ‖ ICV, padded to 8 bytes
+ */
+import type { PacketBuffer } from '@conduits/core';
+import { constantTimeEqual } from '@conduits/crypto';
+import { NextHeader } from '@conduits/protocols-inet';
+import type { EspDropReason } from './esp-drop-reasons.js';
+import type { SecurityAssociation } from './security-association.js';
+
+export const AH_FIXED = 12;
+
+/** AH length for an ICV: fixed part plus ICV, padded to a multiple of 8 (IPv6). */
+export function ahLength(icvLength: number): number {
+  return Math.ceil((AH_FIXED + icvLength) / 8) * 8;
+}
+
+/** The IPv6 header as the ICV sees it: version 6, TC/flow/hop limit zero. */
+function icvHeader(src: Uint8Array, srcAt: number, dst: Uint8Array, dstAt: number, payloadLength: number, nextHeader: number): Uint8Array {
+  const h = new Uint8Array(40);
+  h[0] = 0x60;
+  h[4] = payloadLength >> 8;
+  h[5] = payloadLength & 0xff;
+  h[6] = nextHeader;
+  h.set(src.subarray(srcAt, srcAt + 16), 8);
+  h.set(dst.subarray(dstAt, dstAt + 16), 24);
+  return h;
+}
+
+/** A copy of the extension headers with mutable option data zeroed. */
+function icvExtensionHeaders(bytes: Uint8Array, from: number, to: number, firstNextHeader: number): Uint8Array {
+  const out = bytes.slice(from, to);
+  let nh = firstNextHeader;
+  let at = 0;
+  while (at + 2 <= out.length) {
+    const len = ((out[at + 1] as number) + 1) * 8;
+    if (nh === NextHeader.HOP_BY_HOP || nh === NextHeader.DESTINATION_OPTIONS) {
+      let i = at + 2;
+      while (i < at + len && i < out.length) {
+        const type = out[i] as number;
+        if (type === 0) {
+          i++;
+          continue;
+        }
+        const olen = (out[i + 1] ?? 0) as number;
+        if (type & 0x20) out.fill(0, i + 2, Math.min(i + 2 + olen, out.length));
+        i += 2 + olen;
+      }
+    }
+    nh = out[at] as number;
+    at += len;
+  }
+  return out;
+}
+
+/**
+ * Protect the payload in `buf` (whose protocol is `nextHeader`) for a packet from `src` to
+ * `dst` that will carry no extension headers before AH (as this stack sends them).
+ */
+export function ahProtect(sa: SecurityAssociation, buf: PacketBuffer, nextHeader: number, src: Uint8Array, dst: Uint8Array): EspDropReason | null {
+  const seq = sa.nextSequence();
+  if (seq === null) return sa.usable ? 'esp-sequence-exhausted' : 'esp-sa-expired';
+  const len = ahLength(sa.icvLength);
+  const at = buf.push(len);
+  buf.bytes.fill(0, at, at + len);
+  buf.bytes[at] = nextHeader;
+  buf.bytes[at + 1] = len / 4 - 2;
+  buf.view.setUint32(at + 4, sa.spi);
+  buf.view.setUint32(at + 8, seq >>> 0);
+  const header = icvHeader(src, 0, dst, 0, buf.length, NextHeader.AH);
+  const icv = sa.integrityCheckValue([header, buf.bytes.subarray(buf.start, buf.end)], Math.floor(seq / 4294967296));
+  buf.bytes.set(icv, at + AH_FIXED);
+  sa.account(buf.length);
+  return null;
+}
+
+/**
+ * Check the AH at buf.start of a packet whose IPv6 header is at `ipAt`; the bytes between the
+ * fixed header and AH are extension headers. On success AH is pulled and its next header returned.
+ */
+export function ahVerify(sa: SecurityAssociation, buf: PacketBuffer, ipAt: number): number | EspDropReason {
+  if (!sa.usable) return 'esp-sa-expired';
+  const at = buf.start;
+  if (buf.length < AH_FIXED) return 'esp-truncated';
+  const len = ((buf.bytes[at + 1] as number) + 2) * 4;
+  if (len !== ahLength(sa.icvLength) || len > buf.length) return 'esp-bad-length';
+  const seqLo = buf.view.getUint32(at + 8);
+  if (sa.replay !== null) {
+    const v = sa.replay.check(seqLo);
+    if (v !== 'ok') return v;
+  }
+  const seqHi = sa.replay?.inferredHigh ?? 0;
+  const extFrom = ipAt + 40;
+  const ext = extFrom < at ? icvExtensionHeaders(buf.bytes, extFrom, at, buf.bytes[ipAt + 6] as number) : new Uint8Array(0);
+  // With extension headers, the last one names AH; with none, the header's own next header does (a reassembled packet's copy may say Fragment).
+  const header = icvHeader(buf.bytes, ipAt + 8, buf.bytes, ipAt + 24, ext.length + buf.length, ext.length > 0 ? (buf.bytes[ipAt + 6] as number) : NextHeader.AH);
+  const received = buf.bytes.slice(at + AH_FIXED, at + AH_FIXED + sa.icvLength);
+  const ah = buf.bytes.slice(at, at + len);
+  ah.fill(0, AH_FIXED);
+  const expected = sa.integrityCheckValue([header, ext, ah, buf.bytes.subarray(at + len, buf.end)], seqHi);
+  if (!constantTimeEqual(expected, received)) return 'esp-icv-failed';
+  sa.replay?.update(seqLo);
+  const nh = buf.bytes[at] as number;
+  buf.pull(len);
+  sa.account(buf.length);
+  return nh;
+}

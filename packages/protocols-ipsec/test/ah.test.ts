@@ -1,0 +1,134 @@
+/** AH (RFC 4302) and the paper's policy example (§4.2): accept none, AH, or AH+ESP; refuse ESP alone and double AH. */
+import { SeededRandom, type Alert } from '@conduits/core';
+import { Adversary, ensureTshark, Network, PcapWriter, tsharkFields } from '@conduits/netsim';
+import { NextHeader, parseIpv6, type Host } from '@conduits/protocols-inet';
+import { ipsecLayer, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type Protection, type SaConfig, type Spi } from '@conduits/protocols-ipsec';
+import { createHmac } from 'node:crypto';
+
+const A = '2001:db8:2::1';
+const B = '2001:db8:2::2';
+const gcm = { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 16 } as const;
+const sha256 = { encryption: 'null', encryptionKeyLength: 0, integrity: 'hmac-sha256-128' } as const;
+
+/** Hosts whose a→b SAs are: ESP 0x10, AH 0x20, AH 0x21 (a second one, for double AH). */
+function setup(outbound: Spi[], accept: readonly Protection[] = [[], ['ah'], ['ah', 'esp']]) {
+  const rnd = new SeededRandom(4);
+  const ahKey = rnd.bytes(32);
+  const sas: SaConfig[] = [
+    { spi: 0x10, direction: 'outbound', mode: 'transport', transform: gcm, encryptionKey: rnd.bytes(20) },
+    { spi: 0x20, protocol: 'ah', direction: 'outbound', mode: 'transport', transform: sha256, encryptionKey: new Uint8Array(0), integrityKey: ahKey },
+    { spi: 0x21, protocol: 'ah', direction: 'outbound', mode: 'transport', transform: sha256, encryptionKey: new Uint8Array(0), integrityKey: rnd.bytes(32) },
+  ];
+  const sadA = new SecurityAssociationDatabase();
+  const sadB = new SecurityAssociationDatabase();
+  for (const c of sas) {
+    sadA.create(c);
+    sadB.create({ ...c, direction: 'inbound' });
+  }
+  const spdA = new SecurityPolicyDatabase();
+  spdA.addOutbound(outbound.length ? { selector: { nextHeader: NextHeader.UDP }, action: 'protect', sa: outbound } : { selector: {}, action: 'bypass' });
+  const spdB = new SecurityPolicyDatabase();
+  spdB.addInbound({ selector: { nextHeader: NextHeader.UDP }, accept });
+  const net = new Network(4);
+  const a = net.host('a', A, { security: ipsecLayer({ sad: sadA, spd: spdA, address: parseIpv6(A) }).session });
+  const b = net.host('b', B, { security: ipsecLayer({ sad: sadB, spd: spdB, address: parseIpv6(B) }).session });
+  const link = net.connect(a, b, { delay: 1 });
+  const alerts: Alert[] = [];
+  b.graph.alerts$.subscribe((x) => alerts.push(x));
+  let got = 0;
+  b.bind(7).datagrams$.subscribe(() => got++);
+  const client = a.bind(9);
+  const send = (data = Uint8Array.of(1, 2, 3)): void => client.send(parseIpv6(B), 7, data);
+  return { net, a, b, link, alerts, received: () => got, send, ahKey };
+}
+
+describe('the paper\'s policy: accept none, AH, or AH+ESP; refuse ESP only and double AH', () => {
+  test.each([
+    ['no protection', [], 1, undefined],
+    ['AH', [spi(0x20)], 1, undefined],
+    ['AH outside ESP', [spi(0x10), spi(0x20)], 1, undefined],
+    ['ESP only', [spi(0x10)], 0, 'esp-policy-violation'],
+    ['double AH', [spi(0x20), spi(0x21)], 0, 'esp-policy-violation'],
+  ] as const)('%s', (_n, bundle, delivered, reason) => {
+    const s = setup([...bundle]);
+    s.send();
+    s.net.run();
+    expect(s.received()).toBe(delivered);
+    if (reason) {
+      expect(s.b.graph.drops.get(reason)).toBe(1);
+      expect(s.alerts.map((x) => x.reason)).toEqual([reason]);
+    }
+  });
+});
+
+describe('AH integrity', () => {
+  test('mutable fields (traffic class, flow label, hop limit) may change en route; anything else may not', () => {
+    const s = setup([spi(0x20)]);
+    const adv = new Adversary();
+    s.link.setAdversary(adv);
+    adv.modify((p) => p.index === 0, (d) => ((d[0] = 0x6f), (d[1] = 0xff), (d[3] = 0x42), (d[7] = 1), d));
+    adv.modify((p) => p.index === 1, (d) => ((d[d.length - 1]! ^= 1), d));
+    adv.modify((p) => p.index === 2, (d) => ((d[9]! ^= 1), d)); // the source address is covered
+    s.send();
+    s.send();
+    s.send();
+    s.net.run();
+    expect(s.received()).toBe(1);
+    expect(s.b.graph.drops.get('esp-icv-failed')).toBe(2);
+  });
+
+  test('the ICV is what an independent computation of RFC 4302 §3.3.3 gives (node:crypto HMAC over the zeroed packet)', () => {
+    const s = setup([spi(0x20)]);
+    const pcap = new PcapWriter();
+    s.link.capture(pcap);
+    s.send(Uint8Array.of(9, 8, 7, 6, 5));
+    s.net.run();
+    const pkt = Uint8Array.from(pcap.records[0]!.data);
+    expect(pkt[6]).toBe(51);
+    const ahLen = (pkt[41]! + 2) * 4;
+    expect(ahLen).toBe(32); // 12 + 16-byte ICV, already a multiple of 8
+    const icv = pkt.slice(40 + 12, 40 + 28);
+    const zeroed = Uint8Array.from(pkt);
+    zeroed[0] = 0x60; // version kept; traffic class and flow label zeroed
+    zeroed.fill(0, 1, 4);
+    zeroed[7] = 0; // hop limit
+    zeroed.fill(0, 40 + 12, 40 + ahLen); // the ICV field
+    const expected = createHmac('sha256', s.ahKey).update(zeroed).digest().subarray(0, 16);
+    expect(Buffer.from(icv).toString('hex')).toBe(expected.toString('hex'));
+  });
+
+  test('tshark dissects our AH and the UDP datagram behind it (checksum good)', () => {
+    ensureTshark();
+    const s = setup([spi(0x10), spi(0x20)]);
+    const pcap = new PcapWriter();
+    s.link.capture(pcap);
+    s.send();
+    s.send();
+    s.net.run();
+    const rows = tsharkFields(pcap.toBytes(), ['ipv6.nxt', 'ah.spi', 'ah.sequence', 'ah.next_header', 'esp.spi'], []);
+    expect(rows).toEqual([
+      ['51', '0x00000020', '1', '50', '0x00000010'],
+      ['51', '0x00000020', '2', '50', '0x00000010'],
+    ]);
+    const plainAh = setup([spi(0x20)]);
+    const p2 = new PcapWriter();
+    plainAh.link.capture(p2);
+    plainAh.send();
+    plainAh.net.run();
+    expect(tsharkFields(p2.toBytes(), ['ah.next_header', 'udp.dstport', 'udp.checksum.status'], ['udp.check_checksum:TRUE'])).toEqual([['17', '7', '1']]);
+  });
+
+  test('AH replay is refused once the window has seen the packet', () => {
+    const s = setup([spi(0x20)]);
+    const adv = new Adversary();
+    s.link.setAdversary(adv);
+    s.send();
+    s.net.run();
+    adv.replay(0);
+    s.net.run();
+    expect(s.received()).toBe(1);
+    expect(s.b.graph.drops.get('esp-replay')).toBe(1);
+  });
+});
+
+export type { Host };
