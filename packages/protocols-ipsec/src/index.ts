@@ -23,3 +23,5 @@ export {
 export { appliedProtection, ipsecLayer, MAX_NESTING, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';
 export { EspSaParseError, formatEspSa, parseEspSa, saConfigsFor, type EspSaEntry } from './esp-sa-file.js';
 export { AH_FIXED, ahLength, ahProtect, ahVerify } from './ah.js';
+export { forGateway, Gateway, inInterface, outInterface, type GatewayOptions, type Route } from './gateway.js';
+export { siteToSite, type SiteToSite, type TunnelEnd } from './site-to-site.js';

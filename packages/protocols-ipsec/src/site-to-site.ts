@@ -1,0 +1,43 @@
+/**
+ * The SAD and SPD of one security gateway in a site-to-site tunnel: protect traffic between
+ * the two sites' prefixes with tunnel-mode ESP, refuse it unprotected, bypass the rest.
+ */
+import { parseIpv6 } from '@conduits/protocols-inet';
+import { SecurityAssociationDatabase } from './sad.js';
+import { spi } from './security-association.js';
+import { SecurityPolicyDatabase } from './spd.js';
+import type { TransformSpec } from './transforms.js';
+
+export interface TunnelEnd {
+  /** The gateway's outside address (the tunnel endpoint). */
+  readonly outside: string;
+  /** The site's prefix behind it, e.g. "2001:db8:a::/48". */
+  readonly site: string;
+}
+
+export interface SiteToSite {
+  readonly local: TunnelEnd;
+  readonly peer: TunnelEnd;
+  readonly transform: TransformSpec;
+  readonly outbound: { readonly spi: number; readonly key: Uint8Array };
+  readonly inbound: { readonly spi: number; readonly key: Uint8Array };
+}
+
+function range(cidr: string): { address: ReturnType<typeof parseIpv6>; prefix: number } {
+  const [a, p] = cidr.split('/');
+  return { address: parseIpv6(a ?? ''), prefix: Number(p ?? 128) };
+}
+
+export function siteToSite(c: SiteToSite): { sad: SecurityAssociationDatabase; spd: SecurityPolicyDatabase } {
+  const sad = new SecurityAssociationDatabase();
+  const me = parseIpv6(c.local.outside);
+  const peer = parseIpv6(c.peer.outside);
+  sad.create({ spi: c.outbound.spi, direction: 'outbound', mode: 'tunnel', source: me, destination: peer, transform: c.transform, encryptionKey: c.outbound.key });
+  sad.create({ spi: c.inbound.spi, direction: 'inbound', mode: 'tunnel', source: peer, destination: me, transform: c.transform, encryptionKey: c.inbound.key });
+  const spd = new SecurityPolicyDatabase();
+  spd.defaultOutbound = 'bypass';
+  spd.defaultInbound = [[]];
+  spd.addOutbound({ selector: { local: range(c.local.site), remote: range(c.peer.site) }, action: 'protect', sa: spi(c.outbound.spi) });
+  spd.addInbound({ selector: { remote: range(c.peer.site), local: range(c.local.site) }, accept: [['esp']] });
+  return { sad, spd };
+}
