@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { engineByName } from '@conduits/crypto';
 import { buildChat } from '../examples/chat/scenario.js';
 import { buildIpsecScenario } from '../examples/ipsec/scenario.js';
+import { buildTwoSites } from '../examples/ipsec/two-sites.js';
 import { buildUdpScenario } from '../examples/udp/scenario.js';
 import { option, type Args } from './args.js';
 import { renderGraphs } from './graph.js';
@@ -56,6 +57,26 @@ function ipsecSection(dir: string, out: (s: string) => void): void {
   writeFileSync(`${conf}/preferences`, 'esp.enable_encryption_decode: TRUE\nesp.enable_authentication_check: TRUE\n');
   out(`capture: ${pcap}; its SAs in tshark's esp_sa format: ${conf}/esp_sa. Decrypt and check ICVs with:`);
   out(`  WIRESHARK_CONFIG_DIR=${conf} tshark -r ${pcap} -T fields -e esp.spi -e esp.sequence -e esp.icv_good -e udp.dstport -e data.data`);
+  out('');
+  gatewaySection(dir, out);
+}
+
+function gatewaySection(dir: string, out: (s: string) => void): void {
+  out('== IPsec gateways: two sites joined by tunnel-mode ESP (Java Conduits Figure 8) ==');
+  const sc = buildTwoSites();
+  sc.net.run();
+  for (const line of sc.log) out(line);
+  out('');
+  sc.gateways.forEach((g) => out(`${g.graph.name} dropped ${JSON.stringify(g.graph.drops.snapshot())}`));
+  const pcap = `${dir}/demo-tunnel.pcap`;
+  const conf = `${dir}/demo-wireshark-tunnel`;
+  mkdirSync(conf, { recursive: true });
+  writeFileSync(pcap, sc.pcap.toBytes());
+  writeFileSync(`${conf}/esp_sa`, sc.espSa);
+  writeFileSync(`${conf}/preferences`, 'esp.enable_encryption_decode: TRUE\nesp.enable_authentication_check: TRUE\n');
+  out(`WAN capture: ${pcap}; inner packets with: WIRESHARK_CONFIG_DIR=${conf} tshark -r ${pcap} -T fields -e ipv6.src -e ipv6.dst -e esp.icv_good -e udp.dstport`);
+  writeFileSync(`${dir}/demo.ipsec-gateway.dot`, renderGraphs([sc.gateways[0]!.graph], 'dot'));
+  out(`the gateway graph: ${dir}/demo.ipsec-gateway.dot (also: pnpm conduits graph ipsec-gateway)`);
 }
 
 function udpSection(args: Args, dir: string, out: (s: string) => void): void {

@@ -1,6 +1,8 @@
 import type { Graph } from '@conduits/core';
 import { nobleEngine } from '@conduits/crypto';
 import { buildChat } from './chat/scenario.js';
+import { buildIpsecScenario } from './ipsec/scenario.js';
+import { buildTwoSites } from './ipsec/two-sites.js';
 import { buildUdpScenario } from './udp/scenario.js';
 
 /** Graphs the `graph` command can draw, by name. Later packages add theirs (host, ipsec-host, ...). */
@@ -18,5 +20,13 @@ export const examples: Record<string, { readonly describe: string; readonly buil
       const s = buildUdpScenario();
       return [s.alice.graph];
     },
+  },
+  'ipsec-host': {
+    describe: 'Figure 7: a host with IPsec as a layer above IP (after reassembly), below the upper-layer protocols',
+    build: () => [buildIpsecScenario().alice.graph],
+  },
+  'ipsec-gateway': {
+    describe: 'Figure 8: a security gateway, IPsec inside IP: interfaces mux, IPv6, reassembly, IPsec, forwarding',
+    build: () => [buildTwoSites().gateways[0]!.graph],
   },
 };
