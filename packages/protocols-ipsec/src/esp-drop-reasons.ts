@@ -11,7 +11,9 @@ export type EspDropReason =
   | 'esp-sequence-exhausted'
   | 'esp-policy-violation'
   | 'esp-no-sa'
-  | 'ipsec-discard';
+  | 'ipsec-discard'
+  | 'nat-keepalive'
+  | 'udp-encap-bad-checksum';
 
 export const espSecurityRelevant: ReadonlySet<EspDropReason> = new Set<EspDropReason>([
   'esp-unknown-spi',

@@ -35,6 +35,8 @@ export interface SaConfig {
   /** Encryption keying material: the key, then the salt/nonce where the transform has one. */
   readonly encryptionKey: Uint8Array;
   readonly integrityKey?: Uint8Array;
+  /** ESP in UDP (RFC 3948), as NAT traversal and strongSwan need: the ports of the UDP header. */
+  readonly udpEncapsulation?: { readonly sourcePort: number; readonly destinationPort: number };
   /** Extended (64-bit) sequence numbers, RFC 4303 §2.2.1. @default false */
   readonly esn?: boolean;
   /** Anti-replay window in packets (64..4096); 0 disables it. @default 64 */
@@ -65,6 +67,7 @@ export class SecurityAssociation {
   readonly destination: Ipv6Address | undefined;
   readonly transform: TransformSpec;
   readonly esn: boolean;
+  readonly udpEncapsulation: { readonly sourcePort: number; readonly destinationPort: number } | undefined;
   readonly replay: ReplayWindow | null;
   readonly icvLength: number;
   readonly ivLength: number;
@@ -98,6 +101,7 @@ export class SecurityAssociation {
     this.destination = config.destination;
     this.transform = t;
     this.esn = config.esn ?? false;
+    this.udpEncapsulation = config.udpEncapsulation;
     this.#engine = config.engine ?? defaultEngine;
     this.#soft = config.softLifetime ?? {};
     this.#hard = config.hardLifetime ?? {};

@@ -124,3 +124,35 @@ describe('policy and attacks', () => {
     expect(sa.state).toBe('deleted');
   });
 });
+
+describe('ESP in UDP (RFC 3948)', () => {
+  test('carried in UDP on port 4500; tshark sees UDP 4500 with a good checksum and opens the ESP inside', () => {
+    const t = transforms[0]![1];
+    const p = ipsecPair(t, 5, { udpEncapsulation: { sourcePort: 4500, destinationPort: 4500 } });
+    const pcap = new PcapWriter();
+    p.link.capture(pcap);
+    const got: number[] = [];
+    p.b.bind(47001).datagrams$.subscribe((d) => got.push(d.data.length));
+    p.a.bind(1).send(p.b.address, 47001, new Uint8Array(33));
+    p.net.run();
+    expect(got).toEqual([33]);
+    expect(pcap.records[0]!.data[6]).toBe(NextHeader.UDP);
+    const rows = tsharkFields(pcap.toBytes(), ['udp.srcport', 'udp.dstport', 'udp.checksum.status', 'esp.spi', 'esp.icv_good'], [...tsharkEspOptions(p, tsharkNames(t)!), 'udp.check_checksum:TRUE']);
+    expect(rows[0]!.slice(0, 5)).toEqual(['4500,1', '4500,47001', '1,1', '0x00001001', '1']);
+  });
+
+  test('a NAT keepalive (one 0xff byte) is dropped quietly; IKE on 4500 (zero marker) is left to the upper layer', () => {
+    const p = ipsecPair(transforms[0]![1], 5);
+    // As IKE daemons do: traffic on the NAT-traversal port itself goes unprotected.
+    p.spds.a.outbound.unshift({ selector: { remotePort: 4500 }, action: 'bypass' });
+    p.spds.b.inbound.unshift({ selector: { localPort: 4500 }, accept: [[]] });
+    const ike: number[] = [];
+    p.b.bind(4500).datagrams$.subscribe((d) => ike.push(d.data.length));
+    const ea = p.a.bind(4500);
+    ea.send(p.b.address, 4500, Uint8Array.of(0xff));
+    ea.send(p.b.address, 4500, Uint8Array.of(0, 0, 0, 0, 1, 2, 3, 4));
+    p.net.run();
+    expect(p.b.graph.drops.get('nat-keepalive')).toBe(1);
+    expect(ike).toEqual([8]);
+  });
+});

@@ -5,7 +5,7 @@
  * Outbound, the SPD selects PROTECT (with an SA), BYPASS or DISCARD.
  */
 import { attribute, Session, type Message, type State } from '@conduits/core';
-import { DST, ipOffset, nextHeader, NextHeader, remoteAddress, SRC } from '@conduits/protocols-inet';
+import { checkUdp, DST, ipOffset, nextHeader, NextHeader, remoteAddress, SRC, writeUdp } from '@conduits/protocols-inet';
 import { Subject, type Observable } from 'rxjs';
 import { ahProtect, ahVerify } from '../ah.js';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
@@ -39,6 +39,9 @@ export interface IpsecLayer {
 }
 
 const single = (id: Spi): readonly Spi[] => [id];
+
+/** The NAT-traversal port ESP in UDP arrives on (RFC 3948). */
+export const natTraversalPort = 4500;
 
 export function ipsecLayer(config: IpsecConfig): IpsecLayer {
   const events = new Subject<SaEvent>();
@@ -101,6 +104,12 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
           const r = sa.protocol === 'ah' ? ahProtect(sa, b, nh, config.address, dst) : sa.encapsulate(b, nh);
           if (r !== null) return drop(s, msg, r);
           nh = sa.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP;
+          const encap = sa.udpEncapsulation;
+          if (encap !== undefined && sa.protocol === 'esp') {
+            // RFC 3948 §2.1; over IPv6 the UDP checksum is computed (a zero one is IPv4's privilege).
+            writeUdp(b, encap.sourcePort, encap.destinationPort, config.address, dst);
+            nh = NextHeader.UDP;
+          }
         }
         msg.set(nextHeader, nh);
         return s.send('A', msg);
@@ -108,6 +117,15 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
       let applied = 0;
       let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
       const ip = msg.get(ipOffset) ?? 0;
+      // ESP in UDP (RFC 3948 §2.2): port 4500, and a first word that is not zero (zero marks IKE).
+      if (nh === NextHeader.UDP && b.length >= 9 && b.view.getUint16(b.start + 2) === natTraversalPort) {
+        if (b.length === 9 && b.bytes[b.start + 8] === 0xff) return s.drop(msg, 'nat-keepalive');
+        if (b.length >= 12 && b.view.getUint32(b.start + 8) !== 0) {
+          if (checkUdp(b, ip) !== null) return drop(s, msg, 'udp-encap-bad-checksum');
+          b.pull(8);
+          nh = NextHeader.ESP;
+        }
+      }
       for (let depth = 0; nh === NextHeader.ESP || nh === NextHeader.AH; depth++) {
         if (depth >= MAX_NESTING) return drop(s, msg, 'esp-policy-violation');
         const ah = nh === NextHeader.AH;
