@@ -110,6 +110,17 @@ export class SecurityPolicyDatabase {
     return this.defaultInbound;
   }
 
+  /**
+   * For the per-layer placement (§4.2's alternative): could a packet from these addresses,
+   * with `depth` protections whose code is `prefix` removed so far, still be acceptable?
+   * Protocol and ports are not known yet, so every rule the addresses match is considered.
+   */
+  couldAccept(p: PacketSelectors, prefix: number, depth: number): boolean {
+    const any = (list: readonly Protection[]): boolean => list.some((prot) => prot.length >= depth && protectionCode(prot.slice(0, depth)) === prefix);
+    for (const r of this.inbound) if (inRange(r.selector.remote, p.remote, p.remoteAt) && inRange(r.selector.local, p.local, p.localAt) && any(r.accept)) return true;
+    return any(this.defaultInbound);
+  }
+
   /** Does the inbound policy accept a packet with these protections applied? */
   accepts(p: PacketSelectors, applied: number): boolean {
     for (const prot of this.acceptable(p)) if (protectionCode(prot) === applied) return true;

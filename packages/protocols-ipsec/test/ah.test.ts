@@ -12,12 +12,17 @@ const sha256 = { encryption: 'null', encryptionKeyLength: 0, integrity: 'hmac-sh
 
 /** Hosts whose a→b SAs are: ESP 0x10, AH 0x20, AH 0x21 (a second one, for double AH). */
 function setup(outbound: Spi[], accept: readonly Protection[] = [[], ['ah'], ['ah', 'esp']]) {
+  return setupWith(outbound, 'after-all', accept);
+}
+
+function setupWith(outbound: Spi[], placement: 'after-all' | 'per-layer', accept: readonly Protection[] = [[], ['ah'], ['ah', 'esp']]) {
   const rnd = new SeededRandom(4);
   const ahKey = rnd.bytes(32);
   const sas: SaConfig[] = [
     { spi: 0x10, direction: 'outbound', mode: 'transport', transform: gcm, encryptionKey: rnd.bytes(20) },
     { spi: 0x20, protocol: 'ah', direction: 'outbound', mode: 'transport', transform: sha256, encryptionKey: new Uint8Array(0), integrityKey: ahKey },
     { spi: 0x21, protocol: 'ah', direction: 'outbound', mode: 'transport', transform: sha256, encryptionKey: new Uint8Array(0), integrityKey: rnd.bytes(32) },
+    { spi: 0x11, direction: 'outbound', mode: 'transport', transform: gcm, encryptionKey: rnd.bytes(20) },
   ];
   const sadA = new SecurityAssociationDatabase();
   const sadB = new SecurityAssociationDatabase();
@@ -31,7 +36,7 @@ function setup(outbound: Spi[], accept: readonly Protection[] = [[], ['ah'], ['a
   spdB.addInbound({ selector: { nextHeader: NextHeader.UDP }, accept });
   const net = new Network(4);
   const a = net.host('a', A, { security: ipsecLayer({ sad: sadA, spd: spdA, address: parseIpv6(A) }).session });
-  const b = net.host('b', B, { security: ipsecLayer({ sad: sadB, spd: spdB, address: parseIpv6(B) }).session });
+  const b = net.host('b', B, { security: ipsecLayer({ sad: sadB, spd: spdB, address: parseIpv6(B), placement }).session });
   const link = net.connect(a, b, { delay: 1 });
   const alerts: Alert[] = [];
   b.graph.alerts$.subscribe((x) => alerts.push(x));
@@ -39,7 +44,7 @@ function setup(outbound: Spi[], accept: readonly Protection[] = [[], ['ah'], ['a
   b.bind(7).datagrams$.subscribe(() => got++);
   const client = a.bind(9);
   const send = (data = Uint8Array.of(1, 2, 3)): void => client.send(parseIpv6(B), 7, data);
-  return { net, a, b, link, alerts, received: () => got, send, ahKey };
+  return { net, a, b, link, alerts, received: () => got, send, ahKey, sadB };
 }
 
 describe('the paper\'s policy: accept none, AH, or AH+ESP; refuse ESP only and double AH', () => {
@@ -132,3 +137,34 @@ describe('AH integrity', () => {
 });
 
 export type { Host };
+
+describe('the alternative placement: policy checked before each further layer', () => {
+  test('the same verdicts as checking at the end, and a doubly wrapped packet is refused before its second opening', () => {
+    for (const [bundle, ok] of [
+      [[spi(0x20)], true],
+      [[spi(0x10), spi(0x20)], true],
+      [[spi(0x10)], false],
+      [[spi(0x20), spi(0x21)], false],
+    ] as const) {
+      const s = setupWith([...bundle], 'per-layer');
+      s.send();
+      s.net.run();
+      expect(s.received()).toBe(ok ? 1 : 0);
+    }
+    // ESP inside ESP: structurally allowed, refused by the policy. The bundle [0x10, 0x11]
+    // applies 0x10 first, so 0x11 is outside.
+    const onlyEsp: readonly Protection[] = [['esp']];
+    const s = setupWith([spi(0x10), spi(0x11)], 'per-layer', onlyEsp);
+    s.send();
+    s.net.run();
+    expect(s.received()).toBe(0);
+    expect(s.sadB.inbound(0x11)!.stats.packets).toBe(1);
+    expect(s.sadB.inbound(0x10)!.stats.packets).toBe(0); // never decrypted
+    // Checking at the end decrypts both layers before refusing.
+    const end = setupWith([spi(0x10), spi(0x11)], 'after-all', onlyEsp);
+    end.send();
+    end.net.run();
+    expect(end.received()).toBe(0);
+    expect(end.sadB.inbound(0x10)!.stats.packets).toBe(1);
+  });
+});

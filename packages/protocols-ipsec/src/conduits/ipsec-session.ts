@@ -24,6 +24,13 @@ export interface IpsecConfig {
   readonly spd: SecurityPolicyDatabase;
   /** The host's own address (the local selector). */
   readonly address: Uint8Array;
+  /**
+   * Where the inbound policy is checked (Java Conduits §4.2): once, after every layer is
+   * removed (`after-all`, the paper's main design), or before each further layer is opened
+   * (`per-layer`, its alternative: bad packets die earlier, the check runs more often).
+   * @default 'after-all'
+   */
+  readonly placement?: 'after-all' | 'per-layer';
   /** How often SA time lifetimes are checked, ms. @default 1000 */
   readonly lifetimeCheck?: number;
 }
@@ -126,9 +133,16 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
           nh = NextHeader.ESP;
         }
       }
+      const perLayer = config.placement === 'per-layer';
+      if (perLayer) {
+        sel.remote = sel.local = b.bytes;
+        sel.remoteAt = ip + SRC;
+        sel.localAt = ip + DST;
+      }
       for (let depth = 0; nh === NextHeader.ESP || nh === NextHeader.AH; depth++) {
         if (depth >= MAX_NESTING) return drop(s, msg, 'esp-policy-violation');
         const ah = nh === NextHeader.AH;
+        if (perLayer && !config.spd.couldAccept(sel, applied * 4 + (ah ? 2 : 1), depth + 1)) return drop(s, msg, 'esp-policy-violation');
         // AH covers the IP header as received: after an ESP layer was removed it no longer can.
         if (ah && applied !== 0) return drop(s, msg, 'esp-policy-violation');
         if (b.length < (ah ? 12 : 8)) return drop(s, msg, 'esp-truncated');
