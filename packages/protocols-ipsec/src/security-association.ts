@@ -90,6 +90,9 @@ export class SecurityAssociation {
   readonly #nonce = new Uint8Array(12);
   readonly #aad = new Uint8Array(12);
   readonly #counter = new Uint8Array(16);
+  /** The counter-mode IV of the packet being sent, reused: no allocation per packet. */
+  readonly #iv = new Uint8Array(8);
+  static readonly #noIv = new Uint8Array(0);
 
   constructor(config: SaConfig, now = 0) {
     const t = config.transform;
@@ -289,11 +292,19 @@ export class SecurityAssociation {
   }
 
   #freshIv(seq: number): Uint8Array {
-    if (this.ivLength === 0) return new Uint8Array(0);
+    if (this.ivLength === 0) return SecurityAssociation.#noIv;
     // CBC needs an unpredictable IV (RFC 3602 §3); counter modes need a unique one: the sequence number.
     if (this.transform.encryption === 'aes-cbc') return this.#engine.randomBytes(16);
-    const iv = new Uint8Array(8);
-    new DataView(iv.buffer).setBigUint64(0, BigInt(seq));
+    const iv = this.#iv;
+    const hi = Math.floor(seq / 4294967296);
+    iv[0] = hi >>> 24;
+    iv[1] = (hi >>> 16) & 0xff;
+    iv[2] = (hi >>> 8) & 0xff;
+    iv[3] = hi & 0xff;
+    iv[4] = seq >>> 24;
+    iv[5] = (seq >>> 16) & 0xff;
+    iv[6] = (seq >>> 8) & 0xff;
+    iv[7] = seq & 0xff;
     return iv;
   }
 

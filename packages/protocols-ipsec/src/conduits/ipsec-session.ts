@@ -45,8 +45,6 @@ export interface IpsecLayer {
   readonly events$: Observable<SaEvent>;
 }
 
-const single = (id: Spi): readonly Spi[] => [id];
-
 /** The NAT-traversal port ESP in UDP arrives on (RFC 3948). */
 export const natTraversalPort = 4500;
 
@@ -99,9 +97,11 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
         if (action === 'bypass') return s.send('A', msg);
         if (rule === undefined || rule.action !== 'protect') return drop(s, msg, 'ipsec-discard');
         // A bundle applies its SAs inner first (RFC 4301 §4.5): [esp, ah] gives AH outside ESP.
-        const bundle = typeof rule.sa === 'number' ? single(rule.sa) : rule.sa;
+        const bundle = rule.sa;
+        const n = typeof bundle === 'number' ? 1 : bundle.length;
         let nh = sel.nextHeader;
-        for (const id of bundle) {
+        for (let k = 0; k < n; k++) {
+          const id = typeof bundle === 'number' ? bundle : (bundle[k] as Spi);
           const sa = config.sad.outbound(id);
           if (sa === undefined) {
             events.next({ kind: 'acquire', spi: id, time: s.graph.scheduler.now() });
