@@ -20,7 +20,7 @@ export {
   type Protection,
   type Selector,
 } from './spd.js';
-export { appliedProtection, ipsecLayer, MAX_NESTING, natTraversalPort, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';
+export { appliedProtection, ipsecLayer, protectionTag, MAX_NESTING, natTraversalPort, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';
 export { EspSaParseError, formatEspSa, parseEspSa, saConfigsFor, type EspSaEntry } from './esp-sa-file.js';
 export { AH_FIXED, ahLength, ahProtect, ahVerify } from './ah.js';
 export { forGateway, Gateway, inInterface, outInterface, type GatewayOptions, type Route } from './gateway.js';

@@ -14,6 +14,8 @@ export interface AddressRange {
 }
 
 export interface Selector {
+  /** A tag set on the message above (the `protectionTag` stack attribute): outbound only (§4.2: "tags attached to the message earlier in the protocol stack"). */
+  readonly tag?: string;
   readonly remote?: AddressRange;
   readonly local?: AddressRange;
   readonly nextHeader?: number;
@@ -37,6 +39,8 @@ export interface InboundRule {
 
 /** The values a packet presents to the SPD. Reused per packet: no allocation. */
 export interface PacketSelectors {
+  /** The message's protection tag, if any (outbound). */
+  tag?: string | undefined;
   remote: Uint8Array;
   remoteAt: number;
   local: Uint8Array;
@@ -74,6 +78,7 @@ function inRange(r: AddressRange | undefined, bytes: Uint8Array, at: number): bo
 
 export function matches(s: Selector, p: PacketSelectors): boolean {
   return (
+    (s.tag === undefined || s.tag === p.tag) &&
     (s.nextHeader === undefined || s.nextHeader === p.nextHeader) &&
     (s.remotePort === undefined || s.remotePort === p.remotePort) &&
     (s.localPort === undefined || s.localPort === p.localPort) &&

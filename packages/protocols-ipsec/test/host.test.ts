@@ -1,8 +1,8 @@
 /** The IPsec layer in the host graph, on the simulator; tshark judges our ESP. */
-import type { Alert } from '@conduits/core';
+import { MessagePool, type Alert } from '@conduits/core';
 import { ensureTshark, PcapWriter, tsharkFields, Adversary } from '@conduits/netsim';
-import { NextHeader, type Datagram } from '@conduits/protocols-inet';
-import { tsharkNames, type TransformSpec } from '@conduits/protocols-ipsec';
+import { dstPort, NextHeader, remoteAddress, srcPort, type Datagram } from '@conduits/protocols-inet';
+import { protectionTag, spi, tsharkNames, type TransformSpec } from '@conduits/protocols-ipsec';
 import { transforms } from './esp.test.js';
 import { ipsecPair, tsharkEspOptions } from './scenario.js';
 
@@ -154,5 +154,28 @@ describe('ESP in UDP (RFC 3948)', () => {
     p.net.run();
     expect(p.b.graph.drops.get('nat-keepalive')).toBe(1);
     expect(ike).toEqual([8]);
+  });
+});
+
+describe('outgoing protection chosen by a message tag (Figure 7)', () => {
+  test('messages tagged "secret" go through ESP, untagged ones bypass', () => {
+    const p = ipsecPair(transforms[0]![1], 5);
+    p.spds.a.outbound.splice(0, p.spds.a.outbound.length, { selector: { tag: 'secret' }, action: 'protect', sa: spi(0x1001) }, { selector: {}, action: 'bypass' });
+    p.spds.b.inbound.unshift({ selector: { nextHeader: NextHeader.UDP }, accept: [[], ['esp']] });
+    const pcap = new PcapWriter();
+    p.link.capture(pcap);
+    const got: number[] = [];
+    p.b.bind(7).datagrams$.subscribe((d) => got.push(d.data[0]!));
+    const ep = p.a.bind(1);
+    ep.send(p.b.address, 7, Uint8Array.of(1));
+    // The application tags its message through the adaptor's message (a stack attribute).
+    const tagged = p.a.bind(2);
+    tagged.onDatagram(() => undefined);
+    const m = new MessagePool().from(Uint8Array.of(2));
+    m.set(remoteAddress, p.b.address).set(dstPort, 7).set(srcPort, 2).set(protectionTag, 'secret');
+    tagged.inject(m);
+    p.net.run();
+    expect(got.sort()).toEqual([1, 2]);
+    expect(pcap.records.map((r) => r.data[6])).toEqual([NextHeader.UDP, NextHeader.ESP]);
   });
 });

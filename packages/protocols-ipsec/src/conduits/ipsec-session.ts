@@ -13,6 +13,9 @@ import type { SecurityAssociationDatabase } from '../sad.js';
 import type { LifetimeEvent, SecurityAssociation, Spi } from '../security-association.js';
 import type { PacketSelectors, SecurityPolicyDatabase } from '../spd.js';
 
+/** Set by a protocol or application above to choose outgoing protection by tag (SPD `Selector.tag`). */
+export const protectionTag = attribute<string>('ipsec.tag', 'stack');
+
 /** Protections applied to an arriving packet, as a `protectionCode` number (outermost first). */
 export const appliedProtection = attribute<number>('ipsec.applied', 'stack');
 
@@ -91,6 +94,7 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
         sel.local = config.address;
         sel.localAt = 0;
         sel.nextHeader = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+        sel.tag = msg.get(protectionTag);
         ports(msg, false);
         const rule = config.spd.matchOutbound(sel);
         const action = rule?.action ?? config.spd.defaultOutbound;
@@ -159,6 +163,7 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
       sel.local = b.bytes;
       sel.localAt = ip + DST;
       sel.nextHeader = nh;
+      sel.tag = undefined;
       ports(msg, true);
       if (!config.spd.accepts(sel, applied)) return drop(s, msg, 'esp-policy-violation');
       msg.set(nextHeader, nh);
