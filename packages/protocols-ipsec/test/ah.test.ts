@@ -168,3 +168,53 @@ describe('the alternative placement: policy checked before each further layer', 
     expect(end.sadB.inbound(0x10)!.stats.packets).toBe(1);
   });
 });
+
+describe('AH over extension headers (RFC 4302 §3.3.3.1.2.2)', () => {
+  test('option data marked "may change en route" is zeroed for the ICV: changing it keeps the packet valid; changing fixed data does not', () => {
+    const s = setup([]);
+    // IPv6 (nh 0) | Hop-by-Hop (nh 51): option 0x3e (skip if unknown, may change) 4 bytes | AH | UDP
+    const udp = new Uint8Array(8 + 3);
+    udp.set([0, 9, 0, 7, 0, 11, 0, 0, 1, 2, 3]);
+    // UDP checksum over the pseudo-header, computed here independently.
+    const a = parseIpv6(A);
+    const b = parseIpv6(B);
+    let sum = 0;
+    for (const arr of [a, b]) for (let i = 0; i < 16; i += 2) sum += (arr[i]! << 8) | arr[i + 1]!;
+    sum += 11 + 17;
+    for (let i = 0; i < udp.length; i += 2) sum += (udp[i]! << 8) | (udp[i + 1] ?? 0);
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+    udp[6] = (~sum >> 8) & 0xff;
+    udp[7] = ~sum & 0xff;
+    const hbh = Uint8Array.of(51, 0, 0x3e, 4, 0xaa, 0xbb, 0xcc, 0xdd);
+    const ah = new Uint8Array(32);
+    ah.set([17, 32 / 4 - 2, 0, 0, 0, 0, 0, 0x20, 0, 0, 0, 1]);
+    const plen = hbh.length + ah.length + udp.length;
+    const header = new Uint8Array(40);
+    header.set([0x60, 0, 0, 0, plen >> 8, plen & 0xff, 0, 64]);
+    header.set(a, 8);
+    header.set(b, 24);
+    const zeroedHeader = Uint8Array.from(header);
+    zeroedHeader[7] = 0;
+    const zeroedHbh = Uint8Array.from(hbh);
+    zeroedHbh.fill(0, 4, 8);
+    const icv = createHmac('sha256', s.ahKey).update(zeroedHeader).update(zeroedHbh).update(ah).update(udp).digest().subarray(0, 16);
+    ah.set(icv, 12);
+    const packet = new Uint8Array([...header, ...hbh, ...ah, ...udp]);
+
+    const adv = new Adversary();
+    s.link.setAdversary(adv);
+    const changedOption = Uint8Array.from(packet);
+    changedOption.set([1, 2, 3, 4], 44); // mutable option data: allowed to change
+    changedOption[7] = 3; // hop limit: mutable too
+    adv.inject('a->b', changedOption);
+    s.net.run();
+    expect(s.received()).toBe(1);
+    const changedFixed = Uint8Array.from(packet);
+    changedFixed[packet.length - 1]! ^= 1; // payload
+    new DataView(changedFixed.buffer).setUint32(40 + 8 + 8, 2); // a fresh sequence number, so the replay check passes
+    adv.inject('a->b', changedFixed);
+    s.net.run();
+    expect(s.received()).toBe(1);
+    expect(s.b.graph.drops.get('esp-icv-failed')).toBe(1);
+  });
+});
