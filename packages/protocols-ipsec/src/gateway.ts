@@ -1,5 +1,6 @@
 /**
- * The security gateway of Java Conduits §4.2, Figure 8: IPsec inside IP. Every packet is
+ * The security gateway of Java Conduits §4.2, Figure 8: IPsec inside IP. Tunnels are ESP or
+ * AH (RFC 4302 tunnel mode: the outer header is covered by the ICV). Every packet is
  * checked, reassembled if it is for the gateway, run through IPsec (tunnel-mode ESP addressed
  * to the gateway is opened and the inner packet checked against the inbound policy), then
  * routed. Forwarded packets turn around at the Forward session and run through IPsec again,
@@ -34,6 +35,7 @@ import {
   writeIpv6Header,
   type Ipv6Address,
 } from '@conduits/protocols-inet';
+import { ahProtect, ahVerify } from './ah.js';
 import { espSecurityRelevant, type EspDropReason } from './esp-drop-reasons.js';
 import type { SecurityAssociationDatabase } from './sad.js';
 import { matches, type AddressRange, type PacketSelectors, type SecurityPolicyDatabase } from './spd.js';
@@ -154,9 +156,10 @@ export class Gateway {
           const id = typeof rule.sa === 'number' ? rule.sa : rule.sa[0];
           const sa = id === undefined ? undefined : sad.outbound(id);
           if (sa === undefined || sa.mode !== 'tunnel' || sa.source === undefined || sa.destination === undefined) return drop(s, msg, 'esp-no-sa');
-          const r = sa.encapsulate(b, NextHeader.IPV6);
+          const ah = sa.protocol === 'ah';
+          const r = ah ? ahProtect(sa, b, NextHeader.IPV6, sa.source, sa.destination) : sa.encapsulate(b, NextHeader.IPV6);
           if (r !== null) return drop(s, msg, r);
-          writeIpv6Header(b, NextHeader.ESP, 64, sa.source, sa.destination);
+          writeIpv6Header(b, ah ? NextHeader.AH : NextHeader.ESP, 64, sa.source, sa.destination);
           const out = this.route(sa.destination, 0);
           if (out === undefined) return s.drop(msg, 'gw-no-route');
           msg.set(outInterface, out);
@@ -170,15 +173,18 @@ export class Gateway {
         }
         let applied = 0;
         let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
-        while (nh === NextHeader.ESP) {
+        const ipAt = msg.get(ipOffset) ?? 0;
+        while (nh === NextHeader.ESP || nh === NextHeader.AH) {
+          // One tunnel layer: the inner packet is then a packet of its own.
           if (applied !== 0) return drop(s, msg, 'esp-policy-violation');
-          if (b.length < 8) return drop(s, msg, 'esp-truncated');
-          const sa = sad.inbound(b.view.getUint32(b.start));
+          const ah = nh === NextHeader.AH;
+          if (b.length < (ah ? 12 : 8)) return drop(s, msg, 'esp-truncated');
+          const sa = sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
           if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
-          const r = sa.decapsulate(b);
+          const r = ah ? ahVerify(sa, b, ipAt) : sa.decapsulate(b);
           if (typeof r === 'string') return drop(s, msg, r);
           nh = r;
-          applied = 1;
+          applied = ah ? 2 : 1;
         }
         if (nh === NextHeader.IPV6 && applied !== 0) {
           // The tunnel's inner packet: checked as a packet, then forwarded.

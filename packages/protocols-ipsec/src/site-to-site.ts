@@ -19,6 +19,8 @@ export interface SiteToSite {
   readonly local: TunnelEnd;
   readonly peer: TunnelEnd;
   readonly transform: TransformSpec;
+  /** ESP (default) or AH (then `key` is the integrity key of `transform.integrity`). */
+  readonly protocol?: 'esp' | 'ah';
   readonly outbound: { readonly spi: number; readonly key: Uint8Array };
   readonly inbound: { readonly spi: number; readonly key: Uint8Array };
 }
@@ -32,12 +34,13 @@ export function siteToSite(c: SiteToSite): { sad: SecurityAssociationDatabase; s
   const sad = new SecurityAssociationDatabase();
   const me = parseIpv6(c.local.outside);
   const peer = parseIpv6(c.peer.outside);
-  sad.create({ spi: c.outbound.spi, direction: 'outbound', mode: 'tunnel', source: me, destination: peer, transform: c.transform, encryptionKey: c.outbound.key });
-  sad.create({ spi: c.inbound.spi, direction: 'inbound', mode: 'tunnel', source: peer, destination: me, transform: c.transform, encryptionKey: c.inbound.key });
+  const keys = (key: Uint8Array) => (c.protocol === 'ah' ? { protocol: 'ah' as const, encryptionKey: new Uint8Array(0), integrityKey: key } : { encryptionKey: key });
+  sad.create({ spi: c.outbound.spi, direction: 'outbound', mode: 'tunnel', source: me, destination: peer, transform: c.transform, ...keys(c.outbound.key) });
+  sad.create({ spi: c.inbound.spi, direction: 'inbound', mode: 'tunnel', source: peer, destination: me, transform: c.transform, ...keys(c.inbound.key) });
   const spd = new SecurityPolicyDatabase();
   spd.defaultOutbound = 'bypass';
   spd.defaultInbound = [[]];
   spd.addOutbound({ selector: { local: range(c.local.site), remote: range(c.peer.site) }, action: 'protect', sa: spi(c.outbound.spi) });
-  spd.addInbound({ selector: { remote: range(c.peer.site), local: range(c.local.site) }, accept: [['esp']] });
+  spd.addInbound({ selector: { remote: range(c.peer.site), local: range(c.local.site) }, accept: [[c.protocol ?? 'esp']] });
   return { sad, spd };
 }

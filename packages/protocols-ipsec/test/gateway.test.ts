@@ -74,3 +74,28 @@ describe('two sites through two security gateways', () => {
     expect(s.gwA.graph.drops.get('gw-hop-limit-exceeded')).toBe(1);
   });
 });
+
+describe('AH in tunnel mode between the gateways', () => {
+  test('site traffic crosses the WAN inside AH (integrity only: the inner packet is readable), and a changed byte is refused', () => {
+    const s = twoSites(8, 'ah');
+    const wanCap = new PcapWriter();
+    s.wan.capture(wanCap);
+    const got: number[] = [];
+    s.hostB.bind(7).datagrams$.subscribe((d) => got.push(d.data.length));
+    const client = s.hostA.bind(5000);
+    client.send(s.hostB.address, 7, Uint8Array.of(1, 2, 3));
+    s.net.run();
+    expect(got).toEqual([3]);
+    expect(wanCap.records[0]!.data[6]).toBe(NextHeader.AH);
+    ensureTshark();
+    // tshark sees the outer header, AH (next header 41), and the inner packet in clear.
+    expect(tsharkFields(wanCap.toBytes(), ['ah.next_header', 'ipv6.dst', 'udp.dstport'], [])).toEqual([['41', '2001:db8:ff::b,2001:db8:b::10', '7']]);
+    const adv = new Adversary();
+    s.wan.setAdversary(adv);
+    adv.modify(() => true, (d) => ((d[d.length - 1]! ^= 1), d));
+    client.send(s.hostB.address, 7, Uint8Array.of(4));
+    s.net.run();
+    expect(got).toEqual([3]);
+    expect(s.gwB.graph.drops.get('esp-icv-failed')).toBe(1);
+  });
+});

@@ -17,14 +17,14 @@ export interface TwoSites {
 
 const prefix = (a: string, p: number) => ({ address: parseIpv6(a), prefix: p });
 
-export function twoSites(seed = 8): TwoSites {
+export function twoSites(seed = 8, protocol: 'esp' | 'ah' = 'esp'): TwoSites {
   const rnd = new SeededRandom(seed);
   const net = new Network(seed);
-  const transform: TransformSpec = { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 16 };
-  const keyAB = rnd.bytes(20);
-  const keyBA = rnd.bytes(20);
+  const transform: TransformSpec = protocol === 'ah' ? { encryption: 'null', encryptionKeyLength: 0, integrity: 'hmac-sha256-128' } : { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 16 };
+  const keyAB = rnd.bytes(protocol === 'ah' ? 32 : 20);
+  const keyBA = rnd.bytes(protocol === 'ah' ? 32 : 20);
   const mk = (name: 'A' | 'B', inside: string, outside: string, peerOutside: string, lan: string, peerLan: string, outSpi: number, outKey: Uint8Array, inSpi: number, inKey: Uint8Array) => {
-    const { sad, spd } = siteToSite({ local: { outside, site: `${lan}/48` }, peer: { outside: peerOutside, site: `${peerLan}/48` }, transform, outbound: { spi: outSpi, key: outKey }, inbound: { spi: inSpi, key: inKey } });
+    const { sad, spd } = siteToSite({ local: { outside, site: `${lan}/48` }, peer: { outside: peerOutside, site: `${peerLan}/48` }, transform, protocol, outbound: { spi: outSpi, key: outKey }, inbound: { spi: inSpi, key: inKey } });
     const ifs = [new Interface(`gw${name}-inside`), new Interface(`gw${name}-outside`)];
     const gw = new Gateway({ name: `gateway-${name}`, addresses: [inside, outside], interfaces: ifs, routes: [{ prefix: prefix(lan, 48), interface: 0 }, { prefix: prefix('::', 0), interface: 1 }], sad, spd }, net.scheduler);
     return { gw, ifs };
