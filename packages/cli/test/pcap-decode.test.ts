@@ -89,10 +89,15 @@ describe('pcap decode', () => {
     expect(plain[0]).toMatchObject({ spi: '0x000a11ce', seq: 1, nextHeader: 17, inner: 'UDP 5002 > 5001, 10 bytes of data' });
     // Without SAs nothing is decrypted, and says so.
     expect(decodeCapture(sc.pcap.toBytes(), [])[0]).toMatchObject({ icv: 'unchecked', error: 'no SA for this SPI' });
-    // Ethernet framing (link type 1), as tcpdump on a NIC writes it.
-    execFileSync('editcap', ['-T', 'ether', pcap, join(dir, 'esp-eth.pcap')]);
-    const eth = readCapture(new Uint8Array(readFileSync(join(dir, 'esp-eth.pcap'))));
-    expect(eth[0]!.linkType).toBe(1);
+    // Ethernet framing (link type 1), as tcpdump on a NIC writes it; tshark confirms the framing.
+    const eth = new PcapWriter(LinkType.ETHERNET);
+    for (const r of sc.pcap.records) eth.add(r.time, Uint8Array.from([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x86, 0xdd, ...r.data]));
+    const ethFile = join(dir, 'esp-eth.pcap');
+    writeFileSync(ethFile, eth.toBytes());
+    expect(execFileSync('tshark', ['-r', ethFile, '-T', 'fields', '-e', 'eth.type', '-e', 'esp.spi'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0]).toBe('0x86dd\t0x000a11ce');
+    const ethBytes = eth.toBytes();
+    expect(readCapture(ethBytes)[0]!.linkType).toBe(1);
+    expect(decodeCapture(ethBytes, sas)).toEqual(plain);
   });
 
   test('a malformed capture is a typed error, never a crash (fuzz)', () => {

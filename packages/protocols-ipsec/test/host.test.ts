@@ -116,6 +116,22 @@ describe('policy and attacks', () => {
     expect(got).toHaveLength(4);
   });
 
+  test('a replay older than the window is refused as outside the window', () => {
+    const p = ipsecPair(gcm);
+    const adv = new Adversary();
+    p.link.setAdversary(adv);
+    let got = 0;
+    p.b.bind(7).datagrams$.subscribe(() => got++);
+    const ea = p.a.bind(1);
+    for (let i = 0; i < 70; i++) ea.send(p.b.address, 7, Uint8Array.of(i));
+    p.net.run();
+    adv.replay(0); // seq 1, while the window (64) now covers 7..70
+    adv.replay(60); // seq 61: inside the window, already seen
+    p.net.run();
+    expect(got).toBe(70);
+    expect(p.b.graph.drops.snapshot()).toEqual({ 'esp-outside-window': 1, 'esp-replay': 1 });
+  });
+
   test('deleting an SA wipes its keys', () => {
     const p = ipsecPair(gcm);
     const sa = p.sads.b.inbound(0x1001)!;
