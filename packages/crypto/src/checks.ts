@@ -24,3 +24,10 @@ export function checkCipherInput(algorithm: CipherAlgorithm, iv: Uint8Array, dat
   if (iv.length !== 16) throw new InvalidParameterError(algorithm, 'IV / counter block must be 16 bytes');
   if (algorithm.endsWith('-cbc') && data.length % 16 !== 0) throw new InvalidParameterError(algorithm, 'data must be whole 16-byte blocks');
 }
+
+/** Nonce and tag length rules, the same for every engine. */
+export function checkAeadCall(algorithm: AeadAlgorithm, nonce: Uint8Array, tagLength: number): void {
+  if (nonce.length !== 12) throw new InvalidParameterError(algorithm, 'nonce must be 12 bytes');
+  const allowed = algorithm === 'chacha20-poly1305' ? [16] : [8, 12, 16];
+  if (!allowed.includes(tagLength)) throw new InvalidParameterError(algorithm, `tag length ${tagLength} not supported`);
+}

@@ -14,34 +14,27 @@ import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type Has
 import { constantTimeEqual, wipe } from './constant-time.js';
 import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
 import { InvalidKeyError, InvalidParameterError } from './errors.js';
-import { checkAead, checkCipher, checkCipherInput, checkMac } from './checks.js';
+import { checkAead, checkAeadCall, checkCipher, checkCipherInput, checkMac } from './checks.js';
+import { KeyHolder, MacKeyBase } from './key-holder.js';
 import { bigintToBytes, bytesToBigint, checkModpPublic, modPow, modp1024, modp2048, type ModpGroup } from './modp.js';
-import { Secret } from './secret.js';
 
 const hashes = { sha1, sha256, sha384, sha512, md5 } as const;
 
-class NobleAead implements AeadKey {
+class NobleAead extends KeyHolder implements AeadKey {
   readonly nonceLength = 12;
-  readonly #key: Secret;
   constructor(readonly algorithm: AeadAlgorithm, key: Uint8Array) {
     checkAead(algorithm, key);
-    this.#key = new Secret(algorithm, key);
-  }
-  get destroyed(): boolean {
-    return this.#key.destroyed;
-  }
-  destroy(): void {
-    this.#key.destroy();
+    super(`aead ${algorithm}`, key);
   }
   seal(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, tagLength = 16): Uint8Array {
-    this.#checkNonce(nonce, tagLength);
-    const full = this.#key.use((k) => this.#cipher(k, nonce, aad).encrypt(plaintext));
+    checkAeadCall(this.algorithm, nonce, tagLength);
+    const full = this.withKey((k) => this.#cipher(k, nonce, aad).encrypt(plaintext));
     return tagLength === 16 ? full : full.subarray(0, plaintext.length + tagLength);
   }
   open(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, tagLength = 16): Uint8Array | null {
-    this.#checkNonce(nonce, tagLength);
+    checkAeadCall(this.algorithm, nonce, tagLength);
     if (sealed.length < tagLength) return null;
-    return this.#key.use((k) => {
+    return this.withKey((k) => {
       if (tagLength === 16) {
         try {
           return this.#cipher(k, nonce, aad).decrypt(sealed);
@@ -67,88 +60,51 @@ class NobleAead implements AeadKey {
   #cipher(k: Uint8Array, nonce: Uint8Array, aad?: Uint8Array) {
     return this.algorithm === 'chacha20-poly1305' ? chacha20poly1305(k, nonce, aad) : gcm(k, nonce, aad);
   }
-  #checkNonce(nonce: Uint8Array, tagLength: number): void {
-    if (nonce.length !== 12) throw new InvalidParameterError(this.algorithm, 'nonce must be 12 bytes');
-    const allowed = this.algorithm === 'chacha20-poly1305' ? [16] : [8, 12, 16];
-    if (!allowed.includes(tagLength)) throw new InvalidParameterError(this.algorithm, `tag length ${tagLength} not supported`);
-  }
-  toString(): string {
-    return `[aead ${this.algorithm}]`;
-  }
 }
 
-class NobleCipher implements CipherKey {
-  readonly #key: Secret;
+class NobleCipher extends KeyHolder implements CipherKey {
   constructor(readonly algorithm: CipherAlgorithm, key: Uint8Array) {
     checkCipher(algorithm, key);
-    this.#key = new Secret(algorithm, key);
-  }
-  get destroyed(): boolean {
-    return this.#key.destroyed;
-  }
-  destroy(): void {
-    this.#key.destroy();
+    super(`cipher ${algorithm}`, key);
   }
   encrypt(iv: Uint8Array, data: Uint8Array): Uint8Array {
     checkCipherInput(this.algorithm, iv, data);
-    return this.#key.use((k) => this.#mode(k, iv).encrypt(data));
+    return this.withKey((k) => this.#mode(k, iv).encrypt(data));
   }
   decrypt(iv: Uint8Array, data: Uint8Array): Uint8Array {
     checkCipherInput(this.algorithm, iv, data);
-    return this.#key.use((k) => this.#mode(k, iv).decrypt(data));
+    return this.withKey((k) => this.#mode(k, iv).decrypt(data));
   }
   #mode(k: Uint8Array, iv: Uint8Array) {
     return this.algorithm.endsWith('-cbc') ? cbc(k, iv, { disablePadding: true }) : ctr(k, iv);
   }
-  toString(): string {
-    return `[cipher ${this.algorithm}]`;
-  }
 }
 
-class NobleMac implements MacKey {
-  readonly #key: Secret;
+class NobleMac extends MacKeyBase implements MacKey {
   readonly outputLength: number;
   constructor(readonly algorithm: MacAlgorithm, key: Uint8Array, truncateTo?: number) {
-    this.outputLength = checkMac(algorithm, key, truncateTo);
-    this.#key = new Secret(algorithm, key);
-  }
-  get destroyed(): boolean {
-    return this.#key.destroyed;
-  }
-  destroy(): void {
-    this.#key.destroy();
+    const outputLength = checkMac(algorithm, key, truncateTo);
+    super(`mac ${algorithm}/${outputLength * 8}`, key);
+    this.outputLength = outputLength;
   }
   compute(...parts: Uint8Array[]): Uint8Array {
-    const full = this.#key.use((k) => {
+    const full = this.withKey((k) => {
       const h = hmac.create(hashes[macHash[this.algorithm]], k);
       for (const p of parts) h.update(p);
       return h.digest();
     });
     return full.length === this.outputLength ? full : full.slice(0, this.outputLength);
   }
-  verify(tag: Uint8Array, ...parts: Uint8Array[]): boolean {
-    return constantTimeEqual(this.compute(...parts), tag);
-  }
-  toString(): string {
-    return `[mac ${this.algorithm}/${this.outputLength * 8}]`;
-  }
 }
 
-class NobleKeyAgreement implements KeyAgreementKey {
-  readonly #priv: Secret;
+class NobleKeyAgreement extends KeyHolder implements KeyAgreementKey {
   readonly publicKey: Uint8Array;
   constructor(readonly group: KeyAgreementGroup, priv: Uint8Array) {
-    this.#priv = new Secret(group, priv);
-    this.publicKey = this.#priv.use((k) => publicOf(group, k));
-  }
-  get destroyed(): boolean {
-    return this.#priv.destroyed;
-  }
-  destroy(): void {
-    this.#priv.destroy();
+    super(`key-agreement ${group}`, priv);
+    this.publicKey = this.withKey((k) => publicOf(group, k));
   }
   deriveShared(peer: Uint8Array): Uint8Array {
-    return this.#priv.use((k) => {
+    return this.withKey((k) => {
       switch (this.group) {
         case 'x25519': {
           if (peer.length !== 32) throw new InvalidKeyError('x25519', 'public value must be 32 bytes');
@@ -177,30 +133,17 @@ class NobleKeyAgreement implements KeyAgreementKey {
       }
     });
   }
-  toString(): string {
-    return `[key-agreement ${this.group}]`;
-  }
 }
 
-class NobleSigningKey implements SigningKey {
-  readonly #priv: Secret;
+class NobleSigningKey extends KeyHolder implements SigningKey {
   readonly publicKey: Uint8Array;
   constructor(readonly algorithm: SignatureAlgorithm, priv: Uint8Array) {
     if (priv.length !== 32) throw new InvalidKeyError(algorithm, 'private key must be 32 bytes');
-    this.#priv = new Secret(algorithm, priv);
-    this.publicKey = this.#priv.use((k) => (algorithm === 'ed25519' ? ed25519.getPublicKey(k) : p256.getPublicKey(k, false)));
-  }
-  get destroyed(): boolean {
-    return this.#priv.destroyed;
-  }
-  destroy(): void {
-    this.#priv.destroy();
+    super(`signing-key ${algorithm}`, priv);
+    this.publicKey = this.withKey((k) => (algorithm === 'ed25519' ? ed25519.getPublicKey(k) : p256.getPublicKey(k, false)));
   }
   sign(message: Uint8Array): Uint8Array {
-    return this.#priv.use((k) => (this.algorithm === 'ed25519' ? ed25519.sign(message, k) : p256.sign(message, k, { prehash: true })));
-  }
-  toString(): string {
-    return `[signing-key ${this.algorithm}]`;
+    return this.withKey((k) => (this.algorithm === 'ed25519' ? ed25519.sign(message, k) : p256.sign(message, k, { prehash: true })));
   }
 }
 

@@ -4,13 +4,13 @@
  */
 import * as nc from 'node:crypto';
 import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type KeyAgreementGroup, type MacAlgorithm, type SignatureAlgorithm } from './algorithms.js';
-import { checkAead, checkCipher, checkCipherInput, checkMac } from './checks.js';
-import { constantTimeEqual, wipe } from './constant-time.js';
+import { checkAead, checkAeadCall, checkCipher, checkCipherInput, checkMac } from './checks.js';
+import { KeyHolder, MacKeyBase } from './key-holder.js';
+import { wipe } from './constant-time.js';
 import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
 import { InvalidKeyError, InvalidParameterError } from './errors.js';
 import { bigintToBytes, checkModpPublic, modp1024, modp2048 } from './modp.js';
 import { newPrivateValue } from './noble-engine.js';
-import { Secret } from './secret.js';
 
 const u8 = (b: Buffer | ArrayBuffer): Uint8Array => (b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
 const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -33,22 +33,15 @@ const p256Jwk = (pub65: Uint8Array, priv?: Uint8Array): nc.JsonWebKey => ({
   ...(priv ? { d: b64url(priv) } : {}),
 });
 
-class NodeAead implements AeadKey {
+class NodeAead extends KeyHolder implements AeadKey {
   readonly nonceLength = 12;
-  readonly #key: Secret;
   constructor(readonly algorithm: AeadAlgorithm, key: Uint8Array) {
     checkAead(algorithm, key);
-    this.#key = new Secret(algorithm, key);
-  }
-  get destroyed(): boolean {
-    return this.#key.destroyed;
-  }
-  destroy(): void {
-    this.#key.destroy();
+    super(`aead ${algorithm}`, key);
   }
   seal(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, tagLength = 16): Uint8Array {
-    this.#check(nonce, tagLength);
-    return this.#key.use((k) => {
+    checkAeadCall(this.algorithm, nonce, tagLength);
+    return this.withKey((k) => {
       const c = nc.createCipheriv(this.algorithm as nc.CipherGCMTypes, buf(k), buf(nonce), { authTagLength: tagLength });
       if (aad) c.setAAD(buf(aad), { plaintextLength: plaintext.length });
       const out = new Uint8Array(plaintext.length + tagLength);
@@ -60,9 +53,9 @@ class NodeAead implements AeadKey {
     });
   }
   open(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, tagLength = 16): Uint8Array | null {
-    this.#check(nonce, tagLength);
+    checkAeadCall(this.algorithm, nonce, tagLength);
     if (sealed.length < tagLength) return null;
-    return this.#key.use((k) => {
+    return this.withKey((k) => {
       const n = sealed.length - tagLength;
       const d = nc.createDecipheriv(this.algorithm as nc.CipherGCMTypes, buf(k), buf(nonce), { authTagLength: tagLength });
       d.setAuthTag(buf(sealed.subarray(n)));
@@ -77,27 +70,12 @@ class NodeAead implements AeadKey {
       return u8(body);
     });
   }
-  #check(nonce: Uint8Array, tagLength: number): void {
-    if (nonce.length !== 12) throw new InvalidParameterError(this.algorithm, 'nonce must be 12 bytes');
-    const allowed = this.algorithm === 'chacha20-poly1305' ? [16] : [8, 12, 16];
-    if (!allowed.includes(tagLength)) throw new InvalidParameterError(this.algorithm, `tag length ${tagLength} not supported`);
-  }
-  toString(): string {
-    return `[aead ${this.algorithm}]`;
-  }
 }
 
-class NodeCipher implements CipherKey {
-  readonly #key: Secret;
+class NodeCipher extends KeyHolder implements CipherKey {
   constructor(readonly algorithm: CipherAlgorithm, key: Uint8Array) {
     checkCipher(algorithm, key);
-    this.#key = new Secret(algorithm, key);
-  }
-  get destroyed(): boolean {
-    return this.#key.destroyed;
-  }
-  destroy(): void {
-    this.#key.destroy();
+    super(`cipher ${algorithm}`, key);
   }
   encrypt(iv: Uint8Array, data: Uint8Array): Uint8Array {
     return this.#run(true, iv, data);
@@ -108,53 +86,37 @@ class NodeCipher implements CipherKey {
   #run(encrypt: boolean, iv: Uint8Array, data: Uint8Array): Uint8Array {
     checkCipherInput(this.algorithm, iv, data);
     const cbc = this.algorithm.endsWith('-cbc');
-    return this.#key.use((k) => {
+    return this.withKey((k) => {
       const c = encrypt ? nc.createCipheriv(this.algorithm, buf(k), buf(iv)) : nc.createDecipheriv(this.algorithm, buf(k), buf(iv));
       if (cbc) c.setAutoPadding(false);
       return u8(Buffer.concat([c.update(buf(data)), c.final()]));
     });
   }
-  toString(): string {
-    return `[cipher ${this.algorithm}]`;
-  }
 }
 
-class NodeMac implements MacKey {
-  readonly #key: Secret;
+class NodeMac extends MacKeyBase implements MacKey {
   readonly outputLength: number;
   constructor(readonly algorithm: MacAlgorithm, key: Uint8Array, truncateTo?: number) {
-    this.outputLength = checkMac(algorithm, key, truncateTo);
-    this.#key = new Secret(algorithm, key);
-  }
-  get destroyed(): boolean {
-    return this.#key.destroyed;
-  }
-  destroy(): void {
-    this.#key.destroy();
+    const outputLength = checkMac(algorithm, key, truncateTo);
+    super(`mac ${algorithm}/${outputLength * 8}`, key);
+    this.outputLength = outputLength;
   }
   compute(...parts: Uint8Array[]): Uint8Array {
-    const full = this.#key.use((k) => {
+    const full = this.withKey((k) => {
       const h = nc.createHmac(macHash[this.algorithm], buf(k));
       for (const p of parts) h.update(p);
       return u8(h.digest());
     });
     return full.length === this.outputLength ? full : full.slice(0, this.outputLength);
   }
-  verify(tag: Uint8Array, ...parts: Uint8Array[]): boolean {
-    return constantTimeEqual(this.compute(...parts), tag);
-  }
-  toString(): string {
-    return `[mac ${this.algorithm}/${this.outputLength * 8}]`;
-  }
 }
 
-class NodeKeyAgreement implements KeyAgreementKey {
-  readonly #priv: Secret;
+class NodeKeyAgreement extends KeyHolder implements KeyAgreementKey {
   readonly publicKey: Uint8Array;
   constructor(readonly group: KeyAgreementGroup, priv: Uint8Array) {
     if ((group === 'x25519' || group === 'p256') && priv.length !== 32) throw new InvalidKeyError(group, 'private key must be 32 bytes');
-    this.#priv = new Secret(group, priv);
-    this.publicKey = this.#priv.use((k) => {
+    super(`key-agreement ${group}`, priv);
+    this.publicKey = this.withKey((k) => {
       switch (group) {
         case 'x25519':
           return rawPublic(nc.createPublicKey(privateKeyObject('x25519', k)));
@@ -172,14 +134,8 @@ class NodeKeyAgreement implements KeyAgreementKey {
       }
     });
   }
-  get destroyed(): boolean {
-    return this.#priv.destroyed;
-  }
-  destroy(): void {
-    this.#priv.destroy();
-  }
   deriveShared(peer: Uint8Array): Uint8Array {
-    return this.#priv.use((k) => {
+    return this.withKey((k) => {
       switch (this.group) {
         case 'x25519': {
           if (peer.length !== 32) throw new InvalidKeyError('x25519', 'public value must be 32 bytes');
@@ -209,39 +165,26 @@ class NodeKeyAgreement implements KeyAgreementKey {
       }
     });
   }
-  toString(): string {
-    return `[key-agreement ${this.group}]`;
-  }
 }
 
-class NodeSigningKey implements SigningKey {
-  readonly #priv: Secret;
+class NodeSigningKey extends KeyHolder implements SigningKey {
   readonly publicKey: Uint8Array;
   constructor(readonly algorithm: SignatureAlgorithm, priv: Uint8Array) {
     if (priv.length !== 32) throw new InvalidKeyError(algorithm, 'private key must be 32 bytes');
-    this.#priv = new Secret(algorithm, priv);
-    this.publicKey = this.#priv.use((k) => {
+    super(`signing-key ${algorithm}`, priv);
+    this.publicKey = this.withKey((k) => {
       if (algorithm === 'ed25519') return rawPublic(nc.createPublicKey(privateKeyObject('ed25519', k)));
       const e = nc.createECDH('prime256v1');
       e.setPrivateKey(buf(k));
       return u8(e.getPublicKey());
     });
   }
-  get destroyed(): boolean {
-    return this.#priv.destroyed;
-  }
-  destroy(): void {
-    this.#priv.destroy();
-  }
   sign(message: Uint8Array): Uint8Array {
-    return this.#priv.use((k) => {
+    return this.withKey((k) => {
       if (this.algorithm === 'ed25519') return u8(nc.sign(null, message, privateKeyObject('ed25519', k)));
       const key = nc.createPrivateKey({ key: p256Jwk(this.publicKey, k), format: 'jwk' });
       return u8(nc.sign('sha256', message, { key, dsaEncoding: 'ieee-p1363' }));
     });
-  }
-  toString(): string {
-    return `[signing-key ${this.algorithm}]`;
   }
 }
 
