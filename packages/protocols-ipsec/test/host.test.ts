@@ -38,7 +38,7 @@ describe.each(judged)('ESP %s, judged by tshark', (_n, t) => {
   test('tshark decrypts our ESP and finds every ICV good', () => {
     const names = tsharkNames(t);
     const { p, pcap } = exchange(t);
-    const rows = tsharkFields(pcap.toBytes(), ['esp.spi', 'esp.sequence', 'esp.icv_good', 'esp.icv_bad', 'udp.dstport', 'data.len'], tsharkEspOptions(p, names!));
+    const rows = tsharkFields(pcap.toBytes(), ['esp.spi', 'esp.sequence', 'esp.icv_good', 'esp.icv_bad', 'udp.dstport', 'data.len', 'data.data'], tsharkEspOptions(p, names!));
     expect(rows).toHaveLength(6);
     for (const [spiHex, , good, bad] of rows) {
       expect(['0x00001001', '0x00002001']).toContain(spiHex);
@@ -46,6 +46,10 @@ describe.each(judged)('ESP %s, judged by tshark', (_n, t) => {
     }
     expect(rows.map((r) => r[4])).toEqual(['47001', '47002', '47001', '47002', '47001', '47002']);
     expect(rows.map((r) => r[5])).toEqual(['40', '40', '140', '140', '240', '240']);
+    // The payload tshark decrypted is the one sent (frame 1), and its reversal came back (frame 2).
+    const sent = Buffer.from(Uint8Array.from({ length: 40 }, (_, k) => k & 0xff));
+    expect(rows[0]![6]).toBe(sent.toString('hex'));
+    expect(rows[1]![6]).toBe(Buffer.from(sent).reverse().toString('hex'));
   });
 });
 
