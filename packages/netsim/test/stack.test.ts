@@ -1,6 +1,6 @@
 /** The IPv6/UDP host stack on simulated links: fragmentation, reassembly attacks, ICMPv6, bad input. */
 import { MessagePool, type Alert } from '@conduits/core';
-import { FRAGMENT_HEADER, NextHeader, parseIpv6, writeFragmentHeader, writeIpv6Header, writeUdp, type Datagram } from '@conduits/protocols-inet';
+import { FRAGMENT_HEADER, NextHeader, parseIpv6, sealIcmpv6, writeFragmentHeader, writeIpv6Header, writeUdp, type Datagram } from '@conduits/protocols-inet';
 import { Adversary, Network, withSeed } from '@conduits/netsim';
 
 const bytes = (n: number, seed = 1): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
@@ -214,5 +214,60 @@ describe('ICMPv6 errors (RFC 4443)', () => {
     net.run();
     expect(b.icmp.errorStats.sent - before).toBeLessThanOrEqual(10);
     expect(b.icmp.errorStats.suppressed).toBeGreaterThanOrEqual(40);
+  });
+});
+
+describe('path MTU discovery (RFC 8201) and reassembly time exceeded', () => {
+  test('Packet Too Big lowers the MTU toward that destination (never below 1280)', () => {
+    const net = new Network(2);
+    const a = net.host('a', '2001:db8::1', { fragment: { mtu: 1500 } });
+    const b = net.host('b', '2001:db8::2', { fragment: { mtu: 1500 } });
+    const link = net.connect(a, b, { mtu: 1500 });
+    const adv = new Adversary();
+    link.setAdversary(adv);
+    b.bind(7);
+    const ea = a.bind(1);
+    ea.send(b.address, 7, new Uint8Array(1400));
+    net.run();
+    expect(adv.seen.filter((p) => p.direction === 'a->b').map((p) => p.data[6])).toEqual([NextHeader.UDP]);
+    // A router on the path says 1400 is too big: Packet Too Big, MTU 1300, quoting the packet.
+    const pool = new MessagePool();
+    const ptb = (mtu: number): Uint8Array => {
+      const m = pool.from(adv.seen[0]!.data.subarray(0, 1232));
+      const at = m.buffer.push(8);
+      m.buffer.bytes.set([2, 0, 0, 0], at);
+      m.buffer.view.setUint32(at + 4, mtu);
+      sealIcmpv6(m.buffer, b.address, a.address);
+      writeIpv6Header(m.buffer, NextHeader.ICMPV6, 64, b.address, a.address);
+      return m.buffer.copy();
+    };
+    adv.inject('b->a', ptb(1300));
+    net.run();
+    expect(a.pathMtu.get(b.address, 0, net.scheduler.now())).toBe(1300);
+    ea.send(b.address, 7, new Uint8Array(1400));
+    net.run();
+    const after = adv.seen.slice(1).filter((p) => p.direction === 'a->b');
+    expect(after.every((p) => p.data.length <= 1300 && p.data[6] === NextHeader.FRAGMENT)).toBe(true);
+    // A forged Packet Too Big cannot push the MTU below the IPv6 minimum.
+    adv.inject('b->a', ptb(500));
+    net.run();
+    expect(a.pathMtu.get(b.address, 0, net.scheduler.now())).toBe(1280);
+    // The estimate expires, and the path is tried at the link MTU again.
+    net.run(net.scheduler.now() + 600_001);
+    expect(a.pathMtu.get(b.address, 0, net.scheduler.now())).toBe(1500);
+  });
+
+  test('a reassembly that times out with its first fragment sends Time Exceeded (code 1) to the source', () => {
+    const { net, a, b, link } = pair(3);
+    const adv = new Adversary();
+    link.setAdversary(adv);
+    adv.drop((p) => p.direction === 'a->b' && p.index > 0); // only the first fragment arrives
+    b.bind(7);
+    const events: [number, number][] = [];
+    a.icmp.events$.subscribe((e) => events.push([e.type, e.code]));
+    a.bind(1).send(b.address, 7, new Uint8Array(3000));
+    net.run();
+    expect(b.graph.drops.get('fragment-timeout')).toBe(1);
+    expect(events).toEqual([[3, 1]]);
   });
 });

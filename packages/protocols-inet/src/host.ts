@@ -24,6 +24,7 @@ import { UdpEndpoint } from './adaptors/udp-endpoint.js';
 import { fragmentSession, type FragmentConfig } from './conduits/fragment-session.js';
 import { icmpv6, type Icmpv6Endpoint, type Icmpv6Options } from './conduits/icmpv6-session.js';
 import { ipv6Session } from './conduits/ipv6-session.js';
+import { PathMtuCache } from './conduits/path-mtu.js';
 import { nextHeaderAccessor, noListenerSession, portAccessor, udpSession, unknownProtocolSession } from './conduits/udp-session.js';
 
 export interface HostOptions {
@@ -47,6 +48,8 @@ export class Host {
   readonly ports: Mux<number>;
   readonly nextHeaders: Mux<number>;
   readonly icmp: Icmpv6Endpoint;
+  /** Path MTUs learned from Packet Too Big (RFC 8201), used by Fragment. */
+  readonly pathMtu: PathMtuCache;
   /** The adaptor to the network this host was built on. */
   readonly link: Adaptor;
   readonly #pool: MessagePool | undefined;
@@ -57,11 +60,12 @@ export class Host {
     this.link = options.link;
     const g = new GraphBuilder(options.name);
     const ip = g.add(ipv6Session({ address: this.address }));
-    const frag = g.add(fragmentSession({ ...options.fragment, ...(options.pool ? { pool: options.pool } : {}) }, seedFrom(this.address)));
+    this.pathMtu = new PathMtuCache(Math.max(1280, options.fragment?.mtu ?? 1280));
+    this.icmp = icmpv6(this.address, { ...options.icmp, pathMtu: this.pathMtu });
+    const frag = g.add(fragmentSession({ ...options.fragment, pathMtu: this.pathMtu, errors: this.icmp, ...(options.pool ? { pool: options.pool } : {}) }, seedFrom(this.address)));
     this.nextHeaders = g.add(new Mux<number>('next-header', nextHeaderAccessor));
     if (options.security) g.stack(this.nextHeaders, g.add(options.security), frag, ip, g.add(options.link));
     else g.stack(this.nextHeaders, frag, ip, g.add(options.link));
-    this.icmp = icmpv6(this.address, options.icmp);
     g.connect(this.nextHeaders.b, g.add(unknownProtocolSession(this.icmp)).a);
     const udp = udpSession(this.address);
     g.route(this.nextHeaders, NextHeader.UDP, udp);

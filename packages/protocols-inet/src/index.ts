@@ -20,3 +20,4 @@ export { ipv6Session, ipv6State, type Ipv6Config } from './conduits/ipv6-session
 export { nextHeaderAccessor, noListenerSession, portAccessor, udpSession, udpState, unknownProtocolSession, type IcmpErrorSender } from './conduits/udp-session.js';
 export { Host, type HostOptions } from './host.js';
 export { describePacket } from './codec/describe-packet.js';
+export { PathMtuCache } from './conduits/path-mtu.js';

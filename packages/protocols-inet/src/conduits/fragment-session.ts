@@ -11,6 +11,8 @@ import { securityRelevant, type InetDropReason } from '../codec/drop-reasons.js'
 import { readFragmentHeader, writeFragmentHeader, type FragmentFields } from '../codec/fragment-header.js';
 import { DST, SRC } from '../codec/ipv6-header.js';
 import { ipOffset, nextHeader, remoteAddress } from '../attributes.js';
+import type { PathMtuCache } from './path-mtu.js';
+import type { IcmpErrorSender } from './udp-session.js';
 
 export interface FragmentConfig {
   /** Path MTU for outgoing packets. @default 1280 */
@@ -24,6 +26,10 @@ export interface FragmentConfig {
   /** Datagrams being reassembled at once for one source, so one flooding source cannot take every slot. @default 16 */
   readonly maxReassembliesPerSource?: number;
   readonly pool?: MessagePool;
+  /** Per-destination MTUs learned from Packet Too Big (RFC 8201). */
+  readonly pathMtu?: PathMtuCache;
+  /** Where to report a reassembly that timed out with its first fragment (Time Exceeded, code 1). */
+  readonly errors?: IcmpErrorSender;
 }
 
 interface Piece {
@@ -51,7 +57,7 @@ const fields: FragmentFields = { nextHeader: 0, offset: 0, more: false, id: 0 };
 const hex = (b: Uint8Array, from: number, to: number): string => Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('hex');
 
 export function fragmentState(config: FragmentConfig = {}): State<FragmentData> {
-  const mtu = Math.max(IPV6_MIN_MTU, config.mtu ?? IPV6_MIN_MTU);
+  const linkMtu = Math.max(IPV6_MIN_MTU, config.mtu ?? IPV6_MIN_MTU);
   const timeout = config.timeout ?? 60_000;
   const maxPerSource = config.maxBytesPerSource ?? 256 * 1024;
   const maxReassemblies = config.maxReassemblies ?? 256;
@@ -141,17 +147,32 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
       s.send('B', out);
     },
     timeout(s, key) {
-      if (!s.data.reassemblies.has(key)) return;
+      const r = s.data.reassemblies.get(key);
+      if (r === undefined) return;
       discard(s, key);
       s.graph.drops.count(s.name, 'fragment-timeout');
+      // RFC 8200 §4.5: Time Exceeded (fragment reassembly) to the source, if the first fragment arrived.
+      const first = r.pieces.find((p) => p.offset === 0);
+      if (config.errors !== undefined && r.header !== null && first !== undefined) {
+        const m = pool.acquire();
+        const hAt = m.buffer.append(IPV6_HEADER);
+        m.buffer.bytes.set(r.header, hAt);
+        m.buffer.appendBytes(first.data);
+        m.set(ipOffset, hAt);
+        m.buffer.pull(IPV6_HEADER);
+        m.set(nextHeader, r.nextHeader);
+        config.errors.sendError(3, 1, 0, m);
+        m.release();
+      }
     },
   };
 
   function fragmentOut(s: Session<FragmentData>, msg: Message): void {
     const b = msg.buffer;
+    const dst = msg.get(remoteAddress);
+    const mtu = config.pathMtu !== undefined && dst !== undefined ? config.pathMtu.get(dst, 0, s.graph.scheduler.now()) : linkMtu;
     if (b.length + IPV6_HEADER <= mtu) return s.send('A', msg);
     const nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
-    const dst = msg.get(remoteAddress);
     const chunk = Math.floor((mtu - IPV6_HEADER - FRAGMENT_HEADER) / 8) * 8;
     const id = (s.data.nextId = (s.data.nextId + 1) >>> 0);
     for (let off = 0; off < b.length; off += chunk) {

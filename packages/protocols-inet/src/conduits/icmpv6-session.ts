@@ -9,6 +9,7 @@ import { Icmpv6Type, NextHeader } from '../codec/constants.js';
 import { checkIcmpv6, ERROR_EXCERPT, sealIcmpv6 } from '../codec/icmpv6.js';
 import { SRC } from '../codec/ipv6-header.js';
 import { ipOffset, nextHeader, remoteAddress } from '../attributes.js';
+import type { PathMtuCache } from './path-mtu.js';
 
 export interface IcmpEvent {
   readonly type: number;
@@ -35,6 +36,8 @@ export interface Icmpv6Endpoint {
 }
 
 export interface Icmpv6Options {
+  /** Packet Too Big messages lower the path MTU here (RFC 8201). */
+  readonly pathMtu?: PathMtuCache;
   /** Errors per second, sustained. @default 10 */
   readonly errorRate?: number;
   /** Errors in a burst. @default 10 */
@@ -68,6 +71,8 @@ export function icmpv6(localAddress: Ipv6Address, options: Icmpv6Options = {}): 
         return;
       }
       const value = b.view.getUint32(b.start + 4);
+      // The invoking packet follows the 8-byte header: its destination is the path that is too narrow.
+      if (type === Icmpv6Type.PACKET_TOO_BIG && options.pathMtu !== undefined && b.length >= 8 + 40) options.pathMtu.lower(b.bytes, b.start + 8 + 24, value, s.graph.scheduler.now());
       events.next({ type, code: b.bytes[b.start + 1] as number, from: src, value, time: s.graph.scheduler.now() });
       msg.release();
     },
