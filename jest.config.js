@@ -7,6 +7,7 @@ const packages = {
   'protocols-inet': 'protocols-inet',
   netsim: 'netsim',
   'protocols-ipsec': 'protocols-ipsec',
+  seccomm: 'seccomm',
   cli: 'cli',
 };
 const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };

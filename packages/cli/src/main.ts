@@ -4,10 +4,12 @@ import { parseArgs, UsageError } from './commands/args.js';
 import { demoCommand } from './commands/demo.js';
 import { graphCommand } from './commands/graph.js';
 import { pcapCommand } from './commands/pcap-decode.js';
+import { seccommCommand } from './commands/seccomm.js';
 
 const commands: Record<string, { readonly summary: string; readonly run: (args: ReturnType<typeof parseArgs>, out: (s: string) => void) => void }> = {
   demo: { summary: 'run the demo scenarios on the virtual clock and write their graphs (--engine noble|node, --out DIR, --seed N for the simulated network)', run: demoCommand },
   pcap: { summary: 'pcap decode FILE [--esp-sa FILE]: one JSON object per packet; ESP decrypted and its ICV checked with SAs in tshark\'s esp_sa format', run: pcapCommand },
+  seccomm: { summary: 'seccomm check|graph CONFIG: a SecComm composition resolved against its constraints (added dependencies, refusals with a way out, warnings), or drawn', run: seccommCommand },
   graph: { summary: 'print an example graph as Graphviz DOT or Mermaid: graph <example> [--format dot|mermaid]', run: graphCommand },
 };
 

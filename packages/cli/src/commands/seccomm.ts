@@ -1,0 +1,58 @@
+/**
+ * `conduits seccomm check CONFIG` and `conduits seccomm graph CONFIG [--format dot|mermaid]`:
+ * a SecComm composition (a JSON file, or a preset name) resolved against the configuration
+ * constraints, or refused with the conflict and a way out.
+ */
+import { CompositionError, label, presets, resolveComposition, type CompositionConfig, type ResolvedComposition } from '@conduits/seccomm';
+import { existsSync, readFileSync } from 'node:fs';
+import { option, UsageError, type Args } from './args.js';
+
+function load(source: string): CompositionConfig {
+  if (Object.hasOwn(presets, source)) return presets[source as keyof typeof presets];
+  if (!existsSync(source)) throw new UsageError(`no configuration file ${source} (presets: ${Object.keys(presets).join(', ')})`);
+  try {
+    return JSON.parse(readFileSync(source, 'utf8')) as CompositionConfig;
+  } catch (e) {
+    throw new UsageError(`${source} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+export function formatComposition(r: ResolvedComposition): string {
+  const lines = [`composition ${r.name}: ${r.microProtocols.length} micro-protocols (senders run them by order, receivers in reverse)`];
+  for (const m of r.microProtocols) {
+    lines.push(`  ${String(m.order).padStart(3)}  ${label(m).padEnd(38)} ${m.class.padEnd(22)} ${m.direction.padEnd(4)} ${m.mode}${m.addedBecause ? `   (added: ${m.addedBecause})` : ''}`);
+  }
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+export function compositionDot(r: ResolvedComposition): string {
+  const id = (s: string): string => `"${s.replace(/"/g, '\\"')}"`;
+  const out = [`digraph ${id(r.name)} {`, '  rankdir=LR;', '  node [shape=box, fontname="Helvetica", fontsize=10];'];
+  for (const m of r.microProtocols) out.push(`  ${id(label(m))} [label=${id(`${label(m)}\\n${m.class}, order ${m.order}`)}${m.addedBecause ? ', style=dashed' : ''}];`);
+  for (const d of r.dependencies) out.push(`  ${id(d.from)} -> ${id(d.to)} [label=${id(d.why)}, fontsize=8];`);
+  out.push('}');
+  return out.join('\n') + '\n';
+}
+
+function compositionMermaid(r: ResolvedComposition): string {
+  const ids = new Map(r.microProtocols.map((m, i) => [label(m), `m${i}`]));
+  const out = ['flowchart LR'];
+  for (const m of r.microProtocols) out.push(`  ${ids.get(label(m))}["${label(m)}<br/>${m.class}, order ${m.order}"]`);
+  for (const d of r.dependencies) out.push(`  ${ids.get(d.from)} -->|${d.why}| ${ids.get(d.to)}`);
+  return out.join('\n') + '\n';
+}
+
+export function seccommCommand(args: Args, out: (s: string) => void): void {
+  const [sub, source] = args.positionals;
+  if ((sub !== 'check' && sub !== 'graph') || source === undefined) throw new UsageError(`conduits seccomm check|graph CONFIG [--format dot|mermaid]   (CONFIG: a JSON file or a preset: ${Object.keys(presets).join(', ')})`);
+  let r: ResolvedComposition;
+  try {
+    r = resolveComposition(load(source));
+  } catch (e) {
+    if (e instanceof CompositionError) throw new UsageError(`refused: ${e.conflict}\nway out: ${e.wayOut}`);
+    throw e;
+  }
+  if (sub === 'check') out(formatComposition(r));
+  else out(option(args, 'format', 'dot') === 'mermaid' ? compositionMermaid(r) : compositionDot(r));
+}

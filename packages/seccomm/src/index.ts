@@ -1,0 +1,9 @@
+/**
+ * @conduits/seccomm: SecComm (configurable secure communication from micro-protocols, on the
+ * Cactus runtime of @conduits/core). This release holds the composition model and its
+ * checker (§3.3.8); the micro-protocols themselves follow.
+ */
+export { catalog, isMicroProtocol, type CatalogEntry, type MicroProtocolClass, type MicroProtocolName } from './config/catalog.js';
+export { CompositionError, label, type CompositionConfig, type Dependency, type Direction, type MicroProtocolChoice, type Mode, type ResolvedComposition, type ResolvedMicroProtocol } from './config/composition.js';
+export { presets } from './config/presets.js';
+export { resolveComposition } from './config/resolve.js';
