@@ -7,3 +7,7 @@ export { catalog, isMicroProtocol, type CatalogEntry, type MicroProtocolClass, t
 export { CompositionError, label, type CompositionConfig, type Dependency, type Direction, type MicroProtocolChoice, type Mode, type ResolvedComposition, type ResolvedMicroProtocol } from './config/composition.js';
 export { presets } from './config/presets.js';
 export { resolveComposition } from './config/resolve.js';
+export { AuditLog } from './micro/audit.js';
+export { Keys, Settings, type ConnectionSettings } from './runtime/context.js';
+export { keyCreate, keyMiss, keyMsgReceive, keyMsgSend, openSession, replaceKey, securityAlert, type SecurityAlert } from './runtime/events.js';
+export { closeConnection, NotImplementedYetError, openConnection, type OpenOptions } from './runtime/secure-connection.js';

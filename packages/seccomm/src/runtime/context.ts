@@ -1,0 +1,32 @@
+/**
+ * What micro-protocols share in a SecComm connection (§3.2): the Keys table, the engine, the
+ * role, and a way to report security alerts. Micro-protocols get it as the composite's
+ * shared data; they never hold each other.
+ */
+import { sharedKey, type CompositeProtocol, type Message } from '@conduits/core';
+import type { CryptoEngine } from '@conduits/crypto';
+import { securityAlert } from './events.js';
+
+export interface ConnectionSettings {
+  readonly engine: CryptoEngine;
+  readonly role: 'client' | 'server';
+  /** Clock for timestamps, ms. */
+  readonly now: () => number;
+}
+
+/** Keys: shared secrets by index, as bytes until a micro-protocol turns them into key objects. */
+export const Keys = sharedKey<Map<number, Uint8Array>>('Keys', () => new Map());
+export const Settings = sharedKey<ConnectionSettings | null>('Settings', () => null);
+
+/** Raise securityAlert, count the drop, and release the message: the caller then stops the event. */
+export function reject(c: CompositeProtocol, by: string, msg: Message, reason: string): void {
+  c.runtime.raise(securityAlert, { by, reason, time: c.graph.scheduler.now() });
+  c.alert(reason);
+  c.drop(msg, reason);
+}
+
+export function settings(c: CompositeProtocol): ConnectionSettings {
+  const s = c.shared.get(Settings);
+  if (s === null) throw new Error('SecComm connection without settings');
+  return s;
+}
