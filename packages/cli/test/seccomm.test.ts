@@ -40,3 +40,34 @@ describe('conduits seccomm', () => {
     expect(run(['seccomm', 'graph', 'paranoid', '--format', 'mermaid']).out).toMatch(/^flowchart LR/);
   });
 });
+
+describe('conduits seccomm verify-proof', () => {
+  test('verifies a proof file with the sender\'s public key, and refuses an altered one', async () => {
+    const { engines } = await import('@conduits/crypto');
+    const { verifyProofs } = await import('@conduits/seccomm');
+    const engine = engines.noble;
+    const key = engine.signingKey('ed25519', engine.randomBytes(32));
+    const record = (text: string) => {
+      const signed = Buffer.from(text);
+      return JSON.stringify({ sender: 'alice', receivedAt: 5, algorithm: 'ed25519', signed: signed.toString('hex'), signature: Buffer.from(key.sign(signed)).toString('hex') });
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'seccomm-proof-'));
+    const file = join(dir, 'proofs.jsonl');
+    writeFileSync(file, `${record('I owe you 10')}\n${record('I owe you 20')}\n`);
+    const pub = Buffer.from(key.publicKey).toString('hex');
+    const ok = run(['seccomm', 'verify-proof', file, '--public-key', pub]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/all 2 records verify/);
+    writeFileSync(file, `${record('I owe you 10').replace(Buffer.from('10').toString('hex'), Buffer.from('99').toString('hex'))}\n`);
+    const write = process.stderr.write.bind(process.stderr);
+    const errors: string[] = [];
+    (process.stderr as { write: unknown }).write = (s: string) => (errors.push(s), true);
+    try {
+      expect(run(['seccomm', 'verify-proof', file, '--public-key', pub]).code).toBe(2);
+    } finally {
+      (process.stderr as { write: unknown }).write = write;
+    }
+    expect(errors.join('')).toMatch(/refused: 1 of 1 records do not verify/);
+    expect(verifyProofs('', key.publicKey, engine)).toEqual([]);
+  });
+});

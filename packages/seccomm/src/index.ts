@@ -11,3 +11,6 @@ export { AuditLog } from './micro/audit.js';
 export { Keys, Settings, type ConnectionSettings } from './runtime/context.js';
 export { keyCreate, keyMiss, keyMsgReceive, keyMsgSend, openSession, replaceKey, securityAlert, type SecurityAlert } from './runtime/events.js';
 export { closeConnection, NotImplementedYetError, openConnection, type OpenOptions } from './runtime/secure-connection.js';
+export { AUTH_SENDER, evidence, type Evidence } from './micro/authenticity.js';
+export { verifyProofs, type ProofRecord, type ProofVerdict } from './micro/non-repudiation.js';
+export { Participants, PrivateKey, PublicKeys, type ParticipantIds } from './runtime/context.js';

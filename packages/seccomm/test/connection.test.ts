@@ -114,5 +114,5 @@ test('a predefined key of the wrong length is refused at open, naming the key an
 });
 
 test('micro-protocols not built yet say so with a typed error', () => {
-  expect(() => openConnection('x', resolveComposition({ keys: { privateKey: true }, microProtocols: [{ use: 'signature-authenticity' }] }), { engine: engines.noble, role: 'client', now: () => 0 })).toThrow(NotImplementedYetError);
+  expect(() => openConnection('x', resolveComposition({ keys: { privateKey: true }, microProtocols: [{ use: 'public-key-privacy' }] }), { engine: engines.noble, role: 'client', now: () => 0 })).toThrow(NotImplementedYetError);
 });

@@ -3,7 +3,8 @@
  * a SecComm composition (a JSON file, or a preset name) resolved against the configuration
  * constraints, or refused with the conflict and a way out.
  */
-import { CompositionError, label, presets, resolveComposition, type CompositionConfig, type ResolvedComposition } from '@conduits/seccomm';
+import { engineByName } from '@conduits/crypto';
+import { CompositionError, label, presets, resolveComposition, verifyProofs, type CompositionConfig, type ResolvedComposition } from '@conduits/seccomm';
 import { existsSync, readFileSync } from 'node:fs';
 import { option, UsageError, type Args } from './args.js';
 
@@ -45,7 +46,8 @@ function compositionMermaid(r: ResolvedComposition): string {
 
 export function seccommCommand(args: Args, out: (s: string) => void): void {
   const [sub, source] = args.positionals;
-  if ((sub !== 'check' && sub !== 'graph') || source === undefined) throw new UsageError(`conduits seccomm check|graph CONFIG [--format dot|mermaid]   (CONFIG: a JSON file or a preset: ${Object.keys(presets).join(', ')})`);
+  if (sub === 'verify-proof') return verifyProofCommand(source, args, out);
+  if ((sub !== 'check' && sub !== 'graph') || source === undefined) throw new UsageError(`conduits seccomm check|graph CONFIG [--format dot|mermaid] | verify-proof FILE --public-key HEX   (CONFIG: a JSON file or a preset: ${Object.keys(presets).join(', ')})`);
   let r: ResolvedComposition;
   try {
     r = resolveComposition(load(source));
@@ -55,4 +57,16 @@ export function seccommCommand(args: Args, out: (s: string) => void): void {
   }
   if (sub === 'check') out(formatComposition(r));
   else out(option(args, 'format', 'dot') === 'mermaid' ? compositionMermaid(r) : compositionDot(r));
+}
+
+/** `conduits seccomm verify-proof FILE --public-key HEX`: who sent what, from the proof file alone. */
+function verifyProofCommand(file: string | undefined, args: Args, out: (s: string) => void): void {
+  const key = option(args, 'public-key', '');
+  if (file === undefined || !/^([0-9a-f]{2})+$/i.test(key)) throw new UsageError('conduits seccomm verify-proof FILE --public-key HEX (the sender\'s public key)');
+  if (!existsSync(file)) throw new UsageError(`no proof file ${file}`);
+  const verdicts = verifyProofs(readFileSync(file, 'utf8'), Uint8Array.from(Buffer.from(key, 'hex')), engineByName(option(args, 'engine', 'noble')));
+  for (const v of verdicts) out(JSON.stringify(v));
+  const bad = verdicts.filter((v) => !v.valid);
+  if (bad.length > 0) throw new UsageError(`refused: ${bad.length} of ${verdicts.length} records do not verify (lines ${bad.map((v) => v.line).join(', ')})`);
+  out(`all ${verdicts.length} records verify: the holder of that public key sent these messages`);
 }

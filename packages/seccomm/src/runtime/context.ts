@@ -14,6 +14,18 @@ export interface ConnectionSettings {
   readonly now: () => number;
 }
 
+/** Participants (§3.2): who we are and who the peer is. */
+export interface ParticipantIds {
+  readonly self: string;
+  readonly peer: string;
+}
+
+export const Participants = sharedKey<ParticipantIds>('Participants', () => ({ self: 'self', peer: 'peer' }));
+/** Known public keys by principal (§3.2 PublicKeys). */
+export const PublicKeys = sharedKey<Map<string, Uint8Array>>('PublicKeys', () => new Map());
+/** Our own signing key's private bytes, when given to open(). */
+export const PrivateKey = sharedKey<Uint8Array | null>('PrivateKey', () => null);
+
 /** Keys: shared secrets by index, as bytes until a micro-protocol turns them into key objects. */
 export const Keys = sharedKey<Map<number, Uint8Array>>('Keys', () => new Map());
 export const Settings = sharedKey<ConnectionSettings | null>('Settings', () => null);

@@ -11,7 +11,9 @@ import { securityAudit } from '../micro/audit.js';
 import { integrity } from '../micro/integrity.js';
 import { privacy } from '../micro/privacy.js';
 import { replayPrevention } from '../micro/replay.js';
-import { Keys, Settings } from './context.js';
+import { authenticity } from '../micro/authenticity.js';
+import { nonRepudiation } from '../micro/non-repudiation.js';
+import { Keys, Participants, PrivateKey, PublicKeys, Settings, type ParticipantIds } from './context.js';
 
 export class NotImplementedYetError extends Error {
   override readonly name = 'NotImplementedYetError';
@@ -20,8 +22,15 @@ export class NotImplementedYetError extends Error {
   }
 }
 
-function build(m: ResolvedMicroProtocol): () => MicroProtocol {
+function build(m: ResolvedMicroProtocol, all: readonly ResolvedMicroProtocol[]): () => MicroProtocol {
+  const digest = all.find((x) => x.class === 'integrity');
+  const digestLength = digest === undefined ? undefined : { 'sha256-digest': 32, 'sha512-digest': 64, 'sha1-digest': 20, 'md5-digest': 16, 'hmac-sha256-integrity': 32 }[digest.name as string];
   switch (m.class) {
+    case 'authenticity':
+      if (m.name === 'signature-authenticity' || m.name === 'signature-digest-authenticity') return () => authenticity(m, digestLength ?? 0);
+      break;
+    case 'non-repudiation':
+      return () => nonRepudiation(m, all.some((x) => x.name === 'signature-digest-authenticity') ? digestLength : undefined);
     case 'privacy':
       if (m.name === 'public-key-privacy' || m.name === 'one-time-pad-privacy') break;
       return () => privacy(m);
@@ -43,6 +52,11 @@ export interface OpenOptions {
   /** Predefined shared secrets by key index (open(participants, keys) of §3.1). */
   readonly keys?: ReadonlyMap<number, Uint8Array>;
   readonly now: () => number;
+  readonly participants?: ParticipantIds;
+  /** Peers' public keys by principal. */
+  readonly publicKeys?: ReadonlyMap<string, Uint8Array>;
+  /** Our signing key (private bytes). */
+  readonly privateKey?: Uint8Array;
 }
 
 /** Build the connection conduit for `composition`; put it in a graph between the application and the network. */
@@ -54,7 +68,10 @@ export function openConnection(name: string, composition: ResolvedComposition, o
       throw new CompositionError(`key ${m.key} has ${given.length} bytes and ${label(m)} needs ${want}`, `give a ${want}-byte key at index ${m.key}, or use another index`);
     }
   }
-  const c = new CompositeProtocol(name, { microProtocols: composition.microProtocols.map(build), protocol: 'seccomm' });
+  const c = new CompositeProtocol(name, { microProtocols: composition.microProtocols.map((m) => build(m, composition.microProtocols)), protocol: 'seccomm' });
+  if (options.participants) c.shared.set(Participants, options.participants);
+  for (const [who, k] of options.publicKeys ?? []) c.shared.get(PublicKeys).set(who, Uint8Array.from(k));
+  if (options.privateKey) c.shared.set(PrivateKey, Uint8Array.from(options.privateKey));
   c.shared.set(Settings, { engine: options.engine, role: options.role, now: options.now });
   const keys = c.shared.get(Keys);
   for (const [i, k] of options.keys ?? []) keys.set(i, Uint8Array.from(k));
@@ -66,4 +83,6 @@ export function closeConnection(c: CompositeProtocol): void {
   c.close();
   for (const k of c.shared.get(Keys).values()) k.fill(0);
   c.shared.get(Keys).clear();
+  c.shared.get(PrivateKey)?.fill(0);
+  c.shared.set(PrivateKey, null);
 }
