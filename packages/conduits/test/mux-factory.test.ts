@@ -11,7 +11,7 @@ import {
   type State,
 } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
-import { dec, enc } from './helpers.js';
+import { enc } from './helpers.js';
 
 /** Key = first byte; stamping writes the key back in front. */
 const firstByte: Accessor<number> = {
@@ -151,6 +151,5 @@ describe('Mux and ConduitFactory', () => {
     graph.scheduler.run();
     expect(alerts[0]!.error).toBeInstanceOf(WiringError);
     expect(String(alerts[0]!.reason)).toContain('lost-factory');
-    void dec;
   });
 });

@@ -1,4 +1,4 @@
-import { GraphBuilder, Protocol, Scheduler, Session, describeGraph, type Accessor } from '@conduits/core';
+import { GraphBuilder, Protocol, Scheduler, describeGraph, type Accessor } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
 import { dec, enc, marker } from './helpers.js';
 
@@ -79,6 +79,5 @@ describe('Protocol (Proxy)', () => {
     expect(mux.size).toBe(2);
     const tops = graph.conduits.filter((c) => c.name === 'top') as ProbeAdaptor[];
     expect(tops.map((t) => dec(t.take()[0]!.data)).sort()).toEqual(['A', 'B']);
-    void Session;
   });
 });

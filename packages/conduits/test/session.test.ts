@@ -58,7 +58,7 @@ describe('Session', () => {
       accept(s, msg) {
         s.drop(msg, 'not-a-greeting');
       },
-      greet(s, msg) {
+      greet(_s, msg) {
         greeted.push(dec(msg.buffer.copy()));
         msg.release();
       },

@@ -7,7 +7,7 @@ import { MessagePool, Scheduler } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
 import fc from 'fast-check';
 import { Host, NextHeader, parseIpv6, writeIpv6Header, writeUdp } from '@conduits/protocols-inet';
-import { ahProtect, ahVerify, EspSaParseError, ipsecLayer, parseEspSa, SecurityAssociation, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type SaConfig } from '@conduits/protocols-ipsec';
+import { ahProtect, ahVerify, EspSaParseError, ipsecLayer, parseEspSa, SecurityAssociation, SecurityAssociationDatabase, SecurityPolicyDatabase, type SaConfig } from '@conduits/protocols-ipsec';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);
 const pool = new MessagePool();

@@ -43,16 +43,15 @@ export function ipsecPair(transform: TransformSpec, seed = 1, extra: Partial<SaC
     inSad.create({ ...cfg, direction: 'inbound' });
     keyed.push({ spi: spiValue, src, dst, encryptionKey, integrityKey });
   }
-  for (const [spd, me, peer, outSpi] of [
-    [spds.a, addrA, addrB, 0x1001],
-    [spds.b, addrB, addrA, 0x2001],
+  for (const [spd, peer, outSpi] of [
+    [spds.a, addrB, 0x1001],
+    [spds.b, addrA, 0x2001],
   ] as const) {
     const remote = { address: parseIpv6(peer), prefix: 128 };
     spd.addOutbound({ selector: { remote, nextHeader: NextHeader.UDP }, action: 'protect', sa: spi(outSpi) });
     spd.addOutbound({ selector: { nextHeader: NextHeader.ICMPV6 }, action: 'bypass' });
     spd.addInbound({ selector: { remote, nextHeader: NextHeader.UDP }, accept: [['esp']] });
     spd.addInbound({ selector: { nextHeader: NextHeader.ICMPV6 }, accept: [[]] });
-    void me;
   }
   const layers = {
     a: ipsecLayer({ sad: sads.a, spd: spds.a, address: parseIpv6(addrA) }),

@@ -80,7 +80,7 @@ export const Established: ChatState = {
     // A retransmitted HELLO whose ACK was lost: acknowledge again.
     sendFrame(s, msg, FrameType.HELLO_ACK);
   },
-  helloAck(s, msg) {
+  helloAck(_s, msg) {
     msg.release();
   },
   bye(s, msg) {
