@@ -2,11 +2,11 @@
  * Integrity micro-protocols (§3.3.3): a digest (plain or keyed) appended on the way out,
  * checked in constant time and removed on the way in.
  */
-import { msgFromAbove, msgFromBelow, type CompositeProtocol, type Message, type MicroProtocol } from '@conduits/core';
+import type { CompositeProtocol, MicroProtocol } from '@conduits/core';
 import { constantTimeEqual, hashLength, type HashAlgorithm, type MacKey } from '@conduits/crypto';
 import { label, type ResolvedMicroProtocol } from '../config/composition.js';
-import { Keys, reject, settings } from '../runtime/context.js';
-import { applies } from './direction.js';
+import { Keys, settings } from '../runtime/context.js';
+import { bindTransform } from './bind-transform.js';
 
 const hashOf: Record<string, HashAlgorithm> = { 'sha256-digest': 'sha256', 'sha512-digest': 'sha512', 'sha1-digest': 'sha1', 'md5-digest': 'md5' };
 
@@ -25,30 +25,18 @@ export function integrity(m: ResolvedMicroProtocol): MicroProtocol {
       }
       const length = hash !== undefined ? hashLength[hash] : 32;
       const digest = (data: Uint8Array): Uint8Array => (mac !== null ? mac.compute(data) : s.engine.hash(hash as HashAlgorithm, data));
-      c.runtime.bind(
-        msgFromAbove,
-        (msg: Message) => {
-          if (applies(m, s.role, true)) msg.buffer.appendBytes(digest(msg.buffer.subarray()));
-        },
-        m.order,
-        null,
+      bindTransform(
+        c,
+        m,
         name,
-      );
-      c.runtime.bind(
-        msgFromBelow,
-        (msg: Message, _x: null, rt) => {
-          if (!applies(m, s.role, false)) return;
+        s.role,
+        (msg) => msg.buffer.appendBytes(digest(msg.buffer.subarray())),
+        (msg) => {
           const b = msg.buffer;
-          if (b.length < length || !constantTimeEqual(digest(b.bytes.subarray(b.start, b.end - length)), b.bytes.subarray(b.end - length, b.end))) {
-            reject(c, name, msg, 'integrity-check-failed');
-            rt.stop();
-            return;
-          }
+          if (b.length < length || !constantTimeEqual(digest(b.bytes.subarray(b.start, b.end - length)), b.bytes.subarray(b.end - length, b.end))) return 'integrity-check-failed';
           b.trim(length);
+          return null;
         },
-        m.order,
-        null,
-        name,
       );
     },
     stop() {

@@ -4,11 +4,11 @@
  * CBC pads (PKCS#7) under a random IV; CTR uses a random counter block; Caesar is the paper's
  * toy, kept to show what a weak choice lets through.
  */
-import { msgFromAbove, msgFromBelow, type CompositeProtocol, type Message, type MicroProtocol } from '@conduits/core';
+import type { CompositeProtocol, Message, MicroProtocol } from '@conduits/core';
 import type { AeadKey, CipherKey } from '@conduits/crypto';
 import { label, type ResolvedMicroProtocol } from '../config/composition.js';
-import { Keys, reject, settings } from '../runtime/context.js';
-import { applies } from './direction.js';
+import { Keys, settings } from '../runtime/context.js';
+import { bindTransform } from './bind-transform.js';
 
 const aeadOf = { 'aes-128-gcm-privacy': 'aes-128-gcm', 'aes-256-gcm-privacy': 'aes-256-gcm', 'chacha20-poly1305-privacy': 'chacha20-poly1305' } as const;
 const cipherOf = { 'aes-128-cbc-privacy': 'aes-128-cbc', 'aes-256-cbc-privacy': 'aes-256-cbc', 'aes-128-ctr-privacy': 'aes-128-ctr' } as const;
@@ -33,7 +33,6 @@ export function privacy(m: ResolvedMicroProtocol): MicroProtocol {
       else if (m.name in cipherOf) cipher = s.engine.cipher(cipherOf[m.name as keyof typeof cipherOf], key(c, m));
       prefix = s.engine.randomBytes(4);
       const out = (msg: Message): void => {
-        if (!applies(m, s.role, true)) return;
         const b = msg.buffer;
         const plain = b.copy();
         b.reset();
@@ -56,8 +55,7 @@ export function privacy(m: ResolvedMicroProtocol): MicroProtocol {
           b.appendBytes(plain.map((x) => (x + shift) & 0xff));
         }
       };
-      const inn = (msg: Message, _s: null, rt: { stop(): void }): void => {
-        if (!applies(m, s.role, false)) return;
+      const inn = (msg: Message): string | null => {
         const b = msg.buffer;
         const data = b.copy();
         let plain: Uint8Array | null;
@@ -74,16 +72,12 @@ export function privacy(m: ResolvedMicroProtocol): MicroProtocol {
           const shift = key(c, m)[0] ?? 3;
           plain = data.map((x) => (x - shift) & 0xff);
         }
-        if (plain === null) {
-          reject(c, name, msg, 'privacy-check-failed');
-          rt.stop();
-          return;
-        }
+        if (plain === null) return 'privacy-check-failed';
         b.reset();
         b.appendBytes(plain);
+        return null;
       };
-      c.runtime.bind(msgFromAbove, out, m.order, null, name);
-      c.runtime.bind(msgFromBelow, inn, m.order, null, name);
+      bindTransform(c, m, name, s.role, out, inn);
     },
     stop() {
       aead?.destroy();
