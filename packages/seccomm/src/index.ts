@@ -8,8 +8,13 @@ export { CompositionError, label, type CompositionConfig, type Dependency, type 
 export { presets } from './config/presets.js';
 export { resolveComposition } from './config/resolve.js';
 export { AuditLog } from './micro/audit.js';
-export { Keys, Settings, type ConnectionSettings } from './runtime/context.js';
-export { keyCreate, keyMiss, keyMsgReceive, keyMsgSend, openSession, replaceKey, securityAlert, type SecurityAlert } from './runtime/events.js';
+export { epochOf, KeyEpoch, Keys, Settings, type ConnectionSettings } from './runtime/context.js';
+export { KeyObjects, KeyTable } from './runtime/key-table.js';
+export { Push, PushGate } from './runtime/push-gate.js';
+export { sendKeyMessage } from './runtime/framing.js';
+export { Services, type ServiceClient } from './runtime/services.js';
+export { DistributionQueue, Distributions, KeyMsg } from './micro/key-distribution.js';
+export { keyCreate, keyInstalled, keyMiss, keyMsgReceive, keyMsgSend, openSession, replaceKey, securityAlert, type KeyCreation, type SecurityAlert } from './runtime/events.js';
 export { closeConnection, NotImplementedYetError, openConnection, type OpenOptions } from './runtime/secure-connection.js';
 export { AUTH_SENDER, evidence, type Evidence } from './micro/authenticity.js';
 export { verifyProofs, type ProofRecord, type ProofVerdict } from './micro/non-repudiation.js';

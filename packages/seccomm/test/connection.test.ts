@@ -45,8 +45,8 @@ describe.each(Object.values(engines).map((e) => [e.name, e] as [string, CryptoEn
   test('senders run micro-protocols by order, receivers in reverse', () => {
     const p = pair(engine, full);
     const rt = p.client.conn.runtime;
-    expect(rt.handlers(msgFromAbove)).toEqual(['sequence-replay-prevention@10', 'hmac-sha256-integrity[key 2]@20', 'aes-128-gcm-privacy[key 1]@40']);
-    expect(rt.handlers(msgFromBelow)).toEqual(['aes-128-gcm-privacy[key 1]@40', 'hmac-sha256-integrity[key 2]@20', 'sequence-replay-prevention@10']);
+    expect(rt.handlers(msgFromAbove)).toEqual(['push-gate@-1000000', 'sequence-replay-prevention@10', 'hmac-sha256-integrity[key 2]@20', 'aes-128-gcm-privacy[key 1]@40', 'seccomm-framing@1000000']);
+    expect(rt.handlers(msgFromBelow)).toEqual(['seccomm-framing@1000000', 'aes-128-gcm-privacy[key 1]@40', 'hmac-sha256-integrity[key 2]@20', 'sequence-replay-prevention@10']);
   });
 
   test('tampering and replay are refused with a securityAlert the audit records; good messages keep flowing', () => {

@@ -18,6 +18,8 @@ export interface MicroProtocolChoice {
   readonly key?: number;
   /** Key distribution: the index of the key creation micro-protocol it raises keyCreate_i on. @default its key index */
   readonly creation?: number;
+  /** Mode KEYS or BOTH: the key distribution (its key index) whose messages it secures. @default every distribution */
+  readonly distribution?: number;
   /** Micro-protocol specific parameters (a one-time pad's file, a KDC's address...). */
   readonly params?: Readonly<Record<string, string | number | boolean>>;
 }
@@ -45,6 +47,8 @@ export interface ResolvedMicroProtocol {
   readonly mode: Mode;
   readonly key?: number;
   readonly creation?: number;
+  /** Mode KEYS or BOTH: the key distributions (key indices) whose messages it secures. */
+  readonly distributions: readonly number[];
   readonly params: Readonly<Record<string, string | number | boolean>>;
   /** Set when the builder added it to satisfy another micro-protocol. */
   readonly addedBecause?: string;

@@ -55,6 +55,7 @@ export function resolveComposition(config: CompositionConfig): ResolvedCompositi
       mode: extra.mode ?? (e.class === 'key-distribution' || e.class === 'key-creation' ? 'KEYS' : 'DATA'),
       ...(keyed ? { key: extra.key ?? 1 } : {}),
       ...(e.class === 'key-distribution' || e.class === 'key-creation' ? { creation: extra.creation ?? extra.key ?? 1 } : {}),
+      distributions: extra.distributions ?? [],
       params: extra.params ?? {},
       ...(extra.addedBecause ? { addedBecause: extra.addedBecause } : {}),
     };
@@ -65,11 +66,11 @@ export function resolveComposition(config: CompositionConfig): ResolvedCompositi
     if (!isMicroProtocol(c.use)) throw new CompositionError(`micro-protocol #${i + 1} "${c.use}" is unknown`, `use one of: ${Object.keys(catalog).join(', ')}`);
     if (c.direction !== undefined && !['CS', 'SC', 'BOTH'].includes(c.direction)) throw new CompositionError(`${c.use}: direction "${c.direction}"`, 'direction is CS, SC or BOTH');
     if (c.mode !== undefined && !['DATA', 'KEYS', 'BOTH'].includes(c.mode)) throw new CompositionError(`${c.use}: mode "${c.mode}"`, 'mode is DATA, KEYS or BOTH');
-    for (const [p, v] of [['key', c.key], ['creation', c.creation], ['order', c.order]] as const) {
+    for (const [p, v] of [['key', c.key], ['creation', c.creation], ['distribution', c.distribution], ['order', c.order]] as const) {
       if (v !== undefined && (!Number.isInteger(v) || (p !== 'order' && v < 1))) throw new CompositionError(`${c.use}: ${p} ${String(v)}`, `${p} is ${p === 'order' ? 'an integer' : 'a positive integer'}`);
     }
     if (c.use === 'one-time-pad-privacy' && typeof c.params?.['file'] !== 'string') throw new CompositionError('one-time-pad-privacy has no shared file', 'give params.file, the pad both ends hold');
-    add(make(c.use, { ...(c.order !== undefined ? { order: c.order } : {}), ...(c.direction ? { direction: c.direction as Direction } : {}), ...(c.mode ? { mode: c.mode as Mode } : {}), ...(c.key !== undefined ? { key: c.key } : {}), ...(c.creation !== undefined ? { creation: c.creation } : {}), ...(c.params ? { params: c.params } : {}) }));
+    add(make(c.use, { ...(c.order !== undefined ? { order: c.order } : {}), ...(c.direction ? { direction: c.direction as Direction } : {}), ...(c.mode ? { mode: c.mode as Mode } : {}), ...(c.key !== undefined ? { key: c.key } : {}), ...(c.creation !== undefined ? { creation: c.creation } : {}), ...(c.distribution !== undefined ? { distributions: [c.distribution] } : {}), ...(c.params ? { params: c.params } : {}) }));
   }
 
   const has = (cls: MicroProtocolClass, pred: (m: ResolvedMicroProtocol) => boolean = () => true): ResolvedMicroProtocol | undefined => chosen.find((m) => m.class === cls && pred(m));
@@ -105,7 +106,11 @@ export function resolveComposition(config: CompositionConfig): ResolvedCompositi
           changed = true;
         }
         deps.push({ from: me, to: label(cr), why: `keyCreate_${m.creation}` });
-        if (m.name === 'kdc-key-distribution' && typeof m.params['kdc'] !== 'string') throw new CompositionError(`${me} has no key distribution center`, 'give params.kdc, the KDC\'s "host:port"');
+        if (m.name === 'kdc-key-distribution') {
+          if (typeof m.params['kdc'] !== 'string') throw new CompositionError(`${me} has no key distribution center`, 'give params.kdc, the KDC\'s "host:port"');
+          const master = m.params['masterKey'];
+          if (typeof master !== 'number' || !predefined.has(master)) throw new CompositionError(`${me} needs our master key shared with the KDC, predefined`, 'give params.masterKey, a predefined key index (32 bytes) the KDC also holds');
+        }
       }
       if (e.publicKey && publicKeys === 'acquire') {
         let acq = has('public-key-acquisition');
@@ -149,6 +154,30 @@ export function resolveComposition(config: CompositionConfig): ResolvedCompositi
     if (other !== undefined) throw new CompositionError(`key ${m.key} is distributed by both ${other} and ${label(m)}`, 'one distribution per key index');
     distributed.set(m.key, label(m));
     if (predefined.has(m.key)) warnings.push(`key ${m.key} is predefined and also distributed by ${label(m)}: the distributed key replaces it`);
+  }
+
+  // Mode KEYS / BOTH: which distributions each secures, and with keys that exist by then.
+  const allDistributed = chosen.filter((x) => x.class === 'key-distribution').map((x) => x.key as number).sort((a, b) => a - b);
+  for (const [i, m] of chosen.entries()) {
+    if (m.mode === 'DATA' || m.class === 'key-distribution' || m.class === 'key-creation') continue;
+    const secured = m.distributions.length > 0 ? m.distributions : allDistributed;
+    if (secured.length === 0) throw new CompositionError(`${label(m)} is in mode ${m.mode} but no key is distributed`, 'use mode DATA, or add a key distribution micro-protocol');
+    for (const d of secured) {
+      if (!allDistributed.includes(d)) throw new CompositionError(`${label(m)} secures distribution ${d}, and no micro-protocol distributes key ${d}`, `secure one of: ${allDistributed.join(', ') || 'none'}`);
+      if (m.key !== undefined && entry(m.name).keyLength !== undefined && !predefined.has(m.key) && m.key >= d) {
+        throw new CompositionError(`${label(m)} secures the distribution of key ${d} with key ${m.key}, which does not exist yet then (keys are distributed in index order)`, `use a predefined key or one distributed before key ${d}`);
+      }
+    }
+    chosen[i] = { ...m, distributions: secured };
+  }
+  for (const d of chosen.filter((x) => x.class === 'key-distribution')) {
+    const guards = chosen.filter((x) => x.mode !== 'DATA' && x.distributions.includes(d.key as number));
+    if ((d.name === 'client-key-distribution' || d.name === 'server-key-distribution') && !guards.some((x) => x.class === 'privacy')) {
+      warnings.push(`${label(d)} sends the key itself and no privacy micro-protocol in mode KEYS encrypts it: anyone on the path learns it`);
+    }
+    if (d.name === 'dh-key-distribution' && !guards.some((x) => x.class === 'authenticity' || (x.class === 'integrity' && entry(x.name).keyLength !== undefined) || (x.class === 'privacy' && entry(x.name).keyLength !== undefined))) {
+      warnings.push(`${label(d)} is unauthenticated Diffie-Hellman: a man in the middle can sit between the ends; secure it with authenticity or a keyed micro-protocol in mode KEYS`);
+    }
   }
 
   // 4. Weak choices.

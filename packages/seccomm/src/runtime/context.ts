@@ -3,9 +3,10 @@
  * role, and a way to report security alerts. Micro-protocols get it as the composite's
  * shared data; they never hold each other.
  */
-import { sharedKey, type CompositeProtocol, type Message } from '@conduits/core';
+import { attribute, sharedKey, type CompositeProtocol, type Message } from '@conduits/core';
 import type { CryptoEngine } from '@conduits/crypto';
 import { securityAlert } from './events.js';
+import { KeyTable } from './key-table.js';
 
 export interface ConnectionSettings {
   readonly engine: CryptoEngine;
@@ -26,8 +27,15 @@ export const PublicKeys = sharedKey<Map<string, Uint8Array>>('PublicKeys', () =>
 /** Our own signing key's private bytes, when given to open(). */
 export const PrivateKey = sharedKey<Uint8Array | null>('PrivateKey', () => null);
 
-/** Keys: shared secrets by index, as bytes until a micro-protocol turns them into key objects. */
-export const Keys = sharedKey<Map<number, Uint8Array>>('Keys', () => new Map());
+/** Keys: shared secrets by index and epoch, as bytes until a micro-protocol turns them into key objects. */
+export const Keys = sharedKey<KeyTable>('Keys', () => new KeyTable());
+/** The key epoch a message is protected under: set from the frame on receipt, from the Keys table on sending. */
+export const KeyEpoch = attribute<number>('seccomm.epoch', 'local');
+
+/** The epoch to protect or check `msg` under. */
+export function epochOf(c: CompositeProtocol, msg: Message): number {
+  return msg.get(KeyEpoch) ?? c.shared.get(Keys).epoch;
+}
 export const Settings = sharedKey<ConnectionSettings | null>('Settings', () => null);
 
 /** Raise securityAlert, count the drop, and release the message: the caller then stops the event. */

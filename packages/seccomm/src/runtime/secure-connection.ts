@@ -13,7 +13,11 @@ import { privacy } from '../micro/privacy.js';
 import { replayPrevention } from '../micro/replay.js';
 import { authenticity } from '../micro/authenticity.js';
 import { nonRepudiation } from '../micro/non-repudiation.js';
+import { keyCreation } from '../micro/key-creation.js';
+import { keyDistribution } from '../micro/key-distribution.js';
 import { Keys, Participants, PrivateKey, PublicKeys, Settings, type ParticipantIds } from './context.js';
+import { framing } from './framing.js';
+import { Services, type ServiceClient } from './services.js';
 
 export class NotImplementedYetError extends Error {
   override readonly name = 'NotImplementedYetError';
@@ -23,7 +27,8 @@ export class NotImplementedYetError extends Error {
 }
 
 function build(m: ResolvedMicroProtocol, all: readonly ResolvedMicroProtocol[]): () => MicroProtocol {
-  const digest = all.find((x) => x.class === 'integrity');
+  // A digest authenticity signs the digest made just before it (the integrity micro-protocol of highest order below its own).
+  const digest = all.filter((x) => x.class === 'integrity' && x.order < m.order).at(-1) ?? all.find((x) => x.class === 'integrity');
   const digestLength = digest === undefined ? undefined : { 'sha256-digest': 32, 'sha512-digest': 64, 'sha1-digest': 20, 'md5-digest': 16, 'hmac-sha256-integrity': 32 }[digest.name as string];
   switch (m.class) {
     case 'authenticity':
@@ -40,10 +45,20 @@ function build(m: ResolvedMicroProtocol, all: readonly ResolvedMicroProtocol[]):
       return () => replayPrevention(m);
     case 'security-audit':
       return securityAudit;
+    case 'key-creation':
+      return () => keyCreation(m);
+    case 'key-distribution':
+      return () => keyDistribution(m, { length: keyLength(m.key ?? 1, all) });
     default:
       break;
   }
   throw new NotImplementedYetError(m.name);
+}
+
+/** Bytes of key `index`: the longest any micro-protocol using it needs (32 when none says). */
+function keyLength(index: number, all: readonly ResolvedMicroProtocol[]): number {
+  const lengths = all.filter((x) => x.key === index).map((x) => (catalog[x.name] as CatalogEntry).keyLength ?? 0);
+  return Math.max(0, ...lengths) || 32;
 }
 
 export interface OpenOptions {
@@ -57,6 +72,8 @@ export interface OpenOptions {
   readonly publicKeys?: ReadonlyMap<string, Uint8Array>;
   /** Our signing key (private bytes). */
   readonly privateKey?: Uint8Array;
+  /** How micro-protocols reach a KDC or a CA. */
+  readonly services?: ServiceClient;
 }
 
 /** Build the connection conduit for `composition`; put it in a graph between the application and the network. */
@@ -68,21 +85,21 @@ export function openConnection(name: string, composition: ResolvedComposition, o
       throw new CompositionError(`key ${m.key} has ${given.length} bytes and ${label(m)} needs ${want}`, `give a ${want}-byte key at index ${m.key}, or use another index`);
     }
   }
-  const c = new CompositeProtocol(name, { microProtocols: composition.microProtocols.map((m) => build(m, composition.microProtocols)), protocol: 'seccomm' });
+  const c = new CompositeProtocol(name, { microProtocols: [framing, ...composition.microProtocols.map((m) => build(m, composition.microProtocols))], protocol: 'seccomm' });
+  if (options.services) c.shared.set(Services, options.services);
   if (options.participants) c.shared.set(Participants, options.participants);
   for (const [who, k] of options.publicKeys ?? []) c.shared.get(PublicKeys).set(who, Uint8Array.from(k));
   if (options.privateKey) c.shared.set(PrivateKey, Uint8Array.from(options.privateKey));
   c.shared.set(Settings, { engine: options.engine, role: options.role, now: options.now });
   const keys = c.shared.get(Keys);
-  for (const [i, k] of options.keys ?? []) keys.set(i, Uint8Array.from(k));
+  for (const [i, k] of options.keys ?? []) keys.predefine(i, k);
   return c;
 }
 
 /** close(): micro-protocols release their key objects; the Keys table is wiped. */
 export function closeConnection(c: CompositeProtocol): void {
   c.close();
-  for (const k of c.shared.get(Keys).values()) k.fill(0);
-  c.shared.get(Keys).clear();
+  c.shared.get(Keys).wipe();
   c.shared.get(PrivateKey)?.fill(0);
   c.shared.set(PrivateKey, null);
 }
