@@ -5,3 +5,4 @@ export { Network, withSeed } from './network.js';
 export { LinkType, PcapWriter, type PcapRecord } from './pcap-writer.js';
 export { ensureTshark, tsharkAvailable, tsharkFields } from './tshark.js';
 export { PcapFormatError, readCapture, type PcapPacket } from './pcap-reader.js';
+export { Switch } from './switch.js';

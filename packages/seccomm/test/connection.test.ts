@@ -1,7 +1,7 @@
 import { GraphBuilder, MessagePool, msgFromAbove, msgFromBelow, Scheduler, type CompositeProtocol } from '@conduits/core';
 import { linkPair, ProbeAdaptor } from '@conduits/core/testing';
 import { engines, type CryptoEngine } from '@conduits/crypto';
-import { AuditLog, NotImplementedYetError, openConnection, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
+import { AuditLog, openConnection, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -111,8 +111,4 @@ describe.each(Object.values(engines).map((e) => [e.name, e] as [string, CryptoEn
 
 test('a predefined key of the wrong length is refused at open, naming the key and the micro-protocol', () => {
   expect(() => openConnection('x', resolveComposition(full), { engine: engines.noble, role: 'client', keys: new Map([[1, new Uint8Array(32)], [2, new Uint8Array(32)]]), now: () => 0 })).toThrow(/key 1 has 32 bytes and aes-128-gcm-privacy\[key 1\] needs 16/);
-});
-
-test('micro-protocols not built yet say so with a typed error', () => {
-  expect(() => openConnection('x', resolveComposition({ keys: { privateKey: true }, microProtocols: [{ use: 'public-key-privacy' }] }), { engine: engines.noble, role: 'client', now: () => 0 })).toThrow(NotImplementedYetError);
 });

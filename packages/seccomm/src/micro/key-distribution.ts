@@ -154,7 +154,8 @@ export function keyDistribution(m: ResolvedMicroProtocol, options: DistributionO
         c.runtime.raise(keyInstalled, { index, epoch: keys.epoch });
         if (initiating) {
           initiating = false;
-          queue.done();
+          // The next distribution starts after this event, so our last answer leaves before its first message.
+          c.graph.scheduler.defer(() => queue.done());
         }
         if (holding) {
           holding = false;
@@ -340,7 +341,8 @@ export function keyDistribution(m: ResolvedMicroProtocol, options: DistributionO
             if (again) sendKeyMessage(c, index, again);
             return msg.release();
           }
-          if (t > keys.epoch + 1) return reject(c, name, msg, 'key-msg-out-of-order');
+          // Early (the previous exchange's last message is still on its way): not an attack; the retransmission will do.
+          if (t > keys.epoch + 1) return c.drop(msg, 'key-msg-early');
           if (t !== target) {
             if (client) return reject(c, name, msg, 'key-msg-unexpected');
             newHandshake(t);

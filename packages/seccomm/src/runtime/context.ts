@@ -24,6 +24,10 @@ export interface ParticipantIds {
 export const Participants = sharedKey<ParticipantIds>('Participants', () => ({ self: 'self', peer: 'peer' }));
 /** Known public keys by principal (§3.2 PublicKeys). */
 export const PublicKeys = sharedKey<Map<string, Uint8Array>>('PublicKeys', () => new Map());
+/** Known X25519 public keys by principal, for public-key privacy (sealing to the receiver). */
+export const AgreementKeys = sharedKey<Map<string, Uint8Array>>('AgreementKeys', () => new Map());
+/** Our own X25519 private key, when given to open(). */
+export const AgreementPrivateKey = sharedKey<Uint8Array | null>('AgreementPrivateKey', () => null);
 /** Our own signing key's private bytes, when given to open(). */
 export const PrivateKey = sharedKey<Uint8Array | null>('PrivateKey', () => null);
 

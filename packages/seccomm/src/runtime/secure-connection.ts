@@ -15,29 +15,28 @@ import { authenticity } from '../micro/authenticity.js';
 import { nonRepudiation } from '../micro/non-repudiation.js';
 import { keyCreation } from '../micro/key-creation.js';
 import { keyDistribution } from '../micro/key-distribution.js';
-import { Keys, Participants, PrivateKey, PublicKeys, Settings, type ParticipantIds } from './context.js';
+import { consistencyCheck } from '../micro/consistency-check.js';
+import { keyedDigestAuthenticity } from '../micro/keyed-digest-authenticity.js';
+import { oneTimePad } from '../micro/one-time-pad.js';
+import { publicKeyPrivacy } from '../micro/public-key-privacy.js';
+import { CaPublicKey, publicKeyAcquisition } from '../micro/public-key-acquisition.js';
+import { AgreementKeys, AgreementPrivateKey, Keys, Participants, PrivateKey, PublicKeys, Settings, type ParticipantIds } from './context.js';
 import { framing } from './framing.js';
 import { Services, type ServiceClient } from './services.js';
 
-export class NotImplementedYetError extends Error {
-  override readonly name = 'NotImplementedYetError';
-  constructor(readonly microProtocol: string) {
-    super(`micro-protocol ${microProtocol} is not implemented yet in this release`);
-  }
-}
-
 function build(m: ResolvedMicroProtocol, all: readonly ResolvedMicroProtocol[]): () => MicroProtocol {
-  // A digest authenticity signs the digest made just before it (the integrity micro-protocol of highest order below its own).
-  const digest = all.filter((x) => x.class === 'integrity' && x.order < m.order).at(-1) ?? all.find((x) => x.class === 'integrity');
-  const digestLength = digest === undefined ? undefined : { 'sha256-digest': 32, 'sha512-digest': 64, 'sha1-digest': 20, 'md5-digest': 16, 'hmac-sha256-integrity': 32 }[digest.name as string];
+  const digestLength = digestLengthBelow(m.order, all);
+  const digestSigner = all.find((x) => x.name === 'signature-digest-authenticity');
   switch (m.class) {
     case 'authenticity':
       if (m.name === 'signature-authenticity' || m.name === 'signature-digest-authenticity') return () => authenticity(m, digestLength ?? 0);
-      break;
+      if (m.name === 'keyed-digest-authenticity') return () => keyedDigestAuthenticity(m, digestLength ?? 0);
+      return () => consistencyCheck(m);
     case 'non-repudiation':
-      return () => nonRepudiation(m, all.some((x) => x.name === 'signature-digest-authenticity') ? digestLength : undefined);
+      return () => nonRepudiation(m, digestSigner === undefined ? undefined : digestLengthBelow(digestSigner.order, all));
     case 'privacy':
-      if (m.name === 'public-key-privacy' || m.name === 'one-time-pad-privacy') break;
+      if (m.name === 'public-key-privacy') return () => publicKeyPrivacy(m);
+      if (m.name === 'one-time-pad-privacy') return () => oneTimePad(m);
       return () => privacy(m);
     case 'integrity':
       return () => integrity(m);
@@ -49,10 +48,15 @@ function build(m: ResolvedMicroProtocol, all: readonly ResolvedMicroProtocol[]):
       return () => keyCreation(m);
     case 'key-distribution':
       return () => keyDistribution(m, { length: keyLength(m.key ?? 1, all) });
-    default:
-      break;
+    case 'public-key-acquisition':
+      return () => publicKeyAcquisition(m);
   }
-  throw new NotImplementedYetError(m.name);
+}
+
+/** A digest authenticity covers the digest made just before it: the integrity micro-protocol of highest order below its own. */
+function digestLengthBelow(order: number, all: readonly ResolvedMicroProtocol[]): number | undefined {
+  const digest = all.filter((x) => x.class === 'integrity' && x.order < order).at(-1) ?? all.find((x) => x.class === 'integrity');
+  return digest === undefined ? undefined : { 'sha256-digest': 32, 'sha512-digest': 64, 'sha1-digest': 20, 'md5-digest': 16, 'hmac-sha256-integrity': 32 }[digest.name as string];
 }
 
 /** Bytes of key `index`: the longest any micro-protocol using it needs (32 when none says). */
@@ -72,8 +76,14 @@ export interface OpenOptions {
   readonly publicKeys?: ReadonlyMap<string, Uint8Array>;
   /** Our signing key (private bytes). */
   readonly privateKey?: Uint8Array;
+  /** Peers' X25519 public keys by principal (public-key privacy). */
+  readonly agreementKeys?: ReadonlyMap<string, Uint8Array>;
+  /** Our X25519 private key (public-key privacy: to open what is sealed to us). */
+  readonly agreementKey?: Uint8Array;
   /** How micro-protocols reach a KDC or a CA. */
   readonly services?: ServiceClient;
+  /** The CA whose certificates public key acquisition trusts. */
+  readonly caPublicKey?: Uint8Array;
 }
 
 /** Build the connection conduit for `composition`; put it in a graph between the application and the network. */
@@ -85,11 +95,17 @@ export function openConnection(name: string, composition: ResolvedComposition, o
       throw new CompositionError(`key ${m.key} has ${given.length} bytes and ${label(m)} needs ${want}`, `give a ${want}-byte key at index ${m.key}, or use another index`);
     }
   }
+  if (composition.microProtocols.some((m) => m.name === 'public-key-privacy') && options.agreementKey === undefined) {
+    throw new CompositionError('public-key-privacy opens what is sealed to us with our X25519 private key, which is not given', 'pass agreementKey (and peers\' agreementKeys, or acquire them from a CA) to open()');
+  }
   const c = new CompositeProtocol(name, { microProtocols: [framing, ...composition.microProtocols.map((m) => build(m, composition.microProtocols))], protocol: 'seccomm' });
   if (options.services) c.shared.set(Services, options.services);
+  if (options.caPublicKey) c.shared.set(CaPublicKey, Uint8Array.from(options.caPublicKey));
   if (options.participants) c.shared.set(Participants, options.participants);
   for (const [who, k] of options.publicKeys ?? []) c.shared.get(PublicKeys).set(who, Uint8Array.from(k));
   if (options.privateKey) c.shared.set(PrivateKey, Uint8Array.from(options.privateKey));
+  for (const [who, k] of options.agreementKeys ?? []) c.shared.get(AgreementKeys).set(who, Uint8Array.from(k));
+  if (options.agreementKey) c.shared.set(AgreementPrivateKey, Uint8Array.from(options.agreementKey));
   c.shared.set(Settings, { engine: options.engine, role: options.role, now: options.now });
   const keys = c.shared.get(Keys);
   for (const [i, k] of options.keys ?? []) keys.predefine(i, k);
@@ -102,4 +118,6 @@ export function closeConnection(c: CompositeProtocol): void {
   c.shared.get(Keys).wipe();
   c.shared.get(PrivateKey)?.fill(0);
   c.shared.set(PrivateKey, null);
+  c.shared.get(AgreementPrivateKey)?.fill(0);
+  c.shared.set(AgreementPrivateKey, null);
 }

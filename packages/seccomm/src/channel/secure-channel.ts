@@ -1,0 +1,94 @@
+/**
+ * SecComm's API (§3.1) for application code: open(participants, keys) on a host's UDP port,
+ * push(msg), delivery upward (with AUTH_SENDER when authenticity is configured), close().
+ * Underneath it is the paper's Figure 1 as a conduit graph on the host:
+ *
+ *   application adaptor — SecComm composite — connected UDP session — ports Mux — UDP — IPv6 …
+ *
+ * The host may be simulated (netsim) or on real sockets (a Host over a DgramAdaptor).
+ */
+import { ApplicationAdaptor, connect, type CompositeProtocol, type Delivery, type Message } from '@conduits/core';
+import { parseIpv6, type Host, type Ipv6Address } from '@conduits/protocols-inet';
+import type { Observable } from 'rxjs';
+import type { ResolvedComposition } from '../config/composition.js';
+import { AUTH_SENDER } from '../micro/authenticity.js';
+import { Push } from '../runtime/push-gate.js';
+import { closeConnection, openConnection, type OpenOptions } from '../runtime/secure-connection.js';
+import { udpPeerSession } from './udp-peer-session.js';
+
+export interface ChannelOptions extends Omit<OpenOptions, 'now'> {
+  /** Our UDP port. */
+  readonly port: number;
+  readonly peer: Ipv6Address | string;
+  readonly peerPort: number;
+  readonly name?: string;
+}
+
+/** What the application receives: the bytes (valid during the call) and who sent them, when authenticated. */
+export type ChannelHandler = (data: Uint8Array, authenticatedSender: string | undefined) => void;
+
+export class SecureChannel {
+  readonly conn: CompositeProtocol;
+  readonly app: ApplicationAdaptor;
+  readonly #host: Host;
+  readonly #port: number;
+  #open = true;
+
+  private constructor(host: Host, port: number, conn: CompositeProtocol, app: ApplicationAdaptor) {
+    this.#host = host;
+    this.#port = port;
+    this.conn = conn;
+    this.app = app;
+  }
+
+  /** open(participants, keys): install the composite on `options.port` of `host`; key distribution starts at once. */
+  static open(host: Host, composition: ResolvedComposition, options: ChannelOptions): SecureChannel {
+    const name = options.name ?? `seccomm:${options.port}`;
+    const scheduler = host.graph.scheduler;
+    const conn = openConnection(name, composition, { ...options, now: () => scheduler.now() });
+    const peer = typeof options.peer === 'string' ? parseIpv6(options.peer) : options.peer;
+    const below = udpPeerSession(options.port, peer, options.peerPort);
+    const app = new ApplicationAdaptor(`${name}-app`);
+    host.ports.install(options.port, below);
+    connect(below.b, conn.a);
+    connect(conn.b, app.a);
+    for (const c of [below, conn, app]) host.graph.adopt(c, null);
+    return new SecureChannel(host, options.port, conn, app);
+  }
+
+  /** push(msg): sent with the configured security attributes (waits while keys are being distributed). */
+  push(data: Uint8Array): void {
+    if (!this.#open) throw new ChannelClosedError();
+    this.app.send(data);
+  }
+
+  /** Zero-copy delivery: `data` is valid only during the call. */
+  onMessage(handler: ChannelHandler): () => void {
+    return this.app.onMessage((msg: Message) => handler(msg.buffer.subarray(), msg.get(AUTH_SENDER)));
+  }
+
+  /** Copies of delivered messages, for application code that prefers Observables. */
+  get messages$(): Observable<Delivery> {
+    return this.app.messages$;
+  }
+
+  /** False while a key is being distributed or replaced (pushed messages wait meanwhile). */
+  get ready(): boolean {
+    return this.conn.shared.get(Push).enabled;
+  }
+
+  /** close(): keys wiped, the port freed. */
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    closeConnection(this.conn);
+    this.#host.close(this.#port);
+  }
+}
+
+export class ChannelClosedError extends Error {
+  override readonly name = 'ChannelClosedError';
+  constructor() {
+    super('push on a closed SecComm channel');
+  }
+}

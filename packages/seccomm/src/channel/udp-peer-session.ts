@@ -1,0 +1,27 @@
+/**
+ * A connected UDP socket as a session (below a SecComm composite on a host's ports Mux):
+ * going down it addresses each message to the peer; coming up it passes only datagrams from
+ * the peer's address and port, dropping others (counted 'not-from-peer').
+ */
+import { Session, type Message } from '@conduits/core';
+import { dstPort, remoteAddress, sourceOf, srcPort, type Ipv6Address } from '@conduits/protocols-inet';
+
+export function udpPeerSession(localPort: number, peer: Ipv6Address, peerPort: number): Session {
+  return new Session(`udp-peer:${peerPort}`, {
+    initial: {
+      name: 'connected',
+      accept(s, msg: Message, from) {
+        if (from === 'B') {
+          msg.set(remoteAddress, peer).set(dstPort, peerPort).set(srcPort, localPort);
+          return s.send('A', msg);
+        }
+        if (msg.get(srcPort) !== peerPort || !sameAddress(sourceOf(msg), peer)) return s.drop(msg, 'not-from-peer', true);
+        s.send('B', msg);
+      },
+    },
+  });
+}
+
+function sameAddress(x: Uint8Array, y: Uint8Array): boolean {
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
