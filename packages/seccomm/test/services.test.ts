@@ -90,7 +90,7 @@ describe('public key acquisition from a CA on keyMiss / at open', () => {
     expect(issueCertificate).toBeDefined();
   });
 
-  test('an unreachable CA raises securityAlert ca-unreachable after the service's retransmissions', () => {
+  test('an unreachable CA raises securityAlert ca-unreachable after the service retransmissions', () => {
     const p = simulatedPair(resolveComposition(config), { seed: 6 });
     p.network.partition(p.network.links[2]!);
     p.network.run();
