@@ -81,7 +81,7 @@ describe('public key acquisition from a CA on keyMiss / at open', () => {
     const forged = other.certify('alice', { algorithm: 'ed25519', publicKey: key }, 1000);
     expect(verifyCertificate(e, ca.publicKey, forged, 1500)).toBeNull();
     const altered = Uint8Array.from(cert);
-    altered[10] ^= 1;
+    altered[10]! ^= 1;
     expect(verifyCertificate(e, ca.publicKey, altered, 1500)).toBeNull();
     expect(verifyCertificate(e, ca.publicKey, cert.subarray(0, 7), 1500)).toBeNull();
     expect(certificateReply(ca.handle(certificateRequest('alice')) as Uint8Array)).toEqual(cert);
