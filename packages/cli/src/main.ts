@@ -9,7 +9,7 @@ import { seccommCommand } from './commands/seccomm.js';
 const commands: Record<string, { readonly summary: string; readonly run: (args: ReturnType<typeof parseArgs>, out: (s: string) => void) => void }> = {
   demo: { summary: 'run the demo scenarios on the virtual clock and write their graphs (--engine noble|node, --out DIR, --seed N for the simulated network)', run: demoCommand },
   pcap: { summary: 'pcap decode FILE [--esp-sa FILE]: one JSON object per packet; ESP decrypted and its ICV checked with SAs in tshark\'s esp_sa format', run: pcapCommand },
-  seccomm: { summary: 'seccomm check|graph CONFIG: a SecComm composition resolved against its constraints, or drawn; seccomm verify-proof FILE --public-key HEX: non-repudiation proofs checked offline', run: seccommCommand },
+  seccomm: { summary: 'seccomm check|graph CONFIG: a SecComm composition resolved against its constraints, or drawn; seccomm run CONFIG [--messages N] [--adversary KIND] [--seed S]: a client/server pair on the simulator under attack, one JSON summary; seccomm verify-proof FILE --public-key HEX: non-repudiation proofs checked offline', run: seccommCommand },
   graph: { summary: 'print an example graph as Graphviz DOT or Mermaid: graph <example> [--format dot|mermaid]', run: graphCommand },
 };
 

@@ -41,6 +41,29 @@ describe('conduits seccomm', () => {
   });
 });
 
+describe('conduits seccomm run', () => {
+  test('a preset under replay: one JSON summary — delivered, refused by reason, alerts, bytes per message, intact and exactly once', () => {
+    const { code, out } = run(['seccomm', 'run', 'tls-record-like', '--messages', '12', '--adversary', 'replay', '--seed', '5']);
+    expect(code).toBe(0);
+    const s = JSON.parse(out) as Record<string, unknown>;
+    expect(s).toMatchObject({ composition: 'tls-record-like', seed: 5, adversary: 'replay', delivered: { clientToServer: 12, serverToClient: 12 }, rejected: { 'replay-duplicate': 12 }, alerts: 12, intactAndExactlyOnce: true, complete: true });
+    // frame 2 + sequence number 8 + nonce 12 + 64 bytes + tag 16 (the signature protects key messages only)
+    expect(s['bytesOnWirePerMessage']).toBe(2 + 8 + 12 + 64 + 16);
+  });
+
+  test('the same seed gives the same run; an unknown adversary is a usage error', () => {
+    const a = run(['seccomm', 'run', 'esp-like', '--messages', '9', '--adversary', 'reorder', '--seed', '77']).out;
+    expect(run(['seccomm', 'run', 'esp-like', '--messages', '9', '--adversary', 'reorder', '--seed', '77']).out).toBe(a);
+    const write = process.stderr.write.bind(process.stderr);
+    (process.stderr as { write: unknown }).write = () => true;
+    try {
+      expect(run(['seccomm', 'run', 'esp-like', '--adversary', 'nuke']).code).toBe(2);
+    } finally {
+      (process.stderr as { write: unknown }).write = write;
+    }
+  });
+});
+
 describe('conduits seccomm verify-proof', () => {
   test('verifies a proof file with the sender\'s public key, and refuses an altered one', async () => {
     const { engines } = await import('@conduits/crypto');

@@ -5,7 +5,10 @@
  */
 import { engineByName } from '@conduits/crypto';
 import { CompositionError, label, presets, resolveComposition, verifyProofs, type CompositionConfig, type ResolvedComposition } from '@conduits/seccomm';
-import { existsSync, readFileSync } from 'node:fs';
+import { attackKinds, runScenario, type AttackKind } from '@conduits/seccomm/testing';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { option, UsageError, type Args } from './args.js';
 
 function load(source: string): CompositionConfig {
@@ -47,7 +50,11 @@ function compositionMermaid(r: ResolvedComposition): string {
 export function seccommCommand(args: Args, out: (s: string) => void): void {
   const [sub, source] = args.positionals;
   if (sub === 'verify-proof') return verifyProofCommand(source, args, out);
-  if ((sub !== 'check' && sub !== 'graph') || source === undefined) throw new UsageError(`conduits seccomm check|graph CONFIG [--format dot|mermaid] | verify-proof FILE --public-key HEX   (CONFIG: a JSON file or a preset: ${Object.keys(presets).join(', ')})`);
+  if ((sub !== 'check' && sub !== 'graph' && sub !== 'run') || source === undefined) {
+    throw new UsageError(
+      `conduits seccomm check|graph CONFIG [--format dot|mermaid] | run CONFIG [--messages N] [--adversary ${attackKinds.join('|')}] [--seed S] [--size BYTES] [--engine noble|node] | verify-proof FILE --public-key HEX   (CONFIG: a JSON file or a preset: ${Object.keys(presets).join(', ')})`,
+    );
+  }
   let r: ResolvedComposition;
   try {
     r = resolveComposition(load(source));
@@ -55,6 +62,7 @@ export function seccommCommand(args: Args, out: (s: string) => void): void {
     if (e instanceof CompositionError) throw new UsageError(`refused: ${e.conflict}\nway out: ${e.wayOut}`);
     throw e;
   }
+  if (sub === 'run') return runCommand(r, args, out);
   if (sub === 'check') out(formatComposition(r));
   else out(option(args, 'format', 'dot') === 'mermaid' ? compositionMermaid(r) : compositionDot(r));
 }
@@ -69,4 +77,23 @@ function verifyProofCommand(file: string | undefined, args: Args, out: (s: strin
   const bad = verdicts.filter((v) => !v.valid);
   if (bad.length > 0) throw new UsageError(`refused: ${bad.length} of ${verdicts.length} records do not verify (lines ${bad.map((v) => v.line).join(', ')})`);
   out(`all ${verdicts.length} records verify: the holder of that public key sent these messages`);
+}
+
+/**
+ * `conduits seccomm run CONFIG`: a client/server pair on the simulator with that composition,
+ * N messages each way under an adversary; one JSON summary. The seed is printed in it, so a
+ * run can be replayed exactly.
+ */
+function runCommand(r: ResolvedComposition, args: Args, out: (s: string) => void): void {
+  const adversary = option(args, 'adversary', 'none');
+  if (!attackKinds.includes(adversary as AttackKind)) throw new UsageError(`--adversary is one of ${attackKinds.join(', ')}`);
+  const messages = Number(option(args, 'messages', '100'));
+  const size = Number(option(args, 'size', '64'));
+  const seed = Number(option(args, 'seed', String(Math.floor(Math.random() * 2 ** 31))));
+  if (!(Number.isInteger(messages) && messages > 0 && Number.isInteger(seed) && Number.isInteger(size) && size > 0 && size <= 60_000)) throw new UsageError('--messages, --size and --seed are positive integers (size at most 60000)');
+  // Non-repudiation without a proof file of its own writes to a fresh temporary one.
+  const proofs = join(mkdtempSync(join(tmpdir(), 'seccomm-run-')), 'proofs.jsonl');
+  const composition: ResolvedComposition = { ...r, microProtocols: r.microProtocols.map((m) => (m.class === 'non-repudiation' && typeof m.params['file'] !== 'string' ? { ...m, params: { ...m.params, file: proofs } } : m)) };
+  const summary = runScenario(composition, { messages, adversary: adversary as AttackKind, seed, size, engine: engineByName(option(args, 'engine', 'noble')) });
+  out(JSON.stringify({ ...summary, ...(composition.microProtocols.some((m) => m.class === 'non-repudiation') ? { proofs: composition.microProtocols.find((m) => m.class === 'non-repudiation')?.params['file'] } : {}) }));
 }
