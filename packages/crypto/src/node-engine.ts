@@ -179,13 +179,35 @@ class NodeSigningKey extends KeyHolder implements SigningKey {
       return u8(e.getPublicKey());
     });
   }
+  /**
+   * OpenSSL's key object, made on first use and kept (building it costs more than signing).
+   * It lives only in this #private field; destroy() drops it, and OpenSSL cleanses the key
+   * when it frees it. The raw bytes stay in the wiped Secret as for every key.
+   */
+  #keyObject: nc.KeyObject | null = null;
   sign(message: Uint8Array): Uint8Array {
     return this.withKey((k) => {
-      if (this.algorithm === 'ed25519') return u8(nc.sign(null, message, privateKeyObject('ed25519', k)));
-      const key = nc.createPrivateKey({ key: p256Jwk(this.publicKey, k), format: 'jwk' });
-      return u8(nc.sign('sha256', message, { key, dsaEncoding: 'ieee-p1363' }));
+      this.#keyObject ??= this.algorithm === 'ed25519' ? privateKeyObject('ed25519', k) : nc.createPrivateKey({ key: p256Jwk(this.publicKey, k), format: 'jwk' });
+      if (this.algorithm === 'ed25519') return u8(nc.sign(null, message, this.#keyObject));
+      return u8(nc.sign('sha256', message, { key: this.#keyObject, dsaEncoding: 'ieee-p1363' }));
     });
   }
+  override destroy(): void {
+    this.#keyObject = null;
+    super.destroy();
+  }
+}
+
+/** Public key objects by algorithm and key bytes (public, so caching them is safe), bounded. */
+const publicKeyObjects = new Map<string, nc.KeyObject>();
+function cachedPublicKey(algorithm: SignatureAlgorithm, raw: Uint8Array, make: () => nc.KeyObject): nc.KeyObject {
+  const id = `${algorithm}:${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')}`;
+  let k = publicKeyObjects.get(id);
+  if (k === undefined) {
+    if (publicKeyObjects.size >= 256) publicKeyObjects.delete(publicKeyObjects.keys().next().value as string);
+    publicKeyObjects.set(id, (k = make()));
+  }
+  return k;
 }
 
 function leftPad(b: Uint8Array, n: number): Uint8Array {
@@ -219,9 +241,9 @@ export const nodeEngine: CryptoEngine = {
   },
   verify(algorithm, publicKey, message, signature) {
     try {
-      if (algorithm === 'ed25519') return publicKey.length === 32 && nc.verify(null, message, publicKeyObject('ed25519', publicKey), signature);
+      if (algorithm === 'ed25519') return publicKey.length === 32 && nc.verify(null, message, cachedPublicKey(algorithm, publicKey, () => publicKeyObject('ed25519', publicKey)), signature);
       if (publicKey.length !== 65 || publicKey[0] !== 4 || signature.length !== 64) return false;
-      const key = nc.createPublicKey({ key: p256Jwk(publicKey), format: 'jwk' });
+      const key = cachedPublicKey(algorithm, publicKey, () => nc.createPublicKey({ key: p256Jwk(publicKey), format: 'jwk' }));
       return nc.verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
     } catch {
       return false;

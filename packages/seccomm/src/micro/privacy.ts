@@ -35,20 +35,26 @@ export function privacy(m: ResolvedMicroProtocol): MicroProtocol {
       const table = new KeyObjects(c.shared.get(Keys), m.key ?? 1, make);
       keys = table;
       prefix = s.engine.randomBytes(4);
+      const nonce = new Uint8Array(12);
+      const nonceView = new DataView(nonce.buffer);
       const out = (msg: Message): string | null => {
         const k = table.get(epochOf(c, msg));
         if (k === null) return 'key-missing';
         const b = msg.buffer;
+        if ('seal' in k) {
+          // seal reads the plaintext where it lies and returns new bytes: no copy first.
+          nonce.set(prefix);
+          nonceView.setUint32(8, ++counter);
+          const sealed = k.seal(nonce, b.subarray());
+          b.reset();
+          b.appendBytes(nonce);
+          b.appendBytes(sealed);
+          return null;
+        }
         const plain = b.copy();
         b.reset();
         if (k instanceof Shift) b.appendBytes(plain.map((x) => (x + k.by) & 0xff));
-        else if ('seal' in k) {
-          const nonce = new Uint8Array(12);
-          nonce.set(prefix);
-          new DataView(nonce.buffer).setUint32(8, ++counter);
-          b.appendBytes(nonce);
-          b.appendBytes(k.seal(nonce, plain));
-        } else {
+        else {
           const iv = s.engine.randomBytes(16);
           const pad = cbc ? 16 - (plain.length % 16) : 0;
           const padded = new Uint8Array(plain.length + pad).fill(pad);
@@ -62,7 +68,7 @@ export function privacy(m: ResolvedMicroProtocol): MicroProtocol {
         const k = table.get(epochOf(c, msg));
         if (k === null) return 'key-missing';
         const b = msg.buffer;
-        const data = b.copy();
+        const data = b.subarray();
         let plain: Uint8Array | null;
         if (k instanceof Shift) plain = data.map((x) => (x - k.by) & 0xff);
         else if ('open' in k) plain = data.length < 28 ? null : k.open(data.subarray(0, 12), data.subarray(12));
