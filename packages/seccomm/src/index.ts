@@ -25,3 +25,5 @@ export { issueCertificate, verifyCertificate, type Certificate } from './ca/cert
 export { KeyDistributionCenter } from './kdc/key-distribution-center.js';
 export { parseServiceAddress, serveUdp, ServiceAddressError, serviceAddress, UdpServiceClient } from './services/udp-service.js';
 export { AgreementKeys, AgreementPrivateKey } from './runtime/context.js';
+export { ChannelClosedError, SecureChannel, type ChannelHandler, type ChannelOptions } from './channel/secure-channel.js';
+export { udpPeerSession } from './channel/udp-peer-session.js';
