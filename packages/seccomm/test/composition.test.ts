@@ -68,6 +68,11 @@ describe('refusals name the conflict and a way out', () => {
     ['two distributions for one key', { microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'client-key-distribution', key: 1 }, { use: 'server-key-distribution', key: 1 }] }, /one distribution per key index/],
     ['one-time pad without its file', { microProtocols: [{ use: 'one-time-pad-privacy' }] }, /params.file/],
     ['KDC without its address', { microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'kdc-key-distribution', key: 1 }] }, /params.kdc/],
+    ['KDC without a predefined master key', { microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'kdc-key-distribution', key: 1, params: { kdc: '[::1]:88', masterKey: 4 } }] }, /params.masterKey, a predefined key index/],
+    ['mode KEYS with nothing distributed', { keys: { predefined: [1] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1, mode: 'KEYS' }] }, /use mode DATA, or add a key distribution/],
+    ['securing a distribution that does not exist', { keys: { predefined: [2] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'hmac-sha256-integrity', key: 2, mode: 'KEYS', distribution: 3 }] }, /secure one of: 1/],
+    ['securing a key\'s distribution with itself', { microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1, mode: 'BOTH' }] }, /use a predefined key or one distributed before key 1/],
+    ['securing with a key distributed later', { microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'hmac-sha256-integrity', key: 2, mode: 'KEYS', distribution: 1 }] }, /distributed before key 1/],
   ])('%s', (_n, config, wayOut) => {
     const e = refusal(config);
     expect(e.wayOut).toMatch(wayOut);
@@ -75,7 +80,26 @@ describe('refusals name the conflict and a way out', () => {
   });
 });
 
+describe('mode KEYS: which key distributions a security micro-protocol secures', () => {
+  test('by default every distribution; with `distribution`, that one', () => {
+    const r = resolveComposition({ keys: { predefined: [3] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'aes-256-gcm-privacy', key: 2 }, { use: 'hmac-sha256-integrity', key: 3, mode: 'KEYS' }, { use: 'sequence-replay-prevention', mode: 'BOTH', distribution: 2 }] });
+    expect(r.microProtocols.find((m) => m.name === 'hmac-sha256-integrity')?.distributions).toEqual([1, 2]);
+    expect(r.microProtocols.find((m) => m.name === 'sequence-replay-prevention')?.distributions).toEqual([2]);
+  });
+
+  test('a key distributed earlier may secure a later distribution', () => {
+    const r = resolveComposition({ microProtocols: [{ use: 'aes-256-gcm-privacy', key: 1 }, { use: 'aes-256-gcm-privacy', key: 2, order: 41 }, { use: 'chacha20-poly1305-privacy', key: 1, mode: 'KEYS', distribution: 2, order: 45 }] });
+    expect(r.microProtocols.find((m) => m.mode === 'KEYS')?.distributions).toEqual([2]);
+  });
+});
+
 describe('warnings about weak choices', () => {
+  test('a key sent by client or server distribution that nothing in mode KEYS encrypts; unauthenticated Diffie-Hellman', () => {
+    expect(resolveComposition({ microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'client-key-distribution', key: 1 }] }).warnings.join('\n')).toMatch(/sends the key itself and no privacy micro-protocol in mode KEYS encrypts it/);
+    expect(resolveComposition({ microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }] }).warnings.join('\n')).toMatch(/unauthenticated Diffie-Hellman/);
+    expect(resolveComposition({ keys: { predefined: [2] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'hmac-sha256-integrity', key: 2, mode: 'KEYS' }] }).warnings).toEqual([]);
+  });
+
   test('Caesar, MD5, SHA-1 and unprotected plain digests', () => {
     const r = resolveComposition({ keys: { predefined: [1] }, microProtocols: [{ use: 'md5-digest' }, { use: 'sha1-digest' }] });
     expect(r.warnings.join('\n')).toMatch(/MD5 is broken/);

@@ -170,3 +170,40 @@ describe('the distribution\'s own replay prevention (§3.3.6: the only guarantee
     expect(p.server.app.take().map((c) => dec(c.data))).toEqual(['still here']);
   });
 });
+
+describe('disablePush / enablePush (§3.3.6)', () => {
+  test('with two distributions holding push, it opens only when both have enabled it; waiting messages leave in order', () => {
+    const config: CompositionConfig = {
+      keys: { predefined: [3] },
+      microProtocols: [{ use: 'aes-256-gcm-privacy', key: 1 }, { use: 'chacha20-poly1305-privacy', key: 2, order: 41 }, { use: 'client-key-distribution', key: 1 }, { use: 'dh-key-distribution', key: 2 }, { use: 'aes-128-gcm-privacy', key: 3, mode: 'KEYS', order: 42 }],
+    };
+    const p = pair(engines.noble, config, new Map([[3, new Uint8Array(16).fill(3)]]));
+    const gate = p.client.conn.shared.get(Push);
+    expect(gate.holders).toEqual(['client-key-distribution[key 1]', 'dh-key-distribution[key 2]']);
+    const seen: boolean[] = [];
+    gate.onChange((enabled) => seen.push(enabled));
+    for (const m of ['a', 'b', 'c']) p.client.app.write(enc(m));
+    // When the first key is in force, the gate is still held by the second distribution.
+    const atFirst: [readonly string[], number][] = [];
+    p.client.conn.runtime.bind(keyInstalled, (k) => void (k.index === 1 && atFirst.push([gate.holders, gate.waiting])), 0, null);
+    p.scheduler.run();
+    expect(atFirst).toEqual([[['dh-key-distribution[key 2]'], 3]]);
+    expect(seen).toEqual([true]);
+    expect(p.server.app.take().map((c) => dec(c.data))).toEqual(['a', 'b', 'c']);
+    expect(p.client.conn.shared.get(Keys).epoch).toBe(2);
+  });
+
+  test('during a replacement the initiator holds push; the responder keeps sending under the old key', () => {
+    const p = pair(engines.noble, secured('server-key-distribution'), psk);
+    p.scheduler.run();
+    p.client.conn.runtime.raise(replaceKey(1), null);
+    expect(p.client.conn.shared.get(Push).enabled).toBe(false);
+    expect(p.server.conn.shared.get(Push).enabled).toBe(true);
+    p.client.app.write(enc('held'));
+    p.server.app.write(enc('not held'));
+    p.scheduler.run();
+    expect(p.client.conn.shared.get(Push).enabled).toBe(true);
+    expect(p.server.app.take().map((c) => dec(c.data))).toEqual(['held']);
+    expect(p.client.app.take().map((c) => dec(c.data))).toEqual(['not held']);
+  });
+});

@@ -151,7 +151,6 @@ export function keyDistribution(m: ResolvedMicroProtocol, options: DistributionO
         pending = null;
         dh?.destroy();
         dh = null;
-        c.runtime.raise(keyInstalled, { index, epoch: keys.epoch });
         if (initiating) {
           initiating = false;
           // The next distribution starts after this event, so our last answer leaves before its first message.
@@ -161,6 +160,8 @@ export function keyDistribution(m: ResolvedMicroProtocol, options: DistributionO
           holding = false;
           gate.enable(c, name);
         }
+        // Last, so that nothing a listener does can leave the exchange half finished.
+        c.runtime.raise(keyInstalled, { index, epoch: keys.epoch });
       };
       const fail = (): void => {
         const reason = 'key-distribution-failed';
