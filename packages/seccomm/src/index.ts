@@ -27,3 +27,4 @@ export { parseServiceAddress, serveUdp, ServiceAddressError, serviceAddress, Udp
 export { AgreementKeys, AgreementPrivateKey } from './runtime/context.js';
 export { ChannelClosedError, SecureChannel, type ChannelHandler, type ChannelOptions } from './channel/secure-channel.js';
 export { udpPeerSession } from './channel/udp-peer-session.js';
+export { Generation, LiveConnection, RecompositionBusyError, type Recomposition } from './live/live-connection.js';

@@ -10,7 +10,8 @@
 import { ApplicationAdaptor, connect, type CompositeProtocol, type Delivery, type Message } from '@conduits/core';
 import { parseIpv6, type Host, type Ipv6Address } from '@conduits/protocols-inet';
 import type { Observable } from 'rxjs';
-import type { ResolvedComposition } from '../config/composition.js';
+import type { CompositionConfig, ResolvedComposition } from '../config/composition.js';
+import { LiveConnection, RecompositionBusyError } from '../live/live-connection.js';
 import { AUTH_SENDER } from '../micro/authenticity.js';
 import { Push } from '../runtime/push-gate.js';
 import { closeConnection, openConnection, type OpenOptions } from '../runtime/secure-connection.js';
@@ -22,34 +23,60 @@ export interface ChannelOptions extends Omit<OpenOptions, 'now'> {
   readonly peer: Ipv6Address | string;
   readonly peerPort: number;
   readonly name?: string;
+  /** Allow recompose() on this channel (adds a generation byte and a kind byte per message). */
+  readonly live?: boolean;
+  /** With `live`: which of the peer's proposals this end accepts (null) or refuses (why). */
+  readonly recompositionPolicy?: (composition: ResolvedComposition) => string | null;
 }
 
 /** What the application receives: the bytes (valid during the call) and who sent them, when authenticated. */
 export type ChannelHandler = (data: Uint8Array, authenticatedSender: string | undefined) => void;
 
 export class SecureChannel {
-  readonly conn: CompositeProtocol;
   readonly app: ApplicationAdaptor;
+  /** Set when the channel was opened with `live: true`. */
+  readonly live: LiveConnection | null;
+  readonly #conn: CompositeProtocol | null;
   readonly #host: Host;
   readonly #port: number;
   #open = true;
 
-  private constructor(host: Host, port: number, conn: CompositeProtocol, app: ApplicationAdaptor) {
+  private constructor(host: Host, port: number, conn: CompositeProtocol | LiveConnection, app: ApplicationAdaptor) {
     this.#host = host;
     this.#port = port;
-    this.conn = conn;
+    this.#conn = conn instanceof LiveConnection ? null : conn;
+    this.live = conn instanceof LiveConnection ? conn : null;
     this.app = app;
+  }
+
+  /** The composite protocol messages go through now (with `live`, the current generation's). */
+  get conn(): CompositeProtocol {
+    return this.#conn ?? (this.live as LiveConnection).current;
+  }
+
+  /** Change the composition by agreement with the peer (needs `live: true`); see LiveConnection. */
+  recompose(config: CompositionConfig): void {
+    if (this.live === null) throw new RecompositionBusyError('the channel was not opened with live: true');
+    this.live.recompose(config);
   }
 
   /** open(participants, keys): install the composite on `options.port` of `host`; key distribution starts at once. */
   static open(host: Host, composition: ResolvedComposition, options: ChannelOptions): SecureChannel {
     const name = options.name ?? `seccomm:${options.port}`;
     const scheduler = host.graph.scheduler;
-    const conn = openConnection(name, composition, { ...options, now: () => scheduler.now() });
     const peer = typeof options.peer === 'string' ? parseIpv6(options.peer) : options.peer;
     const below = udpPeerSession(options.port, peer, options.peerPort);
     const app = new ApplicationAdaptor(`${name}-app`);
     host.ports.install(options.port, below);
+    if (options.live) {
+      const live = new LiveConnection(name, composition, { ...options, now: () => scheduler.now(), ...(options.recompositionPolicy ? { policy: options.recompositionPolicy } : {}) });
+      const parts = live.conduits();
+      connect(below.b, live.bottom.a);
+      connect(live.top.b, app.a);
+      for (const c of [below, ...parts, app]) host.graph.adopt(c, null);
+      return new SecureChannel(host, options.port, live, app);
+    }
+    const conn = openConnection(name, composition, { ...options, now: () => scheduler.now() });
     connect(below.b, conn.a);
     connect(conn.b, app.a);
     for (const c of [below, conn, app]) host.graph.adopt(c, null);
@@ -81,7 +108,8 @@ export class SecureChannel {
   close(): void {
     if (!this.#open) return;
     this.#open = false;
-    closeConnection(this.conn);
+    if (this.live) this.live.close();
+    else closeConnection(this.conn);
     this.#host.close(this.#port);
   }
 }

@@ -39,9 +39,10 @@ export function authenticity(m: ResolvedMicroProtocol, digestLength: number): Mi
       const priv = c.shared.get(PrivateKey);
       if (priv !== null) signer = s.engine.signingKey(algorithm, priv);
       const covered = (b: Message['buffer']): Uint8Array => (overDigest ? b.bytes.subarray(b.end - digestLength, b.end) : b.subarray());
-      const send = (msg: Message): void => {
-        if (signer === null) throw new Error(`${name}: no private key was given to open()`);
+      const send = (msg: Message): string | null => {
+        if (signer === null) return 'private-key-missing';
         msg.buffer.appendBytes(signer.sign(covered(msg.buffer)));
+        return null;
       };
       const receive = (msg: Message): string | null => {
         const b = msg.buffer;

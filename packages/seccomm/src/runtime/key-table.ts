@@ -42,6 +42,16 @@ export class KeyTable {
     return this.#snapshot(epoch)?.get(index);
   }
 
+  /** Key indices in force now. */
+  indices(): IterableIterator<number> {
+    return this.#current.keys();
+  }
+
+  /** Copies of the keys in force now (to carry them into another connection). */
+  snapshot(): Map<number, Uint8Array> {
+    return new Map([...this.#current].map(([i, k]) => [i, Uint8Array.from(k)]));
+  }
+
   has(index: number): boolean {
     return this.#current.has(index);
   }

@@ -25,6 +25,10 @@ export interface SimulatedPairOptions {
   readonly adversary?: Adversary;
   /** Predefined shared keys; missing ones are made from the seed-independent CSPRNG. */
   readonly keys?: ReadonlyMap<number, Uint8Array>;
+  /** Open the channels with `live: true` (recompose() allowed). */
+  readonly live?: boolean;
+  /** The server's recomposition policy (with `live`). */
+  readonly serverPolicy?: (composition: ResolvedComposition) => string | null;
 }
 
 export interface SimulatedPair {
@@ -61,7 +65,6 @@ export function simulatedPair(composition: ResolvedComposition, options: Simulat
   if (options.adversary) clientLink.setAdversary(options.adversary);
 
   const ms = composition.microProtocols;
-  const needs = (p: (e: CatalogEntry) => boolean | undefined): boolean => ms.some((m) => p(catalog[m.name] as CatalogEntry) === true);
   const acquire = ms.some((m) => m.class === 'public-key-acquisition');
 
   // Shared keys: every predefined index the composition uses, at the length its users need.
@@ -100,7 +103,6 @@ export function simulatedPair(composition: ResolvedComposition, options: Simulat
     addresses['kdc'] = serviceAddress(parseIpv6(SERVICES), at.port);
   }
 
-  const signing = needs((e) => e.privateKey) || needs((e) => e.publicKey);
   // Key pairs: private bytes made here (key objects never give theirs out), public keys from the engine.
   const pair = (kind: 'sign' | 'agree') => {
     const priv = engine.randomBytes(32);
@@ -135,13 +137,15 @@ export function simulatedPair(composition: ResolvedComposition, options: Simulat
       peer,
       peerPort,
       name: `seccomm-${who}`,
+      ...(options.live ? { live: true } : {}),
+      ...(who === 'server' && options.serverPolicy ? { recompositionPolicy: options.serverPolicy } : {}),
       keys: who === 'client' ? predefined : serverKeys,
       participants: { self: who, peer: other },
       services: new UdpServiceClient(host.bind(port + 1), network.scheduler),
-      ...(signing ? { privateKey: sig[who].priv } : {}),
-      ...(signing && !acquire ? { publicKeys: new Map([[other, sig[other].pub]]) } : {}),
-      ...(needs((e) => e.publicKey) ? { agreementKey: agree[who].priv } : {}),
-      ...(needs((e) => e.publicKey) && !acquire ? { agreementKeys: new Map([[other, agree[other].pub]]) } : {}),
+      // Every end holds its key pairs (a live connection may come to need them); peers' public keys are predefined unless acquired.
+      privateKey: sig[who].priv,
+      agreementKey: agree[who].priv,
+      ...(!acquire ? { publicKeys: new Map([[other, sig[other].pub]]), agreementKeys: new Map([[other, agree[other].pub]]) } : {}),
       ...(ca ? { caPublicKey: ca.publicKey } : {}),
     });
   };
