@@ -129,3 +129,26 @@ test('keyed-digest authenticity sets AUTH_SENDER on delivery', () => {
   p.network.run();
   expect(got).toEqual(['client']);
 });
+
+test('SecComm directly on IPv6 (Figure 1 without UDP): a composite on the next-header Mux', async () => {
+  const { Network } = await import('@conduits/netsim');
+  const { SecureChannel, presets } = await import('@conduits/seccomm');
+  const net = new Network(12);
+  const a = net.host('a', '2001:db8::a');
+  const b = net.host('b', '2001:db8::b');
+  net.connect(a, b);
+  const psk = new Map([[2, engines.noble.randomBytes(32)]]);
+  const open = (h: typeof a, role: 'client' | 'server', peer: string) => SecureChannel.openOnIp(h, resolveComposition(presets['esp-like']), { engine: engines.noble, role, protocol: 253, peer, keys: psk, participants: { self: role, peer: role === 'client' ? 'server' : 'client' } });
+  const client = open(a, 'client', '2001:db8::b');
+  const server = open(b, 'server', '2001:db8::a');
+  const got: string[] = [];
+  server.onMessage((d) => void got.push(dec(d)));
+  client.push(enc('no UDP underneath'));
+  const captured: number[] = [];
+  net.links[0]!.onEvent = (e) => void (e.kind === 'sent' && captured.push(e.data[6] as number));
+  net.run();
+  expect(got).toEqual(['no UDP underneath']);
+  expect(new Set(captured)).toEqual(new Set([253]));
+  client.close();
+  server.close();
+});

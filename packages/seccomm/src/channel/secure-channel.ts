@@ -7,7 +7,7 @@
  *
  * The host may be simulated (netsim) or on real sockets (a Host over a DgramAdaptor).
  */
-import { ApplicationAdaptor, connect, type CompositeProtocol, type Delivery, type Message } from '@conduits/core';
+import { ApplicationAdaptor, connect, type CompositeProtocol, type Session, type Delivery, type Message } from '@conduits/core';
 import { parseIpv6, type Host, type Ipv6Address } from '@conduits/protocols-inet';
 import type { Observable } from 'rxjs';
 import type { CompositionConfig, ResolvedComposition } from '../config/composition.js';
@@ -15,7 +15,7 @@ import { LiveConnection, RecompositionBusyError } from '../live/live-connection.
 import { AUTH_SENDER } from '../micro/authenticity.js';
 import { Push } from '../runtime/push-gate.js';
 import { closeConnection, openConnection, type OpenOptions } from '../runtime/secure-connection.js';
-import { udpPeerSession } from './udp-peer-session.js';
+import { ipPeerSession, udpPeerSession } from './udp-peer-session.js';
 
 export interface ChannelOptions extends Omit<OpenOptions, 'now'> {
   /** Our UDP port. */
@@ -37,13 +37,11 @@ export class SecureChannel {
   /** Set when the channel was opened with `live: true`. */
   readonly live: LiveConnection | null;
   readonly #conn: CompositeProtocol | null;
-  readonly #host: Host;
-  readonly #port: number;
+  readonly #detach: () => void;
   #open = true;
 
-  private constructor(host: Host, port: number, conn: CompositeProtocol | LiveConnection, app: ApplicationAdaptor) {
-    this.#host = host;
-    this.#port = port;
+  private constructor(detach: () => void, conn: CompositeProtocol | LiveConnection, app: ApplicationAdaptor) {
+    this.#detach = detach;
     this.#conn = conn instanceof LiveConnection ? null : conn;
     this.live = conn instanceof LiveConnection ? conn : null;
     this.app = app;
@@ -62,25 +60,39 @@ export class SecureChannel {
 
   /** open(participants, keys): install the composite on `options.port` of `host`; key distribution starts at once. */
   static open(host: Host, composition: ResolvedComposition, options: ChannelOptions): SecureChannel {
-    const name = options.name ?? `seccomm:${options.port}`;
-    const scheduler = host.graph.scheduler;
     const peer = typeof options.peer === 'string' ? parseIpv6(options.peer) : options.peer;
     const below = udpPeerSession(options.port, peer, options.peerPort);
-    const app = new ApplicationAdaptor(`${name}-app`);
     host.ports.install(options.port, below);
+    return SecureChannel.#build(host, below, composition, options.name ?? `seccomm:${options.port}`, options, () => host.close(options.port));
+  }
+
+  /**
+   * The same directly on IPv6 (the paper's Figure 1 without UDP): the composite sits on the
+   * host's next-header Mux under `protocol` (253 and 254 are for experiments, RFC 3692).
+   */
+  static openOnIp(host: Host, composition: ResolvedComposition, options: Omit<ChannelOptions, 'port' | 'peerPort'> & { readonly protocol: number }): SecureChannel {
+    const peer = typeof options.peer === 'string' ? parseIpv6(options.peer) : options.peer;
+    const below = ipPeerSession(options.protocol, peer);
+    host.nextHeaders.install(options.protocol, below);
+    return SecureChannel.#build(host, below, composition, options.name ?? `seccomm:ip${options.protocol}`, options, () => void host.nextHeaders.remove(options.protocol));
+  }
+
+  static #build(host: Host, below: Session, composition: ResolvedComposition, name: string, options: Omit<ChannelOptions, 'port' | 'peerPort'>, detach: () => void): SecureChannel {
+    const scheduler = host.graph.scheduler;
+    const app = new ApplicationAdaptor(`${name}-app`);
     if (options.live) {
       const live = new LiveConnection(name, composition, { ...options, now: () => scheduler.now(), ...(options.recompositionPolicy ? { policy: options.recompositionPolicy } : {}) });
       const parts = live.conduits();
       connect(below.b, live.bottom.a);
       connect(live.top.b, app.a);
       for (const c of [below, ...parts, app]) host.graph.adopt(c, null);
-      return new SecureChannel(host, options.port, live, app);
+      return new SecureChannel(detach, live, app);
     }
     const conn = openConnection(name, composition, { ...options, now: () => scheduler.now() });
     connect(below.b, conn.a);
     connect(conn.b, app.a);
     for (const c of [below, conn, app]) host.graph.adopt(c, null);
-    return new SecureChannel(host, options.port, conn, app);
+    return new SecureChannel(detach, conn, app);
   }
 
   /** push(msg): sent with the configured security attributes (waits while keys are being distributed). */
@@ -110,7 +122,7 @@ export class SecureChannel {
     this.#open = false;
     if (this.live) this.live.close();
     else closeConnection(this.conn);
-    this.#host.close(this.#port);
+    this.#detach();
   }
 }
 

@@ -4,7 +4,7 @@
  * the peer's address and port, dropping others (counted 'not-from-peer').
  */
 import { Session, type Message } from '@conduits/core';
-import { dstPort, remoteAddress, sourceOf, srcPort, type Ipv6Address } from '@conduits/protocols-inet';
+import { dstPort, nextHeader, remoteAddress, sourceOf, srcPort, type Ipv6Address } from '@conduits/protocols-inet';
 
 export function udpPeerSession(localPort: number, peer: Ipv6Address, peerPort: number): Session {
   return new Session(`udp-peer:${peerPort}`, {
@@ -16,6 +16,23 @@ export function udpPeerSession(localPort: number, peer: Ipv6Address, peerPort: n
           return s.send('A', msg);
         }
         if (msg.get(srcPort) !== peerPort || !sameAddress(sourceOf(msg), peer)) return s.drop(msg, 'not-from-peer', true);
+        s.send('B', msg);
+      },
+    },
+  });
+}
+
+/** The same directly on IPv6: addresses each message to the peer under `protocol`; passes only the peer's packets up. */
+export function ipPeerSession(protocol: number, peer: Ipv6Address): Session {
+  return new Session(`ip-peer:${protocol}`, {
+    initial: {
+      name: 'connected',
+      accept(s, msg: Message, from) {
+        if (from === 'B') {
+          msg.set(remoteAddress, peer).set(nextHeader, protocol);
+          return s.send('A', msg);
+        }
+        if (!sameAddress(sourceOf(msg), peer)) return s.drop(msg, 'not-from-peer', true);
         s.send('B', msg);
       },
     },
