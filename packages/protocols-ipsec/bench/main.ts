@@ -5,30 +5,20 @@
  *  - NULL ESP (no crypto) through the same graphs: the framework's own cost
  *  - SA lookup with 10,000 SAs installed
  */
-import { Adaptor, MessagePool, Scheduler, type Conduit, type Message, type Port } from '@conduits/core';
+import { MessagePool, Scheduler } from '@conduits/core';
+import { WireAdaptor } from '@conduits/core/testing';
 import { compare, emit, opsPerSecond, round2 } from '@conduits/core/bench';
 import { engines, type CryptoEngine } from '@conduits/crypto';
 import { Host, NextHeader, parseIpv6, type Ipv6Address } from '@conduits/protocols-inet';
 import { ipsecLayer, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type SaConfig, type TransformSpec } from '../src/index.js';
 
-/** A loopback wire: hands the carrier to the other host's interface (attributes cleared, as on a wire). */
-class Wire extends Adaptor {
-  other: Wire | null = null;
-  clone(): Conduit {
-    return new Wire(this.name);
-  }
-  deliver(msg: Message, _from: Port): void {
-    msg.attrs.clear();
-    (this.other as Wire).inject(msg);
-  }
-}
 
 function hosts(engine: CryptoEngine, transform: TransformSpec, encKey: Uint8Array, pool: MessagePool) {
   const scheduler = new Scheduler();
   const a = parseIpv6('2001:db8::a');
   const b = parseIpv6('2001:db8::b');
   const base: SaConfig = { spi: 0x100, direction: 'outbound', mode: 'transport', transform, encryptionKey: encKey, engine, replayWindow: 1024, allowNoProtection: true };
-  const mk = (me: Ipv6Address, wire: Wire, outSpi: number, inSpi: number, name: string) => {
+  const mk = (me: Ipv6Address, wire: WireAdaptor, outSpi: number, inSpi: number, name: string) => {
     const sad = new SecurityAssociationDatabase();
     sad.create({ ...base, spi: outSpi });
     sad.create({ ...base, spi: inSpi, direction: 'inbound' });
@@ -37,8 +27,8 @@ function hosts(engine: CryptoEngine, transform: TransformSpec, encKey: Uint8Arra
     spd.addInbound({ selector: { nextHeader: NextHeader.UDP }, accept: [['esp']] });
     return new Host({ name, address: me, link: wire, pool, fragment: { mtu: 1500 }, security: ipsecLayer({ sad, spd, address: me }).session }, scheduler);
   };
-  const wa = new Wire('wa');
-  const wb = new Wire('wb');
+  const wa = new WireAdaptor('wa');
+  const wb = new WireAdaptor('wb');
   wa.other = wb;
   wb.other = wa;
   const ha = mk(a, wa, 0x100, 0x200, 'a');
@@ -133,8 +123,8 @@ for (const [engineName, transform, keyLen, target] of [
     spdA.addOutbound({ selector: { remotePort: 8 }, action: 'protect', sa: [spi(0x10), spi(0x11)] });
     const spdB = new SecurityPolicyDatabase();
     spdB.addInbound({ selector: { nextHeader: NextHeader.UDP }, accept: [['esp']] });
-    const wa = new Wire('wa');
-    const wb = new Wire('wb');
+    const wa = new WireAdaptor('wa');
+    const wb = new WireAdaptor('wb');
     wa.other = wb;
     wb.other = wa;
     const ha = new Host({ name: 'a', address: addrA, link: wa, pool, fragment: { mtu: 1500 }, security: ipsecLayer({ sad: sadA, spd: spdA, address: addrA }).session }, scheduler);

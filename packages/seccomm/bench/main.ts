@@ -9,24 +9,13 @@
  */
 import { Adaptor, GraphBuilder, MessagePool, Scheduler, type Conduit, type Message, type Port } from '@conduits/core';
 import { compare, emit, opsPerSecond, round2 } from '@conduits/core/bench';
-import { ProbeAdaptor } from '@conduits/core/testing';
+import { ProbeAdaptor, WireAdaptor } from '@conduits/core/testing';
 import { engines, type CryptoEngine } from '@conduits/crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalog, openConnection, presets, resolveComposition, type CatalogEntry, type CompositionConfig } from '../src/index.js';
 
-/** Hands the carrier to the other end as is (attributes cleared, as on a wire). */
-class Wire extends Adaptor {
-  other: Wire | null = null;
-  clone(): Conduit {
-    return new Wire(this.name);
-  }
-  deliver(msg: Message, _from: Port): void {
-    msg.attrs.clear();
-    (this.other as Wire).inject(msg);
-  }
-}
 
 /** Counts and releases what reaches the application. */
 class Sink extends Adaptor {
@@ -47,10 +36,10 @@ function pair(engine: CryptoEngine, config: CompositionConfig, pool: MessagePool
   const pub = { client: engine.signingKey('ed25519', sig.client).publicKey, server: engine.signingKey('ed25519', sig.server).publicKey };
   // Predefined keys at the length their users need.
   const keys = new Map((config.keys?.predefined ?? []).map((i) => [i, engine.randomBytes(Math.max(0, ...composition.microProtocols.filter((m) => m.key === i).map((m) => (catalog[m.name] as CatalogEntry).keyLength ?? 0)) || 32)] as const));
-  const [wa, wb] = [new Wire('wa'), new Wire('wb')];
+  const [wa, wb] = [new WireAdaptor('wa'), new WireAdaptor('wb')];
   wa.other = wb;
   wb.other = wa;
-  const side = (role: 'client' | 'server', wire: Wire) => {
+  const side = (role: 'client' | 'server', wire: WireAdaptor) => {
     const other = role === 'client' ? 'server' : 'client';
     const g = new GraphBuilder(role);
     const app = g.add(role === 'client' ? new ProbeAdaptor(`${role}-app`, pool) : new Sink(`${role}-app`));

@@ -2,3 +2,4 @@
 export { EmbeddedGraph, embed } from './embedded-graph.js';
 export { LinkAdaptor, linkPair } from './link-adaptor.js';
 export { ProbeAdaptor, type Captured } from './probe-adaptor.js';
+export { WireAdaptor, wirePair } from './wire-adaptor.js';
