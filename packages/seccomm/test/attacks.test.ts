@@ -57,6 +57,15 @@ describe.each(Object.keys(configs))('preset %s under attack', (name) => {
     expect(s).toMatchObject({ intactAndExactlyOnce: true, complete: true, keyEpoch: name === 'paranoid' ? 2 : 1 });
   });
 
+  test('reordering far beyond the window (one message held 200 ms behind 100 others): sequence numbers refuse it with an alert; timestamps accept it within their skew', () => {
+    const s = withSeed((seed) => runScenario(resolveComposition(configs[name] as CompositionConfig), { messages: 100, adversary: 'reorder-far', seed }), 7);
+    if (name === 'paranoid') {
+      expect(s).toMatchObject({ alerts: 0, complete: true, intactAndExactlyOnce: true });
+    } else {
+      expect(s).toMatchObject({ alerts: 1, rejected: { 'replay-outside-window': 1 }, intactAndExactlyOnce: true, delivered: { clientToServer: 99 } });
+    }
+  });
+
   test('dropping: lost messages are lost (SecComm adds no reliability), the rest intact, no alert', () => {
     expect(run('drop')).toMatchObject({ alerts: 0, intactAndExactlyOnce: true, complete: false, delivered: { clientToServer: N - TARGETED } });
   });
@@ -68,6 +77,11 @@ describe('where an attribute is absent, the attack gets through (the trade-off, 
   test('no replay prevention: AEAD privacy alone delivers every replayed message a second time', () => {
     const s = run({ keys: { predefined: [1] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }] }, 'replay');
     expect(s).toMatchObject({ alerts: 0, gotThrough: N, intactAndExactlyOnce: false });
+  });
+
+  test('no replay prevention: a message held far behind the stream is still delivered, late', () => {
+    const s = runScenario(resolveComposition({ keys: { predefined: [1] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }] }), { messages: 100, adversary: 'reorder-far', seed: 11 });
+    expect(s).toMatchObject({ alerts: 0, complete: true });
   });
 
   test('with replay prevention added, the same replays are refused', () => {

@@ -13,8 +13,8 @@ import { catalog, type CatalogEntry } from '../config/catalog.js';
 import type { ResolvedComposition } from '../config/composition.js';
 import { openConnection } from '../runtime/secure-connection.js';
 
-export type AttackKind = 'none' | 'tamper' | 'replay' | 'reorder' | 'impersonate' | 'drop' | 'replay-keys';
-export const attackKinds: readonly AttackKind[] = ['none', 'tamper', 'replay', 'reorder', 'impersonate', 'drop', 'replay-keys'];
+export type AttackKind = 'none' | 'tamper' | 'replay' | 'reorder' | 'reorder-far' | 'impersonate' | 'drop' | 'replay-keys';
+export const attackKinds: readonly AttackKind[] = ['none', 'tamper', 'replay', 'reorder', 'reorder-far', 'impersonate', 'drop', 'replay-keys'];
 
 const PAYLOAD = 48;
 /** SecComm frame kinds (first payload byte). */
@@ -68,6 +68,10 @@ export function mountAttack(kind: AttackKind, adversary: Adversary, forge: () =>
       break;
     case 'reorder':
       adversary.delay(every3, 7);
+      break;
+    case 'reorder-far':
+      // The second client data packet held back 200 ms: at a message a millisecond it arrives behind the whole stream.
+      adversary.delay((p) => isData(p) && n++ === 1, 200);
       break;
     case 'drop':
       adversary.drop(every3);
