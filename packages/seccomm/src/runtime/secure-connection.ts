@@ -88,9 +88,11 @@ export interface OpenOptions {
 
 /** Build the connection conduit for `composition`; put it in a graph between the application and the network. */
 export function openConnection(name: string, composition: ResolvedComposition, options: OpenOptions): CompositeProtocol {
+  const distributed = new Set(composition.microProtocols.filter((m) => m.class === 'key-distribution').map((m) => m.key));
   for (const m of composition.microProtocols) {
     const want = (catalog[m.name] as CatalogEntry).keyLength;
-    const given = m.key === undefined ? undefined : options.keys?.get(m.key);
+    // A key that is distributed replaces whatever was given for its index: only its final length matters.
+    const given = m.key === undefined || distributed.has(m.key) ? undefined : options.keys?.get(m.key);
     if (want !== undefined && given !== undefined && given.length !== want) {
       throw new CompositionError(`key ${m.key} has ${given.length} bytes and ${label(m)} needs ${want}`, `give a ${want}-byte key at index ${m.key}, or use another index`);
     }
