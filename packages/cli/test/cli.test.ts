@@ -34,8 +34,9 @@ describe('conduits CLI', () => {
     ensureTshark();
     const dir = mkdtempSync(join(tmpdir(), 'conduits-demo-'));
     const { out } = run(['demo', '--out', dir]);
-    expect(out).toContain('ALERT bob/ipsec: esp-icv-failed');
-    expect(out).toContain('ALERT bob/ipsec: esp-replay');
+    // The SA's own sessions refuse: the Cipher the forgery, the FSM the replay (Java Conduits' FSM / Coder / Cipher per SA).
+    expect(out).toContain('ALERT bob/esp-cipher 0x000a11ce: esp-icv-failed');
+    expect(out).toContain('ALERT bob/esp-fsm 0x000a11ce: esp-replay');
     const rows = execFileSync('tshark', ['-r', join(dir, 'demo-esp.pcap'), '-T', 'fields', '-e', 'esp.icv_good', '-e', 'esp.icv_bad'], {
       env: { ...process.env, WIRESHARK_CONFIG_DIR: join(dir, 'demo-wireshark') },
       encoding: 'utf8',

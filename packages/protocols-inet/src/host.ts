@@ -17,7 +17,7 @@
  *                          |
  *                     link adaptor
  */
-import { GraphBuilder, Mux, type Adaptor, type Graph, type MessagePool, type Scheduler, type Session } from '@conduits/core';
+import { GraphBuilder, Mux, type Adaptor, type Conduit, type Graph, type MessagePool, type Scheduler } from '@conduits/core';
 import { parseIpv6, type Ipv6Address } from './codec/address.js';
 import { NextHeader } from './codec/constants.js';
 import { UdpEndpoint } from './adaptors/udp-endpoint.js';
@@ -38,7 +38,7 @@ export interface HostOptions {
    * A layer between reassembly and the upper-layer protocols (IPsec, in Java Conduits
    * Figure 7): its side A faces Fragment, its side B the next-header Mux.
    */
-  readonly security?: Session;
+  readonly security?: Conduit;
   readonly pool?: MessagePool;
 }
 

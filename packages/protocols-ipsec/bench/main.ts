@@ -25,7 +25,7 @@ function hosts(engine: CryptoEngine, transform: TransformSpec, encKey: Uint8Arra
     const spd = new SecurityPolicyDatabase();
     spd.addOutbound({ selector: { nextHeader: NextHeader.UDP }, action: 'protect', sa: spi(outSpi) });
     spd.addInbound({ selector: { nextHeader: NextHeader.UDP }, accept: [['esp']] });
-    return new Host({ name, address: me, link: wire, pool, fragment: { mtu: 1500 }, security: ipsecLayer({ sad, spd, address: me }).session }, scheduler);
+    return new Host({ name, address: me, link: wire, pool, fragment: { mtu: 1500 }, security: ipsecLayer({ sad, spd, address: me }).conduit }, scheduler);
   };
   const wa = new WireAdaptor('wa');
   const wb = new WireAdaptor('wb');
@@ -127,8 +127,8 @@ for (const [engineName, transform, keyLen, target] of [
     const wb = new WireAdaptor('wb');
     wa.other = wb;
     wb.other = wa;
-    const ha = new Host({ name: 'a', address: addrA, link: wa, pool, fragment: { mtu: 1500 }, security: ipsecLayer({ sad: sadA, spd: spdA, address: addrA }).session }, scheduler);
-    const hb = new Host({ name: 'b', address: addrB, link: wb, pool, fragment: { mtu: 1500 }, security: ipsecLayer({ sad: sadB, spd: spdB, address: addrB, placement }).session }, scheduler);
+    const ha = new Host({ name: 'a', address: addrA, link: wa, pool, fragment: { mtu: 1500 }, security: ipsecLayer({ sad: sadA, spd: spdA, address: addrA }).conduit }, scheduler);
+    const hb = new Host({ name: 'b', address: addrB, link: wb, pool, fragment: { mtu: 1500 }, security: ipsecLayer({ sad: sadB, spd: spdB, address: addrB, placement }).conduit }, scheduler);
     let got = 0;
     hb.bind(7).onDatagram(() => got++);
     hb.bind(8).onDatagram(() => got++);

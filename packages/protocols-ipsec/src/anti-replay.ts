@@ -1,8 +1,10 @@
 /**
  * The anti-replay window of RFC 4303 §3.4.3 and Appendix A, with extended sequence numbers
- * (Appendix A2: the receiver infers the high 32 bits). A bitmap of `size` bits (64..4096)
- * below the highest sequence number accepted. `check` only looks; `update` runs after the
- * ICV has verified, so forged packets cannot move the window.
+ * (Appendix A2: the receiver infers the high 32 bits). `size` bits (64..4096) below the
+ * highest sequence number accepted, kept as a ring of 32-bit words indexed by the sequence
+ * number itself (RFC 6479): moving the window clears the words it passes, it never shifts
+ * the bitmap. `check` only looks; `update` runs after the ICV has verified, so forged packets
+ * cannot move the window.
  */
 export type ReplayVerdict = 'ok' | 'esp-replay' | 'esp-outside-window';
 
@@ -21,7 +23,8 @@ export class ReplayWindow {
   ) {
     if (!Number.isInteger(size) || size < 32 || size > 4096 || size % 32 !== 0) throw new RangeError('replay window must be 32..4096 bits, a multiple of 32');
     this.size = size;
-    this.#bits = new Uint32Array(size / 32);
+    // One word more than the window: the top word is partly filled, the bottom one partly.
+    this.#bits = new Uint32Array(size / 32 + 1);
   }
 
   /** Place the window's top at `seq` (a receiver resuming, or tests of the ESN subspaces). */
@@ -43,7 +46,7 @@ export class ReplayWindow {
     if (seq > top) return 'ok';
     const diff = top - seq;
     if (diff >= this.size) return 'esp-outside-window';
-    return this.#bit(diff) ? 'esp-replay' : 'ok';
+    return this.#bit(seq) ? 'esp-replay' : 'ok';
   }
 
   /** Record the packet last checked (call after its ICV verified). */
@@ -51,11 +54,15 @@ export class ReplayWindow {
     const seq = this.#full(seqLo);
     const top = this.#topHi * 4294967296 + this.#topLo;
     if (seq > top) {
-      this.#shift(seq - top);
+      // Clear the words between the old top's and the new top's (all of them, past a full turn).
+      const words = this.#bits.length;
+      const from = Math.floor(top / 32);
+      const to = Math.floor(seq / 32);
+      for (let k = 1, n = Math.min(to - from, words); k <= n; k++) this.#bits[(from + k) % words] = 0;
       this.#topHi = Math.floor(seq / 4294967296);
       this.#topLo = seq >>> 0;
-      this.#set(0);
-    } else this.#set(top - seq);
+    }
+    this.#set(seq);
   }
 
   /** Full sequence number (as a double: exact below 2^53) for the low bits, per Appendix A2.1. */
@@ -76,28 +83,15 @@ export class ReplayWindow {
     return hi * 4294967296 + seqLo;
   }
 
-  #bit(i: number): boolean {
-    return ((this.#bits[i >>> 5] as number) & (1 << (i & 31))) !== 0;
-  }
-
-  #set(i: number): void {
-    this.#bits[i >>> 5] = (this.#bits[i >>> 5] as number) | (1 << (i & 31));
-  }
-
-  /** Slide the window up by n: bit i becomes bit i + n. */
-  #shift(n: number): void {
-    if (n >= this.size) {
-      this.#bits.fill(0);
-      return;
-    }
-    const words = n >>> 5;
-    const bits = n & 31;
+  /** The bit of sequence number `seq` in the ring. */
+  #bit(seq: number): boolean {
     const w = this.#bits;
-    for (let i = w.length - 1; i >= 0; i--) {
-      const src = i - words;
-      const lo = src >= 0 ? (w[src] as number) : 0;
-      const below = src - 1 >= 0 ? (w[src - 1] as number) : 0;
-      w[i] = bits === 0 ? lo : ((lo << bits) | (below >>> (32 - bits))) >>> 0;
-    }
+    return ((w[Math.floor(seq / 32) % w.length] as number) & (1 << seq % 32)) !== 0;
+  }
+
+  #set(seq: number): void {
+    const w = this.#bits;
+    const i = Math.floor(seq / 32) % w.length;
+    w[i] = (w[i] as number) | (1 << seq % 32);
   }
 }

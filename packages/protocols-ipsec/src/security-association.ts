@@ -15,7 +15,7 @@ import type { Ipv6Address } from '@conduits/protocols-inet';
 import { ReplayWindow } from './anti-replay.js';
 import type { EspDropReason } from './esp-drop-reasons.js';
 import { EspCipher } from './esp/esp-cipher.js';
-import { pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from './esp/esp-coder.js';
+import { lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from './esp/esp-coder.js';
 import { padBlock, type TransformSpec } from './transforms.js';
 
 declare const spiBrand: unique symbol;
@@ -176,10 +176,10 @@ export class SecurityAssociation {
    * in place. Returns the next header of the recovered payload, or why it was refused.
    */
   decapsulate(buf: PacketBuffer): number | EspDropReason {
-    if (buf.length < 8) return 'esp-truncated';
-    const seqLo = sequenceOf(buf);
-    const bad = pullHeader(buf, this.ivLength, this.icvLength, this.block);
+    const bad = lengthProblem(buf, this.ivLength, this.icvLength, this.block);
     if (bad !== null) return bad;
+    const seqLo = sequenceOf(buf);
+    pullHeader(buf, this.ivLength, this.icvLength, this.block);
     const seqHi = this.checkSequence(seqLo);
     if (typeof seqHi === 'string') return seqHi;
     const r = this.cipher.open(buf, seqLo, seqHi);

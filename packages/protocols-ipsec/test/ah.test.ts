@@ -35,8 +35,8 @@ function setupWith(outbound: Spi[], placement: 'after-all' | 'per-layer', accept
   const spdB = new SecurityPolicyDatabase();
   spdB.addInbound({ selector: { nextHeader: NextHeader.UDP }, accept });
   const net = new Network(4);
-  const a = net.host('a', A, { security: ipsecLayer({ sad: sadA, spd: spdA, address: parseIpv6(A) }).session });
-  const b = net.host('b', B, { security: ipsecLayer({ sad: sadB, spd: spdB, address: parseIpv6(B), placement }).session });
+  const a = net.host('a', A, { security: ipsecLayer({ sad: sadA, spd: spdA, address: parseIpv6(A) }).conduit });
+  const b = net.host('b', B, { security: ipsecLayer({ sad: sadB, spd: spdB, address: parseIpv6(B), placement }).conduit });
   const link = net.connect(a, b, { delay: 1 });
   const alerts: Alert[] = [];
   b.graph.alerts$.subscribe((x) => alerts.push(x));

@@ -92,7 +92,7 @@ describe('IPsec fuzzing', () => {
     for (const c of [gcm, cbc, ah]) sad.create({ ...c, direction: 'inbound', replayWindow: 4096 });
     const spd = new SecurityPolicyDatabase();
     spd.addInbound({ selector: { nextHeader: NextHeader.UDP }, accept: [['esp'], ['ah']] });
-    const host = new Host({ name: 'victim', address: dst, link: wire, security: ipsecLayer({ sad, spd, address: dst }).session }, scheduler);
+    const host = new Host({ name: 'victim', address: dst, link: wire, security: ipsecLayer({ sad, spd, address: dst }).conduit }, scheduler);
     let delivered = 0;
     host.bind(7).onDatagram(() => delivered++);
     const senders = [gcm, cbc, ah].map((c) => new SecurityAssociation(c));

@@ -57,8 +57,8 @@ export function ipsecPair(transform: TransformSpec, seed = 1, extra: Partial<SaC
     a: ipsecLayer({ sad: sads.a, spd: spds.a, address: parseIpv6(addrA) }),
     b: ipsecLayer({ sad: sads.b, spd: spds.b, address: parseIpv6(addrB) }),
   };
-  const a = net.host('a', addrA, { security: layers.a.session });
-  const b = net.host('b', addrB, { security: layers.b.session });
+  const a = net.host('a', addrA, { security: layers.a.conduit });
+  const b = net.host('b', addrB, { security: layers.b.conduit });
   const link = net.connect(a, b, { delay: 2 });
   return { net, a, b, link, layers, sads, spds, keyed };
 }

@@ -22,8 +22,13 @@ export const examples: Record<string, { readonly describe: string; readonly buil
     },
   },
   'ipsec-host': {
-    describe: 'Figure 7: a host with IPsec as a layer above IP (after reassembly), below the upper-layer protocols',
-    build: () => [buildIpsecScenario().alice.graph],
+    describe: 'Figure 7: a host with IPsec as a layer above IP (after reassembly), below the upper-layer protocols; each SA a Protocol of FSM / Coder / Cipher sessions on the SA mux',
+    build: () => {
+      // Run the exchange first: SA Protocols join the SA mux when their SA is first used.
+      const s = buildIpsecScenario();
+      s.net.run();
+      return [s.alice.graph];
+    },
   },
   'ipsec-gateway': {
     describe: 'Figure 8: a security gateway, IPsec inside IP: interfaces mux, IPv6, reassembly, IPsec, forwarding',

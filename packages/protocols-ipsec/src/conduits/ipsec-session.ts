@@ -1,10 +1,21 @@
 /**
  * The host's IPsec layer (Java Conduits §4.2, Figure 7): above IP (after reassembly), below
- * the upper-layer protocols. Inbound, it strips ESP (nested up to a limit), decorates the
- * packet with the protections applied, then checks them against the inbound policy.
- * Outbound, the SPD selects PROTECT (with an SA), BYPASS or DISCARD.
+ * the upper-layer protocols. A Protocol whose inner graph is
+ *
+ *   side B (to the next-header Mux)
+ *     policy session     the SPD: selects protection going out; checks what was applied coming in
+ *     SA Mux             key: the SA a packet is for (0: the wire); B[i] an ESP SA's
+ *     ├── B[0] wire      Protocol of FSM / Coder / Cipher sessions (saProtocol), installed on first use
+ *     └── B[i] SA i
+ *   side A (to Fragment)
+ *
+ * Inbound, the policy session sends each ESP layer to its SA (nested up to a limit) and gets
+ * the opened packet back, decorates it with the protections and SAs applied, then checks them
+ * against the inbound policy. Outbound, the SPD selects PROTECT (with an SA or a bundle),
+ * BYPASS or DISCARD; a bundle's SAs are applied one after the other, inner first. AH uses the
+ * same SA parts (its FSM and its Cipher) in one step in the policy session.
  */
-import { attribute, Session, type Message, type State } from '@conduits/core';
+import { attribute, Deliver, Mux, PassThrough, Protocol, type Accessor, type Message, type Messenger, type Session, type State } from '@conduits/core';
 import { checkUdp, DST, ipOffset, nextHeader, NextHeader, remoteAddress, SRC, writeUdp } from '@conduits/protocols-inet';
 import { Subject, type Observable } from 'rxjs';
 import { ahProtect, ahVerify } from '../ah.js';
@@ -12,12 +23,24 @@ import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js'
 import type { SecurityAssociationDatabase } from '../sad.js';
 import type { LifetimeEvent, SecurityAssociation, Spi } from '../security-association.js';
 import type { PacketSelectors, SecurityPolicyDatabase } from '../spd.js';
+import { Open, Opened, saProtocol, Seal, Sealed } from './sa-protocol.js';
 
 /** Set by a protocol or application above to choose outgoing protection by tag (SPD `Selector.tag`). */
 export const protectionTag = attribute<string>('ipsec.tag', 'stack');
 
 /** Protections applied to an arriving packet, as a `protectionCode` number (outermost first). */
 export const appliedProtection = attribute<number>('ipsec.applied', 'stack');
+/** The SPI of the outermost SA that was applied to an arriving packet. */
+export const outerSa = attribute<Spi>('ipsec.outerSa', 'stack');
+/** The SPI of the inner SA, when two were applied (AH+ESP, ESP in ESP). */
+export const innerSa = attribute<Spi>('ipsec.innerSa', 'stack');
+
+/** Which SA Protocol a packet is for inside the layer (0: none, the wire). */
+const saKey = attribute<number>('ipsec.saKey', 'stack');
+/** Outbound: the bundle being applied and how far. */
+const bundleSas = attribute<Spi | readonly Spi[]>('ipsec.bundle', 'stack');
+const bundleStep = attribute<number>('ipsec.bundleStep', 'stack');
+const saAccessor: Accessor<number> = { name: 'sa', key: (m) => m.get(saKey) ?? 0, format: (k) => (k === 0 ? 'wire' : `sa ${k}`) };
 
 /** A packet encrypted more deeply than this is refused: multiply encrypted packets cost CPU (§4.2). */
 export const MAX_NESTING = 2;
@@ -44,7 +67,8 @@ export type SaEvent =
   | { readonly kind: 'acquire'; readonly spi: Spi; readonly time: number };
 
 export interface IpsecLayer {
-  readonly session: Session;
+  /** The layer as one conduit: put it between Fragment (side A) and the next-header Mux (side B). */
+  readonly conduit: Protocol;
   readonly events$: Observable<SaEvent>;
 }
 
@@ -54,122 +78,197 @@ export const natTraversalPort = 4500;
 export function ipsecLayer(config: IpsecConfig): IpsecLayer {
   const events = new Subject<SaEvent>();
   const sel: PacketSelectors = { remote: new Uint8Array(16), remoteAt: 0, local: new Uint8Array(16), localAt: 0, nextHeader: 0, remotePort: 0, localPort: 0 };
-  const wired = new WeakSet<SecurityAssociation>();
+  const perLayer = config.placement === 'per-layer';
   let timerSet = false;
 
-  const watch = (s: Session, sa: SecurityAssociation): void => {
-    if (wired.has(sa)) return;
-    wired.add(sa);
-    sa.onLifetime = (x, e) => events.next({ kind: 'lifetime', sa: x, event: e, time: s.graph.scheduler.now() });
-    if (!timerSet) {
-      timerSet = true;
-      const sch = s.graph.scheduler;
-      sch.unref(sch.every(config.lifetimeCheck ?? 1000, () => {
-        for (const a of config.sad.all()) a.checkTime(sch.now());
-      }));
-    }
-  };
+  return {
+    events$: events.asObservable(),
+    conduit: new Protocol('ipsec', (g) => {
+      const mux = g.add(new Mux<number>('sa-mux', saAccessor));
+      const wire = g.session('ipsec-wire', { initial: PassThrough });
+      g.connect(mux.b, wire.a);
+      /** SA Protocols by SA, installed on the SA Mux on first use. */
+      const installed = new Map<SecurityAssociation, number>();
+      let nextKey = 1;
 
-  const ports = (msg: Message, remoteFirst: boolean): void => {
-    const b = msg.buffer;
-    if ((sel.nextHeader === NextHeader.UDP || sel.nextHeader === NextHeader.TCP) && b.length >= 4) {
-      const first = b.view.getUint16(b.start);
-      const second = b.view.getUint16(b.start + 2);
-      sel.remotePort = remoteFirst ? first : second;
-      sel.localPort = remoteFirst ? second : first;
-    } else sel.remotePort = sel.localPort = -1;
-  };
+      const keyOf = (s: Session, sa: SecurityAssociation): number => {
+        let k = installed.get(sa);
+        if (k !== undefined) return k;
+        k = nextKey++;
+        installed.set(sa, k);
+        const p = saProtocol(sa);
+        mux.install(k, p);
+        s.graph.adopt(p, s.parent);
+        sa.onLifetime = (x, e) => events.next({ kind: 'lifetime', sa: x, event: e, time: s.graph.scheduler.now() });
+        if (!timerSet) {
+          timerSet = true;
+          const sch = s.graph.scheduler;
+          sch.unref(
+            sch.every(config.lifetimeCheck ?? 1000, () => {
+              for (const a of config.sad.all()) a.checkTime(sch.now());
+              // SAs deleted from the SAD leave the SA Mux with their Protocols.
+              for (const [a, key] of installed) {
+                if (a.state !== 'deleted') continue;
+                installed.delete(a);
+                mux.remove(key);
+              }
+            }),
+          );
+        }
+        return k;
+      };
 
-  const drop = (s: Session, msg: Message, r: EspDropReason): void => s.drop(msg, r, espSecurityRelevant.has(r));
+      const ports = (msg: Message, remoteFirst: boolean): void => {
+        const b = msg.buffer;
+        if ((sel.nextHeader === NextHeader.UDP || sel.nextHeader === NextHeader.TCP) && b.length >= 4) {
+          const first = b.view.getUint16(b.start);
+          const second = b.view.getUint16(b.start + 2);
+          sel.remotePort = remoteFirst ? first : second;
+          sel.localPort = remoteFirst ? second : first;
+        } else sel.remotePort = sel.localPort = -1;
+      };
 
-  const state: State = {
-    name: 'ipsec',
-    accept(s, msg, from) {
-      const b = msg.buffer;
-      if (from === 'B') {
-        const dst = msg.get(remoteAddress);
-        if (dst === undefined) return s.drop(msg, 'ipv6-no-destination');
-        sel.remote = dst;
-        sel.remoteAt = 0;
-        sel.local = config.address;
-        sel.localAt = 0;
-        sel.nextHeader = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
-        sel.tag = msg.get(protectionTag);
-        ports(msg, false);
-        const rule = config.spd.matchOutbound(sel);
-        const action = rule?.action ?? config.spd.defaultOutbound;
-        if (action === 'bypass') return s.send('A', msg);
-        if (rule === undefined || rule.action !== 'protect') return drop(s, msg, 'ipsec-discard');
-        // A bundle applies its SAs inner first (RFC 4301 §4.5): [esp, ah] gives AH outside ESP.
-        const bundle = rule.sa;
+      const drop = (s: Session, msg: Message, r: EspDropReason): void => s.drop(msg, r, espSecurityRelevant.has(r));
+
+      /** To Fragment (side A of the layer) through the wire. */
+      const toWire = (s: Session, msg: Message, nh: number): void => {
+        msg.set(nextHeader, nh).set(saKey, 0);
+        msg.messenger = DeliverMessenger;
+        s.send('A', msg);
+      };
+
+      /** Outbound: apply the bundle's SA number `step` (inner first), or send the packet out when all are applied. */
+      const sealNext = (s: Session, msg: Message, step: number, nh: number): void => {
+        const bundle = msg.get(bundleSas) as Spi | readonly Spi[];
         const n = typeof bundle === 'number' ? 1 : bundle.length;
-        let nh = sel.nextHeader;
-        for (let k = 0; k < n; k++) {
+        const b = msg.buffer;
+        const dst = msg.get(remoteAddress) as Uint8Array;
+        for (let k = step; k < n; k++) {
           const id = typeof bundle === 'number' ? bundle : (bundle[k] as Spi);
           const sa = config.sad.outbound(id);
           if (sa === undefined) {
             events.next({ kind: 'acquire', spi: id, time: s.graph.scheduler.now() });
             return drop(s, msg, 'esp-no-sa');
           }
-          watch(s, sa);
-          const r = sa.protocol === 'ah' ? ahProtect(sa, b, nh, config.address, dst) : sa.encapsulate(b, nh);
-          if (r !== null) return drop(s, msg, r);
-          nh = sa.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP;
-          const encap = sa.udpEncapsulation;
-          if (encap !== undefined && sa.protocol === 'esp') {
-            // RFC 3948 §2.1; over IPv6 the UDP checksum is computed (a zero one is IPv4's privilege).
-            writeUdp(b, encap.sourcePort, encap.destinationPort, config.address, dst);
-            nh = NextHeader.UDP;
+          const key = keyOf(s, sa);
+          if (sa.protocol === 'ah') {
+            const r = ahProtect(sa, b, nh, config.address, dst);
+            if (r !== null) return drop(s, msg, r);
+            nh = NextHeader.AH;
+            continue;
           }
+          // ESP: up into the SA's Protocol; it comes back Sealed and the bundle goes on from k + 1.
+          msg.set(nextHeader, nh).set(bundleStep, k).set(saKey, key);
+          msg.messenger = Seal;
+          return s.send('A', msg);
         }
-        msg.set(nextHeader, nh);
-        return s.send('A', msg);
-      }
-      let applied = 0;
-      let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
-      const ip = msg.get(ipOffset) ?? 0;
-      // ESP in UDP (RFC 3948 §2.2): port 4500, and a first word that is not zero (zero marks IKE).
-      if (nh === NextHeader.UDP && b.length >= 9 && b.view.getUint16(b.start + 2) === natTraversalPort) {
-        if (b.length === 9 && b.bytes[b.start + 8] === 0xff) return s.drop(msg, 'nat-keepalive');
-        if (b.length >= 12 && b.view.getUint32(b.start + 8) !== 0) {
-          if (checkUdp(b, ip) !== null) return drop(s, msg, 'udp-encap-bad-checksum');
-          b.pull(8);
-          nh = NextHeader.ESP;
+        toWire(s, msg, nh);
+      };
+
+      /** An ESP layer came back sealed: ESP in UDP if the SA says so, then the rest of the bundle. */
+      const sealed = (s: Session, msg: Message): void => {
+        const step = msg.get(bundleStep) ?? 0;
+        const bundle = msg.get(bundleSas) as Spi | readonly Spi[];
+        const sa = config.sad.outbound(typeof bundle === 'number' ? bundle : (bundle[step] as Spi));
+        let nh: number = NextHeader.ESP;
+        const encap = sa?.udpEncapsulation;
+        if (encap !== undefined) {
+          // RFC 3948 §2.1; over IPv6 the UDP checksum is computed (a zero one is IPv4's privilege).
+          writeUdp(msg.buffer, encap.sourcePort, encap.destinationPort, config.address, msg.get(remoteAddress) as Uint8Array);
+          nh = NextHeader.UDP;
         }
-      }
-      const perLayer = config.placement === 'per-layer';
-      if (perLayer) {
-        sel.remote = sel.local = b.bytes;
+        sealNext(s, msg, step + 1, nh);
+      };
+
+      /** Inbound: open the next layer (ESP through its SA's Protocol, AH here), or check the policy when none is left. */
+      const openNext = (s: Session, msg: Message, nh: number, applied: number, depth: number): void => {
+        const b = msg.buffer;
+        const ip = msg.get(ipOffset) ?? 0;
+        for (; nh === NextHeader.ESP || nh === NextHeader.AH; depth++) {
+          if (depth >= MAX_NESTING) return drop(s, msg, 'esp-policy-violation');
+          const ah = nh === NextHeader.AH;
+          if (perLayer) {
+            sel.remote = sel.local = b.bytes;
+            sel.remoteAt = ip + SRC;
+            sel.localAt = ip + DST;
+            if (!config.spd.couldAccept(sel, applied * 4 + (ah ? 2 : 1), depth + 1)) return drop(s, msg, 'esp-policy-violation');
+          }
+          // AH covers the IP header as received: after an ESP layer was removed it no longer can.
+          if (ah && applied !== 0) return drop(s, msg, 'esp-policy-violation');
+          if (b.length < (ah ? 12 : 8)) return drop(s, msg, 'esp-truncated');
+          const sa = config.sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
+          if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
+          const key = keyOf(s, sa);
+          msg.set(depth === 0 ? outerSa : innerSa, sa.spi);
+          if (ah) {
+            const r = ahVerify(sa, b, ip);
+            if (typeof r === 'string') return drop(s, msg, r);
+            nh = r;
+            applied = applied * 4 + 2;
+            continue;
+          }
+          msg.set(appliedProtection, applied * 4 + 1).set(saKey, key);
+          msg.messenger = Open;
+          return s.send('A', msg);
+        }
+        sel.remote = b.bytes;
         sel.remoteAt = ip + SRC;
+        sel.local = b.bytes;
         sel.localAt = ip + DST;
-      }
-      for (let depth = 0; nh === NextHeader.ESP || nh === NextHeader.AH; depth++) {
-        if (depth >= MAX_NESTING) return drop(s, msg, 'esp-policy-violation');
-        const ah = nh === NextHeader.AH;
-        if (perLayer && !config.spd.couldAccept(sel, applied * 4 + (ah ? 2 : 1), depth + 1)) return drop(s, msg, 'esp-policy-violation');
-        // AH covers the IP header as received: after an ESP layer was removed it no longer can.
-        if (ah && applied !== 0) return drop(s, msg, 'esp-policy-violation');
-        if (b.length < (ah ? 12 : 8)) return drop(s, msg, 'esp-truncated');
-        const sa = config.sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
-        if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
-        watch(s, sa);
-        const r = ah ? ahVerify(sa, b, ip) : sa.decapsulate(b);
-        if (typeof r === 'string') return drop(s, msg, r);
-        nh = r;
-        applied = applied * 4 + (ah ? 2 : 1);
-      }
-      sel.remote = b.bytes;
-      sel.remoteAt = ip + SRC;
-      sel.local = b.bytes;
-      sel.localAt = ip + DST;
-      sel.nextHeader = nh;
-      sel.tag = undefined;
-      ports(msg, true);
-      if (!config.spd.accepts(sel, applied)) return drop(s, msg, 'esp-policy-violation');
-      msg.set(nextHeader, nh);
-      msg.set(appliedProtection, applied);
-      s.send('B', msg);
-    },
+        sel.nextHeader = nh;
+        sel.tag = undefined;
+        ports(msg, true);
+        if (!config.spd.accepts(sel, applied)) return drop(s, msg, 'esp-policy-violation');
+        msg.set(nextHeader, nh).set(appliedProtection, applied);
+        msg.messenger = DeliverMessenger;
+        s.send('B', msg);
+      };
+
+      const state: State = {
+        name: 'ipsec-policy',
+        accept(s, msg, from) {
+          const b = msg.buffer;
+          if (from === 'B') {
+            const dst = msg.get(remoteAddress);
+            if (dst === undefined) return s.drop(msg, 'ipv6-no-destination');
+            sel.remote = dst;
+            sel.remoteAt = 0;
+            sel.local = config.address;
+            sel.localAt = 0;
+            sel.nextHeader = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+            sel.tag = msg.get(protectionTag);
+            ports(msg, false);
+            const rule = config.spd.matchOutbound(sel);
+            const action = rule?.action ?? config.spd.defaultOutbound;
+            if (action === 'bypass') return toWire(s, msg, sel.nextHeader);
+            if (rule === undefined || rule.action !== 'protect') return drop(s, msg, 'ipsec-discard');
+            msg.set(bundleSas, rule.sa);
+            return sealNext(s, msg, 0, sel.nextHeader);
+          }
+          const m = msg.messenger;
+          if (m === Sealed) return sealed(s, msg);
+          if (m === Opened) {
+            const depth = msg.get(innerSa) === undefined ? 1 : 2;
+            return openNext(s, msg, msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER, msg.get(appliedProtection) ?? 0, depth);
+          }
+          let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+          // ESP in UDP (RFC 3948 §2.2): port 4500, and a first word that is not zero (zero marks IKE).
+          if (nh === NextHeader.UDP && b.length >= 9 && b.view.getUint16(b.start + 2) === natTraversalPort) {
+            if (b.length === 9 && b.bytes[b.start + 8] === 0xff) return s.drop(msg, 'nat-keepalive');
+            if (b.length >= 12 && b.view.getUint32(b.start + 8) !== 0) {
+              if (checkUdp(b, msg.get(ipOffset) ?? 0) !== null) return drop(s, msg, 'udp-encap-bad-checksum');
+              b.pull(8);
+              nh = NextHeader.ESP;
+            }
+          }
+          openNext(s, msg, nh, 0, 0);
+        },
+      };
+      const policy = g.session('ipsec-policy', { initial: state });
+      g.connect(policy.a, mux.a);
+      return { a: wire.b, b: policy.b };
+    }),
   };
-  return { session: new Session('ipsec', { initial: state }), events$: events.asObservable() };
 }
+
+const DeliverMessenger: Messenger = Deliver;

@@ -135,7 +135,8 @@ export class EspCipher {
       const ct = buf.bytes.subarray(ctAt, ctAt + ctLen);
       plain = this.#cipher !== null ? this.#cipher.decrypt(this.#counterBlock(iv), ct) : ct;
     }
-    buf.bytes.set(plain, at);
+    // NULL encryption leaves the plaintext where it is (no IV): nothing to move.
+    if (plain.buffer !== buf.bytes.buffer || plain.byteOffset !== buf.bytes.byteOffset + at) buf.bytes.set(plain, at);
     buf.end = at + plain.length;
     return null;
   }

@@ -49,9 +49,16 @@ export function sequenceOf(buf: PacketBuffer): number {
  * pull its header. Null, or why the packet is malformed.
  */
 export function pullHeader(buf: PacketBuffer, ivLength: number, icvLength: number, block: number): EspDropReason | null {
+  const bad = lengthProblem(buf, ivLength, icvLength, block);
+  if (bad !== null) return bad;
+  buf.pull(ESP_HEADER);
+  return null;
+}
+
+/** Why the ESP packet at buf.start cannot be one of this transform, or null: checked before anything else. */
+export function lengthProblem(buf: PacketBuffer, ivLength: number, icvLength: number, block: number): EspDropReason | null {
   const ctLen = buf.length - ESP_HEADER - ivLength - icvLength;
   if (ctLen < 2) return 'esp-truncated';
   if (block === 16 && ctLen % 16 !== 0) return 'esp-bad-length';
-  buf.pull(ESP_HEADER);
   return null;
 }

@@ -38,7 +38,7 @@ export function buildIpsecScenario(seed = 3): IpsecScenario {
     const remote = { address: parseIpv6(peer), prefix: 128 };
     spd.addOutbound({ selector: { remote, nextHeader: NextHeader.UDP }, action: 'protect', sa: spi(outSpi) });
     spd.addInbound({ selector: { remote, nextHeader: NextHeader.UDP }, accept: [['esp']] });
-    return net.host(name, me, { security: ipsecLayer({ sad, spd, address: parseIpv6(me) }).session });
+    return net.host(name, me, { security: ipsecLayer({ sad, spd, address: parseIpv6(me) }).conduit });
   };
   const alice = hostWithIpsec('alice', ALICE, BOB, 0xa11ce);
   const bob = hostWithIpsec('bob', BOB, ALICE, 0xb0b);
