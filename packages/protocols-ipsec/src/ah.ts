@@ -11,6 +11,7 @@ import type { PacketBuffer } from '@conduits/core';
 import { constantTimeEqual } from '@conduits/crypto';
 import { NextHeader } from '@conduits/protocols-inet';
 import type { EspDropReason } from './esp-drop-reasons.js';
+import type { EspCipher } from './esp/esp-cipher.js';
 import type { SecurityAssociation } from './security-association.js';
 
 export const AH_FIXED = 12;
@@ -58,55 +59,84 @@ function icvExtensionHeaders(bytes: Uint8Array, from: number, to: number, firstN
   return out;
 }
 
-/**
- * Protect the payload in `buf` (whose protocol is `nextHeader`) for a packet from `src` to
- * `dst` that will carry no extension headers before AH (as this stack sends them).
- */
-export function ahProtect(sa: SecurityAssociation, buf: PacketBuffer, nextHeader: number, src: Uint8Array, dst: Uint8Array): EspDropReason | null {
-  const seq = sa.nextSequence();
-  if (seq === null) return sa.usable ? 'esp-sequence-exhausted' : 'esp-sa-expired';
-  const len = ahLength(sa.icvLength);
+/** Coder: why the AH at buf.start cannot be this SA's (its ICV length), or null. */
+export function ahLengthProblem(buf: PacketBuffer, icvLength: number): EspDropReason | null {
+  if (buf.length < AH_FIXED) return 'esp-truncated';
+  const len = ((buf.bytes[buf.start + 1] as number) + 2) * 4;
+  if (len !== ahLength(icvLength) || len > buf.length) return 'esp-bad-length';
+  return null;
+}
+
+/** Coder: the low sequence bits of the AH at buf.start. */
+export function ahSequenceOf(buf: PacketBuffer): number {
+  return buf.view.getUint32(buf.start + 8);
+}
+
+/** Coder: push an AH with a zero ICV in front of the payload (whose protocol is `nextHeader`). */
+export function pushAhHeader(buf: PacketBuffer, nextHeader: number, icvLength: number, spi: number, seqLo: number): void {
+  const len = ahLength(icvLength);
   const at = buf.push(len);
   buf.bytes.fill(0, at, at + len);
   buf.bytes[at] = nextHeader;
   buf.bytes[at + 1] = len / 4 - 2;
-  buf.view.setUint32(at + 4, sa.spi);
-  buf.view.setUint32(at + 8, seq >>> 0);
-  const header = icvHeader(src, 0, dst, 0, buf.length, NextHeader.AH);
-  const icv = sa.integrityCheckValue([header, buf.bytes.subarray(buf.start, buf.end)], Math.floor(seq / 4294967296));
-  buf.bytes.set(icv, at + AH_FIXED);
-  sa.account(buf.length);
-  return null;
+  buf.view.setUint32(at + 4, spi);
+  buf.view.setUint32(at + 8, seqLo);
+}
+
+/** Coder: pull the (verified) AH at buf.start; its next header. */
+export function pullAh(buf: PacketBuffer): number {
+  const nh = buf.bytes[buf.start] as number;
+  buf.pull(((buf.bytes[buf.start + 1] as number) + 2) * 4);
+  return nh;
 }
 
 /**
- * Check the AH at buf.start of a packet whose IPv6 header is at `ipAt`; the bytes between the
- * fixed header and AH are extension headers. On success AH is pulled and its next header returned.
+ * Cipher: write the ICV into the AH at buf.start, for a packet from `src` to `dst` that will
+ * carry no extension headers before AH (as this stack sends them).
  */
-export function ahVerify(sa: SecurityAssociation, buf: PacketBuffer, ipAt: number): number | EspDropReason {
-  if (!sa.usable) return 'esp-sa-expired';
+export function sealAh(cipher: EspCipher, buf: PacketBuffer, seq: number, src: Uint8Array, dst: Uint8Array): void {
+  const header = icvHeader(src, 0, dst, 0, buf.length, NextHeader.AH);
+  buf.bytes.set(cipher.integrityCheckValue([header, buf.bytes.subarray(buf.start, buf.end)], Math.floor(seq / 4294967296)), buf.start + AH_FIXED);
+}
+
+/**
+ * Cipher: check the ICV of the AH at buf.start of a packet whose IPv6 header is at `ipAt`;
+ * the bytes between the fixed header and AH are extension headers.
+ */
+export function checkAh(cipher: EspCipher, buf: PacketBuffer, ipAt: number, seqHi: number): EspDropReason | null {
   const at = buf.start;
-  if (buf.length < AH_FIXED) return 'esp-truncated';
   const len = ((buf.bytes[at + 1] as number) + 2) * 4;
-  if (len !== ahLength(sa.icvLength) || len > buf.length) return 'esp-bad-length';
-  const seqLo = buf.view.getUint32(at + 8);
-  if (sa.replay !== null) {
-    const v = sa.replay.check(seqLo);
-    if (v !== 'ok') return v;
-  }
-  const seqHi = sa.replay?.inferredHigh ?? 0;
   const extFrom = ipAt + 40;
   const ext = extFrom < at ? icvExtensionHeaders(buf.bytes, extFrom, at, buf.bytes[ipAt + 6] as number) : new Uint8Array(0);
   // With extension headers, the last one names AH; with none, the header's own next header does (a reassembled packet's copy may say Fragment).
   const header = icvHeader(buf.bytes, ipAt + 8, buf.bytes, ipAt + 24, ext.length + buf.length, ext.length > 0 ? (buf.bytes[ipAt + 6] as number) : NextHeader.AH);
-  const received = buf.bytes.slice(at + AH_FIXED, at + AH_FIXED + sa.icvLength);
+  const received = buf.bytes.slice(at + AH_FIXED, at + AH_FIXED + cipher.icvLength);
   const ah = buf.bytes.slice(at, at + len);
   ah.fill(0, AH_FIXED);
-  const expected = sa.integrityCheckValue([header, ext, ah, buf.bytes.subarray(at + len, buf.end)], seqHi);
-  if (!constantTimeEqual(expected, received)) return 'esp-icv-failed';
-  sa.replay?.update(seqLo);
-  const nh = buf.bytes[at] as number;
-  buf.pull(len);
+  const expected = cipher.integrityCheckValue([header, ext, ah, buf.bytes.subarray(at + len, buf.end)], seqHi);
+  return constantTimeEqual(expected, received) ? null : 'esp-icv-failed';
+}
+
+/** Protect with AH in one call (FSM, Coder, Cipher): for code outside a graph, such as the gateway. */
+export function ahProtect(sa: SecurityAssociation, buf: PacketBuffer, nextHeader: number, src: Uint8Array, dst: Uint8Array): EspDropReason | null {
+  const seq = sa.takeSequence();
+  if (typeof seq === 'string') return seq;
+  pushAhHeader(buf, nextHeader, sa.icvLength, sa.spi, seq >>> 0);
+  sealAh(sa.cipher, buf, seq, src, dst);
   sa.account(buf.length);
+  return null;
+}
+
+/** Check and remove AH in one call (FSM, Coder, Cipher); its next header, or why it was refused. */
+export function ahVerify(sa: SecurityAssociation, buf: PacketBuffer, ipAt: number): number | EspDropReason {
+  const bad = ahLengthProblem(buf, sa.icvLength);
+  if (bad !== null) return sa.usable ? bad : 'esp-sa-expired';
+  const seqLo = ahSequenceOf(buf);
+  const seqHi = sa.checkSequence(seqLo);
+  if (typeof seqHi === 'string') return seqHi;
+  const r = checkAh(sa.cipher, buf, ipAt, seqHi);
+  if (r !== null) return r;
+  const nh = pullAh(buf);
+  sa.acceptSequence(seqLo, buf.length);
   return nh;
 }

@@ -45,7 +45,7 @@ describe('an ESP SA is a Protocol of FSM, Coder and Cipher sessions', () => {
     expect(describeGraph(p.b.graph).nodes.map((n) => n.name)).not.toContain('esp-fsm 0x00001001');
   });
 
-  test('AH outside ESP: the packet is decorated with both SAs, outermost first', () => {
+  test('AH outside ESP: each SA its own Protocol, and the packet decorated with both SAs, outermost first', () => {
     const rnd = new SeededRandom(9);
     const sas: SaConfig[] = [
       { spi: 0x10, direction: 'outbound', mode: 'transport', transform: gcm, encryptionKey: rnd.bytes(20) },
@@ -72,5 +72,7 @@ describe('an ESP SA is a Protocol of FSM, Coder and Cipher sessions', () => {
     net.run();
     // protectionCode: AH (2) outside ESP (1) = 2 * 4 + 1.
     expect(got).toEqual([{ spis: [0x20, 0x10], applied: 9 }]);
+    // AH is an FSM / Coder / Cipher Protocol too.
+    expect(describeGraph(b.graph).nodes.map((n) => n.name)).toEqual(expect.arrayContaining(['ah-fsm 0x00000020', 'ah-coder 0x00000020', 'ah-cipher 0x00000020', 'esp-cipher 0x00000010']));
   });
 });

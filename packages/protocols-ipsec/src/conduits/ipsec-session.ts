@@ -12,18 +12,17 @@
  * Inbound, the policy session sends each ESP layer to its SA (nested up to a limit) and gets
  * the opened packet back, decorates it with the protections and SAs applied, then checks them
  * against the inbound policy. Outbound, the SPD selects PROTECT (with an SA or a bundle),
- * BYPASS or DISCARD; a bundle's SAs are applied one after the other, inner first. AH uses the
- * same SA parts (its FSM and its Cipher) in one step in the policy session.
+ * BYPASS or DISCARD; a bundle's SAs are applied one after the other, inner first, each by its
+ * own SA Protocol (ESP and AH alike).
  */
 import { attribute, Deliver, Mux, PassThrough, Protocol, type Accessor, type Message, type Messenger, type Session, type State } from '@conduits/core';
 import { checkUdp, DST, ipOffset, nextHeader, NextHeader, remoteAddress, SRC, writeUdp } from '@conduits/protocols-inet';
 import { Subject, type Observable } from 'rxjs';
-import { ahProtect, ahVerify } from '../ah.js';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
 import type { SecurityAssociationDatabase } from '../sad.js';
 import type { LifetimeEvent, SecurityAssociation, Spi } from '../security-association.js';
 import type { PacketSelectors, SecurityPolicyDatabase } from '../spd.js';
-import { Open, Opened, saProtocol, Seal, Sealed } from './sa-protocol.js';
+import { ahSource, Open, Opened, saProtocol, Seal, Sealed } from './sa-protocol.js';
 
 /** Set by a protocol or application above to choose outgoing protection by tag (SPD `Selector.tag`). */
 export const protectionTag = attribute<string>('ipsec.tag', 'stack');
@@ -141,8 +140,6 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
       const sealNext = (s: Session, msg: Message, step: number, nh: number): void => {
         const bundle = msg.get(bundleSas) as Spi | readonly Spi[];
         const n = typeof bundle === 'number' ? 1 : bundle.length;
-        const b = msg.buffer;
-        const dst = msg.get(remoteAddress) as Uint8Array;
         for (let k = step; k < n; k++) {
           const id = typeof bundle === 'number' ? bundle : (bundle[k] as Spi);
           const sa = config.sad.outbound(id);
@@ -150,15 +147,9 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
             events.next({ kind: 'acquire', spi: id, time: s.graph.scheduler.now() });
             return drop(s, msg, 'esp-no-sa');
           }
-          const key = keyOf(s, sa);
-          if (sa.protocol === 'ah') {
-            const r = ahProtect(sa, b, nh, config.address, dst);
-            if (r !== null) return drop(s, msg, r);
-            nh = NextHeader.AH;
-            continue;
-          }
-          // ESP: up into the SA's Protocol; it comes back Sealed and the bundle goes on from k + 1.
-          msg.set(nextHeader, nh).set(bundleStep, k).set(saKey, key);
+          // Up into the SA's Protocol; it comes back Sealed and the bundle goes on from k + 1.
+          if (sa.protocol === 'ah') msg.set(ahSource, config.address);
+          msg.set(nextHeader, nh).set(bundleStep, k).set(saKey, keyOf(s, sa));
           msg.messenger = Seal;
           return s.send('A', msg);
         }
@@ -170,8 +161,8 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
         const step = msg.get(bundleStep) ?? 0;
         const bundle = msg.get(bundleSas) as Spi | readonly Spi[];
         const sa = config.sad.outbound(typeof bundle === 'number' ? bundle : (bundle[step] as Spi));
-        let nh: number = NextHeader.ESP;
-        const encap = sa?.udpEncapsulation;
+        let nh: number = sa?.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP;
+        const encap = sa?.protocol === 'esp' ? sa.udpEncapsulation : undefined;
         if (encap !== undefined) {
           // RFC 3948 §2.1; over IPv6 the UDP checksum is computed (a zero one is IPv4's privilege).
           writeUdp(msg.buffer, encap.sourcePort, encap.destinationPort, config.address, msg.get(remoteAddress) as Uint8Array);
@@ -198,16 +189,8 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
           if (b.length < (ah ? 12 : 8)) return drop(s, msg, 'esp-truncated');
           const sa = config.sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
           if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
-          const key = keyOf(s, sa);
           msg.set(depth === 0 ? outerSa : innerSa, sa.spi);
-          if (ah) {
-            const r = ahVerify(sa, b, ip);
-            if (typeof r === 'string') return drop(s, msg, r);
-            nh = r;
-            applied = applied * 4 + 2;
-            continue;
-          }
-          msg.set(appliedProtection, applied * 4 + 1).set(saKey, key);
+          msg.set(appliedProtection, applied * 4 + (ah ? 2 : 1)).set(saKey, keyOf(s, sa));
           msg.messenger = Open;
           return s.send('A', msg);
         }

@@ -1,10 +1,10 @@
 /**
- * One ESP SA as a conduit Protocol of three sessions (Java Conduits' FSM / Coder / Cipher):
+ * One SA (ESP or AH) as a conduit Protocol of three sessions (Java Conduits' FSM / Coder / Cipher):
  *
  *   side A (to the IPsec layer's SA Mux)
  *     FSM      sequence numbers, replay window, lifetimes       (the SecurityAssociation)
- *     Coder    ESP header and trailer, no key, no state          (esp/esp-coder.ts)
- *     Cipher   the keys: seal / open, then turns the packet back (esp/esp-cipher.ts)
+ *     Coder    the ESP header and trailer, or the AH; no key     (esp/esp-coder.ts, ah.ts)
+ *     Cipher   the keys: seal / open, then turns the packet back (esp/esp-cipher.ts, ah.ts)
  *
  * A packet enters at side A with the Seal or Open messenger, climbs to the Cipher and comes
  * back down as Sealed or Opened, each session doing its part on the way up and on the way
@@ -13,7 +13,8 @@
  * Whatever fails is dropped where it failed, counted by reason.
  */
 import { attribute, Protocol, type Messenger, type Session, type State } from '@conduits/core';
-import { nextHeader } from '@conduits/protocols-inet';
+import { ipOffset, nextHeader, remoteAddress } from '@conduits/protocols-inet';
+import { ahLengthProblem, ahSequenceOf, checkAh, pullAh, pushAhHeader, sealAh } from '../ah.js';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
 import { lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from '../esp/esp-coder.js';
 import type { SecurityAssociation } from '../security-association.js';
@@ -28,6 +29,9 @@ export const Sealed: Messenger = { name: 'esp-sealed', protocol: undefined, appl
 /** Coming back down: the payload is opened (its next header in the nextHeader attribute). */
 export const Opened: Messenger = { name: 'esp-opened', protocol: undefined, apply: throughState };
 
+/** AH going out: the packet's source address (the ICV covers it). */
+export const ahSource = attribute<Uint8Array>('ah.source', 'stack');
+
 /** Per packet, between the three sessions. */
 const sequence = attribute<number>('esp.seq', 'stack');
 const sequenceHigh = attribute<number>('esp.seqHi', 'stack');
@@ -38,6 +42,7 @@ function drop(s: Session, msg: Parameters<State['accept']>[1], r: EspDropReason)
 }
 
 function fsmState(sa: SecurityAssociation): State {
+  const ah = sa.protocol === 'ah';
   return {
     name: 'esp-fsm',
     accept(s, msg, from) {
@@ -51,9 +56,9 @@ function fsmState(sa: SecurityAssociation): State {
         }
         if (m === Open) {
           // The format first (a malformed packet is that, whatever its number), then the number.
-          const bad = lengthProblem(msg.buffer, sa.ivLength, sa.icvLength, sa.block);
+          const bad = ah ? ahLengthProblem(msg.buffer, sa.icvLength) : lengthProblem(msg.buffer, sa.ivLength, sa.icvLength, sa.block);
           if (bad !== null) return drop(s, msg, bad);
-          const seqLo = sequenceOf(msg.buffer);
+          const seqLo = ah ? ahSequenceOf(msg.buffer) : sequenceOf(msg.buffer);
           const seqHi = sa.checkSequence(seqLo);
           if (typeof seqHi === 'string') return drop(s, msg, seqHi);
           msg.set(sequence, seqLo).set(sequenceHigh, seqHi);
@@ -61,7 +66,7 @@ function fsmState(sa: SecurityAssociation): State {
         }
         return s.drop(msg, 'esp-unexpected-message');
       }
-      if (m === Sealed) sa.account(msg.get(bytes) ?? 0);
+      if (m === Sealed) sa.account(ah ? msg.buffer.length : (msg.get(bytes) ?? 0));
       else sa.acceptSequence(msg.get(sequence) ?? 0, msg.buffer.length);
       s.send('A', msg);
     },
@@ -69,6 +74,20 @@ function fsmState(sa: SecurityAssociation): State {
 }
 
 function coderState(sa: SecurityAssociation): State {
+  if (sa.protocol === 'ah') {
+    return {
+      name: 'ah-coder',
+      accept(s, msg, from) {
+        if (from === 'A') {
+          // The AH goes in before its ICV is computed; coming in, it stays until the ICV is checked.
+          if (msg.messenger === Seal) pushAhHeader(msg.buffer, msg.get(nextHeader) ?? 59, sa.icvLength, sa.spi, (msg.get(sequence) ?? 0) >>> 0);
+          return s.send('B', msg);
+        }
+        if (msg.messenger === Opened) msg.set(nextHeader, pullAh(msg.buffer));
+        s.send('A', msg);
+      },
+    };
+  }
   return {
     name: 'esp-coder',
     accept(s, msg, from) {
@@ -95,14 +114,17 @@ function coderState(sa: SecurityAssociation): State {
 
 function cipherState(sa: SecurityAssociation): State {
   const cipher = sa.cipher;
+  const ah = sa.protocol === 'ah';
   return {
-    name: 'esp-cipher',
+    name: ah ? 'ah-cipher' : 'esp-cipher',
     accept(s, msg) {
+      const b = msg.buffer;
       if (msg.messenger === Seal) {
-        cipher.seal(msg.buffer, msg.get(sequence) ?? 0);
+        if (ah) sealAh(cipher, b, msg.get(sequence) ?? 0, msg.get(ahSource) as Uint8Array, msg.get(remoteAddress) as Uint8Array);
+        else cipher.seal(b, msg.get(sequence) ?? 0);
         msg.messenger = Sealed;
       } else {
-        const r = cipher.open(msg.buffer, msg.get(sequence) ?? 0, msg.get(sequenceHigh) ?? 0);
+        const r = ah ? checkAh(cipher, b, msg.get(ipOffset) ?? 0, msg.get(sequenceHigh) ?? 0) : cipher.open(b, msg.get(sequence) ?? 0, msg.get(sequenceHigh) ?? 0);
         if (r !== null) return drop(s, msg, r);
         msg.messenger = Opened;
       }
@@ -111,13 +133,14 @@ function cipherState(sa: SecurityAssociation): State {
   };
 }
 
-/** The Protocol for one ESP SA (a fresh one per SA: its sessions hold that SA's parts). */
+/** The Protocol for one SA (a fresh one per SA: its sessions hold that SA's parts). */
 export function saProtocol(sa: SecurityAssociation): Protocol {
   const id = `0x${sa.spi.toString(16).padStart(8, '0')}`;
-  return new Protocol(`esp-sa ${sa.direction} ${id}`, (g) => {
-    const fsm = g.session(`esp-fsm ${id}`, { initial: fsmState(sa) });
-    const coder = g.session(`esp-coder ${id}`, { initial: coderState(sa) });
-    const cipher = g.session(`esp-cipher ${id}`, { initial: cipherState(sa), terminal: 'B' });
+  const p = sa.protocol;
+  return new Protocol(`${p}-sa ${sa.direction} ${id}`, (g) => {
+    const fsm = g.session(`${p}-fsm ${id}`, { initial: fsmState(sa) });
+    const coder = g.session(`${p}-coder ${id}`, { initial: coderState(sa) });
+    const cipher = g.session(`${p}-cipher ${id}`, { initial: cipherState(sa), terminal: 'B' });
     g.stack(cipher, coder, fsm);
     return { a: fsm.a };
   });

@@ -118,25 +118,25 @@ export class EspCipher {
    */
   open(buf: PacketBuffer, seqLo: number, seqHi: number): EspDropReason | null {
     const at = buf.start;
-    const ctAt = at + this.ivLength;
-    const ctLen = buf.length - this.ivLength - this.icvLength;
-    const iv = buf.bytes.subarray(at, ctAt);
-    let plain: Uint8Array;
     if (this.#aead !== null) {
-      this.#setNonce(iv);
-      const opened = this.#aead.open(this.#nonce, buf.bytes.subarray(ctAt, buf.end), this.#setAad(seqHi, seqLo), this.icvLength);
-      if (opened === null) return 'esp-icv-failed';
-      plain = opened;
-    } else {
-      if (this.#mac !== null) {
-        const icv = buf.bytes.subarray(buf.end - this.icvLength, buf.end);
-        if (!constantTimeEqual(this.#icv(buf.bytes.subarray(at, buf.end - this.icvLength), seqLo, seqHi), icv)) return 'esp-icv-failed';
-      }
-      const ct = buf.bytes.subarray(ctAt, ctAt + ctLen);
-      plain = this.#cipher !== null ? this.#cipher.decrypt(this.#counterBlock(iv), ct) : ct;
+      const ctAt = at + this.ivLength;
+      this.#setNonce(buf.bytes.subarray(at, ctAt));
+      const plain = this.#aead.open(this.#nonce, buf.bytes.subarray(ctAt, buf.end), this.#setAad(seqHi, seqLo), this.icvLength);
+      if (plain === null) return 'esp-icv-failed';
+      buf.bytes.set(plain, at);
+      buf.end = at + plain.length;
+      return null;
     }
-    // NULL encryption leaves the plaintext where it is (no IV): nothing to move.
-    if (plain.buffer !== buf.bytes.buffer || plain.byteOffset !== buf.bytes.byteOffset + at) buf.bytes.set(plain, at);
+    if (this.#mac !== null) {
+      const icv = buf.bytes.subarray(buf.end - this.icvLength, buf.end);
+      if (!constantTimeEqual(this.#icv(buf.bytes.subarray(at, buf.end - this.icvLength), seqLo, seqHi), icv)) return 'esp-icv-failed';
+      buf.end -= this.icvLength;
+    }
+    // NULL encryption: the plaintext is already in place.
+    if (this.#cipher === null) return null;
+    const ctAt = at + this.ivLength;
+    const plain = this.#cipher.decrypt(this.#counterBlock(buf.bytes.subarray(at, ctAt)), buf.bytes.subarray(ctAt, buf.end));
+    buf.bytes.set(plain, at);
     buf.end = at + plain.length;
     return null;
   }
