@@ -9,7 +9,8 @@
  *
  *      Forward        (route by destination; hop limit; turn forwarded packets around)
  *         |
- *      IPsec-gw       (in: open tunnel ESP for us, policy on the inner packet; out: SPD by inspection)
+ *      IPsec-gw       (in: open tunnel ESP/AH for us, policy on the inner packet; out: SPD by inspection;
+ *                      a Protocol: policy session over the SA mux of FSM / Coder / Cipher SAs)
  *         |
  *      Fragment       (reassembly of packets for the gateway)
  *         |
@@ -19,7 +20,7 @@
  *       /    \
  *    eth0    eth1 ...
  */
-import { attribute, GraphBuilder, Mux, Session, type Accessor, type Adaptor, type Graph, type Message, type Scheduler, type State } from '@conduits/core';
+import { attribute, Deliver, GraphBuilder, Mux, Protocol, type Accessor, type Adaptor, type Graph, type Message, type Scheduler, type Session, type State } from '@conduits/core';
 import {
   addressEquals,
   checkIpv6Header,
@@ -29,22 +30,27 @@ import {
   nextHeader,
   NextHeader,
   parseIpv6,
+  remoteAddress,
   securityRelevant,
   SRC,
   walkExtensionHeaders,
   writeIpv6Header,
   type Ipv6Address,
 } from '@conduits/protocols-inet';
-import { ahProtect, ahVerify } from './ah.js';
 import { espSecurityRelevant, type EspDropReason } from './esp-drop-reasons.js';
 import type { SecurityAssociationDatabase } from './sad.js';
 import { matches, type AddressRange, type PacketSelectors, type SecurityPolicyDatabase } from './spd.js';
-import { appliedProtection } from './conduits/ipsec-session.js';
+import { appliedProtection, outerSa } from './conduits/ipsec-session.js';
+import { saKey, SaMux } from './conduits/sa-mux.js';
+import { ahSource, Open, Opened, Seal, Sealed } from './conduits/sa-protocol.js';
+import type { SecurityAssociation } from './security-association.js';
 
 /** 1 when the packet is addressed to the gateway itself (headers pulled), 0 in transit (whole packet in the buffer). */
 export const forGateway = attribute<number>('gw.local', 'stack');
 export const inInterface = attribute<number>('gw.inIf', 'stack');
 export const outInterface = attribute<number>('gw.outIf', 'stack');
+/** The tunnel SA a forwarded packet is being sealed by. */
+const tunnel = attribute<SecurityAssociation>('gw.tunnelSa', 'stack');
 
 export interface Route {
   readonly prefix: AddressRange;
@@ -79,7 +85,7 @@ export class Gateway {
     this.#routes = [...options.routes].sort((x, y) => y.prefix.prefix - x.prefix.prefix);
     const g = new GraphBuilder(options.name);
     const forward = g.session('forward', { initial: this.#forwardState(), terminal: 'B' });
-    const ipsec = g.session('ipsec-gw', { initial: this.#ipsecState(options.sad, options.spd) });
+    const ipsec = g.add(this.#ipsecLayer(options.sad, options.spd));
     const frag = g.add(fragmentSession({ mtu: 65535 }));
     const ip = g.session('ipv6-gw', { initial: this.#ipv6State() });
     const ifs = g.add(new Mux<number>('interfaces', interfaceAccessor));
@@ -125,7 +131,20 @@ export class Gateway {
     };
   }
 
-  #ipsecState(sad: SecurityAssociationDatabase, spd: SecurityPolicyDatabase): State {
+  /**
+   * IPsec inside the gateway: a Protocol of the policy session over an SA mux (shared with the
+   * host's layer): each tunnel SA's FSM / Coder / Cipher Protocol seals and opens the packets.
+   */
+  #ipsecLayer(sad: SecurityAssociationDatabase, spd: SecurityPolicyDatabase): Protocol {
+    return new Protocol('ipsec-gw', (g) => {
+      const sas = new SaMux(g);
+      const policy = g.session('ipsec-gw', { initial: this.#ipsecState(sad, spd, sas) });
+      g.connect(policy.a, sas.mux.a);
+      return { a: sas.wire.b, b: policy.b };
+    });
+  }
+
+  #ipsecState(sad: SecurityAssociationDatabase, spd: SecurityPolicyDatabase, sas: SaMux): State {
     const sel: PacketSelectors = { remote: new Uint8Array(16), remoteAt: 0, local: new Uint8Array(16), localAt: 0, nextHeader: 0, remotePort: -1, localPort: -1 };
     /** Selectors of a whole IPv6 packet at `at`, read by inspection. */
     const inspect = (msg: Message, at: number, inbound: boolean): void => {
@@ -142,6 +161,11 @@ export class Gateway {
       } else sel.remotePort = sel.localPort = -1;
     };
     const drop = (s: Session, msg: Message, r: EspDropReason): void => s.drop(msg, r, espSecurityRelevant.has(r));
+    const toWire = (s: Session, msg: Message): void => {
+      msg.set(saKey, 0);
+      msg.messenger = Deliver;
+      s.send('A', msg);
+    };
     return {
       name: 'ipsec-gw',
       accept: (s, msg, from) => {
@@ -151,19 +175,41 @@ export class Gateway {
           inspect(msg, b.start, false);
           const rule = spd.matchOutbound(sel);
           const action = rule?.action ?? spd.defaultOutbound;
-          if (action === 'bypass') return s.send('A', msg);
+          if (action === 'bypass') return toWire(s, msg);
           if (rule === undefined || rule.action !== 'protect') return drop(s, msg, 'ipsec-discard');
           const id = typeof rule.sa === 'number' ? rule.sa : rule.sa[0];
           const sa = id === undefined ? undefined : sad.outbound(id);
           if (sa === undefined || sa.mode !== 'tunnel' || sa.source === undefined || sa.destination === undefined) return drop(s, msg, 'esp-no-sa');
-          const ah = sa.protocol === 'ah';
-          const r = ah ? ahProtect(sa, b, NextHeader.IPV6, sa.source, sa.destination) : sa.encapsulate(b, NextHeader.IPV6);
-          if (r !== null) return drop(s, msg, r);
-          writeIpv6Header(b, ah ? NextHeader.AH : NextHeader.ESP, 64, sa.source, sa.destination);
-          const out = this.route(sa.destination, 0);
+          // Up into the tunnel SA's Protocol (the whole packet is its payload); it comes back Sealed.
+          msg.set(nextHeader, NextHeader.IPV6).set(tunnel, sa).set(saKey, sas.keyOf(s, sa));
+          if (sa.protocol === 'ah') msg.set(ahSource, sa.source).set(remoteAddress, sa.destination);
+          msg.messenger = Seal;
+          return s.send('A', msg);
+        }
+        const m = msg.messenger;
+        if (m === Sealed) {
+          const sa = msg.get(tunnel) as SecurityAssociation;
+          const dst = sa.destination as Ipv6Address;
+          writeIpv6Header(b, sa.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP, 64, sa.source as Ipv6Address, dst);
+          const out = this.route(dst, 0);
           if (out === undefined) return s.drop(msg, 'gw-no-route');
           msg.set(outInterface, out);
-          return s.send('A', msg);
+          return toWire(s, msg);
+        }
+        if (m === Opened) {
+          // One tunnel layer: the inner packet is then a packet of its own.
+          const nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+          if (nh === NextHeader.ESP || nh === NextHeader.AH) return drop(s, msg, 'esp-policy-violation');
+          msg.messenger = Deliver;
+          if (nh !== NextHeader.IPV6) return s.drop(msg, 'gw-local-delivery'); // for the gateway itself: it runs no upper-layer protocols here
+          // The tunnel's inner packet: checked as a packet, then forwarded.
+          const r = checkIpv6Header(b);
+          if (r !== null) return s.drop(msg, r, securityRelevant.has(r));
+          inspect(msg, b.start, true);
+          if (!spd.accepts(sel, msg.get(appliedProtection) ?? 0)) return drop(s, msg, 'esp-policy-violation');
+          msg.set(ipOffset, b.start);
+          msg.set(forGateway, this.#mine(b.bytes, b.start + DST) ? 1 : 0);
+          return s.send('B', msg);
         }
         if (msg.get(forGateway) !== 1) {
           // Transit traffic that arrived unprotected must not be traffic the policy wants protected (no spoofing past the tunnel).
@@ -171,34 +217,15 @@ export class Gateway {
           if (!spd.accepts(sel, 0)) return drop(s, msg, 'esp-policy-violation');
           return s.send('B', msg);
         }
-        let applied = 0;
-        let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
-        const ipAt = msg.get(ipOffset) ?? 0;
-        while (nh === NextHeader.ESP || nh === NextHeader.AH) {
-          // One tunnel layer: the inner packet is then a packet of its own.
-          if (applied !== 0) return drop(s, msg, 'esp-policy-violation');
-          const ah = nh === NextHeader.AH;
-          if (b.length < (ah ? 12 : 8)) return drop(s, msg, 'esp-truncated');
-          const sa = sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
-          if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
-          const r = ah ? ahVerify(sa, b, ipAt) : sa.decapsulate(b);
-          if (typeof r === 'string') return drop(s, msg, r);
-          nh = r;
-          applied = ah ? 2 : 1;
-        }
-        if (nh === NextHeader.IPV6 && applied !== 0) {
-          // The tunnel's inner packet: checked as a packet, then forwarded.
-          const r = checkIpv6Header(b);
-          if (r !== null) return s.drop(msg, r, securityRelevant.has(r));
-          inspect(msg, b.start, true);
-          if (!spd.accepts(sel, applied)) return drop(s, msg, 'esp-policy-violation');
-          msg.set(ipOffset, b.start);
-          msg.set(forGateway, this.#mine(b.bytes, b.start + DST) ? 1 : 0);
-          msg.set(appliedProtection, applied);
-          return s.send('B', msg);
-        }
-        // For the gateway itself (it runs no upper-layer protocols here).
-        s.drop(msg, 'gw-local-delivery');
+        const nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+        if (nh !== NextHeader.ESP && nh !== NextHeader.AH) return s.drop(msg, 'gw-local-delivery');
+        const ah = nh === NextHeader.AH;
+        if (b.length < (ah ? 12 : 8)) return drop(s, msg, 'esp-truncated');
+        const sa = sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
+        if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
+        msg.set(appliedProtection, ah ? 2 : 1).set(outerSa, sa.spi).set(saKey, sas.keyOf(s, sa));
+        msg.messenger = Open;
+        s.send('A', msg);
       },
     };
   }

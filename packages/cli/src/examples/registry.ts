@@ -32,6 +32,10 @@ export const examples: Record<string, { readonly describe: string; readonly buil
   },
   'ipsec-gateway': {
     describe: 'Figure 8: a security gateway, IPsec inside IP: interfaces mux, IPv6, reassembly, IPsec, forwarding',
-    build: () => [buildTwoSites().gateways[0]!.graph],
+    build: () => {
+      const s = buildTwoSites();
+      s.net.run();
+      return [s.gateways[0]!.graph];
+    },
   },
 };

@@ -15,14 +15,15 @@
  * BYPASS or DISCARD; a bundle's SAs are applied one after the other, inner first, each by its
  * own SA Protocol (ESP and AH alike).
  */
-import { attribute, Deliver, Mux, PassThrough, Protocol, type Accessor, type Message, type Messenger, type Session, type State } from '@conduits/core';
+import { attribute, Deliver, Protocol, type Message, type Messenger, type Session, type State } from '@conduits/core';
 import { checkUdp, DST, ipOffset, nextHeader, NextHeader, remoteAddress, SRC, writeUdp } from '@conduits/protocols-inet';
 import { Subject, type Observable } from 'rxjs';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
 import type { SecurityAssociationDatabase } from '../sad.js';
 import type { LifetimeEvent, SecurityAssociation, Spi } from '../security-association.js';
 import type { PacketSelectors, SecurityPolicyDatabase } from '../spd.js';
-import { ahSource, Open, Opened, saProtocol, Seal, Sealed } from './sa-protocol.js';
+import { ahSource, Open, Opened, Seal, Sealed } from './sa-protocol.js';
+import { saKey, SaMux } from './sa-mux.js';
 
 /** Set by a protocol or application above to choose outgoing protection by tag (SPD `Selector.tag`). */
 export const protectionTag = attribute<string>('ipsec.tag', 'stack');
@@ -34,12 +35,10 @@ export const outerSa = attribute<Spi>('ipsec.outerSa', 'stack');
 /** The SPI of the inner SA, when two were applied (AH+ESP, ESP in ESP). */
 export const innerSa = attribute<Spi>('ipsec.innerSa', 'stack');
 
-/** Which SA Protocol a packet is for inside the layer (0: none, the wire). */
-const saKey = attribute<number>('ipsec.saKey', 'stack');
 /** Outbound: the bundle being applied and how far. */
 const bundleSas = attribute<Spi | readonly Spi[]>('ipsec.bundle', 'stack');
 const bundleStep = attribute<number>('ipsec.bundleStep', 'stack');
-const saAccessor: Accessor<number> = { name: 'sa', key: (m) => m.get(saKey) ?? 0, format: (k) => (k === 0 ? 'wire' : `sa ${k}`) };
+
 
 /** A packet encrypted more deeply than this is refused: multiply encrypted packets cost CPU (§4.2). */
 export const MAX_NESTING = 2;
@@ -83,39 +82,20 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
   return {
     events$: events.asObservable(),
     conduit: new Protocol('ipsec', (g) => {
-      const mux = g.add(new Mux<number>('sa-mux', saAccessor));
-      const wire = g.session('ipsec-wire', { initial: PassThrough });
-      g.connect(mux.b, wire.a);
-      /** SA Protocols by SA, installed on the SA Mux on first use. */
-      const installed = new Map<SecurityAssociation, number>();
-      let nextKey = 1;
-
-      const keyOf = (s: Session, sa: SecurityAssociation): number => {
-        let k = installed.get(sa);
-        if (k !== undefined) return k;
-        k = nextKey++;
-        installed.set(sa, k);
-        const p = saProtocol(sa);
-        mux.install(k, p);
-        s.graph.adopt(p, s.parent);
-        sa.onLifetime = (x, e) => events.next({ kind: 'lifetime', sa: x, event: e, time: s.graph.scheduler.now() });
-        if (!timerSet) {
+      const sas = new SaMux(g);
+      const keyOf = (s: Session, sa: SecurityAssociation): number =>
+        sas.keyOf(s, sa, () => {
+          sa.onLifetime = (x, e) => events.next({ kind: 'lifetime', sa: x, event: e, time: s.graph.scheduler.now() });
+          if (timerSet) return;
           timerSet = true;
           const sch = s.graph.scheduler;
           sch.unref(
             sch.every(config.lifetimeCheck ?? 1000, () => {
               for (const a of config.sad.all()) a.checkTime(sch.now());
-              // SAs deleted from the SAD leave the SA Mux with their Protocols.
-              for (const [a, key] of installed) {
-                if (a.state !== 'deleted') continue;
-                installed.delete(a);
-                mux.remove(key);
-              }
+              sas.sweep();
             }),
           );
-        }
-        return k;
-      };
+        });
 
       const ports = (msg: Message, remoteFirst: boolean): void => {
         const b = msg.buffer;
@@ -248,8 +228,8 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
         },
       };
       const policy = g.session('ipsec-policy', { initial: state });
-      g.connect(policy.a, mux.a);
-      return { a: wire.b, b: policy.b };
+      g.connect(policy.a, sas.mux.a);
+      return { a: sas.wire.b, b: policy.b };
     }),
   };
 }
