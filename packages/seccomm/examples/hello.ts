@@ -1,4 +1,4 @@
-/** The README's example, kept runnable: `pnpm --filter @conduits/seccomm exec tsx examples/hello.ts`. */
+/** The README's example, kept runnable: from the repository root, `npx tsx packages/seccomm/examples/hello.ts`. */
 import { engines } from '@conduits/crypto';
 import { Network } from '@conduits/netsim';
 import { presets, resolveComposition, SecureChannel } from '@conduits/seccomm';
