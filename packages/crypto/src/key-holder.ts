@@ -1,3 +1,5 @@
+import type { MacAlgorithm } from './algorithms.js';
+import { checkMac } from './checks.js';
 import { constantTimeEqual } from './constant-time.js';
 import { Secret } from './secret.js';
 
@@ -34,9 +36,30 @@ export abstract class KeyHolder {
   }
 }
 
-/** MAC keys of any engine: `verify` recomputes and compares in constant time. */
+/**
+ * MAC keys of any engine: the key checked and the output length fixed here; an engine
+ * supplies only the full HMAC (`full`); truncation and the constant-time `verify` are shared.
+ */
 export abstract class MacKeyBase extends KeyHolder {
-  abstract compute(...parts: Uint8Array[]): Uint8Array;
+  readonly outputLength: number;
+
+  constructor(
+    readonly algorithm: MacAlgorithm,
+    key: Uint8Array,
+    truncateTo?: number,
+  ) {
+    const outputLength = checkMac(algorithm, key, truncateTo);
+    super(`mac ${algorithm}/${outputLength * 8}`, key);
+    this.outputLength = outputLength;
+  }
+
+  /** The untruncated MAC of `parts` under `key`. */
+  protected abstract full(key: Uint8Array, parts: readonly Uint8Array[]): Uint8Array;
+
+  compute(...parts: Uint8Array[]): Uint8Array {
+    const full = this.withKey((k) => this.full(k, parts));
+    return full.length === this.outputLength ? full : full.slice(0, this.outputLength);
+  }
 
   verify(tag: Uint8Array, ...parts: Uint8Array[]): boolean {
     return constantTimeEqual(this.compute(...parts), tag);

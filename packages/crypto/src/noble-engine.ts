@@ -10,11 +10,11 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { randomBytes as nobleRandom } from '@noble/hashes/utils.js';
-import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type HashAlgorithm, type KeyAgreementGroup, type MacAlgorithm, type SignatureAlgorithm } from './algorithms.js';
+import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type HashAlgorithm, type KeyAgreementGroup, type SignatureAlgorithm } from './algorithms.js';
 import { constantTimeEqual, wipe } from './constant-time.js';
 import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
 import { InvalidKeyError, InvalidParameterError } from './errors.js';
-import { checkAead, checkAeadCall, checkCipher, checkCipherInput, checkMac } from './checks.js';
+import { checkAead, checkAeadCall, checkCipher, checkCipherInput } from './checks.js';
 import { KeyHolder, MacKeyBase } from './key-holder.js';
 import { bigintToBytes, bytesToBigint, checkModpPublic, modPow, modp1024, modp2048, type ModpGroup } from './modp.js';
 
@@ -81,19 +81,10 @@ class NobleCipher extends KeyHolder implements CipherKey {
 }
 
 class NobleMac extends MacKeyBase implements MacKey {
-  readonly outputLength: number;
-  constructor(readonly algorithm: MacAlgorithm, key: Uint8Array, truncateTo?: number) {
-    const outputLength = checkMac(algorithm, key, truncateTo);
-    super(`mac ${algorithm}/${outputLength * 8}`, key);
-    this.outputLength = outputLength;
-  }
-  compute(...parts: Uint8Array[]): Uint8Array {
-    const full = this.withKey((k) => {
-      const h = hmac.create(hashes[macHash[this.algorithm]], k);
-      for (const p of parts) h.update(p);
-      return h.digest();
-    });
-    return full.length === this.outputLength ? full : full.slice(0, this.outputLength);
+  protected full(k: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
+    const h = hmac.create(hashes[macHash[this.algorithm]], k);
+    for (const p of parts) h.update(p);
+    return h.digest();
   }
 }
 

@@ -3,8 +3,8 @@
  * Secrets; OpenSSL receives them per operation.
  */
 import * as nc from 'node:crypto';
-import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type KeyAgreementGroup, type MacAlgorithm, type SignatureAlgorithm } from './algorithms.js';
-import { checkAead, checkAeadCall, checkCipher, checkCipherInput, checkMac } from './checks.js';
+import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type KeyAgreementGroup, type SignatureAlgorithm } from './algorithms.js';
+import { checkAead, checkAeadCall, checkCipher, checkCipherInput } from './checks.js';
 import { KeyHolder, MacKeyBase } from './key-holder.js';
 import { wipe } from './constant-time.js';
 import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
@@ -95,19 +95,10 @@ class NodeCipher extends KeyHolder implements CipherKey {
 }
 
 class NodeMac extends MacKeyBase implements MacKey {
-  readonly outputLength: number;
-  constructor(readonly algorithm: MacAlgorithm, key: Uint8Array, truncateTo?: number) {
-    const outputLength = checkMac(algorithm, key, truncateTo);
-    super(`mac ${algorithm}/${outputLength * 8}`, key);
-    this.outputLength = outputLength;
-  }
-  compute(...parts: Uint8Array[]): Uint8Array {
-    const full = this.withKey((k) => {
-      const h = nc.createHmac(macHash[this.algorithm], buf(k));
-      for (const p of parts) h.update(p);
-      return u8(h.digest());
-    });
-    return full.length === this.outputLength ? full : full.slice(0, this.outputLength);
+  protected full(k: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
+    const h = nc.createHmac(macHash[this.algorithm], buf(k));
+    for (const p of parts) h.update(p);
+    return u8(h.digest());
   }
 }
 

@@ -15,7 +15,7 @@
  * BYPASS or DISCARD; a bundle's SAs are applied one after the other, inner first, each by its
  * own SA Protocol (ESP and AH alike).
  */
-import { attribute, Deliver, Protocol, type Message, type Messenger, type Session, type State } from '@conduits/core';
+import { attribute, Deliver, Protocol, type Message, type Session, type State } from '@conduits/core';
 import { checkUdp, DST, ipOffset, nextHeader, NextHeader, remoteAddress, SRC, writeUdp } from '@conduits/protocols-inet';
 import { Subject, type Observable } from 'rxjs';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
@@ -112,7 +112,7 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
       /** To Fragment (side A of the layer) through the wire. */
       const toWire = (s: Session, msg: Message, nh: number): void => {
         msg.set(nextHeader, nh).set(saKey, 0);
-        msg.messenger = DeliverMessenger;
+        msg.messenger = Deliver;
         s.send('A', msg);
       };
 
@@ -183,7 +183,7 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
         ports(msg, true);
         if (!config.spd.accepts(sel, applied)) return drop(s, msg, 'esp-policy-violation');
         msg.set(nextHeader, nh).set(appliedProtection, applied);
-        msg.messenger = DeliverMessenger;
+        msg.messenger = Deliver;
         s.send('B', msg);
       };
 
@@ -234,4 +234,3 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
   };
 }
 
-const DeliverMessenger: Messenger = Deliver;

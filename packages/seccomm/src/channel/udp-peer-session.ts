@@ -4,7 +4,7 @@
  * the peer's address and port, dropping others (counted 'not-from-peer').
  */
 import { Session, type Message } from '@conduits/core';
-import { dstPort, nextHeader, remoteAddress, sourceOf, srcPort, type Ipv6Address } from '@conduits/protocols-inet';
+import { addressEquals, dstPort, ipOffset, nextHeader, remoteAddress, SRC, srcPort, type Ipv6Address } from '@conduits/protocols-inet';
 
 export function udpPeerSession(localPort: number, peer: Ipv6Address, peerPort: number): Session {
   return new Session(`udp-peer:${peerPort}`, {
@@ -15,7 +15,7 @@ export function udpPeerSession(localPort: number, peer: Ipv6Address, peerPort: n
           msg.set(remoteAddress, peer).set(dstPort, peerPort).set(srcPort, localPort);
           return s.send('A', msg);
         }
-        if (msg.get(srcPort) !== peerPort || !sameAddress(sourceOf(msg), peer)) return s.drop(msg, 'not-from-peer', true);
+        if (msg.get(srcPort) !== peerPort || !addressEquals(msg.buffer.bytes, (msg.get(ipOffset) ?? 0) + SRC, peer)) return s.drop(msg, 'not-from-peer', true);
         s.send('B', msg);
       },
     },
@@ -32,13 +32,9 @@ export function ipPeerSession(protocol: number, peer: Ipv6Address): Session {
           msg.set(remoteAddress, peer).set(nextHeader, protocol);
           return s.send('A', msg);
         }
-        if (!sameAddress(sourceOf(msg), peer)) return s.drop(msg, 'not-from-peer', true);
+        if (!addressEquals(msg.buffer.bytes, (msg.get(ipOffset) ?? 0) + SRC, peer)) return s.drop(msg, 'not-from-peer', true);
         s.send('B', msg);
       },
     },
   });
-}
-
-function sameAddress(x: Uint8Array, y: Uint8Array): boolean {
-  return x.length === y.length && x.every((v, i) => v === y[i]);
 }

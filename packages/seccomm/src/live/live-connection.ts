@@ -223,23 +223,24 @@ export class LiveConnection {
     scheduler.unref(scheduler.after(this.grace, () => this.#retire(old)));
   }
 
+  /** A replaced generation, once its grace period is over. */
   #retire(g: number): void {
-    const x = this.#generations.get(g);
-    if (x === undefined || g === this.#current) return;
-    this.#generations.delete(g);
-    this.bottom.remove(g & 0xff);
-    this.#upper.remove(g);
-    closeConnection(x.composite);
+    if (g !== this.#current) this.#remove(g);
   }
 
+  /** A proposal that will not happen (refused, or lost to the peer's). */
   #abandon(g: number): void {
+    this.#remove(g);
+    if (this.#proposed === g) this.#proposed = null;
+  }
+
+  #remove(g: number): void {
     const x = this.#generations.get(g);
     if (x === undefined) return;
     this.#generations.delete(g);
     this.bottom.remove(g & 0xff);
     this.#upper.remove(g);
     closeConnection(x.composite);
-    if (this.#proposed === g) this.#proposed = null;
   }
 
   #sendControl(type: number, g: number, payload: Uint8Array, on: number): void {

@@ -11,6 +11,12 @@ import { bindTransform } from './bind-transform.js';
 
 const hashOf: Record<string, HashAlgorithm> = { 'sha256-digest': 'sha256', 'sha512-digest': 'sha512', 'sha1-digest': 'sha1', 'md5-digest': 'md5' };
 
+/** Bytes of the digest an integrity micro-protocol appends. */
+export function digestLength(m: ResolvedMicroProtocol): number {
+  const hash = hashOf[m.name];
+  return hash !== undefined ? hashLength[hash] : 32;
+}
+
 export function integrity(m: ResolvedMicroProtocol): MicroProtocol {
   let macs: KeyObjects<MacKey> | null = null;
   const name = label(m);
@@ -21,7 +27,7 @@ export function integrity(m: ResolvedMicroProtocol): MicroProtocol {
       const hash = hashOf[m.name];
       const table = hash === undefined ? new KeyObjects(c.shared.get(Keys), m.key ?? 1, (k) => s.engine.mac('hmac-sha256', k)) : null;
       macs = table;
-      const length = hash !== undefined ? hashLength[hash] : 32;
+      const length = digestLength(m);
       /** The digest of `data` under the message's epoch, or null when its key is missing. */
       const digest = (msg: Message, data: Uint8Array): Uint8Array | null => {
         if (table === null) return s.engine.hash(hash as HashAlgorithm, data);

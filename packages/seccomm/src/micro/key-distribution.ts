@@ -21,12 +21,13 @@
 import { sharedKey, type CompositeProtocol, type Message, type MicroProtocol, type Timer } from '@conduits/core';
 import { constantTimeEqual, type KeyAgreementKey } from '@conduits/crypto';
 import { label, type ResolvedMicroProtocol } from '../config/composition.js';
-import { Keys, reject, settings } from '../runtime/context.js';
-import { keyCreate, keyInstalled, keyMsgReceive, openSession, replaceKey, securityAlert, type KeyCreation } from '../runtime/events.js';
+import { Keys, raiseAlert, reject, settings } from '../runtime/context.js';
+import { keyCreate, keyInstalled, keyMsgReceive, openSession, replaceKey, type KeyCreation } from '../runtime/events.js';
 import { EDGE, sendKeyMessage } from '../runtime/framing.js';
 import { Push } from '../runtime/push-gate.js';
 import { kdcRequest, openAuthenticator, openKdcReply, openTicket, sealAuthenticator } from '../kdc/kdc-messages.js';
 import { Services } from '../runtime/services.js';
+import { Writer } from '../runtime/wire.js';
 import { Participants } from '../runtime/context.js';
 
 /** Key message types (the first byte of a key-distribution message's body). */
@@ -56,15 +57,9 @@ const enc = new TextEncoder();
 const HEADER = 5;
 
 function body(type: KeyMsg, target: number, ...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(HEADER + parts.reduce((n, p) => n + p.length, 0));
-  out[0] = type;
-  new DataView(out.buffer).setUint32(1, target);
-  let at = HEADER;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  const w = new Writer().u8(type).u32(target);
+  for (const p of parts) w.raw(p);
+  return w.done();
 }
 
 export interface DistributionOptions {
@@ -164,9 +159,7 @@ export function keyDistribution(m: ResolvedMicroProtocol, options: DistributionO
         c.runtime.raise(keyInstalled, { index, epoch: keys.epoch });
       };
       const fail = (): void => {
-        const reason = 'key-distribution-failed';
-        c.runtime.raise(securityAlert, { by: name, reason, time: c.graph.scheduler.now() });
-        c.alert(reason);
+        raiseAlert(c, name, 'key-distribution-failed');
         stopWaiting();
         if (!initiating) return;
         keys.abandon();
@@ -221,8 +214,17 @@ export function keyDistribution(m: ResolvedMicroProtocol, options: DistributionO
           pending = opened.key;
           keys.stage(index, pending);
           const auth = sealAuthenticator(s.engine, pending, who.self, target, s.now());
-          sendAwaiting(body(KeyMsg.TICKET, target, u16(opened.ticket.length), opened.ticket, auth), KeyMsg.ACK);
+          sendAwaiting(body(KeyMsg.TICKET, target, new Writer().bytes(opened.ticket).done(), auth), KeyMsg.ACK);
         });
+      };
+
+      /** The key is agreed on our side: hold it, confirm it with `reply`, finish, and keep the reply for retransmissions of `to`. */
+      const installAndAnswer = (k: Uint8Array, reply: KeyMsg, who: 'C' | 'S', to: KeyMsg): null => {
+        keys.stage(index, k);
+        const r = body(reply, target, confirm(k, who, target));
+        finish();
+        answer(to, r);
+        return null;
       };
 
       /** Handle one key message of the current handshake; null, or why it is refused. */
@@ -238,22 +240,14 @@ export function keyDistribution(m: ResolvedMicroProtocol, options: DistributionO
             }
             case KeyMsg.KEY: {
               if (m.name !== 'server-key-distribution' || !got(options.length)) return 'key-msg-unexpected';
-              keys.stage(index, p);
-              const ack = body(KeyMsg.ACK, target, confirm(p, 'C', target));
-              finish();
-              answer(KeyMsg.KEY, ack);
-              return null;
+              return installAndAnswer(p, KeyMsg.ACK, 'C', KeyMsg.KEY);
             }
             case KeyMsg.ACCEPT: {
               if (m.name !== 'dh-key-distribution' || dh === null || !got(64)) return 'key-msg-unexpected';
               const peer = p.subarray(0, 32);
               const k = create({ material: dh.deriveShared(peer), info: transcript(dh.publicKey, peer, target, index) });
               if (!constantTimeEqual(p.subarray(32), confirm(k, 'S', target))) return 'key-confirm-failed';
-              keys.stage(index, k);
-              const done = body(KeyMsg.CONFIRM, target, confirm(k, 'C', target));
-              finish();
-              answer(KeyMsg.ACCEPT, done);
-              return null;
+              return installAndAnswer(k, KeyMsg.CONFIRM, 'C', KeyMsg.ACCEPT);
             }
             default:
               return 'key-msg-unexpected';
@@ -262,11 +256,7 @@ export function keyDistribution(m: ResolvedMicroProtocol, options: DistributionO
         switch (type) {
           case KeyMsg.KEY: {
             if (m.name !== 'client-key-distribution' || !got(options.length)) return 'key-msg-unexpected';
-            keys.stage(index, p);
-            const ack = body(KeyMsg.ACK, target, confirm(p, 'S', target));
-            finish();
-            answer(KeyMsg.KEY, ack);
-            return null;
+            return installAndAnswer(p, KeyMsg.ACK, 'S', KeyMsg.KEY);
           }
           case KeyMsg.REQUEST: {
             if (m.name !== 'server-key-distribution' || !got(0)) return 'key-msg-unexpected';
@@ -308,11 +298,7 @@ export function keyDistribution(m: ResolvedMicroProtocol, options: DistributionO
             const ticket = openTicket(s.engine, master, p.subarray(2, 2 + tl), c.shared.get(Participants), s.now());
             if (ticket === null || ticket.key.length !== options.length) return 'kdc-ticket-invalid';
             if (!openAuthenticator(s.engine, ticket.key, p.subarray(2 + tl), ticket.client, target, s.now())) return 'kdc-authenticator-invalid';
-            keys.stage(index, ticket.key);
-            const ack = body(KeyMsg.ACK, target, confirm(ticket.key, 'S', target));
-            finish();
-            answer(KeyMsg.TICKET, ack);
-            return null;
+            return installAndAnswer(ticket.key, KeyMsg.ACK, 'S', KeyMsg.TICKET);
           }
           default:
             return 'key-msg-unexpected';
@@ -377,10 +363,6 @@ export function keyDistribution(m: ResolvedMicroProtocol, options: DistributionO
       pending?.fill(0);
     },
   };
-}
-
-function u16(n: number): Uint8Array {
-  return Uint8Array.of(n >> 8, n & 0xff);
 }
 
 /** What the derived key is bound to: both public values, the epoch and the key index. */

@@ -7,8 +7,8 @@
  */
 import { msgFromBelow, sharedKey, type CompositeProtocol, type Message, type MicroProtocol } from '@conduits/core';
 import { label, type ResolvedMicroProtocol } from '../config/composition.js';
-import { AgreementKeys, Participants, PublicKeys, settings } from '../runtime/context.js';
-import { keyMiss, openSession, securityAlert } from '../runtime/events.js';
+import { AgreementKeys, Participants, PublicKeys, raiseAlert, settings } from '../runtime/context.js';
+import { keyMiss, openSession } from '../runtime/events.js';
 import { EDGE } from '../runtime/framing.js';
 import { Push } from '../runtime/push-gate.js';
 import { Services } from '../runtime/services.js';
@@ -29,10 +29,7 @@ export function publicKeyAcquisition(m: ResolvedMicroProtocol): MicroProtocol {
       const s = settings(c);
       const gate = c.shared.get(Push);
       const fetching = new Set<string>();
-      const alert = (reason: string): void => {
-        c.runtime.raise(securityAlert, { by: name, reason, time: c.graph.scheduler.now() });
-        c.alert(reason);
-      };
+      const alert = (reason: string): void => raiseAlert(c, name, reason);
       const fetch = (principal: string): void => {
         if (fetching.has(principal)) return;
         const services = c.shared.get(Services);

@@ -42,10 +42,15 @@ export function epochOf(c: CompositeProtocol, msg: Message): number {
 }
 export const Settings = sharedKey<ConnectionSettings | null>('Settings', () => null);
 
-/** Raise securityAlert, count the drop, and release the message: the caller then stops the event. */
-export function reject(c: CompositeProtocol, by: string, msg: Message, reason: string): void {
+/** Raise securityAlert in the connection (SecurityAudit records it) and on the graph's alert stream. */
+export function raiseAlert(c: CompositeProtocol, by: string, reason: string): void {
   c.runtime.raise(securityAlert, { by, reason, time: c.graph.scheduler.now() });
   c.alert(reason);
+}
+
+/** Raise securityAlert, count the drop, and release the message: the caller then stops the event. */
+export function reject(c: CompositeProtocol, by: string, msg: Message, reason: string): void {
+  raiseAlert(c, by, reason);
   c.drop(msg, reason);
 }
 

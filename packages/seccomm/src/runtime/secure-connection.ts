@@ -8,7 +8,7 @@ import type { CryptoEngine } from '@conduits/crypto';
 import { catalog, type CatalogEntry } from '../config/catalog.js';
 import { CompositionError, label, type ResolvedComposition, type ResolvedMicroProtocol } from '../config/composition.js';
 import { securityAudit } from '../micro/audit.js';
-import { integrity } from '../micro/integrity.js';
+import { digestLength, integrity } from '../micro/integrity.js';
 import { privacy } from '../micro/privacy.js';
 import { replayPrevention } from '../micro/replay.js';
 import { authenticity } from '../micro/authenticity.js';
@@ -56,7 +56,7 @@ function build(m: ResolvedMicroProtocol, all: readonly ResolvedMicroProtocol[]):
 /** A digest authenticity covers the digest made just before it: the integrity micro-protocol of highest order below its own. */
 function digestLengthBelow(order: number, all: readonly ResolvedMicroProtocol[]): number | undefined {
   const digest = all.filter((x) => x.class === 'integrity' && x.order < order).at(-1) ?? all.find((x) => x.class === 'integrity');
-  return digest === undefined ? undefined : { 'sha256-digest': 32, 'sha512-digest': 64, 'sha1-digest': 20, 'md5-digest': 16, 'hmac-sha256-integrity': 32 }[digest.name as string];
+  return digest === undefined ? undefined : digestLength(digest);
 }
 
 /** Bytes of key `index`: the longest any micro-protocol using it needs (32 when none says). */

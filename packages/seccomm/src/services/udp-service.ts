@@ -7,7 +7,7 @@
  * Addresses are "[ipv6]:port" (or "ipv6 port").
  */
 import type { Scheduler, Timer } from '@conduits/core';
-import { formatIpv6, parseIpv6, sourceOf, srcPort, type Ipv6Address, type UdpEndpoint } from '@conduits/protocols-inet';
+import { addressEquals, formatIpv6, ipOffset, parseIpv6, sourceOf, SRC, srcPort, type Ipv6Address, type UdpEndpoint } from '@conduits/protocols-inet';
 import type { ServiceClient } from '../runtime/services.js';
 
 export class ServiceAddressError extends Error {
@@ -49,7 +49,7 @@ export class UdpServiceClient implements ServiceClient {
       const b = msg.buffer;
       if (b.length < 4) return;
       const p = this.#pending.get(b.view.getUint32(b.start));
-      if (p === undefined || msg.get(srcPort) !== p.to.port || !sameAddress(sourceOf(msg), p.to.address)) return;
+      if (p === undefined || msg.get(srcPort) !== p.to.port || !addressEquals(msg.buffer.bytes, (msg.get(ipOffset) ?? 0) + SRC, p.to.address)) return;
       this.#pending.delete(b.view.getUint32(b.start));
       scheduler.cancel(p.timer);
       p.onReply(b.bytes.slice(b.start + 4, b.end));
@@ -90,8 +90,4 @@ export function serveUdp(endpoint: UdpEndpoint, handler: (request: Uint8Array) =
     framed.set(reply, 4);
     endpoint.send(sourceOf(msg), msg.get(srcPort) ?? 0, framed);
   });
-}
-
-function sameAddress(x: Uint8Array, y: Uint8Array): boolean {
-  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
