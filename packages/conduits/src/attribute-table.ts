@@ -1,5 +1,6 @@
 import {
   attributeById,
+  attributeCount,
   peerAttributeByWireId,
   wireIdOf,
   type AttrKey,
@@ -16,8 +17,10 @@ import type { PacketBuffer } from './packet-buffer.js';
  *   u16 block length (including itself), then per attribute: u16 wire id, u16 length, value.
  */
 export class AttributeTable {
-  #values: unknown[] = [];
-  #used: number[] = [];
+  // Sized for every key registered so far and filled, so the array stays packed and a get or
+  // set is one bounds-checked load or store; keys registered later grow it once.
+  #values: unknown[] = new Array<unknown>(Math.max(16, attributeCount())).fill(undefined);
+  #used: number[] = new Array<number>(16).fill(0);
   #usedCount = 0;
 
   get<T>(key: AttrKey<T>): T | undefined {
@@ -29,10 +32,19 @@ export class AttributeTable {
   }
 
   set<T>(key: AttrKey<T>, value: T): void {
-    if (this.#values[key.id] === undefined) {
-      this.#used[this.#usedCount++] = key.id;
+    const id = key.id;
+    const values = this.#values;
+    if (id >= values.length) {
+      this.#grow(id);
+      this.set(key, value);
+      return;
     }
-    this.#values[key.id] = value;
+    if (values[id] === undefined) {
+      if (this.#usedCount === this.#used.length) this.#used.push(id);
+      else this.#used[this.#usedCount] = id;
+      this.#usedCount++;
+    }
+    values[id] = value;
   }
 
   delete(key: AttrKey<unknown>): void {
@@ -116,6 +128,12 @@ export class AttributeTable {
     }
     buf.pull(size);
     return undefined;
+  }
+
+  #grow(id: number): void {
+    const next = new Array<unknown>(Math.max(id + 1, attributeCount(), this.#values.length * 2)).fill(undefined);
+    for (let i = 0; i < this.#values.length; i++) next[i] = this.#values[i];
+    this.#values = next;
   }
 
   #compact(): void {

@@ -34,6 +34,7 @@ export { EventType, defineEvent } from './micro/event-type.js';
 export { msgFromAbove, msgFromBelow } from './micro/events.js';
 export { SharedData, sharedKey, type SharedKey } from './micro/shared-data.js';
 export { Mux } from './mux.js';
+export { IntTable } from './int-table.js';
 export { PacketBuffer } from './packet-buffer.js';
 export { Port } from './port.js';
 export { Protocol, type ProtocolDefinition } from './protocol.js';

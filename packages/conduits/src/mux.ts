@@ -1,6 +1,7 @@
 import type { Accessor } from './accessor.js';
 import { ConduitBase, type Conduit } from './conduit.js';
 import { DuplicateKeyError, UnknownKeyError } from './errors.js';
+import { IntTable } from './int-table.js';
 import type { Message } from './message.js';
 import { Port } from './port.js';
 import type { Visitor } from './visitor.js';
@@ -17,6 +18,8 @@ export class Mux<K> extends ConduitBase {
   /** Side B[0], where the factory sits. */
   readonly b: Port = new Port(this, 'B', 0);
   readonly #routes = new Map<K, Port>();
+  /** The same routes for integer keys (ports, next headers, SPIs): a demux without a Map call. */
+  readonly #byInt = new IntTable<Port>();
   #nextIndex = 1;
 
   constructor(
@@ -43,6 +46,11 @@ export class Mux<K> extends ConduitBase {
     return this.#routes.keys();
   }
 
+  /** The side B[i] serving `key`, if any (what `route` would send a message with that key through). */
+  portFor(key: K): Port | undefined {
+    return IntTable.fits(key) ? this.#byInt.get(key) : this.#routes.get(key);
+  }
+
   /** The conduit serving `key`, if any. */
   lookup(key: K): Conduit | undefined {
     return this.#routes.get(key)?.peer?.owner;
@@ -67,7 +75,7 @@ export class Mux<K> extends ConduitBase {
       this.drop(msg, 'no-demux-key');
       return;
     }
-    const port = this.#routes.get(key);
+    const port = this.portFor(key);
     if (port !== undefined) this.sendVia(port, msg);
     else if (this.b.peer !== null) this.sendVia(this.b, msg);
     else throw new UnknownKeyError(this.name, this.formatKey(key));
@@ -81,6 +89,7 @@ export class Mux<K> extends ConduitBase {
     port.peer = conduit.a;
     conduit.a.peer = port;
     this.#routes.set(key, port);
+    if (IntTable.fits(key)) this.#byInt.set(key, port);
     return port;
   }
 
@@ -89,6 +98,7 @@ export class Mux<K> extends ConduitBase {
     const port = this.#routes.get(key);
     if (port === undefined) return undefined;
     this.#routes.delete(key);
+    if (IntTable.fits(key)) this.#byInt.delete(key);
     const conduit = port.peer?.owner;
     if (port.peer) port.peer.peer = null;
     port.peer = null;

@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import { AttributeTable, GraphBuilder, IntTable, Mux, Scheduler, attribute, type Accessor } from '@conduits/core';
+import { ProbeAdaptor } from '@conduits/core/testing';
+
+describe('IntTable', () => {
+  test('behaves as a Map under any sequence of sets, deletes and gets (growth and rebuilds included)', () => {
+    const op = fc.tuple(fc.constantFrom('set', 'delete', 'get'), fc.oneof(fc.nat(70), fc.nat(0x7fffffff), fc.constantFrom(0, 1, 7, 8, 16, 500, 4500, 65535)), fc.nat());
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const t = new IntTable<number>();
+        const m = new Map<number, number>();
+        for (const [kind, key, value] of ops) {
+          if (kind === 'set') {
+            t.set(key, value);
+            m.set(key, value);
+          } else if (kind === 'delete') expect(t.delete(key)).toBe(m.delete(key));
+          else expect(t.get(key)).toBe(m.get(key));
+          expect(t.size).toBe(m.size);
+        }
+        for (const [k, v] of m) expect(t.get(k)).toBe(v);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('only non-negative 32-bit integers fit', () => {
+    expect([0, 7, 65535, 0x7fffffff].every((k) => IntTable.fits(k))).toBe(true);
+    expect([-1, 1.5, 2 ** 31, Number.NaN, '7', 7n, undefined].some((k) => IntTable.fits(k))).toBe(false);
+  });
+});
+
+describe('Mux routes by integer and by other keys alike', () => {
+  const byAttr = attribute<number | string>('test.int-key', 'stack');
+  const accessor: Accessor<number | string> = { name: 'k', key: (m) => m.get(byAttr) };
+
+  test('integers (table), other numbers and strings (map) reach their B[i]; removal and reinstall move the route', () => {
+    const g = new GraphBuilder('int-mux');
+    const net = g.add(new ProbeAdaptor('net'));
+    const mux = g.add(new Mux<number | string>('m', accessor));
+    g.connect(mux.a, net.a);
+    const graph = g.build(new Scheduler());
+    const keys: (number | string)[] = [7, 65535, 2 ** 31, -1, 1.5, 'seven'];
+    const sinks = keys.map((k) => {
+      const p = new ProbeAdaptor(`sink-${String(k)}`);
+      mux.install(k, p);
+      graph.adopt(p, null);
+      return p;
+    });
+    for (const k of keys) net.write(Uint8Array.of(1), (m) => m.set(byAttr, k));
+    graph.scheduler.run();
+    sinks.forEach((s) => expect(s.take()).toHaveLength(1));
+    expect(mux.portFor(7)?.peer?.owner).toBe(sinks[0]);
+    mux.remove(7);
+    expect(mux.portFor(7)).toBeUndefined();
+    const again = new ProbeAdaptor('again');
+    mux.install(7, again);
+    graph.adopt(again, null);
+    net.write(Uint8Array.of(1), (m) => m.set(byAttr, 7));
+    graph.scheduler.run();
+    expect(again.take()).toHaveLength(1);
+    expect(sinks[0]!.take()).toHaveLength(0);
+  });
+});
+
+describe('AttributeTable', () => {
+  test('a table made before a key was registered grows for it and keeps what it holds', () => {
+    const t = new AttributeTable();
+    const early = attribute<number>('test.early', 'stack');
+    t.set(early, 1);
+    const late = Array.from({ length: 40 }, (_, i) => attribute<number>(`test.late-${i}`, 'stack'));
+    late.forEach((k, i) => t.set(k, i));
+    expect(t.get(early)).toBe(1);
+    late.forEach((k, i) => expect(t.get(k)).toBe(i));
+    t.clear();
+    expect(t.get(early)).toBeUndefined();
+    expect(late.every((k) => t.get(k) === undefined)).toBe(true);
+  });
+});
