@@ -25,6 +25,7 @@ import { fragmentSession, type FragmentConfig } from './conduits/fragment-sessio
 import { icmpv6, type Icmpv6Endpoint, type Icmpv6Options } from './conduits/icmpv6-session.js';
 import { ipv6Session } from './conduits/ipv6-session.js';
 import { PathMtuCache } from './conduits/path-mtu.js';
+import { UdpExpress } from './conduits/udp-express.js';
 import { nextHeaderAccessor, noListenerSession, portAccessor, udpSession, unknownProtocolSession } from './conduits/udp-session.js';
 
 export interface HostOptions {
@@ -40,6 +41,12 @@ export interface HostOptions {
    */
   readonly security?: Conduit;
   readonly pool?: MessagePool;
+  /**
+   * The express lane for unicast UDP (Ensemble's bypass; see UdpExpress). Never used with a
+   * security layer, whose policy must see every packet, nor while the graph is traced.
+   * @default true
+   */
+  readonly express?: boolean;
 }
 
 export class Host {
@@ -50,6 +57,8 @@ export class Host {
   readonly icmp: Icmpv6Endpoint;
   /** Path MTUs learned from Packet Too Big (RFC 8201), used by Fragment. */
   readonly pathMtu: PathMtuCache;
+  /** The express lane for unicast UDP, when this host has one. */
+  readonly express: UdpExpress | null;
   /** The adaptor to the network this host was built on. */
   readonly link: Adaptor;
   readonly #pool: MessagePool | undefined;
@@ -59,7 +68,9 @@ export class Host {
     this.#pool = options.pool;
     this.link = options.link;
     const g = new GraphBuilder(options.name);
-    const ip = g.add(ipv6Session({ address: this.address }));
+    const express = options.express !== false && options.security === undefined ? new UdpExpress(this.address) : undefined;
+    this.express = express ?? null;
+    const ip = g.add(ipv6Session({ address: this.address, ...(express ? { express } : {}) }));
     this.pathMtu = new PathMtuCache(Math.max(1280, options.fragment?.mtu ?? 1280));
     this.icmp = icmpv6(this.address, { ...options.icmp, pathMtu: this.pathMtu });
     const frag = g.add(fragmentSession({ ...options.fragment, pathMtu: this.pathMtu, errors: this.icmp, ...(options.pool ? { pool: options.pool } : {}) }, seedFrom(this.address)));
@@ -74,6 +85,7 @@ export class Host {
     g.connect(udp.b, this.ports.a);
     g.connect(this.ports.b, g.add(noListenerSession(this.icmp)).a);
     this.graph = g.build(scheduler);
+    express?.bind({ graph: this.graph, nextHeaders: this.nextHeaders, udp: udp.a, ports: this.ports });
   }
 
   /** Bind a UDP port: installs an endpoint on the ports Mux. */

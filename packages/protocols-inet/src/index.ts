@@ -16,7 +16,8 @@ export { DgramAdaptor, socketAddress, socketPort, type DgramOptions } from './ad
 export { sourceOf, UdpEndpoint, type Datagram } from './adaptors/udp-endpoint.js';
 export { fragmentSession, fragmentState, type FragmentConfig, type FragmentData } from './conduits/fragment-session.js';
 export { icmpv6, type IcmpEvent, type Icmpv6Endpoint, type Icmpv6Options } from './conduits/icmpv6-session.js';
-export { ipv6Session, ipv6State, type Ipv6Config } from './conduits/ipv6-session.js';
+export { ipv6Session, ipv6State, type ExpressLane, type Ipv6Config } from './conduits/ipv6-session.js';
+export { UdpExpress, type UdpExpressRoute } from './conduits/udp-express.js';
 export { nextHeaderAccessor, noListenerSession, portAccessor, udpSession, udpState, unknownProtocolSession, type IcmpErrorSender } from './conduits/udp-session.js';
 export { Host, type HostOptions } from './host.js';
 export { describePacket } from './codec/describe-packet.js';

@@ -4,81 +4,24 @@
  * extension header chains, fragment floods and overlaps, oversize packets). No decoder may
  * throw; every bad packet is dropped and counted; valid traffic still flows afterwards.
  */
-import { MessagePool, SeededRandom } from '@conduits/core';
+import { SeededRandom } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
 import fc from 'fast-check';
+import { dst, packets, pool, src, valid } from './packets.js';
 import {
   checkIcmpv6,
   checkIpv6Header,
   checkUdp,
   Host,
   NextHeader,
-  parseIpv6,
   readFragmentHeader,
-  sealIcmpv6,
   walkExtensionHeaders,
   writeFragmentHeader,
   writeIpv6Header,
-  writeUdp,
 } from '@conduits/protocols-inet';
 import { Scheduler } from '@conduits/core';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);
-const pool = new MessagePool();
-const src = parseIpv6('2001:db8::1');
-const dst = parseIpv6('2001:db8::2');
-
-/** A valid packet of some kind, as bytes. */
-function valid(kind: number, body: Uint8Array): Uint8Array {
-  const m = pool.from(body);
-  const b = m.buffer;
-  switch (kind % 5) {
-    case 0:
-      writeUdp(b, 1000, 7, src, dst);
-      writeIpv6Header(b, NextHeader.UDP, 64, src, dst);
-      break;
-    case 1: {
-      const at = b.push(8);
-      b.bytes.set([128, 0, 0, 0, 0, 1, 0, 2], at);
-      sealIcmpv6(b, src, dst);
-      writeIpv6Header(b, NextHeader.ICMPV6, 64, src, dst);
-      break;
-    }
-    case 2:
-      writeUdp(b, 1000, 7, src, dst);
-      b.prependBytes(Uint8Array.of(17, 0, 1, 4, 0, 0, 0, 0)); // Destination Options
-      b.prependBytes(Uint8Array.of(60, 0, 1, 4, 0, 0, 0, 0)); // Hop-by-Hop
-      writeIpv6Header(b, NextHeader.HOP_BY_HOP, 64, src, dst);
-      break;
-    case 3:
-      writeFragmentHeader(b, NextHeader.UDP, (body.length & 0xff) * 8, (body.length & 1) === 1, body.length & 7);
-      writeIpv6Header(b, NextHeader.FRAGMENT, 64, src, dst);
-      break;
-    default:
-      writeIpv6Header(b, body.length & 0xff, 64, src, dst);
-  }
-  const out = b.copy();
-  m.release();
-  return out;
-}
-
-/** Truncate, extend, flip bits, rewrite length fields, or splice. */
-const mutated = fc
-  .tuple(fc.nat(4), fc.uint8Array({ maxLength: 1600 }), fc.array(fc.tuple(fc.nat(5), fc.nat(), fc.nat(255)), { maxLength: 4 }))
-  .map(([kind, body, muts]) => {
-    let p = valid(kind, body);
-    for (const [op, pos, val] of muts) {
-      const i = p.length === 0 ? 0 : pos % p.length;
-      if (op === 0) p = p.subarray(0, i);
-      else if (op === 1) p = Uint8Array.from([...p, ...new Uint8Array(val)]);
-      else if (op === 2 && p.length > 0) p[i]! ^= 1 << (val & 7);
-      else if (op === 3 && p.length > 5) new DataView(p.buffer, p.byteOffset).setUint16(4, (pos * 31) & 0xffff);
-      else if (op === 4 && p.length > 0) p[i] = val;
-      else if (op === 5 && p.length > 47) p[40 + (pos % 8)] = val;
-    }
-    return p;
-  });
-const packets = fc.oneof({ arbitrary: mutated, weight: 9 }, { arbitrary: fc.uint8Array({ maxLength: 2000 }), weight: 1 });
 
 function decodeAll(bytes: Uint8Array): void {
   const m = pool.from(bytes);

@@ -60,7 +60,8 @@ export class UdpEndpoint extends Adaptor {
 
   deliver(msg: Message, _from: Port): void {
     this.received++;
-    for (const h of this.#handlers) h(msg);
+    const handlers = this.#handlers;
+    for (let i = 0; i < handlers.length; i++) (handlers[i] as (msg: Message) => void)(msg);
     if (this.#observers > 0) {
       const ip = msg.get(ipOffset) ?? 0;
       this.#subject.next({
