@@ -27,17 +27,33 @@ export function opsPerSecond(fn: (n: number) => void, n: number, rounds = 5): nu
   return Math.round(best);
 }
 
-/** Run two contenders interleaved so drift in machine load hits both alike. */
-export function compare(a: (n: number) => void, b: (n: number) => void, n: number, rounds = 7): [number, number] {
+/**
+ * Run two contenders interleaved so drift in machine load hits both alike. Returns the best
+ * rate of each and their ratio a/b as the median of the rounds' own ratios: each round runs a
+ * then b back to back, so the two numbers of a round were taken in the same machine state. (A
+ * ratio of the two bests compares whichever rounds each happened to run fastest in; on a
+ * shared virtual machine whose speed jumps between rounds that ratio swings widely.)
+ */
+export function compare(a: (n: number) => void, b: (n: number) => void, n: number, rounds = 7): [number, number, number] {
   a(10_000);
   b(10_000);
   let bestA = 0;
   let bestB = 0;
+  const ratios: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    bestA = Math.max(bestA, opsPerSecond(a, n, 1));
-    bestB = Math.max(bestB, opsPerSecond(b, n, 1));
+    const x = opsPerSecond(a, n, 1);
+    const y = opsPerSecond(b, n, 1);
+    bestA = Math.max(bestA, x);
+    bestB = Math.max(bestB, y);
+    ratios.push(x / y);
   }
-  return [bestA, bestB];
+  return [bestA, bestB, median(ratios)];
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
