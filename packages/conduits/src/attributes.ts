@@ -31,7 +31,9 @@ const peerIds = new Map<number, AttrKey<unknown>>();
 
 /** A local or stack attribute. */
 export function attribute<T>(name: string, scope: 'local' | 'stack'): AttrKey<T> {
-  const key: AttrKey<T> = { id: registry.length, name, scope, codec: undefined };
+  // Every key has the same fields in the same order (wireId 0 here), so reading `key.id` on
+  // the packet path sees one object shape.
+  const key: AttrKey<T> & { wireId: number } = { id: registry.length, name, scope, codec: undefined, wireId: 0 };
   registry.push(key as AttrKey<unknown>);
   return key;
 }

@@ -8,7 +8,7 @@
  *    adaptor → IPv6 → Fragment → next-header Mux → UDP → ports Mux → endpoint.
  */
 import { Adaptor, MessagePool, Scheduler, type Conduit, type Message, type Port } from '@conduits/core';
-import { compare, emit, round2 } from '@conduits/core/bench';
+import { compare, emit, heapCost, round2 } from '@conduits/core/bench';
 import { Host, parseIpv6, pseudoHeaderChecksum, writeIpv6Header, writeUdp } from '../src/index.js';
 
 class Wire extends Adaptor {
@@ -88,5 +88,8 @@ for (const [name, express] of [['udp-host-stack-64', true], ['udp-host-stack-64-
   const [g, h, ratio] = compare(run, byHand, 1_000_000, 5);
   if (counted.n < 1_000_000 || host.graph.drops.total > 0) throw new Error(`stack dropped packets: ${JSON.stringify(host.graph.drops.snapshot())}`);
   if (express && host.express?.taken !== counted.n) throw new Error('the express lane did not carry the datagrams');
+  // Allocation per datagram through the same stack (the adaptor's pooled copy included): 0 means no allocation per hop.
+  const alloc = await heapCost(run, 1_000_000);
+  emit({ bench: `${name}-alloc`, unit: 'B/datagram', value: alloc === undefined ? Number.NaN : round2(alloc.perOp), heapDelta: alloc?.heapDelta, target: '0 amortised' });
   emit({ bench: name, unit: 'datagram/s', value: g, baseline: 'hand-written IPv6+UDP parse with the same checks', baselineValue: h, ratio: round2(ratio), target: 'value >= 1000000, ratio >= 0.5' });
 }

@@ -57,3 +57,22 @@ export function median(xs: readonly number[]): number {
 }
 
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/**
+ * Bytes allocated per operation while `run(n)` handles `n` operations, from the heap growth
+ * (after a warm-up and a full GC). Run node with `--expose-gc` and a young generation large
+ * enough that no scavenge happens during the run (`--min-semi-space-size=256
+ * --max-semi-space-size=256` for 1M small operations): the delta is then the allocation itself.
+ * Undefined without `--expose-gc`.
+ */
+export async function heapCost(run: (n: number) => void, n: number): Promise<{ perOp: number; heapDelta: number } | undefined> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return undefined;
+  run(100_000);
+  gc();
+  await new Promise((r) => setImmediate(r));
+  const before = process.memoryUsage().heapUsed;
+  run(n);
+  const after = process.memoryUsage().heapUsed;
+  return { perOp: Math.max(0, after - before) / n, heapDelta: after - before };
+}

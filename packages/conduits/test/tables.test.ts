@@ -63,6 +63,44 @@ describe('Mux routes by integer and by other keys alike', () => {
 });
 
 describe('AttributeTable', () => {
+  const keys = [attribute<unknown>('test.model-a', 'stack'), attribute<unknown>('test.model-b', 'local'), attribute<unknown>('test.model-c', 'stack'), attribute<unknown>('test.model-d', 'local')];
+
+  test('behaves as a map of key to value under sets, deletes, clears and scope clears, numbers and objects alike', () => {
+    const value = fc.oneof(fc.integer(), fc.constant(undefined), fc.string(), fc.constant({ o: 1 }), fc.constant(Uint8Array.of(1)));
+    const op = fc.tuple(fc.constantFrom('set', 'delete', 'clear', 'clearLocal', 'get'), fc.nat(keys.length - 1), value);
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const t = new AttributeTable();
+        const m = new Map<number, unknown>();
+        for (const [kind, k, v] of ops) {
+          const key = keys[k]!;
+          if (kind === 'set') {
+            t.set(key, v);
+            if (v === undefined) m.delete(k);
+            else m.set(k, v);
+          } else if (kind === 'delete') {
+            t.delete(key);
+            m.delete(k);
+          } else if (kind === 'clear') {
+            t.clear();
+            m.clear();
+          } else if (kind === 'clearLocal') {
+            t.clearScope('local');
+            for (const i of [...m.keys()]) if (keys[i]!.scope === 'local') m.delete(i);
+          }
+          keys.forEach((kk, i) => {
+            expect(t.get(kk)).toBe(m.get(i));
+            expect(t.has(kk)).toBe(m.has(i));
+          });
+          const seen: string[] = [];
+          t.forEach((kk) => seen.push(kk.name));
+          expect(seen.sort()).toEqual([...m.keys()].map((i) => keys[i]!.name).sort());
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('a table made before a key was registered grows for it and keeps what it holds', () => {
     const t = new AttributeTable();
     const early = attribute<number>('test.early', 'stack');
