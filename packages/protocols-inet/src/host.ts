@@ -85,7 +85,7 @@ export class Host {
     g.connect(udp.b, this.ports.a);
     g.connect(this.ports.b, g.add(noListenerSession(this.icmp)).a);
     this.graph = g.build(scheduler);
-    express?.bind({ graph: this.graph, nextHeaders: this.nextHeaders, udp: udp.a, ports: this.ports });
+    express?.bind({ graph: this.graph, nextHeaders: this.nextHeaders, udp, ports: this.ports });
   }
 
   /** Bind a UDP port: installs an endpoint on the ports Mux. */

@@ -128,6 +128,16 @@ describe('UDP express lane', () => {
     expect(fast.h.express?.taken).toBe(0);
   });
 
+  test('a UDP session switched to another state stops the lane: that state decides', () => {
+    const fast = host(true);
+    const udp = fast.h.nextHeaders.lookup(17) as Session;
+    udp.changeState({ name: 'closed', accept: (s, msg) => s.drop(msg, 'udp-closed') });
+    const a = fast.feed(valid(0, Uint8Array.of(1)));
+    expect(a.delivered).toEqual([]);
+    expect(a.drops).toMatchObject({ 'udp-closed': 1 });
+    expect(fast.h.express?.taken).toBe(0);
+  });
+
   test('a host with a security layer has no lane: its policy sees every packet', () => {
     const h = new Host({ name: 'h', address: dst, link: new ProbeAdaptor('wire'), security: new Session('policy', { initial: PassThrough }) }, new Scheduler());
     expect(h.express).toBeNull();

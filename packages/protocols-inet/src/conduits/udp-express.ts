@@ -15,7 +15,7 @@
  * The lane belongs to the composition (the Host that built the graph), not to a handler:
  * handlers still only act through their sessions.
  */
-import type { Graph, Message, Mux, Port } from '@conduits/core';
+import type { Graph, Message, Mux, Port, Session, State } from '@conduits/core';
 import { fold, sumView } from '../codec/checksum.js';
 import { IPV6_HEADER, NextHeader, UDP_HEADER } from '../codec/constants.js';
 import { DST, SRC } from '../codec/ipv6-header.js';
@@ -26,8 +26,8 @@ import { dstPort, ipOffset, nextHeader, srcPort } from '../attributes.js';
 export interface UdpExpressRoute {
   readonly graph: Graph;
   readonly nextHeaders: Mux<number>;
-  /** The side A of the UDP session the next-header Mux must still route 17 to. */
-  readonly udp: Port;
+  /** The UDP session the next-header Mux must still route 17 to, still in the state it was built with. */
+  readonly udp: Session;
   readonly ports: Mux<number>;
 }
 
@@ -37,6 +37,7 @@ export class UdpExpress {
   readonly #a2: number;
   readonly #a3: number;
   #route: UdpExpressRoute | null = null;
+  #udpState: State | null = null;
   /** Datagrams that took the lane (the rest took the layered path). */
   taken = 0;
 
@@ -50,6 +51,7 @@ export class UdpExpress {
 
   bind(route: UdpExpressRoute): void {
     this.#route = route;
+    this.#udpState = route.udp.state;
   }
 
   /**
@@ -100,8 +102,8 @@ export class UdpExpress {
     if (fold(sumView(v, at + SRC, b.end, plen + NextHeader.UDP)) !== 0xffff) return undefined;
     // The graph is still the one the lane was made for, and someone listens on the port.
     // (A mux that drops a route disconnects it, so a UDP session still connected is still routed.)
-    const up = r.udp.peer;
-    if (up === null || up.owner !== r.nextHeaders) return undefined;
+    const up = r.udp.a.peer;
+    if (up === null || up.owner !== r.nextHeaders || r.udp.state !== this.#udpState) return undefined;
     return r.ports.portFor(v.getUint16(u + 2));
   }
 }
