@@ -7,6 +7,7 @@
  *
  * Used by the tests, `pnpm conduits seccomm run` and the benchmarks.
  */
+import { SeededRandom } from '@conduits/core';
 import { engines, type CryptoEngine } from '@conduits/crypto';
 import { Adversary, Network, Switch, type Link, type LinkParams } from '@conduits/netsim';
 import { parseIpv6, type Host } from '@conduits/protocols-inet';
@@ -141,7 +142,8 @@ export function simulatedPair(composition: ResolvedComposition, options: Simulat
       ...(who === 'server' && options.serverPolicy ? { recompositionPolicy: options.serverPolicy } : {}),
       keys: who === 'client' ? predefined : serverKeys,
       participants: { self: who, peer: other },
-      services: new UdpServiceClient(host.bind(port + 1), network.scheduler),
+      // Request ids from a generator seeded from the scenario's seed (its own, so the links' draws stay as they were).
+      services: new UdpServiceClient(host.bind(port + 1), network.scheduler, { random: new SeededRandom((options.seed ^ (who === 'client' ? 0x5e1d : 0x5e2d)) >>> 0) }),
       // Every end holds its key pairs (a live connection may come to need them); peers' public keys are predefined unless acquired.
       privateKey: sig[who].priv,
       agreementKey: agree[who].priv,
