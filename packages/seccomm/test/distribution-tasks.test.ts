@@ -9,7 +9,7 @@ import { AuditLog, keyCreate, Keys, openConnection, resolveComposition, type Com
 
 const psk = new Map([[2, new Uint8Array(32).fill(0x42)]]);
 /** Key messages authenticated under key 2, no replay prevention: the distribution's own checks are what is seen. */
-const config = (method: string, params: Record<string, unknown> = {}): CompositionConfig => ({
+const config = (method: string, params: Record<string, string | number | boolean> = {}): CompositionConfig => ({
   keys: { predefined: [2] },
   microProtocols: [{ use: 'aes-256-gcm-privacy', key: 1 }, { use: method, key: 1, params }, { use: 'hmac-sha256-integrity', key: 2, mode: 'KEYS' }, { use: 'security-audit' }],
 });
