@@ -3,7 +3,7 @@
  * into the authenticated reply; a forged reply, a reply for another request, or an older reply
  * replayed under the live request's id is refused, and the genuine reply still completes the call.
  */
-import { AuditLog, Keys, keyMiss, PublicKeys, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
+import { AuditLog, Keys, keyMiss, PublicKeys, replaceKey, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
 import { simulatedPair, withPayload } from '@conduits/seccomm/testing';
 import { Adversary, type InFlight } from '@conduits/netsim';
 
@@ -70,6 +70,29 @@ describe('KDC requests', () => {
     expect(reasons).not.toContain('key-distribution-failed');
     expect(reasons).toContain('kdc-reply-refused');
   });
+});
+
+test('KDC: an older reply replayed under a rekey\'s request id is refused; the rekey completes with the genuine reply', () => {
+  const adversary = new Adversary();
+  const p = simulatedPair(resolveComposition(kdcConfig), { seed: 35, adversary });
+  p.network.run();
+  const old = adversary.seen.filter(replyFrom(88));
+  expect(old).toHaveLength(1);
+  adversary.rule((pk) => {
+    if (!requestTo(88)(pk)) return 'pass';
+    const replay = Uint8Array.from(payload(old[0]!.data));
+    replay.set(payload(pk.data).subarray(0, 4));
+    adversary.inject('b->a', withPayload(old[0]!.data, replay), 0);
+    return 'pass';
+  });
+  p.client.conn.runtime.raise(replaceKey(1), null);
+  p.network.run();
+  const ck = p.client.conn.shared.get(Keys);
+  expect(ck.epoch).toBe(2);
+  expect(ck.get(1)).toEqual(p.server.conn.shared.get(Keys).get(1));
+  const reasons = p.client.conn.shared.get(AuditLog).map((a) => a.reason);
+  expect(reasons).toContain('kdc-reply-refused');
+  expect(reasons).not.toContain('key-distribution-failed');
 });
 
 describe('CA requests', () => {
