@@ -181,6 +181,7 @@ export class Gateway {
           const d = engine.outbound(sel, s.graph.scheduler.now());
           if (d === 'bypass') return toWire(s, msg);
           if (d === 'discard') return drop(s, msg, 'ipsec-discard');
+          if (d === 'no-sa') return drop(s, msg, 'esp-no-sa');
           const id = typeof d === 'number' ? d : d[0];
           const sa = id === undefined ? undefined : engine.outboundSa(id, s.graph.scheduler.now());
           if (sa === undefined || sa.mode !== 'tunnel' || sa.source === undefined || sa.destination === undefined) return drop(s, msg, 'esp-no-sa');

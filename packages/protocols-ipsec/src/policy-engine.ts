@@ -29,8 +29,8 @@ export interface AcquireEvent {
   readonly time: number;
 }
 
-/** Outbound: pass in clear, drop, or the SPIs to apply (inner first). */
-export type OutboundDecision = 'bypass' | 'discard' | Spi | readonly Spi[];
+/** Outbound: pass in clear, drop, no SA to protect with (ACQUIRE raised), or the SPIs to apply (inner first). */
+export type OutboundDecision = 'bypass' | 'discard' | 'no-sa' | Spi | readonly Spi[];
 
 /** A fresh selector record, to be reused for every packet of one policy session. */
 export function packetSelectors(): PacketSelectors {
@@ -77,7 +77,7 @@ export class PolicyEngine {
     const spis = this.sad.bundle(rule.bundle);
     if (spis === undefined || spis.length === 0) {
       this.#acquire.next({ kind: 'acquire', spi: toSpi(0), bundle: rule.bundle, time });
-      return 'discard';
+      return 'no-sa';
     }
     return spis;
   }

@@ -175,6 +175,7 @@ class HostPolicy {
     const d = this.#engine.outbound(sel, s.graph.scheduler.now());
     if (d === 'bypass') return this.#toWire(s, msg, sel.nextHeader);
     if (d === 'discard') return this.#drop(s, msg, 'ipsec-discard');
+    if (d === 'no-sa') return this.#drop(s, msg, 'esp-no-sa');
     msg.set(bundleSas, d);
     this.#sealNext(s, msg, 0, sel.nextHeader);
   }
