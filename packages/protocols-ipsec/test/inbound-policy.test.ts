@@ -64,6 +64,37 @@ describe('host: inbound selector check (RFC 4301 §5.2)', () => {
     expect(p.b.graph.drops.get('esp-selector-mismatch')).toBe(1);
     expect(alerts).toEqual(['esp-selector-mismatch']);
   });
+
+  test('tunnel mode: the inner packet is checked against the tunnel SA\'s selectors, not the outer header', () => {
+    const p = ipsecPair(gcm, 13);
+    const gwC = parseIpv6('2001:db8:ff::c');
+    const siteC = { address: parseIpv6('2001:db8:c::'), prefix: 48 };
+    const cfg: SaConfig = { spi: 0x4001, direction: 'inbound', mode: 'tunnel', source: gwC, destination: p.b.address, transform: gcm, encryptionKey: new SeededRandom(7).bytes(20), selector: { remote: siteC, local: { address: p.b.address, prefix: 128 } } };
+    p.sads.b.create(cfg);
+    p.spds.b.addInbound({ selector: { remote: siteC }, accept: [['esp']] });
+    const c = new SecurityAssociation({ ...cfg, direction: 'outbound' });
+    const adv = new Adversary();
+    p.link.setAdversary(adv);
+    const alerts: string[] = [];
+    p.b.graph.alerts$.subscribe((a) => alerts.push(a.reason));
+    const inner = (src: Uint8Array): Uint8Array => {
+      const m = pool.from(udp(src, p.b.address, 7, Uint8Array.of(1)));
+      writeIpv6Header(m.buffer, NextHeader.UDP, 64, src, p.b.address);
+      const bytes = m.buffer.copy();
+      m.release();
+      return bytes;
+    };
+    adv.inject('a->b', espPacket(c, inner(parseIpv6('2001:db8:c::10')), NextHeader.IPV6, gwC, p.b.address));
+    p.net.run();
+    // Opened, and past the selector and policy checks (what the host does with an inner packet is not this test's business).
+    expect(p.sads.b.inbound(0x4001)!.stats.packets).toBe(1);
+    expect(p.b.graph.drops.get('esp-selector-mismatch')).toBe(0);
+    expect(p.b.graph.drops.get('esp-policy-violation')).toBe(0);
+    adv.inject('a->b', espPacket(c, inner(p.a.address), NextHeader.IPV6, gwC, p.b.address));
+    p.net.run();
+    expect(p.b.graph.drops.get('esp-selector-mismatch')).toBe(1);
+    expect(alerts).toEqual(['esp-selector-mismatch']);
+  });
 });
 
 describe('host: dummy packets (RFC 4303 §2.6)', () => {

@@ -16,7 +16,7 @@
  * own SA Protocol (ESP and AH alike).
  */
 import { attribute, Deliver, Protocol, type Graph, type Message, type ProtocolDefinition, type Session, type State } from '@conduits/core';
-import { checkUdp, ipOffset, nextHeader, NextHeader, remoteAddress, writeUdp } from '@conduits/protocols-inet';
+import { checkIpv6Header, checkUdp, ipOffset, nextHeader, NextHeader, remoteAddress, securityRelevant, writeUdp } from '@conduits/protocols-inet';
 import { filter, map, merge, type Observable } from 'rxjs';
 import type { EspDropReason } from '../esp-drop-reasons.js';
 import { openedInner, openedOuter, packetSelectors, PolicyEngine, readAddresses, readPorts, type AcquireEvent } from '../policy-engine.js';
@@ -233,11 +233,21 @@ class HostPolicy {
       msg.messenger = Open;
       return s.send('A', msg);
     }
-    readAddresses(sel, b.bytes, ip, true);
-    sel.nextHeader = nh;
+    const outer = msg.get(openedOuter);
     sel.tag = undefined;
-    readPorts(sel, b, b.start, true);
-    const r = this.#engine.inbound(sel, applied, msg.get(openedOuter), msg.get(openedInner));
+    if (nh === NextHeader.IPV6 && outer?.mode === 'tunnel') {
+      // Tunnel mode: the SA's selectors and the policy judge the inner packet (RFC 4301 §5.2).
+      const bad = checkIpv6Header(b);
+      if (bad !== null) return s.drop(msg, bad, securityRelevant.has(bad));
+      readAddresses(sel, b.bytes, b.start, true);
+      sel.nextHeader = b.bytes[b.start + 6] as number;
+      readPorts(sel, b, b.start + 40, true);
+    } else {
+      readAddresses(sel, b.bytes, ip, true);
+      sel.nextHeader = nh;
+      readPorts(sel, b, b.start, true);
+    }
+    const r = this.#engine.inbound(sel, applied, outer, msg.get(openedInner));
     if (r !== null) return this.#drop(s, msg, r);
     msg.set(nextHeader, nh).set(appliedProtection, applied);
     msg.messenger = Deliver;
