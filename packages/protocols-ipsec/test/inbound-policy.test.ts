@@ -176,6 +176,12 @@ describe('gateway: inbound selector check on the inner packet (RFC 4301 §5.2)',
     expect(s.got).toHaveLength(1);
     expect(s.gw.graph.drops.get('esp-selector-mismatch')).toBe(1);
     expect(s.alerts).toEqual(['esp-selector-mismatch']);
+    // Nor a packet from our own site, nor one for a site that is not ours.
+    s.adv.inject('a->b', s.tunnelFromC(s.innerPacket(`${SITE.a}20`, `${SITE.a}10`, Uint8Array.of(3))));
+    s.adv.inject('a->b', s.tunnelFromC(s.innerPacket(`${SITE.c}10`, `${SITE.b}10`, Uint8Array.of(4))));
+    s.net.run();
+    expect(s.got).toHaveLength(1);
+    expect(s.gw.graph.drops.get('esp-selector-mismatch')).toBe(3);
   });
 
   test('a tunnel dummy packet (next header 59) is discarded quietly and counted', () => {

@@ -4,7 +4,7 @@
  * hard expiry deletes the SA and wipes its keys. SPD rules name bundles, so rekeying is
  * installing the new SA, repointing the bundle and deleting the old one.
  */
-import { Scheduler } from '@conduits/core';
+import { Scheduler, type Protocol, type Session } from '@conduits/core';
 import { Interface, Network } from '@conduits/netsim';
 import { NextHeader, parseIpv6 } from '@conduits/protocols-inet';
 import { MessagePool } from '@conduits/core';
@@ -42,6 +42,21 @@ describe('an SA nobody uses still expires (lifetimes from creation, on the clock
     expect(sad.size).toBe(0);
     expect(idle.keysDestroyed).toBe(true);
     expect(idle.state).toBe('deleted');
+  });
+
+  test('a clone of the layer shares no session state with it, and still gives its graph\'s clock to the SAD', () => {
+    const net = new Network(3);
+    const sad = new SecurityAssociationDatabase();
+    const idle = sad.create(config(0x78, { hardLifetime: { time: 100 } }));
+    const layer = ipsecLayer({ sad, spd: new SecurityPolicyDatabase(), address: parseIpv6('2001:db8::1') });
+    const clone = layer.conduit.clone() as Protocol;
+    const policyOf = (p: Protocol) => p.children.find((c) => c.name === 'ipsec-policy') as Session<unknown>;
+    expect(clone.children.some((c) => layer.conduit.children.includes(c))).toBe(false);
+    expect(policyOf(clone).data).not.toBe(policyOf(layer.conduit).data);
+    net.host('a', '2001:db8::1', { security: clone });
+    expect(sad.scheduler).toBe(net.scheduler);
+    net.run(100);
+    expect(idle.keysDestroyed).toBe(true);
   });
 
   test('gateway: a tunnel SA that carries nothing expires and is wiped', () => {
