@@ -5,9 +5,10 @@
  */
 export { ReplayWindow, type ReplayVerdict } from './anti-replay.js';
 export { espSecurityRelevant, type EspDropReason } from './esp-drop-reasons.js';
-export { SecurityAssociation, spi, type Lifetime, type LifetimeEvent, type SaConfig, type SaState, type Spi } from './security-association.js';
+export { SecurityAssociation, spi, type Lifetime, type LifetimeEvent, type SaConfig, type SaLifecycleEvent, type SaState, type Spi } from './security-association.js';
 export * from './transforms.js';
-export { SecurityAssociationDatabase } from './sad.js';
+export { SecurityAssociationDatabase, type SadEvent, type SadOptions } from './sad.js';
+export { openedInner, openedOuter, PolicyEngine, type AcquireEvent, type OutboundDecision } from './policy-engine.js';
 export {
   matches,
   protectionCode,

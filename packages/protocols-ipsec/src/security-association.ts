@@ -14,6 +14,7 @@ import { defaultEngine, type CryptoEngine } from '@conduits/crypto';
 import type { Ipv6Address } from '@conduits/protocols-inet';
 import { ReplayWindow } from './anti-replay.js';
 import type { EspDropReason } from './esp-drop-reasons.js';
+import type { Selector } from './spd.js';
 import { EspCipher } from './esp/esp-cipher.js';
 import { lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from './esp/esp-coder.js';
 import { padBlock, type TransformSpec } from './transforms.js';
@@ -49,6 +50,13 @@ export interface SaConfig {
   readonly replayWindow?: number;
   readonly softLifetime?: Lifetime;
   readonly hardLifetime?: Lifetime;
+  /**
+   * The SA's traffic selectors (RFC 4301 §4.4.2.1), from this end's view (`remote` is the
+   * peer's side): a packet an inbound SA opened must match them (§5.2), the inner packet in
+   * tunnel mode. Default in transport mode: `source` and `destination` as /128 ranges; in
+   * tunnel mode, none (the SPD alone then judges the inner packet).
+   */
+  readonly selector?: Selector;
   readonly engine?: CryptoEngine;
   /** Outbound: the last sequence number sent; inbound: the top of the replay window. @default 0 */
   readonly initialSequence?: number;
@@ -63,6 +71,8 @@ export interface SaConfig {
 
 export type SaState = 'mature' | 'soft-expired' | 'expired' | 'deleted';
 export type LifetimeEvent = 'soft' | 'hard';
+/** What the SA tells its SAD: a lifetime crossed, or a number space used up (the SA must be replaced). */
+export type SaLifecycleEvent = LifetimeEvent | 'sequence-exhausted' | 'replay-window-exhausted';
 
 export class SecurityAssociation {
   readonly spi: Spi;
@@ -75,6 +85,8 @@ export class SecurityAssociation {
   readonly esn: boolean;
   readonly udpEncapsulation: { readonly sourcePort: number; readonly destinationPort: number } | undefined;
   readonly replay: ReplayWindow | null;
+  /** Traffic selectors (see `SaConfig.selector`); undefined: no check beyond the SPD. */
+  readonly selector: Selector | undefined;
   readonly icvLength: number;
   readonly ivLength: number;
   /** The padding block of the transform (the Coder's business, kept here for it). */
@@ -86,11 +98,14 @@ export class SecurityAssociation {
   sequence: number;
   readonly stats = { packets: 0, bytes: 0 };
   readonly createdAt: number;
-  /** Called once for each lifetime crossed (a key manager rekeys on 'soft', the SA stops on 'hard'). */
+  /** Called once for each lifetime crossed (a key manager rekeys on 'soft', the SA stops on 'hard'). The SAD's `events$` carries the same, for every SA it holds. */
   onLifetime: ((sa: SecurityAssociation, event: LifetimeEvent) => void) | null = null;
 
   readonly #soft: Lifetime;
   readonly #hard: Lifetime;
+  /** The SAD holding this SA: told of every lifecycle event (the SAD owns the SA's timers and deletes it on hard expiry). */
+  #owner: ((sa: SecurityAssociation, event: SaLifecycleEvent) => void) | null = null;
+  #exhausted = false;
 
   constructor(config: SaConfig, now = 0) {
     const t = config.transform;
@@ -107,6 +122,7 @@ export class SecurityAssociation {
     this.#hard = config.hardLifetime ?? {};
     this.sequence = config.initialSequence ?? 0;
     this.createdAt = now;
+    this.selector = config.selector ?? (config.mode === 'transport' ? transportSelector(config) : undefined);
     const windowSize = config.replayWindow ?? 64;
     this.replay = config.direction === 'inbound' && windowSize > 0 ? new ReplayWindow(windowSize, this.esn) : null;
     if (this.replay !== null && config.initialSequence) this.replay.startAt(config.initialSequence);
@@ -114,6 +130,21 @@ export class SecurityAssociation {
     this.icvLength = this.cipher.icvLength;
     this.ivLength = this.cipher.ivLength;
     this.block = padBlock(t.encryption);
+  }
+
+  /** The soft and hard lifetimes (the SAD schedules the time ones from `createdAt`). */
+  get softLifetime(): Lifetime {
+    return this.#soft;
+  }
+
+  get hardLifetime(): Lifetime {
+    return this.#hard;
+  }
+
+  /** Called by the SAD that takes this SA in: one owner at a time. */
+  ownedBy(owner: ((sa: SecurityAssociation, event: SaLifecycleEvent) => void) | null): void {
+    if (owner !== null && this.#owner !== null && this.#owner !== owner) throw new RangeError(`${this.toString()} is already held by another SAD`);
+    this.#owner = owner;
   }
 
   /** The SA is gone: keys wiped, no more use. */
@@ -136,7 +167,10 @@ export class SecurityAssociation {
   /** FSM, outbound: the next sequence number, or why nothing may be sent (RFC 4303 §3.3.3: it never wraps). */
   takeSequence(): number | EspDropReason {
     if (this.state === 'expired' || this.state === 'deleted') return 'esp-sa-expired';
-    if (this.sequence >= (this.esn ? Number.MAX_SAFE_INTEGER : 0xffffffff)) return 'esp-sequence-exhausted';
+    if (this.sequence >= (this.esn ? Number.MAX_SAFE_INTEGER : 0xffffffff)) {
+      this.#exhaust('sequence-exhausted');
+      return 'esp-sequence-exhausted';
+    }
     return ++this.sequence;
   }
 
@@ -152,6 +186,8 @@ export class SecurityAssociation {
   /** FSM, inbound, after the ICV verified: only an authenticated packet moves the window (RFC 4303 §3.4.3). */
   acceptSequence(seqLo: number, bytes: number): void {
     this.replay?.update(seqLo);
+    // The top of a 32-bit window: no later packet can be accepted (RFC 4303 §3.4.3), the peer must rekey.
+    if (this.replay !== null && !this.esn && seqLo === 0xffffffff) this.#exhaust('replay-window-exhausted');
     this.#count(bytes);
   }
 
@@ -233,5 +269,23 @@ export class SecurityAssociation {
     if (event === 'hard' && (this.state === 'expired' || this.state === 'deleted')) return;
     this.state = event === 'soft' ? 'soft-expired' : 'expired';
     this.onLifetime?.(this, event);
+    this.#owner?.(this, event);
   }
+
+  #exhaust(event: 'sequence-exhausted' | 'replay-window-exhausted'): void {
+    if (this.#exhausted) return;
+    this.#exhausted = true;
+    this.#owner?.(this, event);
+  }
+}
+
+/** A transport-mode SA carries packets between its two addresses: an inbound one from `source` to `destination`. */
+function transportSelector(config: SaConfig): Selector | undefined {
+  const peer = config.direction === 'inbound' ? config.source : config.destination;
+  const me = config.direction === 'inbound' ? config.destination : config.source;
+  if (peer === undefined && me === undefined) return undefined;
+  return {
+    ...(peer === undefined ? {} : { remote: { address: peer, prefix: 128 } }),
+    ...(me === undefined ? {} : { local: { address: me, prefix: 128 } }),
+  };
 }
