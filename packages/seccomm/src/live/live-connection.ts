@@ -198,7 +198,7 @@ export class LiveConnection {
     const keys = g === 0 ? this.#options.keys : this.current.shared.get(Keys).snapshot();
     let composite: CompositeProtocol;
     try {
-      composite = openConnection(`${this.#name}#${g}`, composition, { ...this.#options, ...(keys ? { keys } : {}) });
+      composite = openConnection(`${this.#name}#${g}`, composition, { ...this.#options, generation: g, ...(keys ? { keys } : {}) });
     } finally {
       if (g > 0) for (const k of keys?.values() ?? []) k.fill(0);
     }
