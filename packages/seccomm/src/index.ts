@@ -7,6 +7,7 @@ export { catalog, isMicroProtocol, type CatalogEntry, type MicroProtocolClass, t
 export { CompositionError, label, type CompositionConfig, type Dependency, type Direction, type MicroProtocolChoice, type Mode, type ResolvedComposition, type ResolvedMicroProtocol } from './config/composition.js';
 export { presets } from './config/presets.js';
 export { resolveComposition } from './config/resolve.js';
+export { compareStrength, strengthOf, type Strength } from './config/strength.js';
 export { AuditLog } from './micro/audit.js';
 export { epochOf, KeyEpoch, Keys, Settings, type ConnectionSettings } from './runtime/context.js';
 export { KeyObjects, KeyTable } from './runtime/key-table.js';

@@ -73,6 +73,16 @@ export function runScenario(composition: ResolvedComposition, options: ScenarioO
       rejected[a.reason] = (rejected[a.reason] ?? 0) + 1;
     }, 0, null, 'scenario');
   }
+  // A live connection's own refusals (recomposition, unknown generations) are alerts on the hosts' graphs.
+  if (live) {
+    for (const h of [p.clientHost, p.serverHost]) {
+      h.graph.alerts$.subscribe((a) => {
+        if (a.kind !== 'security' || !/recomposer|no-generation/.test(a.conduit)) return;
+        alerts++;
+        rejected[a.reason] = (rejected[a.reason] ?? 0) + 1;
+      });
+    }
+  }
   const plan = mountAttack(options.adversary, adversary, forger(composition, engine, (i) => message('mallory', i, size), () => scheduler.now(), p.publicKeys.server.agreement), { plaintext: (i) => message('client', i, size) });
 
   const expected = { toServer: new Map<string, number>(), toClient: new Map<string, number>() };
