@@ -138,3 +138,6 @@ for (const engine of [engines.node, engines.noble]) {
     emit({ bench: `seccomm-seq-aes128gcm-${engine.name}-${size}`, unit: 'msg/s', value: composed, baseline: 'hand-written seq + AES-128-GCM seal/open', baselineValue: byHand, ratio: round2(ratio), target: 'ratio >= 0.8' });
   }
 }
+
+const { flood } = await import('./flood.js');
+await flood();
