@@ -14,6 +14,7 @@ const compositions: Record<string, CompositionConfig> = {
   'AES-GCM and sequence numbers': { keys: { predefined: [1] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'sequence-replay-prevention' }] },
   'HMAC and sequence numbers': { keys: { predefined: [1] }, microProtocols: [{ use: 'hmac-sha256-integrity', key: 1 }, { use: 'sequence-replay-prevention' }] },
   'signatures and timestamps': { keys: { privateKey: true }, microProtocols: [{ use: 'signature-authenticity' }, { use: 'timestamp-replay-prevention' }] },
+  'public-key privacy and timestamps': { microProtocols: [{ use: 'public-key-privacy' }, { use: 'timestamp-replay-prevention' }] },
 };
 
 describe.each(Object.keys(compositions))('%s, live', (name) => {
