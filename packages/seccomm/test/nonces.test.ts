@@ -56,3 +56,12 @@ test('a distributed key is replaced before its nonce limit: every message arrive
   }
 });
 import { Keys } from '@conduits/seccomm';
+
+test('keyed-digest authenticity counts its nonces the same way and stops at its limit', () => {
+  const config: CompositionConfig = { keys: { predefined: [1] }, microProtocols: [{ use: 'sha256-digest' }, { use: 'keyed-digest-authenticity', key: 1, params: { nonceLimit: 3 } }, { use: 'security-audit' }] };
+  const { got, frames, p } = run(config, 5);
+  expect(got).toEqual(['m0', 'm1', 'm2']);
+  // [kind][epoch] message ‖ nonce (4 random ‖ count u64) ‖ sealed digest (32 + 16)
+  expect(frames.map((f) => new DataView(f.buffer, f.byteOffset + f.length - 48 - 8, 8).getBigUint64(0))).toEqual([1n, 2n, 3n]);
+  expect(p.client.conn.shared.get(AuditLog).map((a) => a.reason)).toEqual(['nonce-limit', 'nonce-limit']);
+});

@@ -34,7 +34,7 @@ export const parameters: Record<MicroProtocolName, Readonly<Record<string, Param
   'hmac-sha256-integrity': {},
   'signature-authenticity': { algorithm: { kind: 'string', oneOf: ['ed25519', 'ecdsa-p256-sha256'] } },
   'signature-digest-authenticity': { algorithm: { kind: 'string', oneOf: ['ed25519', 'ecdsa-p256-sha256'] } },
-  'keyed-digest-authenticity': {},
+  'keyed-digest-authenticity': { nonceLimit },
   'consistency-check': {},
   'timestamp-replay-prevention': { skew: { kind: 'number', min: 1, max: 86_400_000 } },
   'sequence-replay-prevention': {},

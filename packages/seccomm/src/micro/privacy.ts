@@ -17,6 +17,7 @@ import { epochOf, Keys, settings } from '../runtime/context.js';
 import { DirectionalKeys } from '../runtime/directional-keys.js';
 import { replaceKey } from '../runtime/events.js';
 import { FrameHeader } from '../runtime/frame-header.js';
+import { NonceSequence } from '../runtime/nonce-sequence.js';
 import { bindTransform } from './bind-transform.js';
 
 const aeadOf = { 'aes-128-gcm-privacy': 'aes-128-gcm', 'aes-256-gcm-privacy': 'aes-256-gcm', 'chacha20-poly1305-privacy': 'chacha20-poly1305' } as const;
@@ -43,8 +44,6 @@ export function privacy(m: ResolvedMicroProtocol, options: PrivacyOptions = {}):
   const name = label(m);
   const cbc = m.name === 'aes-128-cbc-privacy' || m.name === 'aes-256-cbc-privacy';
   const limit = Number(m.params['nonceLimit'] ?? DEFAULT_NONCE_LIMIT);
-  /** Ask for a new key this many messages before the limit. */
-  const rekeyAt = Math.max(1, limit - Math.max(1, Math.floor(limit / 4)));
   return {
     name,
     start(c: CompositeProtocol) {
@@ -56,33 +55,15 @@ export function privacy(m: ResolvedMicroProtocol, options: PrivacyOptions = {}):
       keys = table;
       const base = c.shared.get(Keys);
       const header = new FrameHeader(c);
-      const prefix = s.engine.randomBytes(4);
-      const nonce = new Uint8Array(12);
-      const nonceView = new DataView(nonce.buffer);
-      nonce.set(prefix);
-      /** Messages sent under the base key `under`: a new key starts a new count (a new nonce space). */
-      let under: Uint8Array | undefined;
-      let counter = 0;
-      let rekeyAsked = false;
+      const nonces = new NonceSequence(s.engine.randomBytes(4), limit, options.rekeyable ? () => c.graph.scheduler.defer(() => c.runtime.raise(replaceKey(index), null)) : null);
       const out = (msg: Message): string | null => {
         const epoch = epochOf(c, msg);
         const k = table.send.get(epoch);
         if (k === null) return 'key-missing';
         const b = msg.buffer;
         if ('seal' in k) {
-          const bytes = base.get(index, epoch);
-          if (bytes !== under) {
-            under = bytes;
-            counter = 0;
-            rekeyAsked = false;
-          }
-          if (counter >= limit) return 'nonce-limit';
-          if (++counter >= rekeyAt && options.rekeyable && !rekeyAsked) {
-            rekeyAsked = true;
-            c.graph.scheduler.defer(() => c.runtime.raise(replaceKey(index), null));
-          }
-          nonceView.setUint32(4, Math.floor(counter / 2 ** 32));
-          nonceView.setUint32(8, counter >>> 0);
+          const nonce = nonces.next(base.get(index, epoch));
+          if (nonce === null) return 'nonce-limit';
           // seal reads the plaintext where it lies and returns new bytes: no copy first.
           const sealed = k.seal(nonce, b.subarray(), header.of(msg, true));
           b.reset();

@@ -30,7 +30,7 @@ function build(m: ResolvedMicroProtocol, all: readonly ResolvedMicroProtocol[]):
   switch (m.class) {
     case 'authenticity':
       if (m.name === 'signature-authenticity' || m.name === 'signature-digest-authenticity') return () => authenticity(m, digestLength ?? 0);
-      if (m.name === 'keyed-digest-authenticity') return () => keyedDigestAuthenticity(m, digestLength ?? 0);
+      if (m.name === 'keyed-digest-authenticity') return () => keyedDigestAuthenticity(m, digestLength ?? 0, { rekeyable: all.some((x) => x.class === 'key-distribution' && x.key === m.key) });
       return () => consistencyCheck(m);
     case 'non-repudiation':
       return () => nonRepudiation(m, digestSigner === undefined ? undefined : digestLengthBelow(digestSigner.order, all));
