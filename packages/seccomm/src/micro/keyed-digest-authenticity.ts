@@ -36,7 +36,7 @@ export function keyedDigestAuthenticity(m: ResolvedMicroProtocol, digestLength: 
       const header = new FrameHeader(c);
       const base = c.shared.get(Keys);
       const index = m.key ?? 1;
-      const nonces = new NonceSequence(s.engine.randomBytes(4), Number(m.params['nonceLimit'] ?? DEFAULT_NONCE_LIMIT), options.rekeyable ? () => c.graph.scheduler.defer(() => c.runtime.raise(replaceKey(index), null)) : null);
+      const nonces = new NonceSequence(s.engine.randomBytes(4), Number(m.params['nonceLimit'] ?? DEFAULT_NONCE_LIMIT), options.rekeyable ? () => c.graph.scheduler.defer(() => void (base.has(index) && c.runtime.raise(replaceKey(index), null))) : null);
       /** The associated data: the frame header, then the message before the sealed digest. */
       let aad = new Uint8Array(256);
       const associated = (msg: Message, outbound: boolean, message: Uint8Array): Uint8Array => {

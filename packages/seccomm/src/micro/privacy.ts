@@ -55,7 +55,8 @@ export function privacy(m: ResolvedMicroProtocol, options: PrivacyOptions = {}):
       keys = table;
       const base = c.shared.get(Keys);
       const header = new FrameHeader(c);
-      const nonces = new NonceSequence(s.engine.randomBytes(4), limit, options.rekeyable ? () => c.graph.scheduler.defer(() => c.runtime.raise(replaceKey(index), null)) : null);
+      // Near the limit a distributed key is replaced (unless the connection closed meanwhile: its keys are wiped).
+      const nonces = new NonceSequence(s.engine.randomBytes(4), limit, options.rekeyable ? () => c.graph.scheduler.defer(() => void (base.has(index) && c.runtime.raise(replaceKey(index), null))) : null);
       const out = (msg: Message): string | null => {
         const epoch = epochOf(c, msg);
         const k = table.send.get(epoch);
