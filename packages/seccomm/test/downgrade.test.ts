@@ -78,3 +78,11 @@ describe('recomposition policy', () => {
     expect(got).toEqual(['still private']);
   });
 });
+
+test('a proposal that is not a composition at all is refused with a CompositionError before anything is sent', () => {
+  const p = simulatedPair(resolveComposition(presets['esp-like']), { seed: 8, live: true });
+  p.network.run();
+  expect(() => p.client.recompose({ keys: { predefined: 5 }, microProtocols: [] } as unknown as CompositionConfig)).toThrow(CompositionError);
+  expect(() => p.client.recompose(null as unknown as CompositionConfig)).toThrow(CompositionError);
+  expect(p.client.live?.generation).toBe(0);
+});

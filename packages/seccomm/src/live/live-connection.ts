@@ -36,6 +36,7 @@ import { attribute, connect, defaultPool, Mux, Session, type Accessor, type Comp
 import { Subject, type Observable } from 'rxjs';
 import { CompositionError, type CompositionConfig, type ResolvedComposition } from '../config/composition.js';
 import { resolveComposition } from '../config/resolve.js';
+import { validateConfig } from '../config/validate.js';
 import { compareStrength, strengthOf, type Strength } from '../config/strength.js';
 import { Keys } from '../runtime/context.js';
 import { Push } from '../runtime/push-gate.js';
@@ -208,8 +209,8 @@ export class LiveConnection {
   #resolve(config: CompositionConfig): ResolvedComposition {
     // The keys in force now carry over: for the new composition they are predefined.
     const carried = [...this.current.shared.get(Keys).indices()];
-    const given: unknown = config;
-    if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new CompositionError('the proposal is not a composition', 'propose a JSON object');
+    // Checked before it is merged with the carried keys: a proposal may be any JSON.
+    validateConfig(config);
     const resolved = resolveComposition({ ...config, keys: { ...config.keys, predefined: [...new Set([...(config.keys?.predefined ?? []), ...carried])] } });
     const below = compareStrength(strengthOf(resolved), this.#floor);
     if (below !== null) throw new CompositionError(`${resolved.name} is below this connection's floor: ${below}`, 'propose a composition at least as strong as the floor');
