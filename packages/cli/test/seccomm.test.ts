@@ -94,3 +94,11 @@ describe('conduits seccomm verify-proof', () => {
     expect(verifyProofs('', key.publicKey, engine)).toEqual([]);
   });
 });
+
+describe('conduits seccomm run: the reflect and downgrade adversaries (issue 10)', () => {
+  test.each(['reflect', 'downgrade'])('--adversary %s on esp-like: refused, nothing got through', (adversary) => {
+    const { code, out } = run(['seccomm', 'run', 'esp-like', '--messages', '12', '--adversary', adversary, '--seed', '3']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ adversary, gotThrough: 0, plaintextFrames: 0, intactAndExactlyOnce: true });
+  });
+});

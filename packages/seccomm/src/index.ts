@@ -7,7 +7,8 @@ export { catalog, isMicroProtocol, type CatalogEntry, type MicroProtocolClass, t
 export { CompositionError, label, type CompositionConfig, type Dependency, type Direction, type MicroProtocolChoice, type Mode, type ResolvedComposition, type ResolvedMicroProtocol } from './config/composition.js';
 export { presets } from './config/presets.js';
 export { resolveComposition } from './config/resolve.js';
-export { AuditLog } from './micro/audit.js';
+export { compareStrength, strengthOf, type Strength } from './config/strength.js';
+export { AuditLog, SecurityAuditLog } from './micro/audit.js';
 export { epochOf, KeyEpoch, Keys, Settings, type ConnectionSettings } from './runtime/context.js';
 export { KeyObjects, KeyTable } from './runtime/key-table.js';
 export { Push, PushGate } from './runtime/push-gate.js';

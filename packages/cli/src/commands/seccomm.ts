@@ -62,7 +62,7 @@ export function seccommCommand(args: Args, out: (s: string) => void): void {
     if (e instanceof CompositionError) throw new UsageError(`refused: ${e.conflict}\nway out: ${e.wayOut}`);
     throw e;
   }
-  if (sub === 'run') return runCommand(r, args, out);
+  if (sub === 'run') return runCommand(r, args, out, Object.hasOwn(presets, source));
   if (sub === 'check') out(formatComposition(r));
   else out(option(args, 'format', 'dot') === 'mermaid' ? compositionMermaid(r) : compositionDot(r));
 }
@@ -84,16 +84,16 @@ function verifyProofCommand(file: string | undefined, args: Args, out: (s: strin
  * N messages each way under an adversary; one JSON summary. The seed is printed in it, so a
  * run can be replayed exactly.
  */
-function runCommand(r: ResolvedComposition, args: Args, out: (s: string) => void): void {
+function runCommand(r: ResolvedComposition, args: Args, out: (s: string) => void, preset: boolean): void {
   const adversary = option(args, 'adversary', 'none');
   if (!attackKinds.includes(adversary as AttackKind)) throw new UsageError(`--adversary is one of ${attackKinds.join(', ')}`);
   const messages = Number(option(args, 'messages', '100'));
   const size = Number(option(args, 'size', '64'));
   const seed = Number(option(args, 'seed', String(Math.floor(Math.random() * 2 ** 31))));
   if (!(Number.isInteger(messages) && messages > 0 && Number.isInteger(seed) && Number.isInteger(size) && size > 0 && size <= 60_000)) throw new UsageError('--messages, --size and --seed are positive integers (size at most 60000)');
-  // Non-repudiation without a proof file of its own writes to a fresh temporary one.
+  // A preset's non-repudiation writes to a fresh temporary proof file, not to the working directory.
   const proofs = join(mkdtempSync(join(tmpdir(), 'seccomm-run-')), 'proofs.jsonl');
-  const composition: ResolvedComposition = { ...r, microProtocols: r.microProtocols.map((m) => (m.class === 'non-repudiation' && typeof m.params['file'] !== 'string' ? { ...m, params: { ...m.params, file: proofs } } : m)) };
+  const composition: ResolvedComposition = { ...r, microProtocols: r.microProtocols.map((m) => (m.class === 'non-repudiation' && (preset || typeof m.params['file'] !== 'string') ? { ...m, params: { ...m.params, file: proofs } } : m)) };
   const summary = runScenario(composition, { messages, adversary: adversary as AttackKind, seed, size, engine: engineByName(option(args, 'engine', 'noble')) });
   out(JSON.stringify({ ...summary, ...(composition.microProtocols.some((m) => m.class === 'non-repudiation') ? { proofs: composition.microProtocols.find((m) => m.class === 'non-repudiation')?.params['file'] } : {}) }));
 }

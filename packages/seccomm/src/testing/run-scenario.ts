@@ -10,7 +10,7 @@ import { Adversary } from '@conduits/netsim';
 import type { ResolvedComposition } from '../config/composition.js';
 import { securityAlert, type SecurityAlert } from '../runtime/events.js';
 import { Keys } from '../runtime/context.js';
-import { forger, mountAttack, seccommPayload, type AttackKind } from './attacks.js';
+import { forger, liveAttacks, mountAttack, seccommPayload, type AttackKind } from './attacks.js';
 import { simulatedPair } from './simulated-pair.js';
 
 export interface ScenarioOptions {
@@ -41,6 +41,10 @@ export interface ScenarioSummary {
   /** Forged, altered or replayed messages the application received. */
   readonly gotThrough: number;
   readonly keyEpoch: number;
+  /** Packets on the wire that showed an honest message in clear. */
+  readonly plaintextFrames: number;
+  /** The composition generation each end ended on (live connections: the downgrade attack). */
+  readonly generation: { readonly client: number; readonly server: number };
   readonly virtualMs: number;
 }
 
@@ -58,7 +62,8 @@ export function runScenario(composition: ResolvedComposition, options: ScenarioO
   const engine = options.engine ?? engines.noble;
   const size = options.size ?? 64;
   const adversary = new Adversary();
-  const p = simulatedPair(composition, { seed: options.seed, engine, adversary, link: { delay: 2 } });
+  const live = liveAttacks.includes(options.adversary);
+  const p = simulatedPair(composition, { seed: options.seed, engine, adversary, link: { delay: 2 }, ...(live ? { live: true } : {}) });
   const scheduler = p.network.scheduler;
   const rejected: Record<string, number> = {};
   let alerts = 0;
@@ -68,7 +73,17 @@ export function runScenario(composition: ResolvedComposition, options: ScenarioO
       rejected[a.reason] = (rejected[a.reason] ?? 0) + 1;
     }, 0, null, 'scenario');
   }
-  const plan = mountAttack(options.adversary, adversary, forger(composition, engine, (i) => message('mallory', i, size), () => scheduler.now(), p.publicKeys.server.agreement));
+  // A live connection's own refusals (recomposition, unknown generations) are alerts on the hosts' graphs.
+  if (live) {
+    for (const h of [p.clientHost, p.serverHost]) {
+      h.graph.alerts$.subscribe((a) => {
+        if (a.kind !== 'security' || !/recomposer|no-generation/.test(a.conduit)) return;
+        alerts++;
+        rejected[a.reason] = (rejected[a.reason] ?? 0) + 1;
+      });
+    }
+  }
+  const plan = mountAttack(options.adversary, adversary, forger(composition, engine, (i) => message('mallory', i, size), () => scheduler.now(), p.publicKeys.server.agreement), { plaintext: (i) => message('client', i, size) });
 
   const expected = { toServer: new Map<string, number>(), toClient: new Map<string, number>() };
   const got = { toServer: new Map<string, number>(), toClient: new Map<string, number>() };
@@ -91,9 +106,11 @@ export function runScenario(composition: ResolvedComposition, options: ScenarioO
 
   let wire = 0;
   let frames = 0;
+  let plaintextFrames = 0;
   for (const s of adversary.seen) {
     const payload = seccommPayload(s.data);
-    if (payload?.[0] === 0) {
+    if (payload !== null && (Buffer.from(payload).includes('client#') || Buffer.from(payload).includes('server#'))) plaintextFrames++;
+    if (payload?.[live ? 1 : 0] === 0) {
       wire += payload.length;
       frames++;
     }
@@ -119,6 +136,8 @@ export function runScenario(composition: ResolvedComposition, options: ScenarioO
     complete,
     gotThrough,
     keyEpoch: p.client.conn.shared.get(Keys).epoch,
+    plaintextFrames,
+    generation: { client: p.client.live?.generation ?? 0, server: p.server.live?.generation ?? 0 },
     virtualMs: scheduler.now(),
   };
 }

@@ -13,6 +13,7 @@ import { Adversary, Network, Switch, type Link, type LinkParams } from '@conduit
 import { parseIpv6, type Host } from '@conduits/protocols-inet';
 import { catalog, type CatalogEntry } from '../config/catalog.js';
 import type { ResolvedComposition } from '../config/composition.js';
+import type { Strength } from '../config/strength.js';
 import { CertificateAuthority } from '../ca/certificate-authority.js';
 import { SecureChannel } from '../channel/secure-channel.js';
 import { KeyDistributionCenter } from '../kdc/key-distribution-center.js';
@@ -30,6 +31,8 @@ export interface SimulatedPairOptions {
   readonly live?: boolean;
   /** The server's recomposition policy (with `live`). */
   readonly serverPolicy?: (composition: ResolvedComposition) => string | null;
+  /** The server's recomposition floor (with `live`). */
+  readonly serverFloor?: Partial<Strength>;
 }
 
 export interface SimulatedPair {
@@ -140,6 +143,7 @@ export function simulatedPair(composition: ResolvedComposition, options: Simulat
       name: `seccomm-${who}`,
       ...(options.live ? { live: true } : {}),
       ...(who === 'server' && options.serverPolicy ? { recompositionPolicy: options.serverPolicy } : {}),
+      ...(who === 'server' && options.serverFloor ? { recompositionFloor: options.serverFloor } : {}),
       keys: who === 'client' ? predefined : serverKeys,
       participants: { self: who, peer: other },
       // Request ids from a generator seeded from the scenario's seed (its own, so the links' draws stay as they were).
