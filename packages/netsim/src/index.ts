@@ -4,5 +4,5 @@ export { Interface, Link, type LinkEvent, type LinkParams, type LinkStats } from
 export { Network, withSeed } from './network.js';
 export { LinkType, PcapWriter, type PcapRecord } from './pcap-writer.js';
 export { ensureTshark, tsharkAvailable, tsharkFields } from './tshark.js';
-export { PcapFormatError, readCapture, type PcapPacket } from './pcap-reader.js';
+export { CaptureFile, captureRecords, MAX_RECORD, PcapFormatError, readCapture, type CaptureOptions, type CaptureSource, type PcapPacket } from './pcap-reader.js';
 export { Switch } from './switch.js';
