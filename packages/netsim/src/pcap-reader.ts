@@ -36,7 +36,7 @@ export interface CaptureSource {
 }
 
 export interface CaptureOptions {
-  /** Most bytes a gzipped capture may expand to. @default 256 MiB */
+  /** Most bytes a gzipped capture may expand to. @default 128 MiB */
   readonly maxDecompressed?: number;
 }
 
@@ -44,7 +44,7 @@ export interface CaptureOptions {
 export const MAX_RECORD = 262_144;
 /** Largest pcapng block read (a packet of MAX_RECORD with generous options). */
 const MAX_BLOCK = MAX_RECORD + 65_536;
-const DEFAULT_MAX_DECOMPRESSED = 256 * 1024 * 1024;
+const DEFAULT_MAX_DECOMPRESSED = 128 * 1024 * 1024;
 
 function memorySource(bytes: Uint8Array): CaptureSource {
   return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, Math.min(bytes.length, offset + length)) };
