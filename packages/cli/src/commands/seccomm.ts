@@ -179,7 +179,7 @@ export function seccommRunCommand(args: Args, io: Io): void {
   const composition: ResolvedComposition = { ...r, microProtocols: r.microProtocols.map((m) => (m.class === 'non-repudiation' && typeof m.params['file'] !== 'string' ? { ...m, params: { ...m.params, file: proofs } } : m)) };
   const nr = composition.microProtocols.find((m) => m.class === 'non-repudiation');
   let signing: { client: string; server: string } | undefined;
-  const step = messages >= 10_000 ? Math.ceil(messages / 10) : 0;
+  const step = messages >= 1000 ? Math.ceil(messages / 10) : 0;
   const summary = runScenario(composition, {
     messages,
     adversary,
