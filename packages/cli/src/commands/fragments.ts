@@ -1,7 +1,8 @@
 /**
  * IPv6 fragments put back together across the frames of a capture, as tshark does: each
  * fragment is reported, and the frame that completes a datagram carries the whole of it.
- * Bounded: at most 256 datagrams pending (the oldest evicted), 65,535 bytes each.
+ * Bounded: at most 256 datagrams pending (the oldest evicted), each at most 65,535 bytes long
+ * and holding at most 128 KiB of fragment data (overlaps and repeats count), else dropped.
  */
 export interface Fragment {
   readonly id: number;
@@ -21,10 +22,12 @@ export interface Reassembled {
 
 interface Pending {
   readonly pieces: { readonly frame: number; readonly f: Fragment }[];
+  held: number;
 }
 
 const MAX_PENDING = 256;
 const MAX_LENGTH = 65_535;
+const MAX_HELD = 128 * 1024;
 
 /** The fragment header at the start of `p` (RFC 8200 §4.5), or null when it is cut short. */
 export function parseFragment(p: Uint8Array): Fragment | null {
@@ -43,10 +46,11 @@ export class Reassembler {
     let p = this.#pending.get(key);
     if (p === undefined) {
       if (this.#pending.size >= MAX_PENDING) this.#pending.delete(this.#pending.keys().next().value as string);
-      p = { pieces: [] };
+      p = { pieces: [], held: 0 };
       this.#pending.set(key, p);
     }
-    if (f.offset + f.data.length > MAX_LENGTH) {
+    p.held += f.data.length;
+    if (f.offset + f.data.length > MAX_LENGTH || p.held > MAX_HELD) {
       this.#pending.delete(key);
       return null;
     }

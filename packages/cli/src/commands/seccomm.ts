@@ -1,7 +1,7 @@
 /**
- * `conduits seccomm check CONFIG` and `conduits seccomm graph CONFIG [--format dot|mermaid]`:
- * a SecComm composition (a JSON file, or a preset name) resolved against the configuration
- * constraints, or refused with the conflict and a way out.
+ * `conduits seccomm check|graph|run|verify-proof`: a SecComm composition (a JSON file, or a
+ * preset name) resolved against the configuration constraints — or refused with the conflict
+ * and a way out — then printed, drawn, or run under attack; and proof files checked offline.
  */
 import { engineByName } from '@conduits/crypto';
 import { CompositionError, label, presets, resolveComposition, verifyProofs, type CompositionConfig, type ResolvedComposition } from '@conduits/seccomm';
@@ -130,7 +130,7 @@ function checkRecords(text: string, file: string): { line: number; sender: strin
  * proof file alone. A proof file holds both senders' messages; the key covers the sender whose
  * records it verifies (or the one named), and every record of that sender must verify.
  */
-function verifyProofCommand(args: Args, io: Io): void {
+export function seccommVerifyProofCommand(args: Args, io: Io): void {
   const [file] = positionals(args, 1, seccommUsage['verify-proof']);
   const key = args.options.get('public-key');
   if (key === undefined) throw new UsageError('--public-key HEX is needed (the sender\'s public key, as seccomm run prints it)', `usage: ${seccommUsage['verify-proof']}`);
@@ -159,7 +159,6 @@ function verifyProofCommand(args: Args, io: Io): void {
   io.err(`all ${mine.length} records from ${covered.join(', ')} verify: the holder of that public key sent these messages${others ? `; ${others} records from ${senders.filter((s) => !covered.includes(s)).join(', ')} are signed by another key (not checked)` : ''}`);
 }
 
-export { verifyProofCommand as seccommVerifyProofCommand };
 
 /**
  * `conduits seccomm run CONFIG`: a client/server pair on the simulator with that composition,
