@@ -132,7 +132,8 @@ function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ');
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/src/main.ts')) {
+/** Run as the process's command line (the bin, or `tsx packages/cli/src/main.ts ...`). */
+export function runCommandLine(): void {
   // A reader that stops early (| head) is a normal end of output, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
@@ -140,3 +141,5 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   });
   process.exitCode = main(process.argv.slice(2));
 }
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/src/main.ts')) runCommandLine();

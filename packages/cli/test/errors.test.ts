@@ -222,10 +222,10 @@ describe('seccomm verify-proof: bad proof files and keys', () => {
 });
 
 describe('the real command line', () => {
-  test('run as a process: one line on stderr, exit 2, no stack trace, nothing on stdout', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'pcap', 'decode', join(dir, 'a-directory')], { encoding: 'utf8' });
+  test('pnpm conduits, as the README runs it: stdout empty, one line on stderr, exit 2, no stack trace, no pnpm banner', () => {
+    const r = spawnSync('pnpm', ['conduits', 'pcap', 'decode', join(dir, 'a-directory')], { encoding: 'utf8' });
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 2, stdout: '', stderr: `capture file ${join(dir, 'a-directory')} is a directory\n` });
-  }, 30_000);
+  }, 60_000);
 
   test('no seccomm-run temporary folder is left by a run that writes no proofs', () => {
     // A temporary directory of this test's own (others share the machine's /tmp).
