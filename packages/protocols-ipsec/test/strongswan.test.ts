@@ -1,12 +1,12 @@
 /**
- * strongSwan judges our ESP (../shared/INTEROP.md): two charons negotiate IKEv2 in network
+ * strongSwan judges our ESP (docs/interop.md): two charons negotiate IKEv2 in network
  * namespaces; with the ESP keys from charon's log, our stack — standing in for the initiator,
  * whose charon is then stopped — sends tunnel-mode ESP in UDP that charon's userspace ESP
  * accepts (the inner datagram reaches a socket in charon's namespace) and refuses when
  * tampered, and opens the ESP charon sends.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -87,6 +87,7 @@ maybe('strongSwan (charon 5.9, kernel-libipsec) as a peer', () => {
 
   afterAll(() => {
     spawnSync('bash', [join(here, 'strongswan-down.sh'), dir]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('charon accepts our tunnel-mode ESP in UDP and delivers the inner datagram; refuses it tampered', async () => {

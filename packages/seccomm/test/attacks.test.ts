@@ -7,11 +7,12 @@
 import { presets, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
 import { runScenario } from '@conduits/seccomm/testing';
 import { withSeed } from '@conduits/netsim';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'seccomm-attacks-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const paranoid: CompositionConfig = { ...presets.paranoid, microProtocols: presets.paranoid.microProtocols.map((m) => (m.use === 'non-repudiation' ? { ...m, params: { file: join(dir, 'proofs.jsonl') } } : m)) };
 const configs: Record<string, CompositionConfig> = { 'esp-like': presets['esp-like'], 'tls-record-like': presets['tls-record-like'], paranoid };
 const N = 30;

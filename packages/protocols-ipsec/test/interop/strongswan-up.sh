@@ -1,7 +1,7 @@
 #!/bin/bash
 # Two charons (strongSwan 5.9, kernel-libipsec) in network namespaces cdA and cdB, IKEv2 with PSK,
 # a tunnel-mode child between 2001:db8:a::/64 and 2001:db8:b::/64 over 2001:db8:1::/64 (NAT-T forced
-# by kernel-libipsec: ESP in UDP 4500). Usage: strongswan-up.sh DIR. See ../../../../../shared/INTEROP.md.
+# by kernel-libipsec: ESP in UDP 4500). Usage: strongswan-up.sh DIR. See docs/interop.md.
 set -e
 D="$1"
 ip netns del cdA 2>/dev/null || true; ip netns del cdB 2>/dev/null || true
@@ -72,5 +72,7 @@ EOC
   echo $! > $D/$n/pid
 done
 for n in A B; do for i in $(seq 1 50); do [ -S $D/$n/charon.vici ] && break; sleep 0.1; done; done
+# swanctl looks for credentials in these folders next to its configuration and warns about each missing one.
+for n in A B; do mkdir -p $D/$n/x509 $D/$n/x509ca $D/$n/x509ocsp $D/$n/x509aa $D/$n/x509ac $D/$n/x509crl $D/$n/pubkey $D/$n/private $D/$n/rsa $D/$n/ecdsa $D/$n/bliss $D/$n/pkcs8 $D/$n/pkcs12; done
 for n in A B; do ip netns exec cd$n swanctl --load-all --file $D/$n/swanctl.conf --uri unix://$D/$n/charon.vici > /dev/null; done
 ip netns exec cdA swanctl --initiate --ike site --child net --uri unix://$D/A/charon.vici 2>&1 | tail -3
