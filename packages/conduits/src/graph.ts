@@ -5,6 +5,7 @@ import type { Message } from './message.js';
 import type { Port } from './port.js';
 import type { Protocol } from './protocol.js';
 import type { Scheduler } from './scheduler.js';
+import type { Session } from './session.js';
 import type { Visitor } from './visitor.js';
 
 /** Something the operator should know: a handler threw, or a security check failed. */
@@ -85,9 +86,14 @@ export class Graph {
     conduit.attach(this, parent);
   }
 
-  /** Forget a conduit removed from the graph (a mux dropped its session). */
+  /**
+   * Forget a conduit removed from the graph (a mux dropped its session), with a Protocol's
+   * children; sessions' timers are cancelled, so nothing fires into a conduit that is gone.
+   */
   retire(conduit: Conduit): void {
     this.#conduits.delete(conduit);
+    if (conduit.kind === 'session') (conduit as Session).cancelTimers();
+    else if (conduit.kind === 'protocol') for (const c of (conduit as Protocol).children) this.retire(c);
   }
 
   hop(from: Port, to: Port, visitor: Visitor): void {

@@ -60,7 +60,7 @@ export class Scheduler {
     return this.#count;
   }
 
-  /** Timers set and not yet fired (cancelled ones included until they come due). */
+  /** Timers set and not yet fired (a cancelled timer leaves the heap at once). */
   get timers(): number {
     return this.#timers.size;
   }
@@ -92,7 +92,8 @@ export class Scheduler {
   cancel(timer: Timer | null | undefined): void {
     if (!timer || timer.cancelled) return;
     timer.cancelled = true;
-    if (timer.ref) this.#refTimers--;
+    // A fired one-shot timer is out of the heap already and no longer counted.
+    if (this.#timers.remove(timer) && timer.ref) this.#refTimers--;
   }
 
   /**
@@ -101,7 +102,7 @@ export class Scheduler {
    * that has nothing else to do run forever.
    */
   unref(timer: Timer): Timer {
-    if (timer.ref && !timer.cancelled) this.#refTimers--;
+    if (timer.ref && timer.index >= 0) this.#refTimers--;
     timer.ref = false;
     return timer;
   }

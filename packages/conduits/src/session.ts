@@ -107,10 +107,15 @@ export class Session<D = unknown> extends ConduitBase {
     }
   }
 
-  /** Cancel every timer (a session being removed). */
-  close(): void {
+  /** Cancel every timer this session has set (they leave the scheduler's heap at once). */
+  cancelTimers(): void {
     for (const t of this.#timers.values()) this.graph.scheduler.cancel(t);
     this.#timers.clear();
+  }
+
+  /** Cancel every timer (a session being removed). */
+  close(): void {
+    this.cancelTimers();
   }
 
   /** Where a message leaving through `side` will go next (for diagnostics). */
