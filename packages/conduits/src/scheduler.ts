@@ -1,6 +1,7 @@
 import { Subject, type Observable } from 'rxjs';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
+import { edge } from './edge.js';
 import { DanglingSideError } from './errors.js';
 import type { Port } from './port.js';
 import { Timer, TimerHeap } from './timer-heap.js';
@@ -42,9 +43,12 @@ export class Scheduler {
     this.clock = clock;
   }
 
-  /** Faults of timer and queued tasks (conduit faults go to their graph's alerts). */
+  /**
+   * Faults of timer and queued tasks (conduit faults go to their graph's alerts). An Edge: a
+   * subscriber that throws is counted and reported as a fault of its own; the loop goes on.
+   */
   get faults$(): Observable<SchedulerFault> {
-    return this.#faults.asObservable();
+    return edge(this.#faults, (error) => this.#edgeFault(error));
   }
 
   get faultCount(): number {
@@ -216,6 +220,18 @@ export class Scheduler {
       this.#timers.push(t);
     } else if (t.ref) this.#refTimers--;
     this.#runTask(t.task, 'timer');
+  }
+
+  #raisingEdgeFault = false;
+  #edgeFault(error: unknown): void {
+    this.#faultCount++;
+    if (this.#raisingEdgeFault) return; // thrown again on the report about itself: counted only
+    this.#raisingEdgeFault = true;
+    try {
+      this.#faults.next({ time: this.clock.now(), task: 'faults$ subscriber', error });
+    } finally {
+      this.#raisingEdgeFault = false;
+    }
   }
 
   #runTask(task: () => void, what: string): void {

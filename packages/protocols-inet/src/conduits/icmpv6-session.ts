@@ -2,7 +2,7 @@
  * ICMPv6 (RFC 4443): answers echo requests, reports echo replies and error messages on an
  * Observable edge, and counts what it drops.
  */
-import { Session, defaultPool, type Message, type State } from '@conduits/core';
+import { Session, defaultPool, edge, type Message, type State } from '@conduits/core';
 import { Subject, type Observable } from 'rxjs';
 import { copyAddress, isMulticast, type Ipv6Address } from '../codec/address.js';
 import { Icmpv6Type, NextHeader } from '../codec/constants.js';
@@ -113,7 +113,8 @@ export function icmpv6(localAddress: Ipv6Address, options: Icmpv6Options = {}): 
     session,
     errorStats,
     sendError,
-    events$: events.asObservable(),
+    // An Edge: a listener that throws is a counted fault of the ICMPv6 session, not the end of the process.
+    events$: edge(events, (error) => session.graph.edgeFault(session.name, error)),
     ping(to, id, seq, payload = new Uint8Array(0)) {
       const m = defaultPool.acquire();
       const b = m.buffer;
