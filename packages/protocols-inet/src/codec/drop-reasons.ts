@@ -25,6 +25,8 @@ export type InetDropReason =
   | 'icmpv6-truncated'
   | 'icmpv6-bad-checksum'
   | 'icmpv6-unknown-type'
+  | 'icmpv6-ptb-not-ours'
+  | 'icmpv6-ptb-implausible'
   | 'fragment-truncated'
   | 'fragment-bad-length'
   | 'fragment-too-large'
@@ -42,6 +44,7 @@ export const securityRelevant: ReadonlySet<InetDropReason> = new Set<InetDropRea
   'ipv6-too-many-extension-headers',
   'ipv6-routing-header',
   'udp-bad-checksum',
+  'icmpv6-ptb-not-ours',
 ]);
 
 /** A decode error at the edges (pcap reading, tools), carrying the same reason. */
