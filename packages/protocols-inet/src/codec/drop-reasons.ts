@@ -32,6 +32,7 @@ export type InetDropReason =
   | 'fragment-too-large'
   | 'fragment-overlap'
   | 'fragment-memory-limit'
+  | 'fragment-evicted'
   | 'fragment-timeout'
   | 'fragment-mismatched-header'
   | 'fragment-duplicate'
@@ -41,6 +42,7 @@ export type InetDropReason =
 export const securityRelevant: ReadonlySet<InetDropReason> = new Set<InetDropReason>([
   'fragment-overlap',
   'fragment-memory-limit',
+  'fragment-evicted',
   'ipv6-too-many-extension-headers',
   'ipv6-routing-header',
   'udp-bad-checksum',
