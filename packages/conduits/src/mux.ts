@@ -90,8 +90,7 @@ export class Mux<K> extends ConduitBase {
     if (port !== undefined) {
       port.hits++;
       this.sendVia(port, msg);
-    }
-    else if (this.b.peer !== null) this.sendVia(this.b, msg);
+    } else if (this.b.peer !== null) this.sendVia(this.b, msg);
     else throw new UnknownKeyError(this.name, this.formatKey(key));
   }
 
