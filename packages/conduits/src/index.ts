@@ -12,6 +12,7 @@ export { RealClock, VirtualClock, type Clock } from './clock.js';
 export { ConduitBase, type Conduit, type ConduitKind } from './conduit.js';
 export { ConduitFactory, type FactoryOptions } from './conduit-factory.js';
 export { DropCounters } from './drop-counters.js';
+export { Edge, edge } from './edge.js';
 export {
   AttributeDecodeError,
   ConduitError,

@@ -14,7 +14,7 @@ export * from './codec/udp-header.js';
 export * from './attributes.js';
 export { DgramAdaptor, socketAddress, socketPort, type DgramOptions } from './adaptors/dgram-adaptor.js';
 export { sourceOf, UdpEndpoint, type Datagram } from './adaptors/udp-endpoint.js';
-export { fragmentSession, fragmentState, type FragmentConfig, type FragmentData } from './conduits/fragment-session.js';
+export { FRAGMENT_OVERHEAD, fragmentSession, fragmentState, REASSEMBLY_OVERHEAD, type FragmentConfig, type FragmentData } from './conduits/fragment-session.js';
 export { icmpv6, type IcmpEvent, type Icmpv6Endpoint, type Icmpv6Options } from './conduits/icmpv6-session.js';
 export { ipv6Session, ipv6State, type ExpressLane, type Ipv6Config } from './conduits/ipv6-session.js';
 export { UdpExpress, type UdpExpressRoute } from './conduits/udp-express.js';
