@@ -12,6 +12,7 @@ export type EspDropReason =
   | 'esp-policy-violation'
   | 'esp-no-sa'
   | 'ipsec-discard'
+  | 'esp-unexpected-message'
   | 'nat-keepalive'
   | 'udp-encap-bad-checksum';
 

@@ -3,9 +3,11 @@
  * this class is the FSM — the SA's state (mature, soft-expired, expired, deleted), its
  * sequence numbers, anti-replay window and lifetimes; the Coder is `esp/esp-coder.ts` (the
  * wire format, no keys, no state); the Cipher is `esp/esp-cipher.ts`, the only holder of the
- * keys. `saProtocol(sa)` stacks the three as sessions for the host's IPsec layer;
- * `encapsulate` / `decapsulate` run the same steps in one call for code outside a graph
- * (the gateway, pcap decoding, known-answer tests). Both work in place on a PacketBuffer.
+ * keys. `saProtocol(sa)` stacks the three as sessions for the IPsec layers of the host and the
+ * gateway; `encapsulate` / `decapsulate` are thin wrappers that run the same Protocol, embedded
+ * in a graph of the SA's own, for code outside a graph (pcap decoding, known-answer tests).
+ * Both work in place on a PacketBuffer. The SA keeps its keys (#private) only until the Cipher
+ * session of its Protocol takes them: holding the SAD gives no way to seal, open or MAC bytes.
  *
  *   ESP packet:  SPI(4) ‖ Seq(4) ‖ IV ‖ ciphertext(payload ‖ padding ‖ pad length ‖ next header) ‖ ICV
  */
@@ -13,9 +15,10 @@ import type { PacketBuffer } from '@conduits/core';
 import { defaultEngine, type CryptoEngine } from '@conduits/crypto';
 import type { Ipv6Address } from '@conduits/protocols-inet';
 import { ReplayWindow } from './anti-replay.js';
+import { espOneCall } from './conduits/sa-pipeline.js';
 import type { EspDropReason } from './esp-drop-reasons.js';
-import { EspCipher } from './esp/esp-cipher.js';
-import { lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from './esp/esp-coder.js';
+import { cipherShape, type CipherConfig } from './esp/esp-cipher.js';
+import { SaKeysClaimedError, type KeyCustody } from './sa-keys.js';
 import { padBlock, type TransformSpec } from './transforms.js';
 
 declare const spiBrand: unique symbol;
@@ -57,9 +60,14 @@ export interface SaConfig {
    * the two; this measures the framework's own cost). @default false
    */
   readonly allowNoProtection?: boolean;
-  /** Known-answer tests only: the IV to use for a sequence number. */
-  readonly ivFor?: (seq: number) => Uint8Array;
 }
+
+/**
+ * The Cipher session of `sa`'s Protocol takes its keys, once: the SA forgets them and keeps
+ * only `custody`, to have them wiped. Null when the SA was destroyed first. Package-internal
+ * (not exported from the index).
+ */
+export let takeKeys: (sa: SecurityAssociation, custody: KeyCustody) => CipherConfig | null;
 
 export type SaState = 'mature' | 'soft-expired' | 'expired' | 'deleted';
 export type LifetimeEvent = 'soft' | 'hard';
@@ -79,8 +87,6 @@ export class SecurityAssociation {
   readonly ivLength: number;
   /** The padding block of the transform (the Coder's business, kept here for it). */
   readonly block: number;
-  /** The keys and the transform: the Cipher. */
-  readonly cipher: EspCipher;
   state: SaState = 'mature';
   /** Last sequence number sent (outbound). */
   sequence: number;
@@ -91,6 +97,21 @@ export class SecurityAssociation {
 
   readonly #soft: Lifetime;
   readonly #hard: Lifetime;
+  /** The keying material until the Cipher session takes it (then null), and what the Cipher needs besides. */
+  #keys: CipherConfig | null;
+  /** The Cipher session holding the keys, once it took them. */
+  #custody: KeyCustody | null = null;
+
+  static {
+    takeKeys = (sa, custody) => {
+      if (sa.#custody !== null) throw new SaKeysClaimedError(sa.spi);
+      const keys = sa.#keys;
+      sa.#keys = null;
+      if (keys === null) return null;
+      sa.#custody = custody;
+      return keys;
+    };
+  }
 
   constructor(config: SaConfig, now = 0) {
     const t = config.transform;
@@ -110,20 +131,25 @@ export class SecurityAssociation {
     const windowSize = config.replayWindow ?? 64;
     this.replay = config.direction === 'inbound' && windowSize > 0 ? new ReplayWindow(windowSize, this.esn) : null;
     if (this.replay !== null && config.initialSequence) this.replay.startAt(config.initialSequence);
-    this.cipher = new EspCipher({ spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey, integrityKey: config.integrityKey, esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: config.allowNoProtection, ivFor: config.ivFor });
-    this.icvLength = this.cipher.icvLength;
-    this.ivLength = this.cipher.ivLength;
+    const shape = cipherShape({ spi: this.spi, protocol: this.protocol, transform: t, allowNoProtection: config.allowNoProtection, encryptionKeyLength: config.encryptionKey.length, integrityKeyLength: config.integrityKey?.length });
+    // Copies: the caller may wipe its own; these are wiped when the Cipher session takes them.
+    this.#keys = { spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey.slice(), integrityKey: config.integrityKey?.slice(), esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: config.allowNoProtection };
+    this.icvLength = shape.icvLength;
+    this.ivLength = shape.ivLength;
     this.block = padBlock(t.encryption);
   }
 
   /** The SA is gone: keys wiped, no more use. */
   destroy(): void {
-    this.cipher.destroy();
+    this.#keys?.encryptionKey.fill(0);
+    this.#keys?.integrityKey?.fill(0);
+    this.#keys = null;
+    this.#custody?.wipe();
     this.state = 'deleted';
   }
 
   get keysDestroyed(): boolean {
-    return this.cipher.destroyed;
+    return this.#keys === null && (this.#custody?.wiped ?? true);
   }
 
   /** Check the time lifetimes against `now` (the owning session calls this on a timer). */
@@ -158,17 +184,10 @@ export class SecurityAssociation {
   /**
    * Turn the payload in `buf` into an ESP packet, in place. `nextHeader` is what the payload
    * is (an upper-layer protocol in transport mode, 41 for an IPv6 packet in tunnel mode).
-   * FSM, Coder and Cipher in one call.
+   * The SA's FSM / Coder / Cipher Protocol, run in one call.
    */
   encapsulate(buf: PacketBuffer, nextHeader: number): EspDropReason | null {
-    const seq = this.takeSequence();
-    if (typeof seq === 'string') return seq;
-    const bytes = buf.length;
-    writeTrailer(buf, nextHeader, this.block);
-    this.cipher.seal(buf, seq);
-    pushHeader(buf, this.spi, seq >>> 0);
-    this.#count(bytes);
-    return null;
+    return espOneCall(this).seal(buf, nextHeader);
   }
 
   /**
@@ -176,32 +195,7 @@ export class SecurityAssociation {
    * in place. Returns the next header of the recovered payload, or why it was refused.
    */
   decapsulate(buf: PacketBuffer): number | EspDropReason {
-    const bad = lengthProblem(buf, this.ivLength, this.icvLength, this.block);
-    if (bad !== null) return bad;
-    const seqLo = sequenceOf(buf);
-    pullHeader(buf, this.ivLength, this.icvLength, this.block);
-    const seqHi = this.checkSequence(seqLo);
-    if (typeof seqHi === 'string') return seqHi;
-    const r = this.cipher.open(buf, seqLo, seqHi);
-    if (r !== null) return r;
-    const nextHeader = stripTrailer(buf);
-    if (typeof nextHeader === 'string') return nextHeader;
-    this.acceptSequence(seqLo, buf.length);
-    return nextHeader;
-  }
-
-  /**
-   * For AH (and other integrity users): take the next outbound sequence number, or null when
-   * the space is exhausted (the SA must be replaced, RFC 4302 §3.3.2).
-   */
-  nextSequence(): number | null {
-    const s = this.takeSequence();
-    return typeof s === 'string' ? null : s;
-  }
-
-  /** The truncated MAC over `parts`, with the high sequence bits appended under ESN. */
-  integrityCheckValue(parts: readonly Uint8Array[], seqHi: number): Uint8Array {
-    return this.cipher.integrityCheckValue(parts, seqHi);
+    return espOneCall(this).open(buf, 0);
   }
 
   /** Count a processed packet of `bytes` against the lifetimes. */

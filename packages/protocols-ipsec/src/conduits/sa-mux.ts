@@ -4,7 +4,7 @@
  * Protocol (`saProtocol`), installed the first time the SA is used and retired once the SA
  * is deleted. Shared by the host's layer (Figure 7) and the gateway's (Figure 8).
  */
-import { Mux, PassThrough, attribute, type Accessor, type GraphBuilder, type Session } from '@conduits/core';
+import { Mux, PassThrough, attribute, type Accessor, type GraphBuilder, type Protocol, type Session } from '@conduits/core';
 import type { SecurityAssociation } from '../security-association.js';
 import { saProtocol } from './sa-protocol.js';
 
@@ -45,7 +45,8 @@ export class SaMux {
     for (const [sa, key] of this.#installed) {
       if (sa.state !== 'deleted') continue;
       this.#installed.delete(sa);
-      this.mux.remove(key);
+      // Closing the sessions wipes the Cipher's keys (already wiped with the SA; closing is what makes it so for any other removal).
+      for (const c of (this.mux.remove(key) as Protocol | undefined)?.children ?? []) if (c.kind === 'session') (c as Session).close();
     }
   }
 }

@@ -6,18 +6,23 @@
  *     Coder    the ESP header and trailer, or the AH; no key     (esp/esp-coder.ts, ah.ts)
  *     Cipher   the keys: seal / open, then turns the packet back (esp/esp-cipher.ts, ah.ts)
  *
+ * The Cipher session makes the SA's cipher itself, from the keys the SA hands over once, and
+ * keeps it in a #private field; closing the session or destroying the SA wipes it.
+ *
  * A packet enters at side A with the Seal or Open messenger, climbs to the Cipher and comes
  * back down as Sealed or Opened, each session doing its part on the way up and on the way
  * back — so on receipt the FSM checks the sequence number before the Cipher spends anything,
  * and moves the window only after the Cipher authenticated the packet (RFC 4303 §3.4.3).
  * Whatever fails is dropped where it failed, counted by reason.
  */
-import { attribute, Protocol, type Messenger, type Session, type State } from '@conduits/core';
+import { attribute, Protocol, Session, type Conduit, type Messenger, type State } from '@conduits/core';
 import { ipOffset, nextHeader, remoteAddress } from '@conduits/protocols-inet';
 import { ahLengthProblem, ahSequenceOf, checkAh, pullAh, pushAhHeader, sealAh } from '../ah.js';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
+import { EspCipher } from '../esp/esp-cipher.js';
 import { lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from '../esp/esp-coder.js';
-import type { SecurityAssociation } from '../security-association.js';
+import { fixedIvs } from '../sa-keys.js';
+import { takeKeys, type SecurityAssociation } from '../security-association.js';
 
 const throughState: Messenger['apply'] = (s, m, f) => s.state.accept(s, m, f);
 /** Going up into an SA: protect this payload (its next header in the nextHeader attribute). */
@@ -37,17 +42,26 @@ const sequence = attribute<number>('esp.seq', 'stack');
 const sequenceHigh = attribute<number>('esp.seqHi', 'stack');
 const bytes = attribute<number>('esp.bytes', 'stack');
 
-function drop(s: Session, msg: Parameters<State['accept']>[1], r: EspDropReason): void {
-  s.drop(msg, r, espSecurityRelevant.has(r));
+/** Told why a packet was dropped inside the SA (the one-call forms return it). */
+export type DropWatcher = (reason: EspDropReason) => void;
+type Drop = (s: Session, msg: Parameters<State['accept']>[1], r: EspDropReason) => void;
+
+function dropper(watch: DropWatcher | undefined): Drop {
+  return (s, msg, r) => {
+    s.drop(msg, r, espSecurityRelevant.has(r));
+    watch?.(r);
+  };
 }
 
-function fsmState(sa: SecurityAssociation): State {
+function fsmState(sa: SecurityAssociation, drop: Drop): State {
   const ah = sa.protocol === 'ah';
   return {
     name: 'esp-fsm',
     accept(s, msg, from) {
       const m = msg.messenger;
       if (from === 'A') {
+        // An SA that expired or was deleted refuses everything, whatever its format.
+        if (!sa.usable) return drop(s, msg, 'esp-sa-expired');
         if (m === Seal) {
           const seq = sa.takeSequence();
           if (typeof seq === 'string') return drop(s, msg, seq);
@@ -64,7 +78,7 @@ function fsmState(sa: SecurityAssociation): State {
           msg.set(sequence, seqLo).set(sequenceHigh, seqHi);
           return s.send('B', msg);
         }
-        return s.drop(msg, 'esp-unexpected-message');
+        return drop(s, msg, 'esp-unexpected-message');
       }
       if (m === Sealed) sa.account(ah ? msg.buffer.length : (msg.get(bytes) ?? 0));
       else sa.acceptSequence(msg.get(sequence) ?? 0, msg.buffer.length);
@@ -73,7 +87,7 @@ function fsmState(sa: SecurityAssociation): State {
   };
 }
 
-function coderState(sa: SecurityAssociation): State {
+function coderState(sa: SecurityAssociation, drop: Drop): State {
   if (sa.protocol === 'ah') {
     return {
       name: 'ah-coder',
@@ -112,12 +126,65 @@ function coderState(sa: SecurityAssociation): State {
   };
 }
 
-function cipherState(sa: SecurityAssociation): State {
-  const cipher = sa.cipher;
+/** The Cipher session's cipher, for its state (the field stays #private to everyone else). */
+let cipherOf: (s: Session) => EspCipher | null;
+
+/**
+ * The Cipher of one SA as a session: it takes the SA's keys when it is made, makes the
+ * engine key objects in a #private field, and wipes them on close (or when the SA is destroyed).
+ */
+class CipherSession extends Session {
+  #cipher: EspCipher | null = null;
+  #wiped = false;
+
+  static {
+    cipherOf = (s) => (s as CipherSession).#cipher;
+  }
+
+  constructor(name: string, sa: SecurityAssociation, drop: Drop) {
+    super(name, { initial: cipherState(sa, drop), terminal: 'B' });
+    const keys = takeKeys(sa, this);
+    if (keys === null) {
+      this.#wiped = true;
+      return;
+    }
+    try {
+      this.#cipher = new EspCipher({ ...keys, ivFor: fixedIvs.get(sa) });
+    } finally {
+      // The engine key objects hold their own copies.
+      keys.encryptionKey.fill(0);
+      keys.integrityKey?.fill(0);
+    }
+  }
+
+  get wiped(): boolean {
+    return this.#wiped;
+  }
+
+  wipe(): void {
+    this.#cipher?.destroy();
+    this.#cipher = null;
+    this.#wiped = true;
+  }
+
+  override close(): void {
+    super.close();
+    this.wipe();
+  }
+
+  /** An SA's keys go to one Cipher session only. */
+  override clone(): Conduit {
+    throw new RangeError(`${this.name} holds an SA's keys and cannot be cloned`);
+  }
+}
+
+function cipherState(sa: SecurityAssociation, drop: Drop): State {
   const ah = sa.protocol === 'ah';
   return {
     name: ah ? 'ah-cipher' : 'esp-cipher',
     accept(s, msg) {
+      const cipher = cipherOf(s);
+      if (cipher === null) return drop(s, msg, 'esp-sa-expired');
       const b = msg.buffer;
       if (msg.messenger === Seal) {
         if (ah) sealAh(cipher, b, msg.get(sequence) ?? 0, msg.get(ahSource) as Uint8Array, msg.get(remoteAddress) as Uint8Array);
@@ -133,15 +200,23 @@ function cipherState(sa: SecurityAssociation): State {
   };
 }
 
-/** The Protocol for one SA (a fresh one per SA: its sessions hold that SA's parts). */
-export function saProtocol(sa: SecurityAssociation): Protocol {
+/**
+ * The Protocol for one SA (a fresh one per SA: its sessions hold that SA's parts). Its Cipher
+ * session takes the SA's keys: an SA has one Protocol (a second throws SaKeysClaimedError).
+ */
+export function saProtocol(sa: SecurityAssociation, watch?: DropWatcher): Protocol {
   const id = `0x${sa.spi.toString(16).padStart(8, '0')}`;
   const p = sa.protocol;
+  const drop = dropper(watch);
+  // Made before the Protocol, so that a second Protocol for the SA fails here and not in a later clone.
+  let cipher: CipherSession | null = new CipherSession(`${p}-cipher ${id}`, sa, drop);
   return new Protocol(`${p}-sa ${sa.direction} ${id}`, (g) => {
-    const fsm = g.session(`${p}-fsm ${id}`, { initial: fsmState(sa) });
-    const coder = g.session(`${p}-coder ${id}`, { initial: coderState(sa) });
-    const cipher = g.session(`${p}-cipher ${id}`, { initial: cipherState(sa), terminal: 'B' });
-    g.stack(cipher, coder, fsm);
+    const fsm = g.session(`${p}-fsm ${id}`, { initial: fsmState(sa, drop) });
+    const coder = g.session(`${p}-coder ${id}`, { initial: coderState(sa, drop) });
+    if (cipher === null) throw new RangeError(`the ${p} SA ${id} Protocol holds its SA's keys and cannot be cloned`);
+    const c = g.add(cipher);
+    cipher = null;
+    g.stack(c, coder, fsm);
     return { a: fsm.a };
   });
 }
