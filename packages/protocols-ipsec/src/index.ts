@@ -27,4 +27,4 @@ export { ESP_HEADER, lengthProblem, pullHeader, pushHeader, sequenceOf, stripTra
 export { EspSaParseError, formatEspSa, parseEspSa, saConfigsFor, type EspSaEntry } from './esp-sa-file.js';
 export { AH_FIXED, ahLength, ahProtect, ahVerify } from './ah.js';
 export { forGateway, Gateway, inInterface, outInterface, type GatewayOptions, type Route } from './gateway.js';
-export { siteToSite, type SiteToSite, type TunnelEnd } from './site-to-site.js';
+export { siteToSite, type SiteToSite, type TunnelEnd, type TunnelSa } from './site-to-site.js';
