@@ -13,6 +13,7 @@ export type EspDropReason =
   | 'esp-no-sa'
   | 'ipsec-discard'
   | 'esp-unexpected-message'
+  | 'esp-inner-fragment'
   | 'nat-keepalive'
   | 'udp-encap-bad-checksum';
 

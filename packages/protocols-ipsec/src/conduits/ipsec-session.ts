@@ -13,10 +13,13 @@
  * the opened packet back, decorates it with the protections and SAs applied, then checks them
  * against the inbound policy. Outbound, the SPD selects PROTECT (with an SA or a bundle),
  * BYPASS or DISCARD; a bundle's SAs are applied one after the other, inner first, each by its
- * own SA Protocol (ESP and AH alike).
+ * own SA Protocol (ESP and AH alike). A tunnel-mode SA wraps the packet in an inner IPv6
+ * header (this host to its destination) and sends it to the tunnel's far end; coming in, the
+ * inner packet it opens must be IPv6 and for this host, and is what the policy then sees. ESP
+ * in UDP (RFC 3948) works in either mode.
  */
 import { attribute, Deliver, Protocol, type Message, type Session, type State } from '@conduits/core';
-import { checkUdp, DST, ipOffset, nextHeader, NextHeader, remoteAddress, SRC, writeUdp } from '@conduits/protocols-inet';
+import { addressEquals, checkIpv6Header, checkUdp, DST, ipOffset, nextHeader, NextHeader, remoteAddress, SRC, walkExtensionHeaders, writeIpv6Header, writeUdp } from '@conduits/protocols-inet';
 import { Subject, type Observable } from 'rxjs';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
 import type { SecurityAssociationDatabase } from '../sad.js';
@@ -38,6 +41,8 @@ export const innerSa = attribute<Spi>('ipsec.innerSa', 'stack');
 /** Outbound: the bundle being applied and how far. */
 const bundleSas = attribute<Spi | readonly Spi[]>('ipsec.bundle', 'stack');
 const bundleStep = attribute<number>('ipsec.bundleStep', 'stack');
+/** Inbound: 1 while the layer being opened is a tunnel-mode SA's. */
+const tunnelLayer = attribute<number>('ipsec.tunnel', 'stack');
 
 
 /** A packet encrypted more deeply than this is refused: multiply encrypted packets cost CPU (§4.2). */
@@ -77,6 +82,7 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
   const events = new Subject<SaEvent>();
   const sel: PacketSelectors = { remote: new Uint8Array(16), remoteAt: 0, local: new Uint8Array(16), localAt: 0, nextHeader: 0, remotePort: 0, localPort: 0 };
   const perLayer = config.placement === 'per-layer';
+  const walk = { nextHeader: 0 };
   let timerSet = false;
 
   return {
@@ -127,6 +133,12 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
             events.next({ kind: 'acquire', spi: id, time: s.graph.scheduler.now() });
             return drop(s, msg, 'esp-no-sa');
           }
+          if (sa.mode === 'tunnel') {
+            // RFC 4301 §5.1.2.1: the whole packet goes inside, from this host to its destination; the outer one goes to the tunnel's far end.
+            writeIpv6Header(msg.buffer, nh, 64, config.address, msg.get(remoteAddress) as Uint8Array);
+            nh = NextHeader.IPV6;
+            if (sa.destination !== undefined) msg.set(remoteAddress, sa.destination);
+          }
           // Up into the SA's Protocol; it comes back Sealed and the bundle goes on from k + 1.
           if (sa.protocol === 'ah') msg.set(ahSource, config.address);
           msg.set(nextHeader, nh).set(bundleStep, k).set(saKey, keyOf(s, sa));
@@ -170,7 +182,7 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
           const sa = config.sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
           if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
           msg.set(depth === 0 ? outerSa : innerSa, sa.spi);
-          msg.set(appliedProtection, applied * 4 + (ah ? 2 : 1)).set(saKey, keyOf(s, sa));
+          msg.set(appliedProtection, applied * 4 + (ah ? 2 : 1)).set(saKey, keyOf(s, sa)).set(tunnelLayer, sa.mode === 'tunnel' ? 1 : 0);
           msg.messenger = Open;
           return s.send('A', msg);
         }
@@ -212,7 +224,19 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
           if (m === Sealed) return sealed(s, msg);
           if (m === Opened) {
             const depth = msg.get(innerSa) === undefined ? 1 : 2;
-            return openNext(s, msg, msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER, msg.get(appliedProtection) ?? 0, depth);
+            let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+            if (msg.get(tunnelLayer) === 1) {
+              // Tunnel mode: what the SA opened must be an IPv6 packet for this host; its headers are then the packet's.
+              if (nh !== NextHeader.IPV6 || checkIpv6Header(b) !== null || !addressEquals(b.bytes, b.start + DST, config.address)) return drop(s, msg, 'esp-policy-violation');
+              const at = b.start;
+              b.pull(40);
+              if (walkExtensionHeaders(b, b.bytes[at + 6] as number, walk) !== null) return drop(s, msg, 'esp-policy-violation');
+              // An inner fragment would need reassembly above Fragment, which this layer does not do (a gateway forwards them).
+              if (walk.nextHeader === NextHeader.FRAGMENT) return drop(s, msg, 'esp-inner-fragment');
+              nh = walk.nextHeader;
+              msg.set(ipOffset, at).set(tunnelLayer, 0);
+            }
+            return openNext(s, msg, nh, msg.get(appliedProtection) ?? 0, depth);
           }
           let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
           // ESP in UDP (RFC 3948 §2.2): port 4500, and a first word that is not zero (zero marks IKE).
