@@ -28,3 +28,4 @@ export { EspSaParseError, formatEspSa, parseEspSa, saConfigsFor, type EspSaEntry
 export { AH_FIXED, ahLength, ahProtect, ahVerify } from './ah.js';
 export { forGateway, Gateway, inInterface, outInterface, type GatewayOptions, type Route } from './gateway.js';
 export { siteToSite, type SiteToSite, type TunnelEnd, type TunnelSa } from './site-to-site.js';
+export { KernelUdpLink, type KernelUdpLinkOptions } from './adaptors/kernel-udp-link.js';
