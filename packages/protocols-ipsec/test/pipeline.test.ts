@@ -2,8 +2,10 @@
  * One ESP/AH pipeline (issue 11): the one-call forms are the SA's FSM / Coder / Cipher graph,
  * and the keys are out of reach of whoever holds the SAD.
  */
-import { MessagePool } from '@conduits/core';
-import { SecurityAssociation, SecurityAssociationDatabase, saProtocol, type SaConfig } from '@conduits/protocols-ipsec';
+import { MessagePool, type Session } from '@conduits/core';
+import { embed } from '@conduits/core/testing';
+import { nextHeader } from '@conduits/protocols-inet';
+import { Seal, Sealed, SecurityAssociation, SecurityAssociationDatabase, saProtocol, type SaConfig } from '@conduits/protocols-ipsec';
 
 const pool = new MessagePool();
 const cbc: SaConfig = { spi: 0x33, direction: 'outbound', mode: 'transport', transform: { encryption: 'aes-cbc', encryptionKeyLength: 16, integrity: 'hmac-sha256-128' }, encryptionKey: new Uint8Array(16).fill(1), integrityKey: new Uint8Array(32).fill(2) };
@@ -61,5 +63,23 @@ describe('keys out of reach', () => {
     sa.destroy();
     expect(sa.keysDestroyed).toBe(true);
     expect(sa.encapsulate(pool.from(Uint8Array.of(1)).buffer, 17)).toBe('esp-sa-expired');
+  });
+
+  test('closing the Cipher session (its Protocol removed from a graph) wipes the keys; the SA then refuses', () => {
+    const sa = new SecurityAssociation(cbc);
+    const p = saProtocol(sa);
+    const e = embed(p);
+    const seal = (): string[] => {
+      e.writeA(Uint8Array.of(1, 2, 3), (m) => {
+        m.messenger = Seal;
+        m.set(nextHeader, 17);
+      });
+      return e.run().readA().map((c) => c.messenger);
+    };
+    expect(seal()).toEqual([Sealed.name]);
+    for (const c of p.children) if (c.kind === 'session') (c as Session).close();
+    expect(sa.keysDestroyed).toBe(true);
+    expect(seal()).toEqual([]);
+    expect(e.graph.drops.get('esp-sa-expired')).toBe(1);
   });
 });
