@@ -6,8 +6,9 @@
  * keys. `saProtocol(sa)` stacks the three as sessions for the IPsec layers of the host and the
  * gateway; `encapsulate` / `decapsulate` are thin wrappers that run the same Protocol, embedded
  * in a graph of the SA's own, for code outside a graph (pcap decoding, known-answer tests).
- * Both work in place on a PacketBuffer. The SA keeps its keys (#private) only until the Cipher
- * session of its Protocol takes them: holding the SAD gives no way to seal, open or MAC bytes.
+ * Both work in place on a PacketBuffer. The SA's keys are in its Cipher session alone (made
+ * with the SA, held #private until its Protocol takes it): holding the SAD gives no way to
+ * seal, open or MAC bytes.
  *
  *   ESP packet:  SPI(4) ‖ Seq(4) ‖ IV ‖ ciphertext(payload ‖ padding ‖ pad length ‖ next header) ‖ ICV
  */
@@ -16,9 +17,10 @@ import { defaultEngine, type CryptoEngine } from '@conduits/crypto';
 import type { Ipv6Address } from '@conduits/protocols-inet';
 import { ReplayWindow } from './anti-replay.js';
 import { espOneCall } from './conduits/sa-pipeline.js';
+import { CipherSession } from './conduits/sa-protocol.js';
 import type { EspDropReason } from './esp-drop-reasons.js';
-import { cipherShape, type CipherConfig } from './esp/esp-cipher.js';
-import { SaKeysClaimedError, type KeyCustody } from './sa-keys.js';
+import { cipherShape } from './esp/esp-cipher.js';
+import { SaKeysClaimedError } from './sa-keys.js';
 import { padBlock, type TransformSpec } from './transforms.js';
 
 declare const spiBrand: unique symbol;
@@ -63,11 +65,11 @@ export interface SaConfig {
 }
 
 /**
- * The Cipher session of `sa`'s Protocol takes its keys, once: the SA forgets them and keeps
- * only `custody`, to have them wiped. Null when the SA was destroyed first. Package-internal
- * (not exported from the index).
+ * `sa`'s Protocol takes its Cipher session, once (the SA keeps it only to have it wiped).
+ * Package-internal, as is `cipherSessionOf` (the test kit's): not exported from the index.
  */
-export let takeKeys: (sa: SecurityAssociation, custody: KeyCustody) => CipherConfig | null;
+export let takeCipher: (sa: SecurityAssociation) => CipherSession;
+export let cipherSessionOf: (sa: SecurityAssociation) => CipherSession;
 
 export type SaState = 'mature' | 'soft-expired' | 'expired' | 'deleted';
 export type LifetimeEvent = 'soft' | 'hard';
@@ -97,20 +99,17 @@ export class SecurityAssociation {
 
   readonly #soft: Lifetime;
   readonly #hard: Lifetime;
-  /** The keying material until the Cipher session takes it (then null), and what the Cipher needs besides. */
-  #keys: CipherConfig | null;
-  /** The Cipher session holding the keys, once it took them. */
-  #custody: KeyCustody | null = null;
+  /** The only holder of the keys, until and after the SA's Protocol takes it. */
+  readonly #cipher: CipherSession;
+  #cipherTaken = false;
 
   static {
-    takeKeys = (sa, custody) => {
-      if (sa.#custody !== null) throw new SaKeysClaimedError(sa.spi);
-      const keys = sa.#keys;
-      sa.#keys = null;
-      if (keys === null) return null;
-      sa.#custody = custody;
-      return keys;
+    takeCipher = (sa) => {
+      if (sa.#cipherTaken) throw new SaKeysClaimedError(sa.spi);
+      sa.#cipherTaken = true;
+      return sa.#cipher;
     };
+    cipherSessionOf = (sa) => sa.#cipher;
   }
 
   constructor(config: SaConfig, now = 0) {
@@ -132,8 +131,9 @@ export class SecurityAssociation {
     this.replay = config.direction === 'inbound' && windowSize > 0 ? new ReplayWindow(windowSize, this.esn) : null;
     if (this.replay !== null && config.initialSequence) this.replay.startAt(config.initialSequence);
     const shape = cipherShape({ spi: this.spi, protocol: this.protocol, transform: t, allowNoProtection: config.allowNoProtection, encryptionKeyLength: config.encryptionKey.length, integrityKeyLength: config.integrityKey?.length });
-    // Copies: the caller may wipe its own; these are wiped when the Cipher session takes them.
-    this.#keys = { spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey.slice(), integrityKey: config.integrityKey?.slice(), esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: config.allowNoProtection };
+    // The Cipher session makes the engine key objects from copies it wipes (the caller's are the caller's).
+    const keys = { spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey.slice(), integrityKey: config.integrityKey?.slice(), esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: config.allowNoProtection };
+    this.#cipher = new CipherSession(`${this.protocol}-cipher 0x${this.spi.toString(16).padStart(8, '0')}`, this, keys);
     this.icvLength = shape.icvLength;
     this.ivLength = shape.ivLength;
     this.block = padBlock(t.encryption);
@@ -141,15 +141,12 @@ export class SecurityAssociation {
 
   /** The SA is gone: keys wiped, no more use. */
   destroy(): void {
-    this.#keys?.encryptionKey.fill(0);
-    this.#keys?.integrityKey?.fill(0);
-    this.#keys = null;
-    this.#custody?.wipe();
+    this.#cipher.wipe();
     this.state = 'deleted';
   }
 
   get keysDestroyed(): boolean {
-    return this.#keys === null && (this.#custody?.wiped ?? true);
+    return this.#cipher.wiped;
   }
 
   /** Check the time lifetimes against `now` (the owning session calls this on a timer). */

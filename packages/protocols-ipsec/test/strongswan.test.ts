@@ -83,7 +83,7 @@ interface ListenResult {
   from: string | null;
 }
 
-/** Our graph (graph-peer.ts) in cdA and charon's side (udp-traffic.py) in cdB, traffic both ways at once. */
+/** Our graph (graph-peer.ts) in namespace A and charon's side (udp-traffic.py) in B, traffic both ways at once. */
 async function exchange(peerArgs: object, listen: { idle: number; max: number }, send: { count: number; size: number; every: number; big: number; rate: number }): Promise<{ ours: PeerResult; theirs: ListenResult }> {
   const traffic = join(here, 'udp-traffic.py');
   let listenerReady: () => void = () => undefined;

@@ -6,8 +6,8 @@
  *     Coder    the ESP header and trailer, or the AH; no key     (esp/esp-coder.ts, ah.ts)
  *     Cipher   the keys: seal / open, then turns the packet back (esp/esp-cipher.ts, ah.ts)
  *
- * The Cipher session makes the SA's cipher itself, from the keys the SA hands over once, and
- * keeps it in a #private field; closing the session or destroying the SA wipes it.
+ * The Cipher session, made with the SA, makes the SA's cipher itself and keeps it in a #private
+ * field; closing the session or destroying the SA wipes it.
  *
  * A packet enters at side A with the Seal or Open messenger, climbs to the Cipher and comes
  * back down as Sealed or Opened, each session doing its part on the way up and on the way
@@ -19,10 +19,9 @@ import { attribute, Protocol, Session, type Conduit, type Messenger, type State 
 import { ipOffset, nextHeader, remoteAddress } from '@conduits/protocols-inet';
 import { ahLengthProblem, ahSequenceOf, checkAh, pullAh, pushAhHeader, sealAh } from '../ah.js';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
-import { EspCipher } from '../esp/esp-cipher.js';
+import { EspCipher, type CipherConfig } from '../esp/esp-cipher.js';
 import { lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from '../esp/esp-coder.js';
-import { fixedIvs } from '../sa-keys.js';
-import { takeKeys, type SecurityAssociation } from '../security-association.js';
+import { takeCipher, type SecurityAssociation } from '../security-association.js';
 
 const throughState: Messenger['apply'] = (s, m, f) => s.state.accept(s, m, f);
 /** Going up into an SA: protect this payload (its next header in the nextHeader attribute). */
@@ -126,30 +125,34 @@ function coderState(sa: SecurityAssociation, drop: Drop): State {
   };
 }
 
-/** The Cipher session's cipher, for its state (the field stays #private to everyone else). */
+/** For the Cipher's state, the test kit and saProtocol: the fields stay #private to everyone else. */
 let cipherOf: (s: Session) => EspCipher | null;
+let watcherOf: (s: Session) => DropWatcher | undefined;
+let watchCipher: (s: CipherSession, watch: DropWatcher | undefined) => void;
+/** Known-answer tests only (the test kit's `fixIvs`): the IVs the SA's cipher sends with. Package-internal. */
+export let fixCipherIvs: (s: CipherSession, ivFor: (seq: number) => Uint8Array) => void;
 
 /**
- * The Cipher of one SA as a session: it takes the SA's keys when it is made, makes the
- * engine key objects in a #private field, and wipes them on close (or when the SA is destroyed).
+ * The Cipher of one SA as a session, made with the SA: it makes the engine key objects from
+ * the keying material it is given (wiping those bytes), keeps them in a #private field and
+ * wipes them on close or when the SA is destroyed. The SA holds it (#private) until its
+ * Protocol takes it, once.
  */
-class CipherSession extends Session {
-  #cipher: EspCipher | null = null;
-  #wiped = false;
+export class CipherSession extends Session {
+  #cipher: EspCipher | null;
+  #watch: DropWatcher | undefined = undefined;
 
   static {
     cipherOf = (s) => (s as CipherSession).#cipher;
+    watcherOf = (s) => (s as CipherSession).#watch;
+    watchCipher = (s, watch) => void (s.#watch = watch);
+    fixCipherIvs = (s, ivFor) => s.#cipher?.useIvs(ivFor);
   }
 
-  constructor(name: string, sa: SecurityAssociation, drop: Drop) {
-    super(name, { initial: cipherState(sa, drop), terminal: 'B' });
-    const keys = takeKeys(sa, this);
-    if (keys === null) {
-      this.#wiped = true;
-      return;
-    }
+  constructor(name: string, sa: SecurityAssociation, keys: CipherConfig) {
+    super(name, { initial: cipherState(sa), terminal: 'B' });
     try {
-      this.#cipher = new EspCipher({ ...keys, ivFor: fixedIvs.get(sa) });
+      this.#cipher = new EspCipher(keys);
     } finally {
       // The engine key objects hold their own copies.
       keys.encryptionKey.fill(0);
@@ -158,13 +161,12 @@ class CipherSession extends Session {
   }
 
   get wiped(): boolean {
-    return this.#wiped;
+    return this.#cipher === null;
   }
 
   wipe(): void {
     this.#cipher?.destroy();
     this.#cipher = null;
-    this.#wiped = true;
   }
 
   override close(): void {
@@ -178,8 +180,12 @@ class CipherSession extends Session {
   }
 }
 
-function cipherState(sa: SecurityAssociation, drop: Drop): State {
+function cipherState(sa: SecurityAssociation): State {
   const ah = sa.protocol === 'ah';
+  const drop: Drop = (s, msg, r) => {
+    s.drop(msg, r, espSecurityRelevant.has(r));
+    watcherOf(s)?.(r);
+  };
   return {
     name: ah ? 'ah-cipher' : 'esp-cipher',
     accept(s, msg) {
@@ -201,15 +207,16 @@ function cipherState(sa: SecurityAssociation, drop: Drop): State {
 }
 
 /**
- * The Protocol for one SA (a fresh one per SA: its sessions hold that SA's parts). Its Cipher
- * session takes the SA's keys: an SA has one Protocol (a second throws SaKeysClaimedError).
+ * The Protocol for one SA (a fresh one per SA: its sessions hold that SA's parts). It takes
+ * the SA's Cipher session: an SA has one Protocol (a second throws SaKeysClaimedError).
  */
 export function saProtocol(sa: SecurityAssociation, watch?: DropWatcher): Protocol {
   const id = `0x${sa.spi.toString(16).padStart(8, '0')}`;
   const p = sa.protocol;
   const drop = dropper(watch);
-  // Made before the Protocol, so that a second Protocol for the SA fails here and not in a later clone.
-  let cipher: CipherSession | null = new CipherSession(`${p}-cipher ${id}`, sa, drop);
+  // Taken before the Protocol is built, so that a second Protocol for the SA fails here and not in a later clone.
+  let cipher: CipherSession | null = takeCipher(sa);
+  watchCipher(cipher, watch);
   return new Protocol(`${p}-sa ${sa.direction} ${id}`, (g) => {
     const fsm = g.session(`${p}-fsm ${id}`, { initial: fsmState(sa, drop) });
     const coder = g.session(`${p}-coder ${id}`, { initial: coderState(sa, drop) });

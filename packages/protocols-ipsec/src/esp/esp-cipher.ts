@@ -6,8 +6,8 @@
  * The ESP header is not in the buffer while the Cipher works; its SPI and sequence number
  * come as arguments (they are the AEAD's AAD, and the HMAC covers them).
  *
- * Only an SA's Cipher session (conduits/sa-protocol.ts) makes one, from the keys the SA hands
- * over once, and keeps it in a #private field: nothing that holds the SAD can reach it.
+ * Only an SA's Cipher session (conduits/sa-protocol.ts) makes one, and keeps it in a #private
+ * field: nothing that holds the SAD can reach it.
  */
 import type { PacketBuffer } from '@conduits/core';
 import { constantTimeEqual, type AeadKey, type CipherKey, type CryptoEngine, type MacKey } from '@conduits/crypto';
@@ -23,8 +23,6 @@ export interface CipherConfig {
   readonly esn: boolean;
   readonly engine: CryptoEngine;
   readonly allowNoProtection?: boolean | undefined;
-  /** Known-answer tests only (set through the test kit's `fixIvs`): the IV for a sequence number. */
-  readonly ivFor?: ((seq: number) => Uint8Array) | undefined;
 }
 
 /** What a transform puts around the payload. */
@@ -66,7 +64,7 @@ export class EspCipher {
   #cipher: CipherKey | null = null;
   #mac: MacKey | null = null;
   #salt: Uint8Array;
-  readonly #ivFor: ((seq: number) => Uint8Array) | undefined;
+  #ivFor: ((seq: number) => Uint8Array) | undefined;
   readonly #nonce = new Uint8Array(12);
   readonly #aad = new Uint8Array(12);
   readonly #counter = new Uint8Array(16);
@@ -83,7 +81,7 @@ export class EspCipher {
     this.#transform = t;
     this.#esn = c.esn;
     this.#engine = c.engine;
-    this.#ivFor = c.ivFor;
+    this.#ivFor = undefined;
     this.ivLength = shape.ivLength;
     this.icvLength = shape.icvLength;
     const sl = saltLength(t.encryption);
@@ -95,6 +93,11 @@ export class EspCipher {
       if (t.encryption === 'aes-cbc' || t.encryption === 'aes-ctr') this.#cipher = this.#engine.cipher(cipherAlgorithm(t.encryption, t.encryptionKeyLength), k);
       if (t.integrity !== 'none') this.#mac = this.#engine.mac(integrityMac[t.integrity].mac, c.integrityKey as Uint8Array, this.icvLength);
     }
+  }
+
+  /** Known-answer tests only (reached through the test kit's `fixIvs`): send with these IVs. */
+  useIvs(ivFor: (seq: number) => Uint8Array): void {
+    this.#ivFor = ivFor;
   }
 
   /** Keys wiped; the cipher is unusable afterwards. */

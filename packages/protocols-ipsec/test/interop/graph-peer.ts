@@ -1,5 +1,5 @@
 /**
- * Runs inside network namespace cdA in the strongSwan interop test, standing in for the IKE
+ * Runs inside the strongSwan interop test's namespace A (ours), standing in for the IKE
  * peer whose charon was stopped, with the ESP keys charon logged: our Host graph (`host`) or
  * our Gateway graph with a simulated host behind it (`gateway`), whose ESP in UDP goes out
  * of a real socket on port 4500 (KernelUdpLink over DgramAdaptor) on a real clock.
