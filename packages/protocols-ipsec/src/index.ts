@@ -21,7 +21,7 @@ export {
   type Selector,
 } from './spd.js';
 export { appliedProtection, innerSa, ipsecLayer, outerSa, protectionTag, MAX_NESTING, natTraversalPort, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';
-export { Open, Opened, saProtocol, Seal, Sealed, type DropWatcher } from './conduits/sa-protocol.js';
+export { Open, Opened, retireSaProtocol, saProtocol, Seal, Sealed, type DropWatcher } from './conduits/sa-protocol.js';
 export { SaKeysClaimedError } from './sa-keys.js';
 export { ESP_HEADER, lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from './esp/esp-coder.js';
 export { EspSaParseError, formatEspSa, parseEspSa, saConfigsFor, type EspSaEntry } from './esp-sa-file.js';

@@ -6,9 +6,9 @@
  * keys. `saProtocol(sa)` stacks the three as sessions for the IPsec layers of the host and the
  * gateway; `encapsulate` / `decapsulate` are thin wrappers that run the same Protocol, embedded
  * in a graph of the SA's own, for code outside a graph (pcap decoding, known-answer tests).
- * Both work in place on a PacketBuffer. The SA's keys are in its Cipher session alone (made
- * with the SA, held #private until its Protocol takes it): holding the SAD gives no way to
- * seal, open or MAC bytes.
+ * Both work in place on a PacketBuffer. The SA's keys are in its Cipher alone (made with the
+ * SA, held #private until its Protocol's Cipher session takes it): holding the SAD gives no
+ * way to seal, open or MAC bytes.
  *
  *   ESP packet:  SPI(4) ‖ Seq(4) ‖ IV ‖ ciphertext(payload ‖ padding ‖ pad length ‖ next header) ‖ ICV
  */
@@ -17,7 +17,7 @@ import { defaultEngine, type CryptoEngine } from '@conduits/crypto';
 import type { Ipv6Address } from '@conduits/protocols-inet';
 import { ReplayWindow } from './anti-replay.js';
 import { espOneCall } from './conduits/sa-pipeline.js';
-import { CipherSession } from './conduits/sa-protocol.js';
+import { CipherState } from './conduits/sa-protocol.js';
 import type { EspDropReason } from './esp-drop-reasons.js';
 import { cipherShape } from './esp/esp-cipher.js';
 import { SaKeysClaimedError } from './sa-keys.js';
@@ -65,11 +65,12 @@ export interface SaConfig {
 }
 
 /**
- * `sa`'s Protocol takes its Cipher session, once (the SA keeps it only to have it wiped).
- * Package-internal, as is `cipherSessionOf` (the test kit's): not exported from the index.
+ * `sa`'s Protocol takes its Cipher (the state of its Cipher session), once; the SA keeps it
+ * only to have it wiped. Package-internal, as is `cipherOf` (the test kit's): not exported
+ * from the index.
  */
-export let takeCipher: (sa: SecurityAssociation) => CipherSession;
-export let cipherSessionOf: (sa: SecurityAssociation) => CipherSession;
+export let takeCipher: (sa: SecurityAssociation) => CipherState;
+export let cipherOf: (sa: SecurityAssociation) => CipherState;
 
 export type SaState = 'mature' | 'soft-expired' | 'expired' | 'deleted';
 export type LifetimeEvent = 'soft' | 'hard';
@@ -99,8 +100,8 @@ export class SecurityAssociation {
 
   readonly #soft: Lifetime;
   readonly #hard: Lifetime;
-  /** The only holder of the keys, until and after the SA's Protocol takes it. */
-  readonly #cipher: CipherSession;
+  /** The only holder of the keys (its Cipher session's state), until and after the SA's Protocol takes it. */
+  readonly #cipher: CipherState;
   #cipherTaken = false;
 
   static {
@@ -109,7 +110,7 @@ export class SecurityAssociation {
       sa.#cipherTaken = true;
       return sa.#cipher;
     };
-    cipherSessionOf = (sa) => sa.#cipher;
+    cipherOf = (sa) => sa.#cipher;
   }
 
   constructor(config: SaConfig, now = 0) {
@@ -133,7 +134,7 @@ export class SecurityAssociation {
     const shape = cipherShape({ spi: this.spi, protocol: this.protocol, transform: t, allowNoProtection: config.allowNoProtection, encryptionKeyLength: config.encryptionKey.length, integrityKeyLength: config.integrityKey?.length });
     // The Cipher session makes the engine key objects from copies it wipes (the caller's are the caller's).
     const keys = { spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey.slice(), integrityKey: config.integrityKey?.slice(), esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: config.allowNoProtection };
-    this.#cipher = new CipherSession(`${this.protocol}-cipher 0x${this.spi.toString(16).padStart(8, '0')}`, this, keys);
+    this.#cipher = new CipherState(this, keys);
     this.icvLength = shape.icvLength;
     this.ivLength = shape.ivLength;
     this.block = padBlock(t.encryption);

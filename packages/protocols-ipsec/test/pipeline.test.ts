@@ -2,10 +2,10 @@
  * One ESP/AH pipeline (issue 11): the one-call forms are the SA's FSM / Coder / Cipher graph,
  * and the keys are out of reach of whoever holds the SAD.
  */
-import { MessagePool, type Session } from '@conduits/core';
+import { MessagePool } from '@conduits/core';
 import { embed } from '@conduits/core/testing';
 import { nextHeader } from '@conduits/protocols-inet';
-import { Seal, Sealed, SecurityAssociation, SecurityAssociationDatabase, saProtocol, type SaConfig } from '@conduits/protocols-ipsec';
+import { retireSaProtocol, Seal, Sealed, SecurityAssociation, SecurityAssociationDatabase, saProtocol, type SaConfig } from '@conduits/protocols-ipsec';
 
 const pool = new MessagePool();
 const cbc: SaConfig = { spi: 0x33, direction: 'outbound', mode: 'transport', transform: { encryption: 'aes-cbc', encryptionKeyLength: 16, integrity: 'hmac-sha256-128' }, encryptionKey: new Uint8Array(16).fill(1), integrityKey: new Uint8Array(32).fill(2) };
@@ -65,7 +65,7 @@ describe('keys out of reach', () => {
     expect(sa.encapsulate(pool.from(Uint8Array.of(1)).buffer, 17)).toBe('esp-sa-expired');
   });
 
-  test('closing the Cipher session (its Protocol removed from a graph) wipes the keys; the SA then refuses', () => {
+  test('retiring the SA\'s Protocol (as the SA mux does when it takes it off) closes its sessions and wipes the keys; it then refuses', () => {
     const sa = new SecurityAssociation(cbc);
     const p = saProtocol(sa);
     const e = embed(p);
@@ -77,7 +77,7 @@ describe('keys out of reach', () => {
       return e.run().readA().map((c) => c.messenger);
     };
     expect(seal()).toEqual([Sealed.name]);
-    for (const c of p.children) if (c.kind === 'session') (c as Session).close();
+    retireSaProtocol(p);
     expect(sa.keysDestroyed).toBe(true);
     expect(seal()).toEqual([]);
     expect(e.graph.drops.get('esp-sa-expired')).toBe(1);

@@ -41,7 +41,7 @@ export const innerSa = attribute<Spi>('ipsec.innerSa', 'stack');
 /** Outbound: the bundle being applied and how far. */
 const bundleSas = attribute<Spi | readonly Spi[]>('ipsec.bundle', 'stack');
 const bundleStep = attribute<number>('ipsec.bundleStep', 'stack');
-/** Inbound: 1 while the layer being opened is a tunnel-mode SA's. */
+/** Inbound: 1 while the layer being opened is a tunnel-mode SA's (0 or unset otherwise). */
 const tunnelLayer = attribute<number>('ipsec.tunnel', 'stack');
 
 
@@ -182,7 +182,8 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
           const sa = config.sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
           if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
           msg.set(depth === 0 ? outerSa : innerSa, sa.spi);
-          msg.set(appliedProtection, applied * 4 + (ah ? 2 : 1)).set(saKey, keyOf(s, sa)).set(tunnelLayer, sa.mode === 'tunnel' ? 1 : 0);
+          msg.set(appliedProtection, applied * 4 + (ah ? 2 : 1)).set(saKey, keyOf(s, sa));
+          if (sa.mode === 'tunnel') msg.set(tunnelLayer, 1);
           msg.messenger = Open;
           return s.send('A', msg);
         }

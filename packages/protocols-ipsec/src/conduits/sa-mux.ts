@@ -6,7 +6,7 @@
  */
 import { Mux, PassThrough, attribute, type Accessor, type GraphBuilder, type Protocol, type Session } from '@conduits/core';
 import type { SecurityAssociation } from '../security-association.js';
-import { saProtocol } from './sa-protocol.js';
+import { retireSaProtocol, saProtocol } from './sa-protocol.js';
 
 /** Which SA Protocol a packet is for inside the layer (0: none, the wire). */
 export const saKey = attribute<number>('ipsec.saKey', 'stack');
@@ -45,8 +45,9 @@ export class SaMux {
     for (const [sa, key] of this.#installed) {
       if (sa.state !== 'deleted') continue;
       this.#installed.delete(sa);
-      // Closing the sessions wipes the Cipher's keys (already wiped with the SA; closing is what makes it so for any other removal).
-      for (const c of (this.mux.remove(key) as Protocol | undefined)?.children ?? []) if (c.kind === 'session') (c as Session).close();
+      // Its sessions closed, its Cipher's keys wiped (already, with the SA; retiring makes it so for any removal).
+      const p = this.mux.remove(key) as Protocol | undefined;
+      if (p !== undefined) retireSaProtocol(p);
     }
   }
 }

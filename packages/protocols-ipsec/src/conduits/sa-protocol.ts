@@ -6,8 +6,8 @@
  *     Coder    the ESP header and trailer, or the AH; no key     (esp/esp-coder.ts, ah.ts)
  *     Cipher   the keys: seal / open, then turns the packet back (esp/esp-cipher.ts, ah.ts)
  *
- * The Cipher session, made with the SA, makes the SA's cipher itself and keeps it in a #private
- * field; closing the session or destroying the SA wipes it.
+ * The Cipher session's state, made with the SA, makes the SA's cipher itself and keeps it in a
+ * #private field; retiring the Protocol or destroying the SA wipes it.
  *
  * A packet enters at side A with the Seal or Open messenger, climbs to the Cipher and comes
  * back down as Sealed or Opened, each session doing its part on the way up and on the way
@@ -15,7 +15,7 @@
  * and moves the window only after the Cipher authenticated the packet (RFC 4303 §3.4.3).
  * Whatever fails is dropped where it failed, counted by reason.
  */
-import { attribute, Protocol, Session, type Conduit, type Messenger, type State } from '@conduits/core';
+import { attribute, Protocol, type Message, type Messenger, type Session, type State } from '@conduits/core';
 import { ipOffset, nextHeader, remoteAddress } from '@conduits/protocols-inet';
 import { ahLengthProblem, ahSequenceOf, checkAh, pullAh, pushAhHeader, sealAh } from '../ah.js';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
@@ -59,8 +59,6 @@ function fsmState(sa: SecurityAssociation, drop: Drop): State {
     accept(s, msg, from) {
       const m = msg.messenger;
       if (from === 'A') {
-        // An SA that expired or was deleted refuses everything, whatever its format.
-        if (!sa.usable) return drop(s, msg, 'esp-sa-expired');
         if (m === Seal) {
           const seq = sa.takeSequence();
           if (typeof seq === 'string') return drop(s, msg, seq);
@@ -125,32 +123,32 @@ function coderState(sa: SecurityAssociation, drop: Drop): State {
   };
 }
 
-/** For the Cipher's state, the test kit and saProtocol: the fields stay #private to everyone else. */
-let cipherOf: (s: Session) => EspCipher | null;
-let watcherOf: (s: Session) => DropWatcher | undefined;
-let watchCipher: (s: CipherSession, watch: DropWatcher | undefined) => void;
+/** For the test kit and saProtocol: the fields stay #private to everyone else. */
+let watchCipher: (c: CipherState, watch: DropWatcher | undefined) => void;
 /** Known-answer tests only (the test kit's `fixIvs`): the IVs the SA's cipher sends with. Package-internal. */
-export let fixCipherIvs: (s: CipherSession, ivFor: (seq: number) => Uint8Array) => void;
+export let fixCipherIvs: (c: CipherState, ivFor: (seq: number) => Uint8Array) => void;
 
 /**
- * The Cipher of one SA as a session, made with the SA: it makes the engine key objects from
- * the keying material it is given (wiping those bytes), keeps them in a #private field and
- * wipes them on close or when the SA is destroyed. The SA holds it (#private) until its
- * Protocol takes it, once.
+ * The Cipher of one SA: the state of its Cipher session, made with the SA. It makes the engine
+ * key objects from the keying material it is given (wiping those bytes), keeps them in a
+ * #private field, and wipes them when the SA is destroyed or its Protocol retired. The SA
+ * holds it (#private) until its Protocol takes it, once. (A State rather than a Session
+ * subclass: every session on the packet path stays one class, which V8 keeps monomorphic.)
  */
-export class CipherSession extends Session {
+export class CipherState implements State {
+  readonly name: string;
+  readonly #ah: boolean;
   #cipher: EspCipher | null;
   #watch: DropWatcher | undefined = undefined;
 
   static {
-    cipherOf = (s) => (s as CipherSession).#cipher;
-    watcherOf = (s) => (s as CipherSession).#watch;
-    watchCipher = (s, watch) => void (s.#watch = watch);
-    fixCipherIvs = (s, ivFor) => s.#cipher?.useIvs(ivFor);
+    watchCipher = (c, watch) => void (c.#watch = watch);
+    fixCipherIvs = (c, ivFor) => c.#cipher?.useIvs(ivFor);
   }
 
-  constructor(name: string, sa: SecurityAssociation, keys: CipherConfig) {
-    super(name, { initial: cipherState(sa), terminal: 'B' });
+  constructor(sa: SecurityAssociation, keys: CipherConfig) {
+    this.#ah = sa.protocol === 'ah';
+    this.name = this.#ah ? 'ah-cipher' : 'esp-cipher';
     try {
       this.#cipher = new EspCipher(keys);
     } finally {
@@ -169,41 +167,37 @@ export class CipherSession extends Session {
     this.#cipher = null;
   }
 
-  override close(): void {
-    super.close();
-    this.wipe();
+  /** Seal or open with this SA's cipher, then turn the packet back. */
+  accept(s: Session, msg: Message): void {
+    const cipher = this.#cipher;
+    if (cipher === null) return this.#drop(s, msg, 'esp-sa-expired');
+    const b = msg.buffer;
+    if (msg.messenger === Seal) {
+      if (this.#ah) sealAh(cipher, b, msg.get(sequence) ?? 0, msg.get(ahSource) as Uint8Array, msg.get(remoteAddress) as Uint8Array);
+      else cipher.seal(b, msg.get(sequence) ?? 0);
+      msg.messenger = Sealed;
+    } else {
+      const r = this.#ah ? checkAh(cipher, b, msg.get(ipOffset) ?? 0, msg.get(sequenceHigh) ?? 0) : cipher.open(b, msg.get(sequence) ?? 0, msg.get(sequenceHigh) ?? 0);
+      if (r !== null) return this.#drop(s, msg, r);
+      msg.messenger = Opened;
+    }
+    s.send('A', msg);
   }
 
-  /** An SA's keys go to one Cipher session only. */
-  override clone(): Conduit {
-    throw new RangeError(`${this.name} holds an SA's keys and cannot be cloned`);
+  #drop(s: Session, msg: Message, r: EspDropReason): void {
+    s.drop(msg, r, espSecurityRelevant.has(r));
+    this.#watch?.(r);
   }
 }
 
-function cipherState(sa: SecurityAssociation): State {
-  const ah = sa.protocol === 'ah';
-  const drop: Drop = (s, msg, r) => {
-    s.drop(msg, r, espSecurityRelevant.has(r));
-    watcherOf(s)?.(r);
-  };
-  return {
-    name: ah ? 'ah-cipher' : 'esp-cipher',
-    accept(s, msg) {
-      const cipher = cipherOf(s);
-      if (cipher === null) return drop(s, msg, 'esp-sa-expired');
-      const b = msg.buffer;
-      if (msg.messenger === Seal) {
-        if (ah) sealAh(cipher, b, msg.get(sequence) ?? 0, msg.get(ahSource) as Uint8Array, msg.get(remoteAddress) as Uint8Array);
-        else cipher.seal(b, msg.get(sequence) ?? 0);
-        msg.messenger = Sealed;
-      } else {
-        const r = ah ? checkAh(cipher, b, msg.get(ipOffset) ?? 0, msg.get(sequenceHigh) ?? 0) : cipher.open(b, msg.get(sequence) ?? 0, msg.get(sequenceHigh) ?? 0);
-        if (r !== null) return drop(s, msg, r);
-        msg.messenger = Opened;
-      }
-      s.send('A', msg);
-    },
-  };
+/** Retire an SA's Protocol taken off a graph: close its sessions and wipe its Cipher's keys. */
+export function retireSaProtocol(p: Protocol): void {
+  for (const c of p.children) {
+    if (c.kind !== 'session') continue;
+    const s = c as Session;
+    s.close();
+    if (s.state instanceof CipherState) s.state.wipe();
+  }
 }
 
 /**
@@ -215,13 +209,13 @@ export function saProtocol(sa: SecurityAssociation, watch?: DropWatcher): Protoc
   const p = sa.protocol;
   const drop = dropper(watch);
   // Taken before the Protocol is built, so that a second Protocol for the SA fails here and not in a later clone.
-  let cipher: CipherSession | null = takeCipher(sa);
+  let cipher: CipherState | null = takeCipher(sa);
   watchCipher(cipher, watch);
   return new Protocol(`${p}-sa ${sa.direction} ${id}`, (g) => {
     const fsm = g.session(`${p}-fsm ${id}`, { initial: fsmState(sa, drop) });
     const coder = g.session(`${p}-coder ${id}`, { initial: coderState(sa, drop) });
     if (cipher === null) throw new RangeError(`the ${p} SA ${id} Protocol holds its SA's keys and cannot be cloned`);
-    const c = g.add(cipher);
+    const c = g.session(`${p}-cipher ${id}`, { initial: cipher, terminal: 'B' });
     cipher = null;
     g.stack(c, coder, fsm);
     return { a: fsm.a };

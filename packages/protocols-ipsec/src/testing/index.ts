@@ -3,12 +3,12 @@
  * and production configuration must not have.
  */
 import { fixCipherIvs } from '../conduits/sa-protocol.js';
-import { cipherSessionOf, type SecurityAssociation } from '../security-association.js';
+import { cipherOf, type SecurityAssociation } from '../security-association.js';
 
 /**
  * Known-answer tests only: make `sa` send with the IVs `ivFor` gives (an RFC's example packet).
  */
 export function fixIvs(sa: SecurityAssociation, ivFor: (seq: number) => Uint8Array): SecurityAssociation {
-  fixCipherIvs(cipherSessionOf(sa), ivFor);
+  fixCipherIvs(cipherOf(sa), ivFor);
   return sa;
 }
