@@ -16,6 +16,8 @@ export type EspDropReason =
   | 'esp-dummy'
   | 'esp-no-sa'
   | 'ipsec-discard'
+  | 'esp-unexpected-message'
+  | 'esp-inner-fragment'
   | 'nat-keepalive'
   | 'udp-encap-bad-checksum';
 

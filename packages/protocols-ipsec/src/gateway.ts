@@ -1,6 +1,7 @@
 /**
  * The security gateway of Java Conduits §4.2, Figure 8: IPsec inside IP. Tunnels are ESP or
- * AH (RFC 4302 tunnel mode: the outer header is covered by the ICV). Every packet is
+ * AH (RFC 4302 tunnel mode: the outer header is covered by the ICV), ESP optionally in UDP
+ * (RFC 3948: port 4500, as strongSwan's userspace ESP needs). Every packet is
  * checked, reassembled if it is for the gateway, run through IPsec (tunnel-mode ESP addressed
  * to the gateway is opened and the inner packet checked against the inbound policy), then
  * routed. Forwarded packets turn around at the Forward session and run through IPsec again,
@@ -24,6 +25,7 @@ import { attribute, Deliver, GraphBuilder, Mux, Protocol, type Accessor, type Ad
 import {
   addressEquals,
   checkIpv6Header,
+  checkUdp,
   DST,
   fragmentSession,
   ipOffset,
@@ -34,6 +36,7 @@ import {
   securityRelevant,
   walkExtensionHeaders,
   writeIpv6Header,
+  writeUdp,
   type Ipv6Address,
 } from '@conduits/protocols-inet';
 import type { Observable } from 'rxjs';
@@ -41,7 +44,7 @@ import type { EspDropReason } from './esp-drop-reasons.js';
 import { openedOuter, packetSelectors, PolicyEngine, readAddresses, readPorts, type AcquireEvent } from './policy-engine.js';
 import type { SecurityAssociationDatabase } from './sad.js';
 import { matches, type AddressRange, type SecurityPolicyDatabase } from './spd.js';
-import { appliedProtection, outerSa } from './conduits/ipsec-session.js';
+import { appliedProtection, natTraversalPort, outerSa } from './conduits/ipsec-session.js';
 import { saKey, SaMux } from './conduits/sa-mux.js';
 import { ahSource, Open, Opened, Seal, Sealed } from './conduits/sa-protocol.js';
 import type { SecurityAssociation } from './security-association.js';
@@ -195,7 +198,10 @@ export class Gateway {
         if (m === Sealed) {
           const sa = msg.get(tunnel) as SecurityAssociation;
           const dst = sa.destination as Ipv6Address;
-          writeIpv6Header(b, sa.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP, 64, sa.source as Ipv6Address, dst);
+          const encap = sa.protocol === 'esp' ? sa.udpEncapsulation : undefined;
+          // RFC 3948 §2.1; over IPv6 the UDP checksum is computed (a zero one is IPv4's privilege).
+          if (encap !== undefined) writeUdp(b, encap.sourcePort, encap.destinationPort, sa.source as Ipv6Address, dst);
+          writeIpv6Header(b, encap !== undefined ? NextHeader.UDP : sa.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP, 64, sa.source as Ipv6Address, dst);
           const out = this.route(dst, 0);
           if (out === undefined) return s.drop(msg, 'gw-no-route');
           msg.set(outInterface, out);
@@ -226,7 +232,16 @@ export class Gateway {
           if (v !== null) return drop(s, msg, v);
           return s.send('B', msg);
         }
-        const nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+        let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+        // ESP in UDP (RFC 3948 §2.2): port 4500, and a first word that is not zero (zero marks IKE, which the gateway leaves alone).
+        if (nh === NextHeader.UDP && b.length >= 9 && b.view.getUint16(b.start + 2) === natTraversalPort) {
+          if (b.length === 9 && b.bytes[b.start + 8] === 0xff) return s.drop(msg, 'nat-keepalive');
+          if (b.length >= 12 && b.view.getUint32(b.start + 8) !== 0) {
+            if (checkUdp(b, msg.get(ipOffset) ?? 0) !== null) return drop(s, msg, 'udp-encap-bad-checksum');
+            b.pull(8);
+            nh = NextHeader.ESP;
+          }
+        }
         if (nh !== NextHeader.ESP && nh !== NextHeader.AH) return s.drop(msg, 'gw-local-delivery');
         const ah = nh === NextHeader.AH;
         if (b.length < (ah ? 12 : 8)) return drop(s, msg, 'esp-truncated');

@@ -22,10 +22,11 @@ export {
   type Selector,
 } from './spd.js';
 export { appliedProtection, innerSa, ipsecLayer, outerSa, protectionTag, MAX_NESTING, natTraversalPort, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';
-export { Open, Opened, saProtocol, Seal, Sealed } from './conduits/sa-protocol.js';
-export { EspCipher, type CipherConfig } from './esp/esp-cipher.js';
+export { Open, Opened, retireSaProtocol, saProtocol, Seal, Sealed, type DropWatcher } from './conduits/sa-protocol.js';
+export { SaKeysClaimedError } from './sa-keys.js';
 export { ESP_HEADER, lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from './esp/esp-coder.js';
 export { EspSaParseError, formatEspSa, parseEspSa, saConfigsFor, type EspSaEntry } from './esp-sa-file.js';
 export { AH_FIXED, ahLength, ahProtect, ahVerify } from './ah.js';
 export { forGateway, Gateway, inInterface, outInterface, type GatewayOptions, type Route } from './gateway.js';
-export { siteToSite, type SiteToSite, type TunnelEnd } from './site-to-site.js';
+export { siteToSite, type SiteToSite, type TunnelEnd, type TunnelSa } from './site-to-site.js';
+export { KernelUdpLink, type KernelUdpLinkOptions } from './adaptors/kernel-udp-link.js';

@@ -3,9 +3,12 @@
  * this class is the FSM — the SA's state (mature, soft-expired, expired, deleted), its
  * sequence numbers, anti-replay window and lifetimes; the Coder is `esp/esp-coder.ts` (the
  * wire format, no keys, no state); the Cipher is `esp/esp-cipher.ts`, the only holder of the
- * keys. `saProtocol(sa)` stacks the three as sessions for the host's IPsec layer;
- * `encapsulate` / `decapsulate` run the same steps in one call for code outside a graph
- * (the gateway, pcap decoding, known-answer tests). Both work in place on a PacketBuffer.
+ * keys. `saProtocol(sa)` stacks the three as sessions for the IPsec layers of the host and the
+ * gateway; `encapsulate` / `decapsulate` are thin wrappers that run the same Protocol, embedded
+ * in a graph of the SA's own, for code outside a graph (pcap decoding, known-answer tests).
+ * Both work in place on a PacketBuffer. The SA's keys are in its Cipher alone (made with the
+ * SA, held #private until its Protocol's Cipher session takes it): holding the SAD gives no
+ * way to seal, open or MAC bytes.
  *
  *   ESP packet:  SPI(4) ‖ Seq(4) ‖ IV ‖ ciphertext(payload ‖ padding ‖ pad length ‖ next header) ‖ ICV
  */
@@ -13,10 +16,12 @@ import type { PacketBuffer } from '@conduits/core';
 import { defaultEngine, type CryptoEngine } from '@conduits/crypto';
 import type { Ipv6Address } from '@conduits/protocols-inet';
 import { ReplayWindow } from './anti-replay.js';
+import { espOneCall } from './conduits/sa-pipeline.js';
+import { CipherState } from './conduits/sa-protocol.js';
 import type { EspDropReason } from './esp-drop-reasons.js';
 import type { Selector } from './spd.js';
-import { EspCipher } from './esp/esp-cipher.js';
-import { lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from './esp/esp-coder.js';
+import { cipherShape } from './esp/esp-cipher.js';
+import { SaKeysClaimedError } from './sa-keys.js';
 import { padBlock, type TransformSpec } from './transforms.js';
 
 declare const spiBrand: unique symbol;
@@ -65,9 +70,15 @@ export interface SaConfig {
    * the two; this measures the framework's own cost). @default false
    */
   readonly allowNoProtection?: boolean;
-  /** Known-answer tests only: the IV to use for a sequence number. */
-  readonly ivFor?: (seq: number) => Uint8Array;
 }
+
+/**
+ * `sa`'s Protocol takes its Cipher (the state of its Cipher session), once; the SA keeps it
+ * only to have it wiped. Package-internal, as is `cipherOf` (the test kit's): not exported
+ * from the index.
+ */
+export let takeCipher: (sa: SecurityAssociation) => CipherState;
+export let cipherOf: (sa: SecurityAssociation) => CipherState;
 
 export type SaState = 'mature' | 'soft-expired' | 'expired' | 'deleted';
 export type LifetimeEvent = 'soft' | 'hard';
@@ -91,8 +102,6 @@ export class SecurityAssociation {
   readonly ivLength: number;
   /** The padding block of the transform (the Coder's business, kept here for it). */
   readonly block: number;
-  /** The keys and the transform: the Cipher. */
-  readonly cipher: EspCipher;
   state: SaState = 'mature';
   /** Last sequence number sent (outbound). */
   sequence: number;
@@ -106,6 +115,18 @@ export class SecurityAssociation {
   /** The SAD holding this SA: told of every lifecycle event (the SAD owns the SA's timers and deletes it on hard expiry). */
   #owner: ((sa: SecurityAssociation, event: SaLifecycleEvent) => void) | null = null;
   #exhausted = false;
+  /** The only holder of the keys (its Cipher session's state), until and after the SA's Protocol takes it. */
+  readonly #cipher: CipherState;
+  #cipherTaken = false;
+
+  static {
+    takeCipher = (sa) => {
+      if (sa.#cipherTaken) throw new SaKeysClaimedError(sa.spi);
+      sa.#cipherTaken = true;
+      return sa.#cipher;
+    };
+    cipherOf = (sa) => sa.#cipher;
+  }
 
   constructor(config: SaConfig, now = 0) {
     const t = config.transform;
@@ -126,9 +147,12 @@ export class SecurityAssociation {
     const windowSize = config.replayWindow ?? 64;
     this.replay = config.direction === 'inbound' && windowSize > 0 ? new ReplayWindow(windowSize, this.esn) : null;
     if (this.replay !== null && config.initialSequence) this.replay.startAt(config.initialSequence);
-    this.cipher = new EspCipher({ spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey, integrityKey: config.integrityKey, esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: config.allowNoProtection, ivFor: config.ivFor });
-    this.icvLength = this.cipher.icvLength;
-    this.ivLength = this.cipher.ivLength;
+    const shape = cipherShape({ spi: this.spi, protocol: this.protocol, transform: t, allowNoProtection: config.allowNoProtection, encryptionKeyLength: config.encryptionKey.length, integrityKeyLength: config.integrityKey?.length });
+    // The Cipher session makes the engine key objects from copies it wipes (the caller's are the caller's).
+    const keys = { spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey.slice(), integrityKey: config.integrityKey?.slice(), esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: config.allowNoProtection };
+    this.#cipher = new CipherState(this, keys);
+    this.icvLength = shape.icvLength;
+    this.ivLength = shape.ivLength;
     this.block = padBlock(t.encryption);
   }
 
@@ -149,12 +173,12 @@ export class SecurityAssociation {
 
   /** The SA is gone: keys wiped, no more use. */
   destroy(): void {
-    this.cipher.destroy();
+    this.#cipher.wipe();
     this.state = 'deleted';
   }
 
   get keysDestroyed(): boolean {
-    return this.cipher.destroyed;
+    return this.#cipher.wiped;
   }
 
   /** Check the time lifetimes against `now` (the owning session calls this on a timer). */
@@ -194,17 +218,10 @@ export class SecurityAssociation {
   /**
    * Turn the payload in `buf` into an ESP packet, in place. `nextHeader` is what the payload
    * is (an upper-layer protocol in transport mode, 41 for an IPv6 packet in tunnel mode).
-   * FSM, Coder and Cipher in one call.
+   * The SA's FSM / Coder / Cipher Protocol, run in one call.
    */
   encapsulate(buf: PacketBuffer, nextHeader: number): EspDropReason | null {
-    const seq = this.takeSequence();
-    if (typeof seq === 'string') return seq;
-    const bytes = buf.length;
-    writeTrailer(buf, nextHeader, this.block);
-    this.cipher.seal(buf, seq);
-    pushHeader(buf, this.spi, seq >>> 0);
-    this.#count(bytes);
-    return null;
+    return espOneCall(this).seal(buf, nextHeader);
   }
 
   /**
@@ -212,32 +229,7 @@ export class SecurityAssociation {
    * in place. Returns the next header of the recovered payload, or why it was refused.
    */
   decapsulate(buf: PacketBuffer): number | EspDropReason {
-    const bad = lengthProblem(buf, this.ivLength, this.icvLength, this.block);
-    if (bad !== null) return bad;
-    const seqLo = sequenceOf(buf);
-    pullHeader(buf, this.ivLength, this.icvLength, this.block);
-    const seqHi = this.checkSequence(seqLo);
-    if (typeof seqHi === 'string') return seqHi;
-    const r = this.cipher.open(buf, seqLo, seqHi);
-    if (r !== null) return r;
-    const nextHeader = stripTrailer(buf);
-    if (typeof nextHeader === 'string') return nextHeader;
-    this.acceptSequence(seqLo, buf.length);
-    return nextHeader;
-  }
-
-  /**
-   * For AH (and other integrity users): take the next outbound sequence number, or null when
-   * the space is exhausted (the SA must be replaced, RFC 4302 §3.3.2).
-   */
-  nextSequence(): number | null {
-    const s = this.takeSequence();
-    return typeof s === 'string' ? null : s;
-  }
-
-  /** The truncated MAC over `parts`, with the high sequence bits appended under ESN. */
-  integrityCheckValue(parts: readonly Uint8Array[], seqHi: number): Uint8Array {
-    return this.cipher.integrityCheckValue(parts, seqHi);
+    return espOneCall(this).open(buf, 0);
   }
 
   /** Count a processed packet of `bytes` against the lifetimes. */

@@ -13,10 +13,13 @@
  * the opened packet back, decorates it with the protections and SAs applied, then checks them
  * against the inbound policy. Outbound, the SPD selects PROTECT (with an SA or a bundle),
  * BYPASS or DISCARD; a bundle's SAs are applied one after the other, inner first, each by its
- * own SA Protocol (ESP and AH alike).
+ * own SA Protocol (ESP and AH alike). A tunnel-mode SA wraps the packet in an inner IPv6
+ * header (this host to its destination) and sends it to the tunnel's far end; coming in, the
+ * inner packet it opens must be IPv6 and for this host, and is what the policy then sees. ESP
+ * in UDP (RFC 3948) works in either mode.
  */
 import { attribute, Deliver, Protocol, type Graph, type Message, type ProtocolDefinition, type Session, type State } from '@conduits/core';
-import { checkIpv6Header, checkUdp, ipOffset, nextHeader, NextHeader, remoteAddress, securityRelevant, writeUdp } from '@conduits/protocols-inet';
+import { addressEquals, checkIpv6Header, checkUdp, DST, ipOffset, nextHeader, NextHeader, remoteAddress, walkExtensionHeaders, writeIpv6Header, writeUdp } from '@conduits/protocols-inet';
 import { filter, map, merge, type Observable } from 'rxjs';
 import type { EspDropReason } from '../esp-drop-reasons.js';
 import { openedInner, openedOuter, packetSelectors, PolicyEngine, readAddresses, readPorts, type AcquireEvent } from '../policy-engine.js';
@@ -39,7 +42,6 @@ export const innerSa = attribute<Spi>('ipsec.innerSa', 'stack');
 /** Outbound: the bundle being applied and how far. */
 const bundleSas = attribute<Spi | readonly Spi[]>('ipsec.bundle', 'stack');
 const bundleStep = attribute<number>('ipsec.bundleStep', 'stack');
-
 
 /** A packet encrypted more deeply than this is refused: multiply encrypted packets cost CPU (§4.2). */
 export const MAX_NESTING = 2;
@@ -152,6 +154,7 @@ class HostPolicy {
   readonly #perLayer: boolean;
   /** Reused for every packet. */
   readonly #sel = packetSelectors();
+  readonly #walk = { nextHeader: 0 };
 
   constructor(config: IpsecConfig, engine: PolicyEngine, sas: SaMux) {
     this.#config = config;
@@ -235,13 +238,20 @@ class HostPolicy {
     }
     const outer = msg.get(openedOuter);
     sel.tag = undefined;
-    if (nh === NextHeader.IPV6 && outer?.mode === 'tunnel') {
-      // Tunnel mode: the SA's selectors and the policy judge the inner packet (RFC 4301 §5.2).
-      const bad = checkIpv6Header(b);
-      if (bad !== null) return s.drop(msg, bad, securityRelevant.has(bad));
+    if (outer?.mode === 'tunnel') {
+      // Tunnel mode: what the SA opened must be an IPv6 packet for this host; its headers are then the packet's,
+      // and the SA's selectors and the policy judge it (RFC 4301 §5.2).
+      if (nh !== NextHeader.IPV6 || checkIpv6Header(b) !== null || !addressEquals(b.bytes, b.start + DST, this.#config.address)) return this.#drop(s, msg, 'esp-policy-violation');
       readAddresses(sel, b.bytes, b.start, true);
-      sel.nextHeader = b.bytes[b.start + 6] as number;
-      readPorts(sel, b, b.start + 40, true);
+      const at = b.start;
+      b.pull(40);
+      if (walkExtensionHeaders(b, b.bytes[at + 6] as number, this.#walk) !== null) return this.#drop(s, msg, 'esp-policy-violation');
+      // An inner fragment would need reassembly above Fragment, which this layer does not do (a gateway forwards them).
+      if (this.#walk.nextHeader === NextHeader.FRAGMENT) return this.#drop(s, msg, 'esp-inner-fragment');
+      nh = this.#walk.nextHeader;
+      msg.set(ipOffset, at);
+      sel.nextHeader = nh;
+      readPorts(sel, b, b.start, true);
     } else {
       readAddresses(sel, b.bytes, ip, true);
       sel.nextHeader = nh;
@@ -262,6 +272,12 @@ class HostPolicy {
       const id = typeof bundle === 'number' ? bundle : (bundle[k] as Spi);
       const sa = this.#engine.outboundSa(id, s.graph.scheduler.now());
       if (sa === undefined) return this.#drop(s, msg, 'esp-no-sa');
+      if (sa.mode === 'tunnel') {
+        // RFC 4301 §5.1.2.1: the whole packet goes inside, from this host to its destination; the outer one goes to the tunnel's far end.
+        writeIpv6Header(msg.buffer, nh, 64, this.#config.address, msg.get(remoteAddress) as Uint8Array);
+        nh = NextHeader.IPV6;
+        if (sa.destination !== undefined) msg.set(remoteAddress, sa.destination);
+      }
       // Up into the SA's Protocol; it comes back Sealed and the bundle goes on from k + 1.
       if (sa.protocol === 'ah') msg.set(ahSource, this.#config.address);
       msg.set(nextHeader, nh).set(bundleStep, k).set(saKey, this.#sas.keyOf(s, sa));

@@ -6,10 +6,10 @@
  * deleting packet may still be inside that Protocol). Shared by the host's layer (Figure 7)
  * and the gateway's (Figure 8).
  */
-import { Mux, PassThrough, attribute, type Accessor, type GraphBuilder, type Session } from '@conduits/core';
+import { Mux, PassThrough, attribute, type Accessor, type GraphBuilder, type Protocol, type Session } from '@conduits/core';
 import type { SecurityAssociationDatabase } from '../sad.js';
 import type { SecurityAssociation } from '../security-association.js';
-import { saProtocol } from './sa-protocol.js';
+import { retireSaProtocol, saProtocol } from './sa-protocol.js';
 
 /** Which SA Protocol a packet is for inside the layer (0: none, the wire). */
 export const saKey = attribute<number>('ipsec.saKey', 'stack');
@@ -51,7 +51,9 @@ export class SaMux {
     for (const [sa, key] of this.#installed) {
       if (sa.state !== 'deleted') continue;
       this.#installed.delete(sa);
-      this.mux.remove(key);
+      // Its sessions closed, its Cipher's keys wiped (already, with the SA; retiring makes it so for any removal).
+      const p = this.mux.remove(key) as Protocol | undefined;
+      if (p !== undefined) retireSaProtocol(p);
     }
   }
 }
