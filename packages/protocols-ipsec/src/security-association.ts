@@ -65,11 +65,6 @@ export interface SaConfig {
   readonly engine?: CryptoEngine;
   /** Outbound: the last sequence number sent; inbound: the top of the replay window. @default 0 */
   readonly initialSequence?: number;
-  /**
-   * Benchmarks only: allow NULL encryption without integrity (RFC 4303 §3.2 requires one of
-   * the two; this measures the framework's own cost). @default false
-   */
-  readonly allowNoProtection?: boolean;
 }
 
 /**
@@ -77,6 +72,13 @@ export interface SaConfig {
  * only to have it wiped. Package-internal, as is `cipherOf` (the test kit's): not exported
  * from the index.
  */
+/**
+ * Configurations the test kit marked with `allowNoProtection` (benchmarks of the framework's own
+ * cost): NULL encryption without integrity, which RFC 4303 §3.2 forbids. Package-internal, so
+ * production configuration has no way to ask for it.
+ */
+export const noProtectionAllowed = new WeakSet<SaConfig>();
+
 export let takeCipher: (sa: SecurityAssociation) => CipherState;
 export let cipherOf: (sa: SecurityAssociation) => CipherState;
 
@@ -147,9 +149,9 @@ export class SecurityAssociation {
     const windowSize = config.replayWindow ?? 64;
     this.replay = config.direction === 'inbound' && windowSize > 0 ? new ReplayWindow(windowSize, this.esn) : null;
     if (this.replay !== null && config.initialSequence) this.replay.startAt(config.initialSequence);
-    const shape = cipherShape({ spi: this.spi, protocol: this.protocol, transform: t, allowNoProtection: config.allowNoProtection, encryptionKeyLength: config.encryptionKey.length, integrityKeyLength: config.integrityKey?.length });
+    const shape = cipherShape({ spi: this.spi, protocol: this.protocol, transform: t, allowNoProtection: noProtectionAllowed.has(config), encryptionKeyLength: config.encryptionKey.length, integrityKeyLength: config.integrityKey?.length });
     // The Cipher session makes the engine key objects from copies it wipes (the caller's are the caller's).
-    const keys = { spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey.slice(), integrityKey: config.integrityKey?.slice(), esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: config.allowNoProtection };
+    const keys = { spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey.slice(), integrityKey: config.integrityKey?.slice(), esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: noProtectionAllowed.has(config) };
     this.#cipher = new CipherState(this, keys);
     this.icvLength = shape.icvLength;
     this.ivLength = shape.ivLength;
