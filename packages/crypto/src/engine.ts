@@ -1,3 +1,4 @@
+import type { Group, GroupName } from './group.js';
 import type { AeadAlgorithm, CipherAlgorithm, HashAlgorithm, KeyAgreementGroup, MacAlgorithm, SignatureAlgorithm } from './algorithms.js';
 
 /** Anything holding secret material: `destroy()` wipes it; using it afterwards throws KeyDestroyedError. */
@@ -65,4 +66,6 @@ export interface CryptoEngine {
   signingKey(algorithm: SignatureAlgorithm, privateKey?: Uint8Array): SigningKey;
   verify(algorithm: SignatureAlgorithm, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   randomBytes(n: number): Uint8Array;
+  /** Prime-order group arithmetic (scalars, points, hashing to scalars) for threshold protocols; both engines use @noble/curves. */
+  group(name: GroupName): Group;
 }
