@@ -36,6 +36,8 @@ export interface SecretScalar extends Destroyable {
   times(k: bigint): SecretScalar;
   /** G·s, in constant time. */
   publicPoint(): GroupPoint;
+  /** P·s, in constant time (Pedersen's H·b, a Diffie-Hellman value). */
+  multiplyPoint(p: GroupPoint): GroupPoint;
   /** Constant-time equality of the two encodings. */
   equals(other: SecretScalar): boolean;
   /** Run `fn` with the canonical encoding (for handing to a library such as noble's FROST; do not keep it). */

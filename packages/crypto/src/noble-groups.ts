@@ -119,6 +119,11 @@ class NobleSecretScalar implements SecretScalar {
     const P = this.impl.suite.Point;
     return new NoblePoint(this.impl, s === 0n ? P.ZERO : P.BASE.multiply(s));
   }
+  multiplyPoint(p: GroupPoint): GroupPoint {
+    const s = this.value();
+    const q = this.impl.unwrap(p);
+    return new NoblePoint(this.impl, s === 0n ? this.impl.suite.Point.ZERO : q.multiply(s));
+  }
   equals(o: SecretScalar): boolean {
     if (!(o instanceof NobleSecretScalar) || o.impl !== this.impl) return false;
     return this.#secret.use((a) => o.use((b) => constantTimeEqual(a, b)));

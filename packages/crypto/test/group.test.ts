@@ -31,6 +31,7 @@ describe.each(groupNames)('group %s', (name) => {
       expect(sum.publicPoint().equals(a.publicPoint().add(b.publicPoint()))).toBe(true);
       const k = 12345678901234567890n + BigInt(i);
       expect(a.times(k).publicPoint().equals(a.publicPoint().multiply(k))).toBe(true);
+      expect(a.multiplyPoint(g.base(k)).equals(a.times(k).publicPoint())).toBe(true);
       expect(sum.minus(b).equals(a)).toBe(true);
       expect(sum.equals(a)).toBe(false);
       const kb = F.toBytes(k);

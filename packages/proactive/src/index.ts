@@ -1,0 +1,19 @@
+/**
+ * @conduits/proactive: the cryptographic core of a proactive security toolkit (Herzberg et
+ * al.): keys shared among n servers so that an adversary breaking into t of them per period,
+ * different ones each period, learns and corrupts nothing.
+ */
+export { DealingProtocol } from './dealing-protocol.js';
+export { DealingSession, type DealingOutcome, type DealingParams, type DisqualifyReason } from './dealing-session.js';
+export { Dkg, type DkgOptions } from './dkg.js';
+export { BadSignatureShareError, NonceExhaustedError, NotEnoughPartiesError, ProactiveError, ThresholdParameterError, VerificationError } from './errors.js';
+export { expectedSharePoint, verifyPublicShare, verifyShare } from './feldman.js';
+export { combineCommitments, KeyShare } from './key-share.js';
+export { lagrangeAt } from './lagrange.js';
+export { protocols, roundOf, type AnswerMessage, type ComplaintMessage, type DealingMessage, type DealMessage, type Header, type ProtocolTag, type ShareMessage } from './messages.js';
+export { PedersenDealing, pedersenGenerator, verifyPedersenShare, type PedersenShare } from './pedersen.js';
+export { SecretPolynomial } from './polynomial.js';
+export { proveKnowledge, verifyKnowledge } from './proof-of-knowledge.js';
+export { Refresh, type RefreshOptions } from './refresh.js';
+export type { Outgoing, RoundProtocol } from './round-protocol.js';
+export { sumSecrets } from './sum-shares.js';
