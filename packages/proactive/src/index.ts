@@ -17,3 +17,4 @@ export { proveKnowledge, verifyKnowledge } from './proof-of-knowledge.js';
 export { Refresh, type RefreshOptions } from './refresh.js';
 export type { Outgoing, RoundProtocol } from './round-protocol.js';
 export { sumSecrets } from './sum-shares.js';
+export { FrostCoordinator, frostIdentifier, frostPublicData, FrostSigner, verifyFrostSignature, type FrostPublicData, type NonceCommitment, type SignatureShare, type SigningPackage } from './frost.js';
