@@ -106,9 +106,11 @@ export class FrostSigner implements Destroyable {
   precompute(count: number): NonceCommitment[] {
     const out: NonceCommitment[] = [];
     const secret = this.#secret();
+    const random = this.#random;
+    const rng = random === undefined ? undefined : (n = 32) => random(n) as Uint8Array<ArrayBuffer>;
     try {
       for (let i = 0; i < count; i++) {
-        const { nonces, commitments } = frost.commit(secret, this.#random);
+        const { nonces, commitments } = frost.commit(secret, rng);
         const c: NonceCommitment = { signer: this.#key.index, period: this.#key.period, nonce: this.#next++, hiding: commitments.hiding, binding: commitments.binding };
         this.#nonces.set(c.nonce, { hiding: new Secret('frost-nonce', nonces.hiding), binding: new Secret('frost-nonce', nonces.binding), commitment: c });
         nonces.hiding.fill(0);
