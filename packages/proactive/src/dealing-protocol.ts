@@ -3,6 +3,7 @@
  * polynomial, deal check and final step supplied by the subclass (DKG, refresh, resharing,
  * recovery, joint secrets and randomness). Subclasses may add rounds after the third.
  */
+import { ThresholdParameterError } from './errors.js';
 import { DealingSession, type DealingOutcome } from './dealing-session.js';
 import type { DealingMessage } from './messages.js';
 import type { SecretPolynomial } from './polynomial.js';
@@ -14,6 +15,7 @@ export abstract class DealingProtocol<M extends { kind: string }, R> implements 
   protected outcome: DealingOutcome | null = null;
   #round = 1;
   #result: R | null = null;
+  #done = false;
   #error: Error | null = null;
 
   protected constructor(dealing: DealingSession) {
@@ -29,7 +31,7 @@ export abstract class DealingProtocol<M extends { kind: string }, R> implements 
   }
 
   get finished(): boolean {
-    return this.#result !== null || this.#error !== null;
+    return this.#done || this.#error !== null;
   }
 
   /** This server's polynomial (null if it does not deal) and its deal's proof. */
@@ -76,9 +78,10 @@ export abstract class DealingProtocol<M extends { kind: string }, R> implements 
       if (r === 2) return this.dealing.participants.includes(this.self) ? [{ msg: this.dealing.endComplaints(this.poly) }] : (this.dealing.endComplaints(null), []);
       if (r === 3) {
         this.outcome = this.dealing.finish();
+        // The extra rounds may still need the polynomial (joint randomness reveals a_0).
+        const out = this.extraRounds() === 0 ? this.#finish() : this.extraRound(4);
         this.poly?.destroy();
-        if (this.extraRounds() === 0) return this.#finish();
-        return this.extraRound(4);
+        return out;
       }
       if (r < 3 + this.extraRounds()) return this.extraRound(r + 1);
       return this.#finish();
@@ -91,14 +94,15 @@ export abstract class DealingProtocol<M extends { kind: string }, R> implements 
 
   #finish(): [] {
     this.#result = this.complete(this.outcome as DealingOutcome);
+    this.#done = true;
     this.outcome?.destroy();
     return [];
   }
 
   result(): R {
     if (this.#error !== null) throw this.#error;
-    if (this.#result === null) throw new Error('not finished');
-    return this.#result;
+    if (!this.#done) throw new ThresholdParameterError('the run has not finished');
+    return this.#result as R;
   }
 
   /** The outcome's qualified set and named disqualifications (after round 3). */

@@ -18,3 +18,8 @@ export { Refresh, type RefreshOptions } from './refresh.js';
 export type { Outgoing, RoundProtocol } from './round-protocol.js';
 export { sumSecrets } from './sum-shares.js';
 export { FrostCoordinator, frostIdentifier, frostPublicData, FrostSigner, verifyFrostSignature, type FrostPublicData, type NonceCommitment, type SignatureShare, type SigningPackage } from './frost.js';
+export { GivenSecret, randomJointSecret, type GivenSecretOptions } from './joint-secret.js';
+export { JointRandom, type JointRandomOptions, type JointRandomResult } from './joint-random.js';
+export { Recovery, type RecoveryOptions, type RecoveryResult } from './recovery.js';
+export { Reshare, type ReshareOptions } from './reshare.js';
+export type { ContributionMessage, RevealMessage } from './messages.js';

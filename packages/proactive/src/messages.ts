@@ -49,3 +49,18 @@ export interface AnswerMessage extends Header {
 export type DealingMessage = DealMessage | ShareMessage | ComplaintMessage | AnswerMessage;
 
 export const roundOf = (m: DealingMessage): 1 | 2 | 3 => (m.kind === 'deal' || m.kind === 'share' ? 1 : m.kind === 'complaint' ? 2 : 3);
+
+/** Recovery, round 4, private to the recovering server: s_i + Σ δ_j(i), a point of a blinded polynomial. */
+export interface ContributionMessage extends Header {
+  readonly kind: 'contribution';
+  readonly to: number;
+  readonly value: Uint8Array;
+}
+
+/** Joint randomness, rounds 4 and 5, broadcast: a dealer's constant term, then shares of dealers that withheld it. */
+export interface RevealMessage extends Header {
+  readonly kind: 'reveal';
+  readonly round: 4 | 5;
+  /** Round 4: [{dealer: from, value: a_0}]; round 5: [{dealer: j, value: f_j(from)}] for each j that did not reveal. */
+  readonly values: readonly { readonly dealer: number; readonly value: Uint8Array }[];
+}
