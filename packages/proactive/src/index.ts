@@ -23,3 +23,8 @@ export { JointRandom, type JointRandomOptions, type JointRandomResult } from './
 export { Recovery, type RecoveryOptions, type RecoveryResult } from './recovery.js';
 export { Reshare, type ReshareOptions } from './reshare.js';
 export type { ContributionMessage, RevealMessage } from './messages.js';
+export { BroadcastChannel, type DropReason, type Envelope, type ServerIdentity } from './conduit/broadcast-channel.js';
+export { decodeMessage, encodeMessage, type RoundMessage } from './conduit/codec.js';
+export { ProactiveNode, type NodeOptions, type RunOutcome } from './conduit/proactive-node.js';
+export { RoundTask } from './conduit/round-task.js';
+export { SimulatedServers, type SimulatedServersOptions } from './conduit/simulated-servers.js';
