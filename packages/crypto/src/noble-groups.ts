@@ -6,7 +6,7 @@
  */
 import { ed25519, ed25519_hasher, ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { p256, p256_hasher } from '@noble/curves/nist.js';
-import { bytesToNumberBE, concatBytes } from '@noble/curves/utils.js';
+import { bytesToHex, bytesToNumberBE, concatBytes } from '@noble/curves/utils.js';
 import { randomBytes as nobleRandom } from '@noble/hashes/utils.js';
 import { constantTimeEqual, wipe } from './constant-time.js';
 import { InvalidParameterError } from './errors.js';
@@ -155,6 +155,7 @@ class NobleGroup implements Group {
   readonly generator: GroupPoint;
   readonly identity: GroupPoint;
   readonly Fn: NoblePointClass['Fn'];
+  readonly #decoded = new Map<string, NP>();
 
   constructor(readonly suite: Suite) {
     this.name = suite.name;
@@ -208,12 +209,21 @@ class NobleGroup implements Group {
   tryPoint(bytes: Uint8Array, allowIdentity = false): GroupPoint | null {
     if (bytes.length !== this.pointLength) return null;
     if (this.name === 'p256' && bytes.every((b) => b === 0)) return allowIdentity ? this.identity : null;
-    const p = this.suite.decode(bytes);
-    if (p === null || !this.suite.inSubgroup(p)) return null;
+    // Points are public and decoding is a pure function: a validated point is remembered by
+    // its encoding (the subgroup check costs a full scalar multiplication on ed25519, and every
+    // server of a run decodes the same commitments).
+    const key = bytesToHex(bytes);
+    let p = this.#decoded.get(key) ?? null;
+    if (p === null) {
+      p = this.suite.decode(bytes);
+      if (p === null || !this.suite.inSubgroup(p)) return null;
+      // Canonical only: the same point has exactly one accepted encoding.
+      const again = this.encode(p);
+      if (!constantTimeEqual(again, bytes)) return null;
+      if (this.#decoded.size >= decodedLimit) this.#decoded.clear();
+      this.#decoded.set(key, p);
+    }
     if (p.is0() && !allowIdentity) return null;
-    // Canonical only: the same point has exactly one accepted encoding.
-    const again = this.encode(p);
-    if (!constantTimeEqual(again, bytes)) return null;
     return new NoblePoint(this, p);
   }
 
@@ -260,6 +270,9 @@ class NobleGroup implements Group {
     return new NoblePoint(this, acc);
   }
 }
+
+/** Validated points remembered per group (cleared when full). */
+const decodedLimit = 4096;
 
 const dstBytes = (dst: string): { DST: string } => ({ DST: dst });
 const attempt = (f: () => NP): NP | null => {
