@@ -8,7 +8,7 @@
  * bytes) ‖ Ed25519 signature over all before it. A sealed entry's nonce is exchange ‖ round ‖
  * from ‖ to, unique per pair key because exchanges only go up.
  */
-import { wipe, type AeadKey, type CryptoEngine, type KeyAgreementKey, type SigningKey } from '@conduits/crypto';
+import { constantTimeEqual, wipe, type AeadKey, type CryptoEngine, type KeyAgreementKey, type SigningKey } from '@conduits/crypto';
 import type { Outgoing } from '../round-protocol.js';
 import { decodeMessage, encodeMessage, Reader, Writer, type RoundMessage } from './codec.js';
 
@@ -29,6 +29,9 @@ export interface ServerIdentity {
 /** Why a frame was dropped (counted by the channel). */
 export type DropReason = 'malformed' | 'unknown-sender' | 'bad-signature' | 'not-sealed-for-me' | 'bad-message';
 
+/** Frames remembered as verified (cleared when full). */
+const verifiedLimit = 512;
+
 const salt = new TextEncoder().encode('conduits-proactive-pairwise-v1');
 
 export class BroadcastChannel {
@@ -39,6 +42,7 @@ export class BroadcastChannel {
   readonly #agreement: KeyAgreementKey;
   readonly #directory: ReadonlyMap<number, ServerIdentity>;
   readonly #pair = new Map<number, AeadKey>();
+  readonly #verified = new Map<string, Uint8Array>();
 
   constructor(engine: CryptoEngine, self: number, signing: SigningKey, agreement: KeyAgreementKey, directory: ReadonlyMap<number, ServerIdentity>) {
     this.#engine = engine;
@@ -110,7 +114,16 @@ export class BroadcastChannel {
     }
     const id = this.#directory.get(from);
     if (id === undefined || from === this.#self) return this.#drop('unknown-sender');
-    if (!this.#engine.verify('ed25519', id.signature, body, frame.subarray(frame.length - 64))) return this.#drop('bad-signature');
+    // Retransmissions are byte-identical (Ed25519 is deterministic): a frame verified before
+    // is not verified again, so a peer's retransmissions cost a comparison, not a verification.
+    const sig = frame.subarray(frame.length - 64);
+    const sigKey = Buffer.from(sig).toString('base64');
+    const known = this.#verified.get(sigKey);
+    if (known === undefined || !constantTimeEqual(known, frame)) {
+      if (!this.#engine.verify('ed25519', id.signature, body, sig)) return this.#drop('bad-signature');
+      if (this.#verified.size >= verifiedLimit) this.#verified.clear();
+      this.#verified.set(sigKey, Uint8Array.from(frame));
+    }
     const messages: Outgoing<RoundMessage>[] = [];
     try {
       for (let i = 0; i < count; i++) {
@@ -143,6 +156,7 @@ export class BroadcastChannel {
   }
 
   close(): void {
+    this.#verified.clear();
     for (const k of this.#pair.values()) k.destroy();
     this.#pair.clear();
     this.#signing.destroy();
