@@ -1,14 +1,19 @@
 /**
  * FROST (RFC 9591) threshold Schnorr signatures over Ed25519 with shares from our DKG and
- * refresh: the signatures are plain Ed25519 signatures under the group key. The RFC's
- * arithmetic (binding factors, group commitment, challenge, share verification, aggregation)
- * is @noble/curves' `ed25519_FROST`; this file adds what a long-lived service needs around
- * it: nonces precomputed in batches and kept in wiped `Secret`s until their one use, the
- * public package rebuilt for each period's commitments, and a coordinator that names the
- * signer of a bad share and signs again without it.
+ * refresh: the signatures are plain Ed25519 signatures under the group key. Nonces come from
+ * @noble/curves' `ed25519_FROST.commit()` (RFC 9591 §5.1, hedged with the share), precomputed
+ * in batches and kept in wiped `Secret`s until their one use. The round-two arithmetic
+ * (§4.4 binding factors, §4.5 group commitment, §5.2 share, §5.3 aggregate, §5.4 share check)
+ * is written here on the engine's ed25519 group, because noble's `signShare`/`aggregate`
+ * decode and subgroup-check every point of the public package on every call (~30 ms a share
+ * on this machine); RFC 9591's vector (test/frost.test.ts) checks this path byte for byte. The coordinator
+ * names the signer of a bad share and signs again without it.
  */
-import { Secret, type Destroyable, type GroupPoint, type RandomSource } from '@conduits/crypto';
+import { constantTimeEqual, nobleGroup, Secret, type Destroyable, type GroupPoint, type RandomSource } from '@conduits/crypto';
 import { ed25519_FROST } from '@noble/curves/ed25519.js';
+import { bytesToNumberLE, concatBytes } from '@noble/curves/utils.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { lagrangeAt } from './lagrange.js';
 import { BadSignatureShareError, NonceExhaustedError, NotEnoughPartiesError, ThresholdParameterError } from './errors.js';
 import type { KeyShare } from './key-share.js';
 
@@ -73,20 +78,63 @@ export function frostPublicData(key: KeyShare): FrostPublicData {
   return { period: key.period, threshold: key.threshold, servers: key.servers, commitments: key.commitments };
 }
 
-const listOf = (pkg: SigningPackage) => pkg.commitments.map((c) => ({ identifier: frostIdentifier(c.signer), hiding: c.hiding, binding: c.binding }));
+const g = nobleGroup('ed25519');
+const F = g.scalars;
+const utf8 = (x: string) => new TextEncoder().encode(x);
+const ctx = utf8('FROST-ED25519-SHA512-v1');
+const [rhoTag, msgTag, comTag] = [utf8('rho'), utf8('msg'), utf8('com')];
+/** SHA-512, read little-endian, reduced mod L (RFC 9591 §6.1's H1 and H2). */
+const hashToL = (...parts: Uint8Array[]): bigint => F.reduce(bytesToNumberLE(sha512(concatBytes(...parts))));
+
+/** What every party computes from a signing package: ρ_i, λ_i, R and the challenge c. */
+interface Prepared {
+  readonly R: GroupPoint;
+  readonly c: bigint;
+  readonly rho: Map<number, bigint>;
+  readonly lambda: Map<number, bigint>;
+  readonly D: Map<number, GroupPoint>;
+  readonly E: Map<number, GroupPoint>;
+}
+
+/** RFC 9591 §4.4–4.6 for `pkg` under key `pk`; null when a commitment is not a valid point or a signer repeats. */
+function prepare(pk: GroupPoint, pkg: SigningPackage): Prepared | null {
+  const list = [...pkg.commitments].sort((a, b) => a.signer - b.signer);
+  const ids = list.map((c) => c.signer);
+  if (new Set(ids).size !== ids.length) return null;
+  const D = new Map<number, GroupPoint>();
+  const E = new Map<number, GroupPoint>();
+  for (const c of list) {
+    const d = g.tryPoint(c.hiding);
+    const e = g.tryPoint(c.binding);
+    if (d === null || e === null) return null;
+    D.set(c.signer, d);
+    E.set(c.signer, e);
+  }
+  const encoded = concatBytes(...list.flatMap((c) => [F.toBytes(BigInt(c.signer)), c.hiding, c.binding]));
+  const prefix = concatBytes(pk.toBytes(), sha512(concatBytes(ctx, msgTag, pkg.message)), sha512(concatBytes(ctx, comTag, encoded)));
+  const rho = new Map<number, bigint>();
+  const lambda = new Map<number, bigint>();
+  let R = g.identity;
+  for (const i of ids) {
+    const r = hashToL(ctx, rhoTag, prefix, F.toBytes(BigInt(i)));
+    rho.set(i, r);
+    lambda.set(i, lagrangeAt(F, ids, i));
+    R = R.add(D.get(i) as GroupPoint).add((E.get(i) as GroupPoint).multiply(r));
+  }
+  const c = hashToL(R.toBytes(), pk.toBytes(), pkg.message);
+  return { R, c, rho, lambda, D, E };
+}
 
 /** One server's signing side: its share, its unused nonces. */
 export class FrostSigner implements Destroyable {
   readonly #key: KeyShare;
   readonly #random: RandomSource | undefined;
   readonly #nonces = new Map<number, { hiding: Secret; binding: Secret; commitment: NonceCommitment }>();
-  readonly #pub: ReturnType<typeof publicPackage>;
   #next = 0;
 
   constructor(key: KeyShare, random?: RandomSource) {
     this.#key = key;
     this.#random = random;
-    this.#pub = publicPackage(frostPublicData(key));
   }
 
   get index(): number {
@@ -135,16 +183,24 @@ export class FrostSigner implements Destroyable {
     const entry = this.#nonces.get(mine.nonce);
     if (entry === undefined) throw new NonceExhaustedError(me);
     this.#nonces.delete(mine.nonce);
-    const secret = this.#secret();
-    const nonces = { hiding: entry.hiding.use((b) => Uint8Array.from(b)), binding: entry.binding.use((b) => Uint8Array.from(b)) };
-    entry.hiding.destroy();
-    entry.binding.destroy();
     try {
-      return { signer: me, share: frost.signShare(secret, this.#pub, nonces, listOf(pkg), pkg.message) };
+      // The package must name the commitment this nonce made (never sign with another's).
+      if (!constantTimeEqual(mine.hiding, entry.commitment.hiding) || !constantTimeEqual(mine.binding, entry.commitment.binding)) throw new ThresholdParameterError(`signer ${me}: the package's commitment is not this signer's`);
+      const p = prepare(this.#key.publicKey, pkg);
+      if (p === null) throw new ThresholdParameterError('signing package has an invalid or repeated commitment');
+      // z_i = d_i + e_i·ρ_i + λ_i·s_i·c (RFC 9591 §5.2), on secret scalars.
+      const d = entry.hiding.use((b) => g.secretScalar(b));
+      const e = entry.binding.use((b) => g.secretScalar(b));
+      const eRho = e.times(p.rho.get(me) as bigint);
+      const sLc = this.#key.secret.times(F.mul(p.lambda.get(me) as bigint, p.c));
+      const partial = d.plus(eRho);
+      const z = partial.plus(sLc);
+      const share = z.use((b) => Uint8Array.from(b));
+      for (const x of [d, e, eRho, sLc, partial, z]) x.destroy();
+      return { signer: me, share };
     } finally {
-      secret.signingShare.fill(0);
-      nonces.hiding.fill(0);
-      nonces.binding.fill(0);
+      entry.hiding.destroy();
+      entry.binding.destroy();
     }
   }
 
@@ -169,12 +225,16 @@ export class FrostSigner implements Destroyable {
  */
 export class FrostCoordinator {
   readonly #pub: ReturnType<typeof publicPackage>;
+  readonly #pk: GroupPoint;
+  readonly #verifying = new Map<number, GroupPoint>();
   readonly #pool = new Map<number, NonceCommitment[]>();
   readonly data: FrostPublicData;
 
   constructor(data: FrostPublicData) {
     this.data = data;
     this.#pub = publicPackage(data);
+    this.#pk = data.commitments[0] as GroupPoint;
+    for (const i of data.servers) this.#verifying.set(i, g.evaluateCommitment(data.commitments, BigInt(i)));
   }
 
   get publicKey(): Uint8Array {
@@ -210,28 +270,45 @@ export class FrostCoordinator {
     return { period: this.data.period, message, commitments };
   }
 
-  /** Check one share (RFC 9591 §5.4). */
+  /** Check one share (RFC 9591 §5.4): G·z_i = D_i + E_i·ρ_i + Y_i·(c·λ_i). */
   verifyShare(pkg: SigningPackage, share: SignatureShare): boolean {
+    const p = prepare(this.#pk, pkg);
+    return p !== null && this.#verifyShare(p, share);
+  }
+
+  #verifyShare(p: Prepared, share: SignatureShare): boolean {
+    const i = share.signer;
+    const D = p.D.get(i);
+    const Y = this.#verifying.get(i);
+    if (D === undefined || Y === undefined) return false;
+    let z: bigint;
     try {
-      return frost.verifyShare(this.#pub, listOf(pkg), pkg.message, frostIdentifier(share.signer), share.share);
+      z = F.fromBytes(share.share);
     } catch {
       return false;
     }
+    const expected = D.add((p.E.get(i) as GroupPoint).multiply(p.rho.get(i) as bigint)).add(Y.multiply(F.mul(p.c, p.lambda.get(i) as bigint)));
+    return g.base(z).equals(expected);
   }
 
-  /** Aggregate: the Ed25519 signature, or BadSignatureShareError naming the signers whose shares fail. */
+  /** Aggregate (RFC 9591 §5.3): the Ed25519 signature R ‖ Σ z_i, or BadSignatureShareError naming the signers whose shares fail. */
   aggregate(pkg: SigningPackage, shares: readonly SignatureShare[]): Uint8Array {
-    const byId: Record<string, Uint8Array> = {};
-    for (const s of shares) byId[frostIdentifier(s.signer)] = s.share;
     const missing = pkg.commitments.filter((c) => !shares.some((s) => s.signer === c.signer)).map((c) => c.signer);
-    if (missing.length > 0) throw new NotEnoughPartiesError('frost-aggregate', shares.length, pkg.commitments.length);
-    try {
-      return frost.aggregate(this.#pub, listOf(pkg), pkg.message, byId);
-    } catch (e) {
-      const cheaters = (e as { cheaters?: string[] }).cheaters ?? [];
-      const named = pkg.commitments.filter((c) => cheaters.includes(frostIdentifier(c.signer))).map((c) => c.signer);
-      throw new BadSignatureShareError(named.length > 0 ? named : shares.filter((s) => !this.verifyShare(pkg, s)).map((s) => s.signer));
+    if (missing.length > 0 || shares.length !== pkg.commitments.length) throw new NotEnoughPartiesError('frost-aggregate', shares.length, pkg.commitments.length);
+    const p = prepare(this.#pk, pkg);
+    if (p === null) throw new ThresholdParameterError('signing package has an invalid or repeated commitment');
+    let z = 0n;
+    let decodable = true;
+    for (const s of shares) {
+      try {
+        z = F.add(z, F.fromBytes(s.share));
+      } catch {
+        decodable = false;
+      }
     }
+    // The whole signature first (one check); only if it fails, each share (to name the signer).
+    if (decodable && g.base(z).equals(p.R.add(this.#pk.multiply(p.c)))) return concatBytes(p.R.toBytes(), F.toBytes(z));
+    throw new BadSignatureShareError(shares.filter((s) => !this.#verifyShare(p, s)).map((s) => s.signer));
   }
 
   /**
