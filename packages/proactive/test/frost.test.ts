@@ -88,6 +88,15 @@ describe('FROST(Ed25519, SHA-512)', () => {
     expect(() => signers[0]!.sign(pkg)).toThrow(NonceExhaustedError);
   });
 
+  test('a signer refuses a package that pairs its nonce with a commitment it did not make', () => {
+    const { signers, coordinator } = setup(3, 1, 'swap');
+    const pkg = coordinator.package(text('m'), [1, 2]);
+    const forged = { ...pkg, commitments: pkg.commitments.map((c) => (c.signer === 1 ? { ...c, hiding: pkg.commitments[1]!.hiding } : c)) };
+    expect(() => signers[0]!.sign(forged)).toThrow(expect.objectContaining({ name: 'ThresholdParameterError' }));
+    // The nonce is spent all the same: it is never offered twice.
+    expect(() => signers[0]!.sign(pkg)).toThrow(NonceExhaustedError);
+  });
+
   test('a signer sending a bad signature share is named; signing completes with the others', () => {
     const { keys, signers, coordinator } = setup(5, 2, 'bad-share');
     const m = text('pay 10');
