@@ -6,10 +6,21 @@
  * scheduler's. Frames of a run not started here yet are held until it starts.
  */
 import { TaskHost, type Scheduler, type Task, type TaskError } from '@conduits/core';
+import { wipe } from '@conduits/crypto';
 import type { RoundProtocol } from '../round-protocol.js';
 import type { BroadcastChannel, Envelope } from './broadcast-channel.js';
 import type { RoundMessage } from './codec.js';
 import { RoundTask } from './round-task.js';
+
+/** Wipe the secret bytes a frame carries (private shares, recovery contributions). */
+function wipeSecrets(env: Envelope): void {
+  for (const o of env.messages) {
+    const m = o.msg;
+    if (m.kind === 'share') wipe(m.share);
+    else if (m.kind === 'contribution') wipe(m.value);
+    else if (m.kind === 'answer') for (const r of m.reveals) wipe(r.share);
+  }
+}
 
 /** How often a peer's stale frame of one round is answered with this server's frame of that round. */
 const catchUpLimit = 3;
@@ -63,6 +74,9 @@ export class ProactiveNode {
         exchangeOf: (m) => m.exchange,
         stepOf: (m) => m.round * 256 + (m.deadline === true ? 0 : m.from),
         create: (exchange) => ({ exchange, round: 0, from: index, messages: [] }),
+        // Share and contribution bytes are wiped once the host is done with a message.
+        release: (m) => wipeSecrets(m),
+        discard: (m) => wipeSecrets(m),
         // Nothing to say this round (the recovering server in round 1, the last round): no frame.
         send: (m) => {
           if (m.messages.length === 0) return;
@@ -107,6 +121,8 @@ export class ProactiveNode {
       this.#receiving = false;
     }
     if (r === 'ahead') r = this.host.hold(env);
+    // A held frame is the host's now (it wipes it through `release`); any other is done with.
+    if (r !== 'held') wipeSecrets(env);
     this.#count(r);
     // A peer still sending a round this server has left has missed something of that round
     // (the broadcast is not reliable): send this server's frame of that round again. At most `catchUpLimit` times per peer and round, so two finished servers never echo each other for ever.
