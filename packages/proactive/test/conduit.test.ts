@@ -5,7 +5,7 @@
  * deadlines), a replayed frame of an earlier period (refused), forged frames (dropped).
  */
 import { engines, nobleGroup } from '@conduits/crypto';
-import { Dkg, Recovery, Refresh, SimulatedServers, type KeyShare, type RoundProtocol, type RoundMessage, type RunOutcome } from '@conduits/proactive';
+import { Dkg, JointRandom, Recovery, Refresh, Reshare, SimulatedServers, type KeyShare, type RoundProtocol, type RoundMessage, type RunOutcome } from '@conduits/proactive';
 import { seededRandom } from '@conduits/proactive/testing';
 import { range } from './helpers.js';
 
@@ -129,6 +129,20 @@ describe('proactive protocols as tasks over a simulated authenticated broadcast'
     const pub = keys[0]!;
     const out = runAll(sim, 2, (i) => new Recovery({ group: g, self: i, target: 5, helpers: [1, 2, 3, 4], share: i === 5 ? undefined : keys[i - 1], servers, threshold: 2, commitments: pub.commitments, period: 0, random: seededRandom(`sim-rec-r/${i}`) }));
     expect(out.get(5)!.result!.share!.secret.equals(lost)).toBe(true);
+    sim.close();
+  });
+  test('joint randomness (5 rounds) and resharing to a larger committee as tasks', () => {
+    const servers = range(6);
+    const sim = new SimulatedServers({ engine, servers, random: seededRandom('sim-more'), loss: 0.05 });
+    const jr = runAll(sim, 1, (i) => (i > 4 ? null : new JointRandom({ group: g, self: i, servers: range(4), threshold: 1, period: 0, random: seededRandom(`sim-jr/${i}`) })));
+    const values = new Set([1, 2, 3, 4].map((i) => Buffer.from(jr.get(i)!.result!.value).toString('hex')));
+    expect(values.size).toBe(1);
+    const dkg = runAll(sim, 2, (i) => (i > 4 ? null : new Dkg({ group: g, self: i, servers: range(4), threshold: 1, random: seededRandom(`sim-more/${i}`) })));
+    const keys = [1, 2, 3, 4].map((i) => dkg.get(i)!.result!);
+    const old = keys[0]!;
+    const out = runAll(sim, 3, (i) => new Reshare({ group: g, self: i, dealers: [1, 2, 3, 4], share: keys[i - 1], oldThreshold: 1, oldCommitments: old.commitments, oldPeriod: 0, newServers: servers, newThreshold: 2, random: seededRandom(`sim-rs/${i}`) }));
+    const fresh = servers.map((i) => out.get(i)!.result!);
+    expect(fresh.every((k) => k !== null && k.verify() && k.threshold === 2 && k.publicKey.equals(old.publicKey))).toBe(true);
     sim.close();
   });
 });
