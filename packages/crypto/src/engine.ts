@@ -1,4 +1,5 @@
 import type { MacOptions } from './checks.js';
+import type { Group, GroupName } from './group.js';
 import type { AeadAlgorithm, CipherAlgorithm, HashAlgorithm, KeyAgreementGroup, MacAlgorithm, SignatureAlgorithm } from './algorithms.js';
 
 /** Anything holding secret material: `destroy()` wipes it; using it afterwards throws KeyDestroyedError. */
@@ -72,4 +73,6 @@ export interface CryptoEngine {
   /** False for any signature under an Ed25519 public key of small order (see ed25519PublicKeyAcceptable). */
   verify(algorithm: SignatureAlgorithm, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   randomBytes(n: number): Uint8Array;
+  /** Prime-order group arithmetic (scalars, points, hashing to scalars) for threshold protocols; both engines use @noble/curves. */
+  group(name: GroupName): Group;
 }

@@ -13,6 +13,8 @@ export type { AeadKey, CipherKey, CryptoEngine, Destroyable, KeyAgreementKey, Ma
 export { CryptoError, InvalidKeyError, InvalidParameterError, KeyDestroyedError, UnsupportedAlgorithmError } from './errors.js';
 export { MODP_MIN_EXPONENT_BYTES, modp1024, modp2048, type ModpGroup } from './modp.js';
 export { Secret } from './secret.js';
+export { groupNames, type Group, type GroupName, type GroupPoint, type RandomSource, type ScalarField, type SecretScalar } from './group.js';
+export { nobleGroup } from './noble-groups.js';
 export { nobleEngine, nodeEngine };
 
 export const engines = { noble: nobleEngine, node: nodeEngine } as const satisfies Record<string, CryptoEngine>;

@@ -17,6 +17,7 @@ import { InvalidKeyError, InvalidParameterError } from './errors.js';
 import { checkAead, checkAeadCall, checkCipher, checkCipherInput, ed25519PublicKeyAcceptable } from './checks.js';
 import { KeyHolder, MacKeyBase } from './key-holder.js';
 import { bigintToBytes, bytesToBigint, checkModpPublic, modPow, modp1024, modp2048, modpPublicOf, type ModpGroup } from './modp.js';
+import { nobleGroup } from './noble-groups.js';
 
 const hashes = { sha1, sha256, sha384, sha512, md5 } as const;
 
@@ -193,5 +194,7 @@ export const nobleEngine: CryptoEngine = {
     }
   },
   randomBytes: (n) => nobleRandom(n),
+  // node:crypto has no scalar or point arithmetic, so both engines share noble's groups.
+  group: (name) => nobleGroup(name),
 };
 

@@ -11,6 +11,7 @@ import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, Signing
 import { InvalidKeyError, InvalidParameterError } from './errors.js';
 import { bigintToBytes, bytesToBigint, checkModpPublic, modp1024, modp2048, modpPublicOf } from './modp.js';
 import { newPrivateValue } from './noble-engine.js';
+import { nobleGroup } from './noble-groups.js';
 
 const u8 = (b: Buffer | ArrayBuffer): Uint8Array => (b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
 const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -243,4 +244,6 @@ export const nodeEngine: CryptoEngine = {
     }
   },
   randomBytes: (n) => u8(nc.randomBytes(n)),
+  // node:crypto has no scalar or point arithmetic, so both engines share noble's groups.
+  group: (name) => nobleGroup(name),
 };
