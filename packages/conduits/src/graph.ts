@@ -1,6 +1,8 @@
 import { Observable, Subject } from 'rxjs';
 import type { Conduit } from './conduit.js';
+import { carrierLedger } from './carrier-checks.js';
 import { DropCounters } from './drop-counters.js';
+import { ReleasedMessageError } from './errors.js';
 import type { Message } from './message.js';
 import type { Port } from './port.js';
 import type { Protocol } from './protocol.js';
@@ -98,7 +100,8 @@ export class Graph {
   fault(conduit: Conduit, from: Port, visitor: Visitor, error: unknown): void {
     this.#faults++;
     this.drops.count(conduit.name, 'handler-threw');
-    visitor.dropped?.();
+    visitor.dropped?.(conduit);
+    if (carrierLedger.on && error instanceof ReleasedMessageError) carrierLedger.swallowed.push(error);
     this.#alerts.next({
       kind: 'fault',
       time: this.scheduler.now(),

@@ -14,9 +14,12 @@ export { ConduitFactory, type FactoryOptions } from './conduit-factory.js';
 export { DropCounters } from './drop-counters.js';
 export {
   AttributeDecodeError,
+  CarrierLeakError,
   ConduitError,
   DanglingSideError,
+  DoubleReleaseError,
   DuplicateKeyError,
+  MissingAttributeError,
   ReleasedMessageError,
   SideAlreadyConnectedError,
   UnknownKeyError,
