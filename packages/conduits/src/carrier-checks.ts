@@ -38,11 +38,6 @@ export function carrierMark(): void {
   carrierLedger.swallowed.length = 0;
 }
 
-/** Carriers acquired since the last mark and not released, each as "where it stopped, what it holds". */
-export function liveCarriers(): string[] {
-  return [...carrierLedger.live].map((m) => m.describe());
-}
-
 /**
  * Take the ownership errors graphs caught since the last mark (a handler used or released a
  * message it no longer owned): a test that provokes one on purpose takes it.
