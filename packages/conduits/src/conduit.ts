@@ -1,4 +1,5 @@
 import { DanglingSideError } from './errors.js';
+import type { Declaration } from './declaration.js';
 import type { Graph } from './graph.js';
 import type { Message } from './message.js';
 import type { Port } from './port.js';
@@ -27,6 +28,8 @@ export interface Conduit {
   clone(): Conduit;
   /** Joins a running graph: called by the builder and by factories. */
   attach(graph: Graph, parent: Protocol | null): void;
+  /** What this conduit does with attributes, if it says (checked by the builder). */
+  declared?(): Declaration | undefined;
 }
 
 /**
@@ -48,6 +51,10 @@ export abstract class ConduitBase implements Conduit {
 
   optionalPorts(): readonly Port[] {
     return [];
+  }
+
+  declared(): Declaration | undefined {
+    return undefined;
   }
 
   attach(graph: Graph, parent: Protocol | null): void {

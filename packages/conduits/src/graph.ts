@@ -36,6 +36,12 @@ export class Graph {
   readonly drops = new DropCounters();
   /** True while someone subscribes to `trace$`; checked once per hop. */
   tracing = false;
+  /**
+   * The shape of the graph: moves on with every connect, disconnect, mux install and remove,
+   * adopted or retired conduit and session state change. A fast path that stands in for
+   * conduits (an express lane) checks it once per packet and re-validates when it moved.
+   */
+  epoch = 0;
   #conduits = new Set<Conduit>();
   #alerts = new Subject<Alert>();
   #hops = new Subject<Hop>();
@@ -85,11 +91,18 @@ export class Graph {
   adopt(conduit: Conduit, parent: Protocol | null): void {
     this.#conduits.add(conduit);
     conduit.attach(this, parent);
+    this.epoch++;
   }
 
   /** Forget a conduit removed from the graph (a mux dropped its session). */
   retire(conduit: Conduit): void {
     this.#conduits.delete(conduit);
+    this.epoch++;
+  }
+
+  /** The graph was rewired or a session changed state: whatever was validated against its shape must be checked again. */
+  rewired(): void {
+    this.epoch++;
   }
 
   hop(from: Port, to: Port, visitor: Visitor): void {
