@@ -31,7 +31,7 @@ export { toDot } from './export/dot.js';
 export { toMermaid } from './export/mermaid.js';
 export { Graph, type Alert, type Hop } from './graph.js';
 export { Message, MessagePool, defaultPool } from './message.js';
-export { Deliver, defineMessenger, type Messenger } from './messenger.js';
+export { Deliver, defineMessenger, defineTag, type Messenger } from './messenger.js';
 export { CompositeProtocol, type CompositeOptions, type MicroProtocol, type MicroProtocolFactory } from './micro/composite-protocol.js';
 export { EventRuntime, RaiseHandle, type BindingId, type Handler, type RaiseMode } from './micro/event-runtime.js';
 export { EventType, defineEvent } from './micro/event-type.js';

@@ -8,9 +8,10 @@ import type { Port } from './port.js';
 /**
  * The builder's check of declared requirements: for every attribute a conduit requires on
  * the messages coming in through a side, each way a message can arrive there must pass a
- * conduit that writes it. Conduits that declare nothing are passed through (they may keep
- * what they get); a walk that reaches an adaptor whose injected messages do not carry the
- * attribute has found a path without it. Routes a mux's factory will add later are not known
+ * conduit that writes it. A walk goes on through declared conduits that do not write it; it
+ * stops, satisfied, at a conduit that declares nothing (it may write anything: not known, so
+ * not refused), and has found a path without the attribute at a declared adaptor whose
+ * injected messages do not carry it. Routes a mux's factory will add later are not known
  * here, so only the routes installed when the graph is built are walked.
  */
 export function checkRequirements(conduits: readonly Conduit[]): void {
@@ -48,14 +49,14 @@ function pathWithout(port: Port, key: AttrKey<unknown>, seen: Set<Port>): string
   if (from === null) return null; // nothing arrives through an unconnected side
   const o = from.owner;
   const d = o.declared?.();
-  if (o.kind === 'adaptor') return writes(d?.fromOutside, key) ? null : o.name;
-  if (o.kind === 'factory') return o.name;
+  if (d === undefined || o.kind === 'factory') return null;
+  if (o.kind === 'adaptor') return writes(d.fromOutside, key) ? null : o.name;
   // The message left `o` through `from`: it came in through the other side.
   if (from.side === 'B') {
-    if (writes(d?.fromA, key)) return null;
+    if (writes(d.fromA, key)) return null;
     return pathWithout(o.a, key, seen);
   }
-  if (writes(d?.fromB, key)) return null;
+  if (writes(d.fromB, key)) return null;
   const inner = o.kind === 'mux' ? (o as Mux<unknown>).ports().filter((p) => p.side === 'B' && p.index > 0) : o.ports().filter((p) => p.side === 'B');
   for (const p of inner) {
     const missing = pathWithout(p, key, seen);
