@@ -26,7 +26,7 @@ export {
   UnknownKeyError,
   WiringError,
 } from './errors.js';
-export { Describe, describeFrom, describeGraph, type EdgeDescription, type GraphDescription, type NodeDescription } from './export/describe.js';
+export { Describe, describeGraph, type EdgeDescription, type GraphDescription, type NodeDescription } from './export/describe.js';
 export { toDot } from './export/dot.js';
 export { toMermaid } from './export/mermaid.js';
 export { Graph, type Alert, type Hop } from './graph.js';

@@ -11,7 +11,6 @@ export { SecurityAssociationDatabase } from './sad.js';
 export {
   matches,
   protectionCode,
-  protectionOf,
   SecurityPolicyDatabase,
   type AddressRange,
   type InboundRule,

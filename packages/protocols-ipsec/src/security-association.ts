@@ -190,15 +190,6 @@ export class SecurityAssociation {
     return nextHeader;
   }
 
-  /**
-   * For AH (and other integrity users): take the next outbound sequence number, or null when
-   * the space is exhausted (the SA must be replaced, RFC 4302 §3.3.2).
-   */
-  nextSequence(): number | null {
-    const s = this.takeSequence();
-    return typeof s === 'string' ? null : s;
-  }
-
   /** The truncated MAC over `parts`, with the high sequence bits appended under ESN. */
   integrityCheckValue(parts: readonly Uint8Array[], seqHi: number): Uint8Array {
     return this.cipher.integrityCheckValue(parts, seqHi);
