@@ -13,6 +13,7 @@
  * - an ownership error thrown inside a handler, which the graph's fault isolation would
  *   otherwise turn into a mere alert, is kept, so the test fails all the same.
  */
+import type { Conduit } from './conduit.js';
 import type { Message } from './message.js';
 import type { ReleasedMessageError } from './errors.js';
 
@@ -20,10 +21,12 @@ interface Ledger {
   /** Read on acquire and release: a property of a constant object, as cheap as a module flag. */
   on: boolean;
   readonly live: Set<Message>;
+  /** Conduits by serial, to name where a leaked carrier stopped. */
+  readonly conduits: Map<number, WeakRef<Conduit>>;
   readonly swallowed: ReleasedMessageError[];
 }
 
-export const carrierLedger: Ledger = { on: false, live: new Set(), swallowed: [] };
+export const carrierLedger: Ledger = { on: false, live: new Set(), swallowed: [], conduits: new Map() };
 
 /** Turn the checks on or off (for the whole process: a test setup does it once). */
 export function setCarrierChecks(on: boolean): void {

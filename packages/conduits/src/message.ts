@@ -32,11 +32,11 @@ export class Message implements Visitor {
   readonly attrs: AttributeTable;
   messenger: Messenger = Deliver;
   /**
-   * The conduit this message was last handed to, set on every hop. When a handler throws,
-   * the graph releases the message only if that handler's conduit still holds it: one that
-   * was already sent on belongs to someone else.
+   * The serial of the conduit this message was last handed to (0: not yet sent), set on every
+   * hop. When a handler throws, the graph releases the message only if that handler's
+   * conduit still holds it: one that was already sent on belongs to someone else.
    */
-  holder: Conduit | null = null;
+  heldBy = 0;
   #pool: MessagePool | null;
   #released = false;
   #generation = 0;
@@ -73,19 +73,19 @@ export class Message implements Visitor {
   }
 
   atSession(session: Session<unknown>, from: Port): void {
-    this.holder = session;
+    this.heldBy = session.serial;
     session.apply(this, from);
   }
   atMux(mux: Mux<unknown>, from: Port): void {
-    this.holder = mux;
+    this.heldBy = mux.serial;
     mux.route(this, from);
   }
   atFactory(factory: ConduitFactory, from: Port): void {
-    this.holder = factory;
+    this.heldBy = factory.serial;
     factory.create(this, from);
   }
   atAdaptor(adaptor: Adaptor, from: Port): void {
-    this.holder = adaptor;
+    this.heldBy = adaptor.serial;
     adaptor.deliver(this, from);
   }
   atProtocol(_protocol: Protocol, _from: Port): void {
@@ -93,18 +93,19 @@ export class Message implements Visitor {
   }
 
   /**
-   * A handler at `at` threw while this message was there. Release it if `at` still owns it:
-   * not when the handler released it or sent it on before throwing.
+   * A handler at `at` threw while this message was there (or the graph could not hand it to
+   * its first conduit). Release it if `at` still owns it: not when the handler released it
+   * or sent it on before throwing.
    */
   dropped(at?: Conduit): void {
-    if (this.#released || (at !== undefined && this.holder !== at)) return;
+    if (this.#released || (at !== undefined && this.heldBy !== 0 && this.heldBy !== at.serial)) return;
     this.release();
   }
 
   release(): void {
     if (this.#released) throw new DoubleReleaseError(this.#generation);
     this.#released = true;
-    this.holder = null;
+    this.heldBy = 0;
     this.attrs.clear();
     this.messenger = Deliver;
     this.buffer.reset();
@@ -123,7 +124,8 @@ export class Message implements Visitor {
 
   /** Where this message is and what it holds, for leak reports. */
   describe(): string {
-    const at = this.holder === null ? 'not yet sent' : `at ${this.holder.kind} ${this.holder.name}`;
+    const c = carrierLedger.conduits.get(this.heldBy)?.deref();
+    const at = this.heldBy === 0 ? 'not yet sent' : c === undefined ? `at conduit #${this.heldBy}` : `at ${c.kind} ${c.name}`;
     return `${at}, ${this.buffer.length} bytes, messenger ${this.messenger.name}, generation ${this.#generation}`;
   }
 

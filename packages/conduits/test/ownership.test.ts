@@ -3,7 +3,7 @@
  * with carrier checks on (test/setup/carrier-checks.ts), so a stale reference is a dead
  * object; the last tests turn them off to show what production still catches.
  */
-import { DoubleReleaseError, GraphBuilder, MessagePool, PassThrough, ReleasedMessageError, Scheduler, type Message, type State } from '@conduits/core';
+import { disconnect, DoubleReleaseError, GraphBuilder, MessagePool, PassThrough, ReleasedMessageError, Scheduler, type Message, type State } from '@conduits/core';
 import { ProbeAdaptor, liveCarriers, setCarrierChecks, takeOwnershipErrors } from '@conduits/core/testing';
 import { dec, enc } from './helpers.js';
 
@@ -54,6 +54,19 @@ describe('carrier ownership', () => {
     expect(m.released).toBe(false);
     keeper.send('A', m);
     expect(net.take().map((c) => dec(c.data))).toEqual(['kept']);
+  });
+
+  test('a message the scheduler cannot hand to its first conduit (side disconnected at run time) is released', () => {
+    const g = new GraphBuilder('g');
+    const app = g.add(new ProbeAdaptor('app'));
+    const net = g.add(new ProbeAdaptor('net'));
+    g.stack(app, g.session('p', { initial: PassThrough }), net);
+    const graph = g.build(new Scheduler());
+    disconnect(net.a);
+    net.write(enc('x'));
+    graph.scheduler.run();
+    expect(graph.faults).toBe(1);
+    expect(liveCarriers()).toEqual([]);
   });
 
   test('with carrier checks, a use after release throws a typed error at the line that does it', () => {

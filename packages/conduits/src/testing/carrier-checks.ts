@@ -35,7 +35,7 @@ export function checkCarriers(options: CarrierCheckOptions): void {
     const leaked: string[] = [];
     let scratch = 0;
     for (const m of carrierLedger.live) {
-      if (options.leaks === 'sent' && m.holder === null) scratch++;
+      if (options.leaks === 'sent' && m.heldBy === 0) scratch++;
       else leaked.push(m.describe());
     }
     carrierMark();
