@@ -32,9 +32,11 @@ export class Message implements Visitor {
   readonly attrs: AttributeTable;
   messenger: Messenger = Deliver;
   /**
-   * The serial of the conduit this message was last handed to (0: not yet sent), set on every
-   * hop. When a handler throws, the graph releases the message only if that handler's
-   * conduit still holds it: one that was already sent on belongs to someone else.
+   * The serial of the session or adaptor this message was last handed to (0: not yet sent).
+   * When a handler throws, the graph releases the message only if that handler's conduit
+   * still holds it: one that was already sent on belongs to someone else. Muxes and
+   * factories are not recorded: they keep nothing and hand a message on as their last act,
+   * so one that throws still holds it.
    */
   heldBy = 0;
   #pool: MessagePool | null;
@@ -77,11 +79,9 @@ export class Message implements Visitor {
     session.apply(this, from);
   }
   atMux(mux: Mux<unknown>, from: Port): void {
-    this.heldBy = mux.serial;
     mux.route(this, from);
   }
   atFactory(factory: ConduitFactory, from: Port): void {
-    this.heldBy = factory.serial;
     factory.create(this, from);
   }
   atAdaptor(adaptor: Adaptor, from: Port): void {
@@ -98,7 +98,8 @@ export class Message implements Visitor {
    * or sent it on before throwing.
    */
   dropped(at?: Conduit): void {
-    if (this.#released || (at !== undefined && this.heldBy !== 0 && this.heldBy !== at.serial)) return;
+    if (this.#released) return;
+    if (at !== undefined && (at.kind === 'session' || at.kind === 'adaptor') && this.heldBy !== 0 && this.heldBy !== at.serial) return;
     this.release();
   }
 
