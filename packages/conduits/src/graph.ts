@@ -1,7 +1,9 @@
 import { Observable, Subject } from 'rxjs';
 import type { Conduit } from './conduit.js';
+import { carrierLedger } from './carrier-checks.js';
 import { DropCounters } from './drop-counters.js';
 import { edge } from './edge.js';
+import { ReleasedMessageError } from './errors.js';
 import type { Message } from './message.js';
 import type { Port } from './port.js';
 import type { Protocol } from './protocol.js';
@@ -36,6 +38,12 @@ export class Graph {
   readonly drops = new DropCounters();
   /** True while someone subscribes to `trace$`; checked once per hop. */
   tracing = false;
+  /**
+   * The shape of the graph: moves on with every connect, disconnect, mux install and remove,
+   * adopted or retired conduit and session state change. A fast path that stands in for
+   * conduits (an express lane) checks it once per packet and re-validates when it moved.
+   */
+  epoch = 0;
   #conduits = new Set<Conduit>();
   #alerts = new Subject<Alert>();
   #hops = new Subject<Hop>();
@@ -89,6 +97,7 @@ export class Graph {
   adopt(conduit: Conduit, parent: Protocol | null): void {
     this.#conduits.add(conduit);
     conduit.attach(this, parent);
+    this.epoch++;
   }
 
   /**
@@ -99,6 +108,12 @@ export class Graph {
     this.#conduits.delete(conduit);
     if (conduit.kind === 'session') (conduit as Session).cancelTimers();
     else if (conduit.kind === 'protocol') for (const c of (conduit as Protocol).children) this.retire(c);
+    this.epoch++;
+  }
+
+  /** The graph was rewired or a session changed state: whatever was validated against its shape must be checked again. */
+  rewired(): void {
+    this.epoch++;
   }
 
   hop(from: Port, to: Port, visitor: Visitor): void {
@@ -109,7 +124,8 @@ export class Graph {
   fault(conduit: Conduit, from: Port, visitor: Visitor, error: unknown): void {
     this.#faults++;
     this.drops.count(conduit.name, 'handler-threw');
-    visitor.dropped?.();
+    visitor.dropped?.(conduit);
+    if (carrierLedger.on && error instanceof ReleasedMessageError) carrierLedger.swallowed.push(error);
     this.#alerts.next({
       kind: 'fault',
       time: this.scheduler.now(),

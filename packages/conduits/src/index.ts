@@ -7,7 +7,8 @@ export { Adaptor } from './adaptor.js';
 export { ApplicationAdaptor, type Delivery } from './application-adaptor.js';
 export { AttributeTable } from './attribute-table.js';
 export { attribute, codecs, peerAttribute, type AttrCodec, type AttrKey, type AttrScope } from './attributes.js';
-export { GraphBuilder, connect } from './builder.js';
+export { GraphBuilder, connect, disconnect } from './builder.js';
+export type { AttributeUse, Declaration } from './declaration.js';
 export { RealClock, VirtualClock, type Clock } from './clock.js';
 export { ConduitBase, type Conduit, type ConduitKind } from './conduit.js';
 export { ConduitFactory, type FactoryOptions } from './conduit-factory.js';
@@ -15,20 +16,23 @@ export { DropCounters } from './drop-counters.js';
 export { Edge, edge } from './edge.js';
 export {
   AttributeDecodeError,
+  CarrierLeakError,
   ConduitError,
   DanglingSideError,
+  DoubleReleaseError,
   DuplicateKeyError,
+  MissingAttributeError,
   ReleasedMessageError,
   SideAlreadyConnectedError,
   UnknownKeyError,
   WiringError,
 } from './errors.js';
-export { Describe, describeFrom, describeGraph, type EdgeDescription, type GraphDescription, type NodeDescription } from './export/describe.js';
+export { Describe, describeGraph, type EdgeDescription, type GraphDescription, type NodeDescription } from './export/describe.js';
 export { toDot } from './export/dot.js';
 export { toMermaid } from './export/mermaid.js';
 export { Graph, type Alert, type Hop } from './graph.js';
 export { Message, MessagePool, defaultPool } from './message.js';
-export { Deliver, defineMessenger, type Messenger } from './messenger.js';
+export { Deliver, defineMessenger, defineTag, type Messenger } from './messenger.js';
 export { CompositeProtocol, type CompositeOptions, type MicroProtocol, type MicroProtocolFactory } from './micro/composite-protocol.js';
 export { EventRuntime, RaiseHandle, type BindingId, type Handler, type RaiseMode } from './micro/event-runtime.js';
 export { EventType, defineEvent } from './micro/event-type.js';

@@ -1,5 +1,7 @@
 import type { Accessor } from './accessor.js';
 import { ConduitBase, type Conduit } from './conduit.js';
+import type { Declaration } from './declaration.js';
+import type { Graph } from './graph.js';
 import { DuplicateKeyError, UnknownKeyError } from './errors.js';
 import { IntTable } from './int-table.js';
 import type { Message } from './message.js';
@@ -71,6 +73,10 @@ export class Mux<K> extends ConduitBase {
     return new Mux<K>(this.name, this.accessor);
   }
 
+  override declared(): Declaration | undefined {
+    return this.accessor.declares;
+  }
+
   protected visit(visitor: Visitor, from: Port): void {
     visitor.atMux(this as Mux<unknown>, from);
   }
@@ -103,6 +109,7 @@ export class Mux<K> extends ConduitBase {
     conduit.a.peer = port;
     this.#routes.set(key, port);
     if (IntTable.fits(key)) this.#byInt.set(key, port);
+    (this.graph as Graph | undefined)?.rewired();
     return port;
   }
 
@@ -172,6 +179,7 @@ export class Mux<K> extends ConduitBase {
     if (port.peer) port.peer.peer = null;
     port.peer = null;
     if (outer) this.graph.retire(outer);
+    (this.graph as Graph | undefined)?.rewired();
     return conduit;
   }
 

@@ -1,4 +1,6 @@
 import { ConduitBase, type Conduit } from './conduit.js';
+import type { Declaration } from './declaration.js';
+import type { Graph } from './graph.js';
 import type { Message } from './message.js';
 import type { Mux } from './mux.js';
 import { Deliver } from './messenger.js';
@@ -76,12 +78,18 @@ export class Session<D = unknown> extends ConduitBase {
     this.sendVia(from === 'A' ? this.b : this.a, msg);
   }
 
-  /** Switch state (State pattern), running exit/enter hooks. */
+  /** Switch state (State pattern), running exit/enter hooks. The graph's shape changes with it (its epoch moves on). */
   changeState(next: State<D>): void {
     if (next === this.state) return;
     this.state.exit?.(this);
     this.state = next;
+    (this.graph as Graph | undefined)?.rewired();
     next.enter?.(this);
+  }
+
+  /** A session declares what its current state does. */
+  override declared(): Declaration | undefined {
+    return this.state.declares;
   }
 
   /** Ask the framework for a timer: after `delay` ms the state's `timeout(session, tag)` runs. Resetting a tag replaces it. */

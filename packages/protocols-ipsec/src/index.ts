@@ -12,7 +12,6 @@ export { openedInner, openedOuter, PolicyEngine, type AcquireEvent, type Outboun
 export {
   matches,
   protectionCode,
-  protectionOf,
   SecurityPolicyDatabase,
   type AddressRange,
   type InboundRule,

@@ -65,15 +65,6 @@ export function protectionCode(p: Protection): number {
   return c;
 }
 
-export function protectionOf(code: number): Protection {
-  const out: ('ah' | 'esp')[] = [];
-  while (code > 0) {
-    out.unshift(code % 4 === 1 ? 'esp' : 'ah');
-    code = Math.floor(code / 4);
-  }
-  return out;
-}
-
 function inRange(r: AddressRange | undefined, bytes: Uint8Array, at: number): boolean {
   if (r === undefined) return true;
   let bits = r.prefix;

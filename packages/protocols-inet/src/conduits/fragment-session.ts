@@ -6,7 +6,7 @@
  * alone (§4.5 allows it, and links duplicate). Going down it splits packets larger than the
  * path MTU.
  */
-import { defaultPool, Session, type Message, type MessagePool, type State } from '@conduits/core';
+import { defaultPool, Session, type Declaration, type Message, type MessagePool, type State } from '@conduits/core';
 import { FRAGMENT_HEADER, IPV6_HEADER, IPV6_MIN_MTU, NextHeader } from '../codec/constants.js';
 import { securityRelevant, type InetDropReason } from '../codec/drop-reasons.js';
 import { readFragmentHeader, writeFragmentHeader, type FragmentFields } from '../codec/fragment-header.js';
@@ -148,6 +148,7 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
 
   return {
     name: 'fragment',
+    declares: fragmentDeclaration,
     accept(s, msg, from) {
       if (from === 'B') return fragmentOut(s, msg);
       if (msg.get(nextHeader) !== NextHeader.FRAGMENT) return s.send('B', msg);
@@ -275,6 +276,13 @@ function bytesEqual(a: Uint8Array, b: Uint8Array, at: number): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[at + i]) return false;
   return true;
 }
+
+/** Unfragmented packets pass unchanged; reassembled ones get the attributes of the whole packet. */
+export const fragmentDeclaration: Declaration = {
+  role: 'inet.fragment',
+  fromA: { requires: [ipOffset, nextHeader], writes: [ipOffset, nextHeader] },
+  fromB: { reads: [remoteAddress, nextHeader], writes: [nextHeader, remoteAddress] },
+};
 
 export function fragmentSession(config: FragmentConfig = {}, firstId = 0x5eed0000): Session<FragmentData> {
   return new Session<FragmentData>('fragment', {

@@ -15,7 +15,7 @@
  * and moves the window only after the Cipher authenticated the packet (RFC 4303 §3.4.3).
  * Whatever fails is dropped where it failed, counted by reason.
  */
-import { attribute, Protocol, type Message, type Messenger, type Session, type State } from '@conduits/core';
+import { attribute, defineTag, Protocol, type Message, type Messenger, type Session, type State } from '@conduits/core';
 import { ipOffset, nextHeader, remoteAddress } from '@conduits/protocols-inet';
 import { ahLengthProblem, ahSequenceOf, checkAh, pullAh, pushAhHeader, sealAh } from '../ah.js';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
@@ -23,15 +23,15 @@ import { EspCipher, type CipherConfig } from '../esp/esp-cipher.js';
 import { lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from '../esp/esp-coder.js';
 import { takeCipher, type SecurityAssociation } from '../security-association.js';
 
-const throughState: Messenger['apply'] = (s, m, f) => s.state.accept(s, m, f);
+// Tags, not commands: each session of the SA acts on the packet's stage in its own accept.
 /** Going up into an SA: protect this payload (its next header in the nextHeader attribute). */
-export const Seal: Messenger = { name: 'esp-seal', protocol: undefined, apply: throughState };
+export const Seal: Messenger = defineTag('esp-seal');
 /** Going up into an SA: check and open this ESP packet. */
-export const Open: Messenger = { name: 'esp-open', protocol: undefined, apply: throughState };
+export const Open: Messenger = defineTag('esp-open');
 /** Coming back down: the ESP packet is ready. */
-export const Sealed: Messenger = { name: 'esp-sealed', protocol: undefined, apply: throughState };
+export const Sealed: Messenger = defineTag('esp-sealed');
 /** Coming back down: the payload is opened (its next header in the nextHeader attribute). */
-export const Opened: Messenger = { name: 'esp-opened', protocol: undefined, apply: throughState };
+export const Opened: Messenger = defineTag('esp-opened');
 
 /** AH going out: the packet's source address (the ICV covers it). */
 export const ahSource = attribute<Uint8Array>('ah.source', 'stack');
