@@ -40,6 +40,7 @@ test('what the socket receives goes up with the IPv6 and UDP headers the kernel 
   expect([b.view.getUint16(b.start + 40), b.view.getUint16(b.start + 42)]).toEqual([peerPort, port]);
   b.pull(40);
   expect(checkUdp(b, b.start - 40)).toBeNull();
+  m.release(); // the test's session kept it
 
   // Out: UDP from the link's port to the peer; then a packet that is not UDP, and UDP from another port.
   const pool = new MessagePool();

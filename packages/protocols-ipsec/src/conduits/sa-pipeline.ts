@@ -5,7 +5,7 @@
  * carrier, sends it up into the Protocol and reads what comes back (Sealed / Opened) or why
  * it was dropped — synchronously, in place, as the graph does it.
  */
-import { Adaptor, GraphBuilder, Message, Scheduler, type Conduit, type PacketBuffer, type Port } from '@conduits/core';
+import { Adaptor, GraphBuilder, MessagePool, Scheduler, type Message, type Conduit, type PacketBuffer, type Port } from '@conduits/core';
 import { ipOffset, nextHeader, remoteAddress } from '@conduits/protocols-inet';
 import type { EspDropReason } from '../esp-drop-reasons.js';
 import type { SecurityAssociation } from '../security-association.js';
@@ -29,8 +29,13 @@ class Caller extends Adaptor {
 
 export class SaOneCall {
   readonly #caller = new Caller('caller');
-  /** A carrier without a pool or buffer of its own: each call lends it the caller's bytes. */
-  readonly #carrier = new Message(null, 0, 0);
+  /**
+   * Carriers without bytes of their own: each call takes one and lends it the caller's bytes.
+   * A pool of its own, so a released carrier is never touched again (carrier checks hand out a
+   * new generation each time) and nothing is allocated per call once it is warm.
+   */
+  readonly #carriers = new MessagePool(0, 0, 1);
+  #carrier: Message = this.#carriers.acquire();
   #dropped: EspDropReason | null = null;
   #fault: unknown = undefined;
 
@@ -74,8 +79,8 @@ export class SaOneCall {
   }
 
   #lend(buf: PacketBuffer): Message {
+    if (this.#carrier.released) this.#carrier = this.#carriers.acquire();
     const m = this.#carrier;
-    if (m.released) m.revive();
     const b = m.buffer;
     b.bytes = buf.bytes;
     b.view = buf.view;
@@ -87,11 +92,12 @@ export class SaOneCall {
   /** Up into the SA and back: the next header of what came back, or why it was dropped. */
   #run(buf: PacketBuffer): number | EspDropReason {
     const m = this.#carrier;
+    // Taken before the call: a carrier dropped inside is released (under carrier checks, dead), its buffer is still ours.
+    const b = m.buffer;
     this.#dropped = null;
     this.#fault = undefined;
     this.#caller.back = null;
     this.#caller.sendVia(this.#caller.a, m);
-    const b = m.buffer;
     // The Protocol may have grown the bytes: the caller's buffer takes them either way.
     buf.bytes = b.bytes;
     buf.view = b.view;
