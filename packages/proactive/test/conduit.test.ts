@@ -6,7 +6,7 @@
  */
 import { engines, nobleGroup } from '@conduits/crypto';
 import { Dkg, JointRandom, Recovery, Refresh, Reshare, SimulatedServers, type KeyShare, type RoundProtocol, type RunOutcome } from '@conduits/proactive';
-import { type RoundMessage } from '@conduits/proactive/codec';
+import type { RoundMessage } from '@conduits/proactive/codec';
 import { seededRandom } from '@conduits/proactive/testing';
 import { range } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import { nobleGroup } from '@conduits/crypto';
 import { KeyShare, Refresh } from '@conduits/proactive';
-import { type DealingMessage, type DealMessage } from '@conduits/proactive/codec';
+import type { DealingMessage, DealMessage } from '@conduits/proactive/codec';
 import { runLocally, seededRandom, type Flight } from '@conduits/proactive/testing';
 import { dkg, interpolate } from './helpers.js';
 

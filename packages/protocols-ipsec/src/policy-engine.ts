@@ -7,7 +7,7 @@
  * packet is discarded quietly. The policy sessions only move packets; they ask this.
  */
 import { attribute, type Message, type Session } from '@conduits/core';
-import { type PacketBuffer } from '@conduits/core/codec';
+import type { PacketBuffer } from '@conduits/core/codec';
 import { NextHeader } from '@conduits/protocols-inet';
 import { DST, SRC } from '@conduits/protocols-inet/codec';
 import { Subject, type Observable } from 'rxjs';

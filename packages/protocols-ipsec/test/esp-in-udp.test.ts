@@ -7,7 +7,7 @@ import { Adversary, PcapWriter } from '@conduits/netsim';
 import { ensureTshark, tsharkFields } from '@conduits/netsim/internal';
 import { NextHeader } from '@conduits/protocols-inet';
 import { writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
-import { type TransformSpec } from '@conduits/protocols-ipsec';
+import type { TransformSpec } from '@conduits/protocols-ipsec';
 import { tsharkNames } from '@conduits/protocols-ipsec/internal';
 import { ipsecPair, tsharkEspOptions } from './scenario.js';
 import { twoSites } from './two-sites.js';

@@ -6,7 +6,7 @@
  * it was dropped — synchronously, in place, as the graph does it.
  */
 import { Adaptor, GraphBuilder, Message, Scheduler, type Conduit, type Port } from '@conduits/core';
-import { type PacketBuffer } from '@conduits/core/codec';
+import type { PacketBuffer } from '@conduits/core/codec';
 import { ipOffset, nextHeader, remoteAddress } from '@conduits/protocols-inet';
 import type { EspDropReason } from '../esp-drop-reasons.js';
 import type { SecurityAssociation } from '../security-association.js';
