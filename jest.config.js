@@ -16,6 +16,8 @@ for (const [name, dir] of Object.entries(packages)) {
   moduleNameMapper[`^@conduits/${name}$`] = `<rootDir>/packages/${dir}/src/index.ts`;
   moduleNameMapper[`^@conduits/${name}/testing$`] = `<rootDir>/packages/${dir}/src/testing/index.ts`;
   moduleNameMapper[`^@conduits/${name}/bench$`] = `<rootDir>/packages/${dir}/src/bench/measure.ts`;
+  moduleNameMapper[`^@conduits/${name}/codec$`] = `<rootDir>/packages/${dir}/src/codec/index.ts`;
+  moduleNameMapper[`^@conduits/${name}/internal$`] = `<rootDir>/packages/${dir}/src/internal/index.ts`;
 }
 
 /** @type {import('jest').Config} */

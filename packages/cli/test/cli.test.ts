@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tsharkMissing } from '@conduits/netsim';
+import { tsharkMissing } from '@conduits/netsim/internal';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { main } from '../src/main.js';
 import { parseMermaid } from './mermaid.js';

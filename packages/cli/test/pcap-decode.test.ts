@@ -1,5 +1,7 @@
 /** `conduits pcap decode`: real kernels' ESP, captures converted by Wireshark's editcap, gzip, bad files. */
-import { Network, PcapFormatError, PcapWriter, LinkType, readCapture, tsharkFields, tsharkMissing } from '@conduits/netsim';
+import { Network, PcapWriter, LinkType } from '@conduits/netsim';
+import { PcapFormatError, readCapture } from '@conduits/netsim/codec';
+import { tsharkFields, tsharkMissing } from '@conduits/netsim/internal';
 import { formatEspSa, parseEspSa, type TransformSpec } from '@conduits/protocols-ipsec';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';

@@ -5,15 +5,13 @@
 export type { Accessor } from './accessor.js';
 export { Adaptor } from './adaptor.js';
 export { ApplicationAdaptor, type Delivery } from './application-adaptor.js';
-export { AttributeTable } from './attribute-table.js';
-export { attribute, codecs, peerAttribute, type AttrCodec, type AttrKey, type AttrScope } from './attributes.js';
+export { attribute, peerAttribute, type AttrKey, type AttrScope } from './attributes.js';
 export { GraphBuilder, connect, disconnect } from './builder.js';
 export type { AttributeUse, Declaration } from './declaration.js';
 export { RealClock, VirtualClock, type Clock } from './clock.js';
 export { ConduitBase, type Conduit, type ConduitKind } from './conduit.js';
 export { ConduitFactory, type FactoryOptions } from './conduit-factory.js';
 export { DropCounters } from './drop-counters.js';
-export { Edge, edge } from './edge.js';
 export {
   AttributeDecodeError,
   CarrierLeakError,
@@ -39,8 +37,6 @@ export { EventType, defineEvent } from './micro/event-type.js';
 export { msgFromAbove, msgFromBelow } from './micro/events.js';
 export { SharedData, sharedKey, type SharedKey } from './micro/shared-data.js';
 export { Mux } from './mux.js';
-export { IntTable } from './int-table.js';
-export { PacketBuffer } from './packet-buffer.js';
 export { Port } from './port.js';
 export { Protocol, type ProtocolDefinition } from './protocol.js';
 export { SeededRandom } from './random.js';

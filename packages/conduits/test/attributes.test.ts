@@ -6,10 +6,10 @@ import {
   MessagePool,
   ReleasedMessageError,
   attribute,
-  codecs,
   msgFromAbove,
   peerAttribute,
 } from '@conduits/core';
+import { codecs } from '@conduits/core/codec';
 import { embed } from '@conduits/core/testing';
 import { enc } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PacketBuffer } from '@conduits/core';
+import { PacketBuffer } from '@conduits/core/codec';
 
 describe('PacketBuffer', () => {
   test('push/pull headers without moving the payload', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { AttributeTable, GraphBuilder, IntTable, Mux, Scheduler, attribute, type Accessor } from '@conduits/core';
+import { GraphBuilder, Mux, Scheduler, attribute, type Accessor } from '@conduits/core';
+import { AttributeTable, IntTable } from '@conduits/core/internal';
 import { ProbeAdaptor } from '@conduits/core/testing';
 
 describe('IntTable', () => {

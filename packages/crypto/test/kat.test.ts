@@ -1,7 +1,8 @@
 /**
  * Known-answer tests from vectors nobody here wrote, run against both engines.
  */
-import { engines, modp1024, modp2048, type CryptoEngine, type MacAlgorithm } from '@conduits/crypto';
+import { engines, type CryptoEngine, type MacAlgorithm } from '@conduits/crypto';
+import { modp1024, modp2048 } from '@conduits/crypto/internal';
 import { getDiffieHellman } from 'node:crypto';
 import { hex, toHex, vectors } from './vectors.js';
 

@@ -3,7 +3,8 @@
  * pcap, pcapng and gzipped captures cut, extended and bit-flipped — only PcapFormatError (or
  * packets) ever comes out.
  */
-import { captureRecords, PcapFormatError, PcapWriter } from '@conduits/netsim';
+import { PcapWriter } from '@conduits/netsim';
+import { captureRecords, PcapFormatError } from '@conduits/netsim/codec';
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 

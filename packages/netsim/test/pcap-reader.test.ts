@@ -1,5 +1,6 @@
 /** The capture reader on malformed input: every fault a PcapFormatError naming where, complete records first. */
-import { CaptureFile, captureRecords, PcapFormatError, PcapWriter, readCapture } from '@conduits/netsim';
+import { PcapWriter } from '@conduits/netsim';
+import { CaptureFile, captureRecords, PcapFormatError, readCapture } from '@conduits/netsim/codec';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,7 @@
 /** The IPv6/UDP host stack on simulated links: fragmentation, reassembly attacks, ICMPv6, bad input. */
 import { MessagePool, type Alert } from '@conduits/core';
-import { FRAGMENT_HEADER, NextHeader, parseIpv6, sealIcmpv6, writeFragmentHeader, writeIpv6Header, writeUdp, type Datagram } from '@conduits/protocols-inet';
+import { NextHeader, parseIpv6, type Datagram } from '@conduits/protocols-inet';
+import { FRAGMENT_HEADER, sealIcmpv6, writeFragmentHeader, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 import { Adversary, Network, withSeed } from '@conduits/netsim';
 
 const bytes = (n: number, seed = 1): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);

@@ -2,7 +2,8 @@
  * tshark (Wireshark's dissectors, written by nobody here) judges the packets our stack puts
  * on a simulated link: fields, UDP/ICMPv6 checksums, fragment reassembly.
  */
-import { Network, PcapWriter, tsharkFields, tsharkMissing } from '@conduits/netsim';
+import { Network, PcapWriter } from '@conduits/netsim';
+import { tsharkFields, tsharkMissing } from '@conduits/netsim/internal';
 
 const skip = tsharkMissing();
 

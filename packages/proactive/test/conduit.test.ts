@@ -5,7 +5,8 @@
  * deadlines), a replayed frame of an earlier period (refused), forged frames (dropped).
  */
 import { engines, nobleGroup } from '@conduits/crypto';
-import { Dkg, JointRandom, Recovery, Refresh, Reshare, SimulatedServers, type KeyShare, type RoundProtocol, type RoundMessage, type RunOutcome } from '@conduits/proactive';
+import { Dkg, JointRandom, Recovery, Refresh, Reshare, SimulatedServers, type KeyShare, type RoundProtocol, type RunOutcome } from '@conduits/proactive';
+import type { RoundMessage } from '@conduits/proactive/codec';
 import { seededRandom } from '@conduits/proactive/testing';
 import { range } from './helpers.js';
 

@@ -1,6 +1,7 @@
 /** Distributed key generation: agreement, threshold, and a dealer whose shares do not match its commitments. */
 import { nobleGroup } from '@conduits/crypto';
-import { Dkg, type DealMessage, type DealingMessage, type ShareMessage } from '@conduits/proactive';
+import { Dkg } from '@conduits/proactive';
+import type { DealMessage, DealingMessage, ShareMessage } from '@conduits/proactive/codec';
 import { runLocally, seededRandom } from '@conduits/proactive/testing';
 import { dkg, interpolate, range } from './helpers.js';
 

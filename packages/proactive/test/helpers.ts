@@ -1,6 +1,7 @@
 /** Shared set-up for the tests: a DKG among n servers on a seeded stream. */
 import { nobleGroup, type Group, type GroupName, type SecretScalar } from '@conduits/crypto';
-import { Dkg, KeyShare, lagrangeAt } from '@conduits/proactive';
+import { Dkg, KeyShare } from '@conduits/proactive';
+import { lagrangeAt } from '@conduits/proactive/internal';
 import { runLocally, seededRandom } from '@conduits/proactive/testing';
 
 export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);

@@ -1,6 +1,7 @@
 /** Share recovery, resharing to a new committee, joint randomness and joint secrets. */
 import { nobleGroup } from '@conduits/crypto';
-import { GivenSecret, JointRandom, KeyShare, Recovery, Reshare, type ContributionMessage, type DealingMessage, type DealMessage, type RevealMessage } from '@conduits/proactive';
+import { GivenSecret, JointRandom, KeyShare, Recovery, Reshare } from '@conduits/proactive';
+import type { ContributionMessage, DealingMessage, DealMessage, RevealMessage } from '@conduits/proactive/codec';
 import { runLocally, seededRandom } from '@conduits/proactive/testing';
 import { dkg, interpolate, range } from './helpers.js';
 

@@ -4,7 +4,8 @@
  * and excluded; a replayed message of an earlier period is refused.
  */
 import { nobleGroup } from '@conduits/crypto';
-import { KeyShare, Refresh, type DealingMessage, type DealMessage } from '@conduits/proactive';
+import { KeyShare, Refresh } from '@conduits/proactive';
+import type { DealingMessage, DealMessage } from '@conduits/proactive/codec';
 import { runLocally, seededRandom, type Flight } from '@conduits/proactive/testing';
 import { dkg, interpolate } from './helpers.js';
 

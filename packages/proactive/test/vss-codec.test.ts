@@ -1,7 +1,8 @@
 /** Pedersen VSS, Feldman checks, polynomials, and the wire codec's refusal of malformed bytes. */
 import fc from 'fast-check';
 import { nobleGroup } from '@conduits/crypto';
-import { decodeMessage, encodeMessage, lagrangeAt, PedersenDealing, SecretPolynomial, verifyPedersenShare, verifyShare, type RoundMessage } from '@conduits/proactive';
+import { decodeMessage, encodeMessage, type RoundMessage } from '@conduits/proactive/codec';
+import { lagrangeAt, PedersenDealing, SecretPolynomial, verifyPedersenShare, verifyShare } from '@conduits/proactive/internal';
 import { seededRandom } from '@conduits/proactive/testing';
 
 const g = nobleGroup('ed25519');

@@ -14,7 +14,8 @@
  */
 import { Adaptor, MessagePool, Scheduler, type Conduit, type Message, type Port } from '@conduits/core';
 import { compare, emit, heapCost, heapGrowth, round2 } from '@conduits/core/bench';
-import { Host, NextHeader, parseIpv6, pseudoHeaderChecksum, sealIcmpv6, writeFragmentHeader, writeIpv6Header, writeUdp, type FragmentConfig, type FragmentData } from '../src/index.js';
+import { Host, NextHeader, parseIpv6, type FragmentConfig, type FragmentData } from '../src/index.js';
+import { pseudoHeaderChecksum, sealIcmpv6, writeFragmentHeader, writeIpv6Header, writeUdp } from '../src/codec/index.js';
 
 class Wire extends Adaptor {
   clone(): Conduit {

@@ -2,16 +2,10 @@ import { MessagePool, type Message } from '@conduits/core';
 import fc from 'fast-check';
 import {
   AddressParseError,
-  checkIpv6Header,
-  checkUdp,
   formatIpv6,
-  fold,
   parseIpv6,
-  sum16,
-  walkExtensionHeaders,
-  writeIpv6Header,
-  writeUdp,
 } from '@conduits/protocols-inet';
+import { checkIpv6Header, checkUdp, fold, sum16, walkExtensionHeaders, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 
 const pool = new MessagePool();
 

@@ -9,16 +9,10 @@ import { ProbeAdaptor } from '@conduits/core/testing';
 import fc from 'fast-check';
 import { dst, packets, pool, src, valid } from './packets.js';
 import {
-  checkIcmpv6,
-  checkIpv6Header,
-  checkUdp,
   Host,
   NextHeader,
-  readFragmentHeader,
-  walkExtensionHeaders,
-  writeFragmentHeader,
-  writeIpv6Header,
 } from '@conduits/protocols-inet';
+import { checkIcmpv6, checkIpv6Header, checkUdp, readFragmentHeader, walkExtensionHeaders, writeFragmentHeader, writeIpv6Header } from '@conduits/protocols-inet/codec';
 import { Scheduler } from '@conduits/core';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);

@@ -6,7 +6,8 @@
  */
 import { MessagePool } from '@conduits/core';
 import fc from 'fast-check';
-import { NextHeader, parseIpv6, sealIcmpv6, writeFragmentHeader, writeIpv6Header, writeUdp } from '@conduits/protocols-inet';
+import { NextHeader, parseIpv6 } from '@conduits/protocols-inet';
+import { sealIcmpv6, writeFragmentHeader, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 
 export const pool = new MessagePool();
 export const src = parseIpv6('2001:db8::1');

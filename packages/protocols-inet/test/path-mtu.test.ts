@@ -5,7 +5,9 @@
  */
 import { MessagePool, Scheduler } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
-import { Host, NextHeader, parseIpv6, PathMtuCache, sealIcmpv6, writeIpv6Header, type Ipv6Address } from '@conduits/protocols-inet';
+import { Host, NextHeader, parseIpv6, type Ipv6Address } from '@conduits/protocols-inet';
+import { sealIcmpv6, writeIpv6Header } from '@conduits/protocols-inet/codec';
+import { PathMtuCache } from '@conduits/protocols-inet/internal';
 
 const pool = new MessagePool();
 const me = parseIpv6('2001:db8::2');

@@ -5,7 +5,8 @@
  */
 import { MessagePool, Scheduler } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
-import { Host, NextHeader, parseIpv6, writeFragmentHeader, writeIpv6Header, writeUdp, type Datagram, type FragmentData, type Ipv6Address } from '@conduits/protocols-inet';
+import { Host, NextHeader, parseIpv6, type Datagram, type FragmentData, type Ipv6Address } from '@conduits/protocols-inet';
+import { writeFragmentHeader, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 
 const pool = new MessagePool();
 const me = parseIpv6('2001:db8::2');

@@ -5,7 +5,9 @@
  */
 import { connect, disconnect, PassThrough, Scheduler, Session, type Port } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
-import { expressPath, fragmentDeclaration, Host, NextHeader, parseIpv6, pseudoHeaderChecksum, udpDeclaration, writeIpv6Header, writeUdp } from '@conduits/protocols-inet';
+import { Host, NextHeader, parseIpv6 } from '@conduits/protocols-inet';
+import { pseudoHeaderChecksum, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
+import { expressPath, fragmentDeclaration, udpDeclaration } from '@conduits/protocols-inet/internal';
 import { differential, expressCases, host } from './express-pair.js';
 import { dst, pool, valid } from './packets.js';
 

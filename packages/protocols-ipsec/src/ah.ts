@@ -7,7 +7,7 @@
  *
  *   AH: next header(1) ‖ payload len(1) = AH length/4 - 2 ‖ reserved(2) ‖ SPI(4) ‖ seq(4) ‖ ICV, padded to 8 bytes
  */
-import type { PacketBuffer } from '@conduits/core';
+import type { PacketBuffer } from '@conduits/core/codec';
 import { constantTimeEqual } from '@conduits/crypto';
 import { NextHeader } from '@conduits/protocols-inet';
 import { espOneCall } from './conduits/sa-pipeline.js';

@@ -24,21 +24,15 @@
 import { attribute, Deliver, GraphBuilder, Mux, Protocol, type Accessor, type Adaptor, type Graph, type Message, type Scheduler, type Session, type State } from '@conduits/core';
 import {
   addressEquals,
-  checkIpv6Header,
-  checkUdp,
-  DST,
   fragmentSession,
   ipOffset,
   nextHeader,
   NextHeader,
   parseIpv6,
   remoteAddress,
-  securityRelevant,
-  walkExtensionHeaders,
-  writeIpv6Header,
-  writeUdp,
   type Ipv6Address,
 } from '@conduits/protocols-inet';
+import { checkIpv6Header, checkUdp, DST, securityRelevant, walkExtensionHeaders, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 import type { Observable } from 'rxjs';
 import type { EspDropReason } from './esp-drop-reasons.js';
 import { openedOuter, packetSelectors, PolicyEngine, readAddresses, readPorts, type AcquireEvent } from './policy-engine.js';

@@ -1,17 +1,14 @@
 /**
  * @conduits/protocols-ipsec: ESP (RFC 4303) with the transforms of RFC 2410, 2404, 3602,
  * 3686, 4106, 4868 and 7634; anti-replay with extended sequence numbers; SAD and SPD
- * (RFC 4301); the IPsec layer of the host graph (Java Conduits §4.2, Figure 7).
+ * (RFC 4301); the IPsec layer of the host graph (Java Conduits §4.2, Figure 7). ESP and AH
+ * header codecs and drop reasons are in `/codec`, the layer's own attributes and tables in `/internal`.
  */
-export { ReplayWindow, type ReplayVerdict } from './anti-replay.js';
-export { espSecurityRelevant, type EspDropReason } from './esp-drop-reasons.js';
 export { SecurityAssociation, spi, type Lifetime, type LifetimeEvent, type SaConfig, type SaLifecycleEvent, type SaState, type Spi } from './security-association.js';
-export * from './transforms.js';
+export { isAead, saltLength, type EncryptionAlgorithm, type IntegrityAlgorithm, type TransformSpec } from './transforms.js';
 export { SecurityAssociationDatabase, type SadEvent, type SadOptions } from './sad.js';
-export { openedInner, openedOuter, PolicyEngine, type AcquireEvent, type OutboundDecision } from './policy-engine.js';
+export { PolicyEngine, type AcquireEvent, type OutboundDecision } from './policy-engine.js';
 export {
-  matches,
-  protectionCode,
   SecurityPolicyDatabase,
   type AddressRange,
   type InboundRule,
@@ -20,12 +17,11 @@ export {
   type Protection,
   type Selector,
 } from './spd.js';
-export { appliedProtection, innerSa, ipsecLayer, outerSa, protectionTag, MAX_NESTING, natTraversalPort, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';
+export { ipsecLayer, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';
 export { Open, Opened, retireSaProtocol, saProtocol, Seal, Sealed, type DropWatcher } from './conduits/sa-protocol.js';
 export { SaKeysClaimedError } from './sa-keys.js';
-export { ESP_HEADER, lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from './esp/esp-coder.js';
 export { EspSaParseError, formatEspSa, parseEspSa, saConfigsFor, type EspSaEntry } from './esp-sa-file.js';
-export { AH_FIXED, ahLength, ahProtect, ahVerify } from './ah.js';
-export { forGateway, Gateway, inInterface, outInterface, type GatewayOptions, type Route } from './gateway.js';
+export { ahProtect, ahVerify } from './ah.js';
+export { forGateway, Gateway, type GatewayOptions, type Route } from './gateway.js';
 export { siteToSite, type SiteToSite, type TunnelEnd, type TunnelSa } from './site-to-site.js';
 export { KernelUdpLink, type KernelUdpLinkOptions } from './adaptors/kernel-udp-link.js';

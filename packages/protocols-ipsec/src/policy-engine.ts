@@ -6,8 +6,10 @@
  * and the protections applied must be ones the inbound SPD accepts; RFC 4303 §2.6: a dummy
  * packet is discarded quietly. The policy sessions only move packets; they ask this.
  */
-import { attribute, type Message, type PacketBuffer, type Session } from '@conduits/core';
-import { NextHeader, DST, SRC } from '@conduits/protocols-inet';
+import { attribute, type Message, type Session } from '@conduits/core';
+import type { PacketBuffer } from '@conduits/core/codec';
+import { NextHeader } from '@conduits/protocols-inet';
+import { DST, SRC } from '@conduits/protocols-inet/codec';
 import { Subject, type Observable } from 'rxjs';
 import { espSecurityRelevant, type EspDropReason } from './esp-drop-reasons.js';
 import type { SecurityAssociationDatabase } from './sad.js';

@@ -12,7 +12,7 @@
  *
  *   ESP packet:  SPI(4) ‖ Seq(4) ‖ IV ‖ ciphertext(payload ‖ padding ‖ pad length ‖ next header) ‖ ICV
  */
-import type { PacketBuffer } from '@conduits/core';
+import type { PacketBuffer } from '@conduits/core/codec';
 import { defaultEngine, type CryptoEngine } from '@conduits/crypto';
 import type { Ipv6Address } from '@conduits/protocols-inet';
 import { ReplayWindow } from './anti-replay.js';

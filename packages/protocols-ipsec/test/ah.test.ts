@@ -1,6 +1,7 @@
 /** AH (RFC 4302) and the paper's policy example (§4.2): accept none, AH, or AH+ESP; refuse ESP alone and double AH. */
 import { SeededRandom, type Alert } from '@conduits/core';
-import { Adversary, ensureTshark, Network, PcapWriter, tsharkFields } from '@conduits/netsim';
+import { Adversary, Network, PcapWriter } from '@conduits/netsim';
+import { ensureTshark, tsharkFields } from '@conduits/netsim/internal';
 import { NextHeader, parseIpv6, type Host } from '@conduits/protocols-inet';
 import { ipsecLayer, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type Protection, type SaConfig, type Spi } from '@conduits/protocols-ipsec';
 import { createHmac } from 'node:crypto';

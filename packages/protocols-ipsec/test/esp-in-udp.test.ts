@@ -3,9 +3,12 @@
  * and site-to-site tunnels with any transform. tshark judges the wire.
  */
 import { MessagePool } from '@conduits/core';
-import { Adversary, ensureTshark, PcapWriter, tsharkFields } from '@conduits/netsim';
-import { NextHeader, writeIpv6Header, writeUdp } from '@conduits/protocols-inet';
-import { tsharkNames, type TransformSpec } from '@conduits/protocols-ipsec';
+import { Adversary, PcapWriter } from '@conduits/netsim';
+import { ensureTshark, tsharkFields } from '@conduits/netsim/internal';
+import { NextHeader } from '@conduits/protocols-inet';
+import { writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
+import type { TransformSpec } from '@conduits/protocols-ipsec';
+import { tsharkNames } from '@conduits/protocols-ipsec/internal';
 import { ipsecPair, tsharkEspOptions } from './scenario.js';
 import { twoSites } from './two-sites.js';
 

@@ -1,6 +1,7 @@
 import { MessagePool } from '@conduits/core';
 import fc from 'fast-check';
-import { ReplayWindow, SecurityAssociation, type SaConfig, type TransformSpec } from '@conduits/protocols-ipsec';
+import { SecurityAssociation, type SaConfig, type TransformSpec } from '@conduits/protocols-ipsec';
+import { ReplayWindow } from '@conduits/protocols-ipsec/internal';
 
 const pool = new MessagePool();
 const key = (n: number, fill = 7): Uint8Array => new Uint8Array(n).fill(fill);

@@ -1,6 +1,8 @@
 /** Figure 8: two sites, two security gateways, tunnel-mode ESP between them. */
-import { Adversary, ensureTshark, PcapWriter, tsharkFields } from '@conduits/netsim';
-import { NextHeader, writeIpv6Header, writeUdp, type Datagram } from '@conduits/protocols-inet';
+import { Adversary, PcapWriter } from '@conduits/netsim';
+import { ensureTshark, tsharkFields } from '@conduits/netsim/internal';
+import { NextHeader, type Datagram } from '@conduits/protocols-inet';
+import { writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 import { MessagePool } from '@conduits/core';
 import { parseEspSa } from '@conduits/protocols-ipsec';
 import { twoSites } from './two-sites.js';

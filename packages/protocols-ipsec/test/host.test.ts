@@ -1,8 +1,10 @@
 /** The IPsec layer in the host graph, on the simulator; tshark judges our ESP. */
 import { MessagePool, type Alert } from '@conduits/core';
-import { ensureTshark, PcapWriter, tsharkFields, Adversary } from '@conduits/netsim';
+import { PcapWriter, Adversary } from '@conduits/netsim';
+import { ensureTshark, tsharkFields } from '@conduits/netsim/internal';
 import { dstPort, NextHeader, remoteAddress, srcPort, type Datagram } from '@conduits/protocols-inet';
-import { protectionTag, spi, tsharkNames, type TransformSpec } from '@conduits/protocols-ipsec';
+import { spi, type TransformSpec } from '@conduits/protocols-ipsec';
+import { protectionTag, tsharkNames } from '@conduits/protocols-ipsec/internal';
 import { transforms } from './esp.test.js';
 import { ipsecPair, tsharkEspOptions } from './scenario.js';
 

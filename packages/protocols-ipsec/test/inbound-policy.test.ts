@@ -5,7 +5,8 @@
  */
 import { MessagePool, SeededRandom } from '@conduits/core';
 import { Adversary, Interface, Network } from '@conduits/netsim';
-import { NextHeader, parseIpv6, writeIpv6Header, writeUdp, type Datagram } from '@conduits/protocols-inet';
+import { NextHeader, parseIpv6, type Datagram } from '@conduits/protocols-inet';
+import { writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 import { Gateway, SecurityAssociation, siteToSite, type SaConfig, type TransformSpec } from '@conduits/protocols-ipsec';
 import { ipsecPair } from './scenario.js';
 

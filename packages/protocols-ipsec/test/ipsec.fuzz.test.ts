@@ -6,7 +6,8 @@
 import { MessagePool, Scheduler } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
 import fc from 'fast-check';
-import { Host, NextHeader, parseIpv6, writeIpv6Header, writeUdp } from '@conduits/protocols-inet';
+import { Host, NextHeader, parseIpv6 } from '@conduits/protocols-inet';
+import { writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 import { ahProtect, ahVerify, EspSaParseError, ipsecLayer, parseEspSa, SecurityAssociation, SecurityAssociationDatabase, SecurityPolicyDatabase, type SaConfig } from '@conduits/protocols-ipsec';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);

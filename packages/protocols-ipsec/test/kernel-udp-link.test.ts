@@ -4,7 +4,8 @@
  * it against charon).
  */
 import { GraphBuilder, MessagePool, RealClock, Scheduler, type Message, type Session } from '@conduits/core';
-import { checkUdp, NextHeader, parseIpv6, writeIpv6Header, writeUdp } from '@conduits/protocols-inet';
+import { NextHeader, parseIpv6 } from '@conduits/protocols-inet';
+import { checkUdp, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 import { KernelUdpLink } from '@conduits/protocols-ipsec';
 import { createSocket } from 'node:dgram';
 

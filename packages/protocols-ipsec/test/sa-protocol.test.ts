@@ -6,7 +6,8 @@
 import { describeGraph, SeededRandom } from '@conduits/core';
 import { Network } from '@conduits/netsim';
 import { NextHeader, parseIpv6, type UdpEndpoint } from '@conduits/protocols-inet';
-import { appliedProtection, innerSa, ipsecLayer, outerSa, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type SaConfig } from '@conduits/protocols-ipsec';
+import { ipsecLayer, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type SaConfig } from '@conduits/protocols-ipsec';
+import { appliedProtection, innerSa, outerSa } from '@conduits/protocols-ipsec/internal';
 import { ipsecPair } from './scenario.js';
 
 const gcm = { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 16 } as const;

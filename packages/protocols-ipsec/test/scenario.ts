@@ -2,7 +2,8 @@
 import { SeededRandom } from '@conduits/core';
 import { NextHeader, parseIpv6, type Host } from '@conduits/protocols-inet';
 import { Network, type Link } from '@conduits/netsim';
-import { integrityMac, ipsecLayer, saltLength, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type IpsecLayer, type SaConfig, type TransformSpec } from '@conduits/protocols-ipsec';
+import { ipsecLayer, saltLength, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type IpsecLayer, type SaConfig, type TransformSpec } from '@conduits/protocols-ipsec';
+import { integrityMac } from '@conduits/protocols-ipsec/internal';
 
 export interface KeyedSa {
   readonly spi: number;

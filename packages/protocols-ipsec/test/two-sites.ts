@@ -2,7 +2,8 @@
 import { SeededRandom } from '@conduits/core';
 import { Interface, Network, type Link } from '@conduits/netsim';
 import { parseIpv6, type Host } from '@conduits/protocols-inet';
-import { formatEspSa, Gateway, integrityMac, saltLength, siteToSite, type TransformSpec } from '@conduits/protocols-ipsec';
+import { formatEspSa, Gateway, saltLength, siteToSite, type TransformSpec } from '@conduits/protocols-ipsec';
+import { integrityMac } from '@conduits/protocols-ipsec/internal';
 
 export interface TwoSites {
   readonly net: Network;

@@ -5,7 +5,8 @@
 import { defaultPool, GraphBuilder, Scheduler } from '@conduits/core';
 import { linkPair, ProbeAdaptor, type LinkAdaptor } from '@conduits/core/testing';
 import { engines } from '@conduits/crypto';
-import { AuditLog, keyCreate, Keys, openConnection, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
+import { AuditLog, openConnection, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
+import { keyCreate, Keys } from '@conduits/seccomm/internal';
 
 const psk = new Map([[2, new Uint8Array(32).fill(0x42)]]);
 /** Key messages authenticated under key 2, no replay prevention: the distribution's own checks are what is seen. */

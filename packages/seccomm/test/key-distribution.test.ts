@@ -1,7 +1,8 @@
 import { defaultPool, GraphBuilder, Scheduler, type CompositeProtocol } from '@conduits/core';
 import { linkPair, ProbeAdaptor, type LinkAdaptor } from '@conduits/core/testing';
 import { engines, type CryptoEngine } from '@conduits/crypto';
-import { AuditLog, Keys, keyInstalled, Push, replaceKey, openConnection, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
+import { AuditLog, openConnection, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
+import { Keys, keyInstalled, Push, replaceKey } from '@conduits/seccomm/internal';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);

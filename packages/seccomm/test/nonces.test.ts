@@ -55,7 +55,7 @@ test('a distributed key is replaced before its nonce limit: every message arrive
     expect(new DataView(f.buffer, f.byteOffset + 6, 8).getBigUint64(0)).toBeLessThanOrEqual(8n);
   }
 });
-import { Keys } from '@conduits/seccomm';
+import { Keys } from '@conduits/seccomm/internal';
 
 test('keyed-digest authenticity counts its nonces the same way and stops at its limit', () => {
   const config: CompositionConfig = { keys: { predefined: [1] }, microProtocols: [{ use: 'sha256-digest' }, { use: 'keyed-digest-authenticity', key: 1, params: { nonceLimit: 3 } }, { use: 'security-audit' }] };

@@ -1,5 +1,6 @@
 /** Live recomposition: both ends agree on a new composition mid-stream; nothing is lost or duplicated. */
-import { CompositionError, Keys, presets, RecompositionBusyError, resolveComposition, type CompositionConfig, type Recomposition } from '@conduits/seccomm';
+import { CompositionError, presets, RecompositionBusyError, resolveComposition, type CompositionConfig, type Recomposition } from '@conduits/seccomm';
+import { Keys } from '@conduits/seccomm/internal';
 import { simulatedPair } from '@conduits/seccomm/testing';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);

@@ -9,7 +9,8 @@ import { GraphBuilder, Scheduler, type CompositeProtocol } from '@conduits/core'
 import { linkPair, ProbeAdaptor, type LinkAdaptor } from '@conduits/core/testing';
 import { engines } from '@conduits/crypto';
 import fc from 'fast-check';
-import { CertificateAuthority, certificateReply, KeyDistributionCenter, openConnection, resolveComposition, verifyCertificate, type CompositionConfig } from '@conduits/seccomm';
+import { CertificateAuthority, KeyDistributionCenter, openConnection, resolveComposition, verifyCertificate, type CompositionConfig } from '@conduits/seccomm';
+import { certificateReply } from '@conduits/seccomm/codec';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);
 const engine = engines.node;

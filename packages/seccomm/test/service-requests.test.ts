@@ -3,7 +3,8 @@
  * into the authenticated reply; a forged reply, a reply for another request, or an older reply
  * replayed under the live request's id is refused, and the genuine reply still completes the call.
  */
-import { AuditLog, Keys, keyMiss, PublicKeys, replaceKey, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
+import { AuditLog, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
+import { Keys, keyMiss, PublicKeys, replaceKey } from '@conduits/seccomm/internal';
 import { simulatedPair, withPayload } from '@conduits/seccomm/testing';
 import { Adversary, type InFlight } from '@conduits/netsim';
 

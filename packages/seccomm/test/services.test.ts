@@ -1,6 +1,8 @@
 /** KDC and CA on the simulated network; one-time pad; keyed-digest AUTH_SENDER. */
 import { engines } from '@conduits/crypto';
-import { AuditLog, CertificateAuthority, Certificates, certificateReply, certificateRequest, KeyDistributionCenter, Keys, PublicKeys, resolveComposition, verifyCertificate, type CompositionConfig } from '@conduits/seccomm';
+import { AuditLog, CertificateAuthority, KeyDistributionCenter, resolveComposition, verifyCertificate, type CompositionConfig } from '@conduits/seccomm';
+import { certificateReply, certificateRequest } from '@conduits/seccomm/codec';
+import { Certificates, Keys, PublicKeys } from '@conduits/seccomm/internal';
 import { simulatedPair, runScenario } from '@conduits/seccomm/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,7 +6,8 @@
 import { RealClock, Scheduler } from '@conduits/core';
 import { engines } from '@conduits/crypto';
 import { DgramAdaptor, Host } from '@conduits/protocols-inet';
-import { Keys, presets, resolveComposition, SecureChannel } from '@conduits/seccomm';
+import { presets, resolveComposition, SecureChannel } from '@conduits/seccomm';
+import { Keys } from '@conduits/seccomm/internal';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';

@@ -4,8 +4,9 @@
  * and its ICV checked: `good`, `bad`, or `unchecked` (no SA, or an SA without integrity).
  */
 import { MessagePool } from '@conduits/core';
-import { CaptureFile, captureRecords, PcapFormatError, type CaptureSource, type PcapPacket } from '@conduits/netsim';
-import { describePacket, formatIpv6, NextHeader, parseIpv6, walkExtensionHeaders } from '@conduits/protocols-inet';
+import { CaptureFile, captureRecords, PcapFormatError, type CaptureSource, type PcapPacket } from '@conduits/netsim/codec';
+import { formatIpv6, NextHeader, parseIpv6 } from '@conduits/protocols-inet';
+import { describePacket, walkExtensionHeaders } from '@conduits/protocols-inet/codec';
 import { EspSaParseError, isAead, SecurityAssociation, type EspSaEntry } from '@conduits/protocols-ipsec';
 import { readFileSync } from 'node:fs';
 import { positionals, UsageError, type Args, type OptionSpecs } from './args.js';

@@ -2,7 +2,7 @@
  * Fragment header (RFC 8200 §4.5):
  *   0: next header   1: reserved   2: offset (13 bits, in 8-byte units) | res(2) | M(1)   4: identification
  */
-import type { PacketBuffer } from '@conduits/core';
+import type { PacketBuffer } from '@conduits/core/codec';
 import { FRAGMENT_HEADER } from './constants.js';
 import type { InetDropReason } from './drop-reasons.js';
 

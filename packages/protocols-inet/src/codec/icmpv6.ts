@@ -2,7 +2,7 @@
  * ICMPv6 (RFC 4443): type, code, checksum over the pseudo-header, then the body.
  * Error messages carry as much of the invoking packet as fits in the minimum MTU.
  */
-import type { PacketBuffer } from '@conduits/core';
+import type { PacketBuffer } from '@conduits/core/codec';
 import { pseudoHeaderChecksum } from './checksum.js';
 import { Icmpv6Type, IPV6_MIN_MTU, NextHeader } from './constants.js';
 import type { InetDropReason } from './drop-reasons.js';

@@ -5,7 +5,7 @@
  *   0: version(4) traffic class(8) flow label(20)   4: payload length(16) next header(8) hop limit(8)
  *   8: source address (16)                          24: destination address (16)
  */
-import type { PacketBuffer } from '@conduits/core';
+import type { PacketBuffer } from '@conduits/core/codec';
 import { IPV6_HEADER, NextHeader } from './constants.js';
 import type { InetDropReason } from './drop-reasons.js';
 

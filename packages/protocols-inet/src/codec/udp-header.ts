@@ -2,7 +2,7 @@
  * UDP (RFC 768) over IPv6 (RFC 8200 §8.1: the checksum is mandatory).
  *   0: source port   2: destination port   4: length   6: checksum
  */
-import type { PacketBuffer } from '@conduits/core';
+import type { PacketBuffer } from '@conduits/core/codec';
 import { pseudoHeaderChecksum } from './checksum.js';
 import { NextHeader, UDP_HEADER } from './constants.js';
 import type { InetDropReason } from './drop-reasons.js';

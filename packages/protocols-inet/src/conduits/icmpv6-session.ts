@@ -2,7 +2,8 @@
  * ICMPv6 (RFC 4443): answers echo requests, reports echo replies and error messages on an
  * Observable edge, and counts what it drops.
  */
-import { Session, defaultPool, edge, type Message, type State } from '@conduits/core';
+import { Session, defaultPool, type Message, type State } from '@conduits/core';
+import { edge } from '@conduits/core/internal';
 import { Subject, type Observable } from 'rxjs';
 import { copyAddress, isMulticast, type Ipv6Address } from '../codec/address.js';
 import { Icmpv6Type, NextHeader } from '../codec/constants.js';

@@ -11,7 +11,8 @@
  * outside interface, on a Scheduler with a RealClock.
  */
 import type { Conduit, Message, Port } from '@conduits/core';
-import { addressEquals, DgramAdaptor, DST, formatIpv6, NextHeader, parseIpv6, socketAddress, socketPort, writeIpv6Header, writeUdp, type DgramOptions, type Ipv6Address } from '@conduits/protocols-inet';
+import { addressEquals, DgramAdaptor, formatIpv6, NextHeader, parseIpv6, socketAddress, socketPort, type DgramOptions, type Ipv6Address } from '@conduits/protocols-inet';
+import { DST, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 
 export interface KernelUdpLinkOptions extends Omit<DgramOptions, 'type' | 'peer'> {
   /** The graph's own address: what the socket receives is addressed to it. */

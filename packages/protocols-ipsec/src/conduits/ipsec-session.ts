@@ -19,7 +19,8 @@
  * in UDP (RFC 3948) works in either mode.
  */
 import { attribute, Deliver, Protocol, type Graph, type Message, type ProtocolDefinition, type Session, type State } from '@conduits/core';
-import { addressEquals, checkIpv6Header, checkUdp, DST, ipOffset, nextHeader, NextHeader, remoteAddress, walkExtensionHeaders, writeIpv6Header, writeUdp } from '@conduits/protocols-inet';
+import { addressEquals, ipOffset, nextHeader, NextHeader, remoteAddress } from '@conduits/protocols-inet';
+import { checkIpv6Header, checkUdp, DST, walkExtensionHeaders, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 import { filter, map, merge, type Observable } from 'rxjs';
 import type { EspDropReason } from '../esp-drop-reasons.js';
 import { openedInner, openedOuter, packetSelectors, PolicyEngine, readAddresses, readPorts, type AcquireEvent } from '../policy-engine.js';

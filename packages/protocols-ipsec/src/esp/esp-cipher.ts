@@ -9,7 +9,7 @@
  * Only an SA's Cipher session (conduits/sa-protocol.ts) makes one, and keeps it in a #private
  * field: nothing that holds the SAD can reach it.
  */
-import type { PacketBuffer } from '@conduits/core';
+import type { PacketBuffer } from '@conduits/core/codec';
 import { constantTimeEqual, type AeadKey, type CipherKey, type CryptoEngine, type MacKey } from '@conduits/crypto';
 import type { EspDropReason } from '../esp-drop-reasons.js';
 import { aeadAlgorithm, cipherAlgorithm, integrityMac, isAead, ivLength, saltLength, type TransformSpec } from '../transforms.js';

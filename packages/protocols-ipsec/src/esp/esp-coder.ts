@@ -5,7 +5,7 @@
  *
  *   ESP packet:  SPI(4) ‖ Seq(4) ‖ IV ‖ ciphertext(payload ‖ padding ‖ pad length ‖ next header) ‖ ICV
  */
-import type { PacketBuffer } from '@conduits/core';
+import type { PacketBuffer } from '@conduits/core/codec';
 import type { EspDropReason } from '../esp-drop-reasons.js';
 
 export const ESP_HEADER = 8;

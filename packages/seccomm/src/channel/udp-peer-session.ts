@@ -4,7 +4,8 @@
  * the peer's address and port, dropping others (counted 'not-from-peer').
  */
 import { Session, type Message } from '@conduits/core';
-import { addressEquals, dstPort, ipOffset, nextHeader, remoteAddress, SRC, srcPort, type Ipv6Address } from '@conduits/protocols-inet';
+import { addressEquals, dstPort, ipOffset, nextHeader, remoteAddress, srcPort, type Ipv6Address } from '@conduits/protocols-inet';
+import { SRC } from '@conduits/protocols-inet/codec';
 
 export function udpPeerSession(localPort: number, peer: Ipv6Address, peerPort: number): Session {
   return new Session(`udp-peer:${peerPort}`, {

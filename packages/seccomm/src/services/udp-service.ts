@@ -9,7 +9,8 @@
  * Addresses are "[ipv6]:port" (or "ipv6 port").
  */
 import { done, needMore, refused, TaskHost, type BuildResult, type ProcessResult, type Scheduler, type Task, type TaskError, type TaskOwner, type TaskWire } from '@conduits/core';
-import { addressEquals, formatIpv6, ipOffset, parseIpv6, sourceOf, SRC, srcPort, type Ipv6Address, type UdpEndpoint } from '@conduits/protocols-inet';
+import { addressEquals, formatIpv6, ipOffset, parseIpv6, sourceOf, srcPort, type Ipv6Address, type UdpEndpoint } from '@conduits/protocols-inet';
+import { SRC } from '@conduits/protocols-inet/codec';
 import type { ServiceCall, ServiceClient, ServiceReplyHandler } from '../runtime/services.js';
 
 export class ServiceAddressError extends Error {

@@ -4,7 +4,8 @@
  * bit in another, and the trace shows each drop and its reason.
  */
 import { SeededRandom, type Alert } from '@conduits/core';
-import { describePacket, NextHeader, parseIpv6, type Host } from '@conduits/protocols-inet';
+import { NextHeader, parseIpv6, type Host } from '@conduits/protocols-inet';
+import { describePacket } from '@conduits/protocols-inet/codec';
 import { Adversary, Network, PcapWriter, type Link } from '@conduits/netsim';
 import { formatEspSa, ipsecLayer, parseEspSa, saConfigsFor, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type TransformSpec } from '@conduits/protocols-ipsec';
 

@@ -5,7 +5,8 @@
  */
 import { MessagePool, SeededRandom, type Alert } from '@conduits/core';
 import { Adversary, Interface, Network, PcapWriter, type Link } from '@conduits/netsim';
-import { describePacket, NextHeader, parseIpv6, writeIpv6Header, writeUdp, type Host } from '@conduits/protocols-inet';
+import { NextHeader, parseIpv6, type Host } from '@conduits/protocols-inet';
+import { describePacket, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 import { formatEspSa, Gateway, siteToSite, type TransformSpec } from '@conduits/protocols-ipsec';
 
 export interface TwoSiteDemo {

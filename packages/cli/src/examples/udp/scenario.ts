@@ -2,7 +2,8 @@
  * The issue-3 demo: two simulated IPv6 hosts exchange UDP over a lossy, reordering,
  * duplicating link with a 1280-byte MTU; a 4000-byte datagram is fragmented and reassembled.
  */
-import { describePacket, formatIpv6, type Host } from '@conduits/protocols-inet';
+import { formatIpv6, type Host } from '@conduits/protocols-inet';
+import { describePacket } from '@conduits/protocols-inet/codec';
 import { Network, PcapWriter, type Link } from '@conduits/netsim';
 
 export interface UdpScenario {
