@@ -8,7 +8,7 @@ import { nodeEngine } from './node-engine.js';
 
 export * from './algorithms.js';
 export { constantTimeEqual, wipe } from './constant-time.js';
-export type { AeadKey, CipherKey, CryptoEngine, Destroyable, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
+export type { AeadKey, CipherKey, CryptoEngine, Destroyable, KeyAgreementKey, MacKey, ScryptParams, SigningKey } from './engine.js';
 export { CryptoError, InvalidKeyError, InvalidParameterError, KeyDestroyedError, UnsupportedAlgorithmError } from './errors.js';
 export { modp1024, modp2048, type ModpGroup } from './modp.js';
 export { Secret } from './secret.js';
