@@ -9,6 +9,7 @@ const packages = {
   'protocols-ipsec': 'protocols-ipsec',
   seccomm: 'seccomm',
   cli: 'cli',
+  group: 'group',
 };
 const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 for (const [name, dir] of Object.entries(packages)) {
