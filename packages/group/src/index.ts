@@ -10,4 +10,7 @@ export { linkKeys, type LinkKeys } from './channel/link-keys.js';
 export { Refusals, type AlertSink } from './channel/refusals.js';
 export { Relay } from './channel/relay.js';
 export { ReplayWindow, type WindowVerdict } from './channel/replay-window.js';
+export { KeyPath } from './lkh/key-path.js';
+export { LkhTree, type RekeyBatch } from './lkh/lkh-tree.js';
+export { ENTRY, type WrapContext } from './lkh/wrap.js';
 export { GroupConfigError, GroupError, GroupStateError } from './errors.js';
