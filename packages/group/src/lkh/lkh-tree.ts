@@ -122,6 +122,11 @@ export class LkhTree {
     return true;
   }
 
+  /** Joins stay without a rekey (published presets): later commits wrap for these members like any other. */
+  acceptJoinsWithoutRekey(): void {
+    this.#joined.length = 0;
+  }
+
   /** Changes waiting for `commit`. */
   get pending(): number {
     return this.#joined.length + this.#left.length;

@@ -1,0 +1,2 @@
+/** @conduits/group/testing: a whole group on the simulator, and the attack scripts. */
+export { GroupSim, type GroupSimOptions } from './group-sim.js';

@@ -1,0 +1,143 @@
+/** Leader and members on the simulator: join (Ed25519, password), relay, leave, expel, heartbeats both ways, key retransmission, gossip. */
+import { Ctl, decodeControl, passwordKey, testScrypt } from '@conduits/group';
+import { GroupSim } from '@conduits/group/testing';
+import type { Member } from '@conduits/group';
+
+const te = new TextEncoder();
+const td = new TextDecoder();
+
+describe('group (repaired)', () => {
+  test('five members join with Ed25519 keys, share one epoch, see one membership, and a multicast reaches the four others', () => {
+    const sim = new GroupSim({ members: 5, seed: 7 });
+    sim.run(500);
+    for (const m of sim.members) {
+      expect(m.state).toBe('member');
+      expect(m.epoch).toBe(sim.leader.epoch);
+      expect([...m.view.values()].sort()).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    }
+    sim.say(sim.members[0]!, 'hello group');
+    expect(sim.members[0]!.delivered).toHaveLength(0);
+    for (const m of sim.members.slice(1)) expect(m.delivered.map((d) => td.decode(d.data))).toEqual(['hello group']);
+    expect(sim.warnings).toEqual([]);
+    sim.close();
+  });
+
+  test('membership goes out as one message listing every member (not one per member)', () => {
+    const sim = new GroupSim({ members: 4, seed: 1, join: false });
+    for (const m of sim.members.slice(0, 3)) m.join();
+    sim.run(300);
+    const before = sim.net.log.length;
+    sim.members[3]!.join();
+    sim.run(300);
+    const announcements = sim.net.log.slice(before).map((p) => decodeControl(p.bytes)).filter((m) => m?.type === Ctl.members);
+    expect(announcements).toHaveLength(3); // one to each earlier member
+    expect(sim.members[0]!.view.size).toBe(4);
+    sim.close();
+  });
+
+  test('password members join (scrypt-derived key); a wrong password is refused: the member cannot verify the leader, the leader admits nobody', () => {
+    const sim = new GroupSim({ members: 2, seed: 3, auth: 'password', join: false });
+    sim.members[0]!.join();
+    sim.run(300);
+    expect(sim.members[0]!.state).toBe('member');
+    const wrong = sim.member('m2', { kind: 'password', passwordKey: passwordKey(sim.engine, 'not-the-password', 'sim', 'm2', testScrypt) });
+    wrong.join();
+    sim.run(20000);
+    expect(wrong.state).toBe('failed');
+    expect(wrong.refusals.get('bad-auth')).toBeGreaterThan(0);
+    expect(wrong.alerts.map((a) => a.reason)).toContain('bad-auth');
+    expect(sim.leader.members().size).toBe(1);
+    sim.close();
+  });
+
+  test('leave: the leader acknowledges, removes, rekeys; the others move to the new epoch and keep talking', () => {
+    const sim = new GroupSim({ members: 4, seed: 11 });
+    sim.run(500);
+    const [a, b, c, d] = sim.members as [Member, Member, Member, Member];
+    const epoch = sim.leader.epoch;
+    d.leave();
+    sim.run(300);
+    expect(d.state).toBe('left');
+    expect(sim.leader.epoch).toBe(epoch + 1);
+    for (const m of [a, b, c]) {
+      expect(m.epoch).toBe(epoch + 1);
+      expect(m.view.has(sim.leader.idOf('m4') ?? -1)).toBe(false);
+      expect(m.view.size).toBe(3);
+    }
+    sim.say(a, 'after');
+    expect(td.decode(b.delivered.at(-1)!.data)).toBe('after');
+    sim.close();
+  });
+
+  test('expel: the member is told under its K_a, the others are rekeyed', () => {
+    const sim = new GroupSim({ members: 3, seed: 5 });
+    sim.run(500);
+    const epoch = sim.leader.epoch;
+    sim.leader.expel(sim.leader.idOf('m2')!);
+    sim.run(100);
+    expect(sim.byName('m2').state).toBe('expelled');
+    expect(sim.byName('m1').epoch).toBe(epoch + 1);
+    expect(sim.leader.members().size).toBe(2);
+    sim.close();
+  });
+
+  test('heartbeats: a crashed leader is detected (alert leader-dead); a crashed member is removed and the group rekeyed', () => {
+    const sim = new GroupSim({ members: 3, seed: 9, heartbeat: 1000, deadAfter: 3500 });
+    sim.run(500);
+    const epoch = sim.leader.epoch;
+    sim.net.crash(sim.byName('m3').endpoint);
+    sim.run(6000);
+    expect(sim.leader.members().size).toBe(2);
+    expect(sim.leader.alerts.map((a) => a.reason)).toContain('member-dead');
+    expect(sim.byName('m1').epoch).toBe(epoch + 1);
+    expect(sim.byName('m1').leaderDead).toBe(false);
+    sim.net.crash(sim.leader.endpoint);
+    sim.run(6000);
+    expect(sim.byName('m1').leaderDead).toBe(true);
+    expect(sim.byName('m1').alerts.map((a) => a.reason)).toContain('leader-dead');
+    sim.close();
+  });
+
+  test('a member that missed a rekey learns the epoch from a heartbeat answer and gets its keys with an authenticated key request', () => {
+    const sim = new GroupSim({ members: 3, seed: 2, heartbeat: 500 });
+    sim.run(700); // between heartbeats (every 500 ms)
+    const m1 = sim.byName('m1');
+    sim.net.adversary = (p) => (p.to === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.rekey ? 'drop' : 'pass');
+    sim.leader.rekeyNow();
+    sim.run(50);
+    expect(m1.epoch).toBe(sim.leader.epoch - 1);
+    sim.net.adversary = null;
+    sim.run(1500);
+    expect(m1.epoch).toBe(sim.leader.epoch);
+    expect(sim.leader.stats.keyReplies).toBe(1);
+    sim.say(sim.byName('m2'), 'x');
+    expect(m1.delivered).toHaveLength(1);
+    sim.close();
+  });
+
+  test('gossip reaches the chosen members only', () => {
+    const sim = new GroupSim({ members: 4, seed: 4 });
+    sim.run(500);
+    const ids = ['m2', 'm3'].map((n) => sim.leader.idOf(n)!);
+    sim.byName('m1').sendGossip(ids, te.encode('psst'));
+    sim.run(50);
+    expect(sim.byName('m2').gossip.map((g) => td.decode(g.data))).toEqual(['psst']);
+    expect(sim.byName('m3').gossip).toHaveLength(1);
+    expect(sim.byName('m4').gossip).toHaveLength(0);
+    sim.close();
+  });
+
+  test('a lossy, reordering network: joins complete by retransmission (TaskHost), deterministically for a seed', () => {
+    const run = () => {
+      const sim = new GroupSim({ members: 6, seed: 42, net: { loss: 0.2, jitter: 20 } });
+      sim.run(20000);
+      const r = { states: sim.members.map((m) => m.state), sent: sim.net.stats.sent, lost: sim.net.stats.lost };
+      sim.close();
+      return r;
+    };
+    const a = run();
+    expect(a.states.every((s) => s === 'member')).toBe(true);
+    expect(a.lost).toBeGreaterThan(0);
+    expect(run()).toEqual(a);
+  });
+});
