@@ -46,7 +46,8 @@ export class GroupChannel {
     this.#engine = engine;
     this.#group = Uint8Array.from(group);
     this.#policy = policy;
-    this.keys = new EpochKeys(engine, this.#group);
+    // The published protocols use K_g as it is, in any session; the bound channel ties the data key to this group.
+    this.keys = new EpochKeys(engine, policy.bound ? this.#group : new Uint8Array(0));
     this.refusals = refusals;
   }
 
@@ -120,6 +121,24 @@ export class GroupChannel {
     if (data === null) return r.refuse('aead-failed', `claimed sender ${h.sender}`);
     win?.mark(h.seq);
     return { sender: h.sender, seq: h.seq, epoch: h.epoch, data };
+  }
+
+  /**
+   * What the keys alone can read (an eavesdropper's view, for forward/backward secrecy checks):
+   * the link tag, the reflection and replay checks are skipped; epoch key and AEAD are not.
+   */
+  decrypt(frame: Uint8Array): Uint8Array | null {
+    const p = this.#policy;
+    const r = this.refusals;
+    const h = readHeader(frame, this.#header);
+    if (h === null) return r.refuse('malformed');
+    const body = p.hop && p.bound ? frame.subarray(0, frame.length - HOP_TAG) : frame;
+    const key = this.keys.key(h.epoch);
+    if (key === null) return r.refuse(h.epoch > this.keys.epoch ? 'future-epoch' : 'stale-epoch', `epoch ${h.epoch}`);
+    const data = p.bound
+      ? key.open(nonceOf(h.sender, h.seq, this.#nonce), body.subarray(HEADER), body.subarray(0, HEADER))
+      : key.open(body.subarray(HEADER, HEADER + NONCE), body.subarray(HEADER + NONCE));
+    return data ?? r.refuse('aead-failed', `claimed sender ${h.sender}`);
   }
 
   /** Forget every key (leave, expel, close). */

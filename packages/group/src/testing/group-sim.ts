@@ -4,7 +4,7 @@
  * engine). Used by the tests, the attack scripts, the bench and `conduits group run`.
  */
 import { Scheduler } from '@conduits/core';
-import { nobleEngine, type CryptoEngine, type ScryptParams } from '@conduits/crypto';
+import { nobleEngine, type CryptoEngine, type ScryptParams, type SigningKey } from '@conduits/crypto';
 import { passwordKey, testScrypt, type MemberCredential, type RegisteredMember } from '../auth/credentials.js';
 import { Leader, type LeaderOptions } from '../node/leader.js';
 import { Member } from '../node/member.js';
@@ -26,6 +26,8 @@ export interface GroupSimOptions {
   readonly heartbeat?: number;
   readonly deadAfter?: number;
   readonly compromise?: (name: string, pairKey: Uint8Array) => void;
+  /** A later session of the same leader with the same registered members (credentials, leader identity). */
+  readonly sessionAfter?: GroupSim;
 }
 
 const te = new TextEncoder();
@@ -41,15 +43,19 @@ export class GroupSim {
   readonly #credentials = new Map<string, MemberCredential>();
   readonly #registry = new Map<string, RegisteredMember>();
   readonly #options: GroupSimOptions;
-  readonly #identity;
+  readonly #identity: SigningKey;
 
   constructor(options: GroupSimOptions) {
     this.#options = options;
     this.engine = options.engine ?? nobleEngine;
     this.policy = typeof options.preset === 'string' || options.preset === undefined ? preset(options.preset ?? 'repaired') : options.preset;
     this.net = new StarNet(this.scheduler, { seed: options.seed ?? 1, ...options.net });
-    this.#identity = this.engine.signingKey('ed25519');
-    for (let i = 1; i <= options.members; i++) this.register(`m${i}`);
+    const before = options.sessionAfter;
+    this.#identity = before !== undefined ? before.#identity : this.engine.signingKey('ed25519');
+    if (before !== undefined) {
+      for (const [k, v] of before.#credentials) this.#credentials.set(k, v);
+      for (const [k, v] of before.#registry) this.#registry.set(k, v);
+    } else for (let i = 1; i <= options.members; i++) this.register(`m${i}`);
     this.leader = new Leader(this.scheduler, this.net, {
       engine: this.engine,
       registry: this.#registry,
