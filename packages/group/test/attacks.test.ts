@@ -3,7 +3,7 @@
  * (so the test is shown able to fail) and fails against `repaired`, where the refusal is
  * counted by reason and an alert raised.
  */
-import { attacks, runAttack, type AttackName } from '@conduits/group/testing';
+import { attacks, runAttack, type Attack, type AttackName } from '@conduits/group/testing';
 
 /** The refusal (counted, alerted) that stops each attack in the repaired group. */
 const refusedBy: Record<AttackName, string> = {
@@ -25,12 +25,17 @@ const refusedBy: Record<AttackName, string> = {
 };
 
 describe.each(Object.keys(refusedBy) as AttackName[])('%s', (name) => {
-  const a = attacks[name];
+  const a: Attack = attacks[name];
   test(`succeeds against ${a.against}`, () => {
     const r = runAttack(name, a.against, 5);
     expect(r.outcome).toBeDefined();
     expect(r.succeeded).toBe(true);
   });
+  for (const other of a.alsoAgainst ?? []) {
+    test(`succeeds against ${other} too`, () => {
+      expect(runAttack(name, other, 6).succeeded).toBe(true);
+    });
+  }
   test(`fails against repaired: refused (${refusedBy[name]}), alert raised`, () => {
     const r = runAttack(name, 'repaired', 5);
     expect({ succeeded: r.succeeded, outcome: r.outcome }).toEqual({ succeeded: false, outcome: r.outcome });

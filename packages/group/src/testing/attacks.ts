@@ -24,9 +24,11 @@ export interface AttackResult {
   readonly alerts: Record<string, number>;
 }
 
-interface Attack {
+export interface Attack {
   /** Which published protocol it is a flaw of, and the preset that shows it. */
   readonly against: PresetName;
+  /** Other published presets with the same flaw. */
+  readonly alsoAgainst?: readonly PresetName[];
   readonly flaw: string;
   run(preset: PresetName, seed: number): { succeeded: boolean; outcome: string; sims: GroupSim[] };
 }
@@ -146,6 +148,7 @@ export const attacks = {
   },
   'no-rekey-after-leave': {
     against: 'antigone-published',
+    alsoAgainst: ['enclaves2-published'],
     flaw: 'Antigone / Enclaves 2.0: no rekey after leave or expulsion — the ex-member still reads and sends (forward secrecy)',
     run(preset, seed) {
       const sim = new GroupSim({ members: 3, preset, seed });
@@ -214,6 +217,7 @@ export const attacks = {
   },
   'app-spoof-replay': {
     against: 'antigone-published',
+    alsoAgainst: ['enclaves2-published'],
     flaw: 'Antigone / Enclaves 2.0: application messages without origin authentication or replay protection — a member forges another\'s multicast, anyone replays',
     run(preset, seed) {
       const sim = new GroupSim({ members: 3, preset, seed });
@@ -327,6 +331,7 @@ export const attacks = {
   },
   'new-member-reads-past': {
     against: 'enclaves2-published',
+    alsoAgainst: ['antigone-published'],
     flaw: 'Backward secrecy: a new member decrypts traffic from before its join',
     run(preset, seed) {
       const sim = new GroupSim({ members: 3, preset, seed, join: false });
