@@ -7,6 +7,7 @@ import { attacks, runAttack, type Attack, type AttackName } from '@conduits/grou
 
 /** The refusal (counted, alerted) that stops each attack in the repaired group. */
 const refusedBy: Record<AttackName, string> = {
+  'ttp-pair-key-substitution': 'identity-mismatch',
   'sigma-reuse': 'aead-failed',
   'past-session-rekey-replay': 'signature-invalid',
   'leave-replay': 'aead-failed',

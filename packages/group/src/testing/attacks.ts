@@ -6,7 +6,10 @@
  */
 import { linkKeys } from '../channel/link-keys.js';
 import { Ctl, ControlSealer, decodeControl, type ControlMessage } from '../control/control-message.js';
+import { TaskHost } from '@conduits/core';
 import type { Member } from '../node/member.js';
+import { PairKeyFetch, type TtpMessage } from '../ttp/pair-key-fetch.js';
+import { TrustedThirdParty } from '../ttp/ttp.js';
 import type { PresetName } from '../preset.js';
 import type { Packet } from '../sim/star-net.js';
 import { GroupSim } from './group-sim.js';
@@ -66,6 +69,10 @@ function clearControl(type: number, group: Uint8Array, from: number, to: number,
   return b;
 }
 
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 const id = (sim: GroupSim, name: string) => sim.leader.idOf(name) as number;
 
 /** Drop the CLOSE to `victim`, so a malicious member keeps every key it had (it ignores its expulsion). */
@@ -77,6 +84,60 @@ function expelKeepingKeys(sim: GroupSim, victim: Member): void {
 }
 
 export const attacks = {
+  'ttp-pair-key-substitution': {
+    against: 'antigone-published',
+    flaw: "Antigone: the TTP's reply does not name A — an attacker swaps A for B in the request and SL silently derives a wrong pair key",
+    run(preset, seed) {
+      const sim = new GroupSim({ members: 2, preset, seed, join: false });
+      const e = sim.engine;
+      const ttp = new TrustedThirdParty(e, sim.policy.ttpNamesMember);
+      const kSL = e.randomBytes(32);
+      ttp.register(sim.leader.name, kSL);
+      for (const n of ['m1', 'm2']) ttp.register(n, e.randomBytes(32));
+      const ttpEnd = sim.net.attach((from, bytes) => {
+        const reply = ttp.answer(bytes.subarray(5));
+        if (reply !== null) sim.net.send(ttpEnd, from, new Uint8Array([...bytes.subarray(0, 4), 2, ...reply]));
+      });
+      let leaderEnd = -1;
+      const fetch = new PairKeyFetch(e, sim.leader.name, 'm1', kSL, sim.policy.ttpNamesMember);
+      let fetched: Uint8Array | null = null;
+      const host = new TaskHost<TtpMessage, TtpMessage>(
+        sim.scheduler,
+        {
+          exchangeOf: (m) => m.exchange,
+          stepOf: (m) => m.step,
+          create: (exchange) => ({ exchange, step: 0, body: new Uint8Array(0) }),
+          send: (m) => sim.net.send(leaderEnd, ttpEnd, new Uint8Array([0, 0, 0, m.exchange, m.step, ...m.body])),
+        },
+        { completed: () => void (fetched = fetch.sigma), failed: () => {}, refused: (_m, reason) => void sim.leader.refusals.refuse(reason, 'ttp reply') },
+        { tries: 2 },
+      );
+      leaderEnd = sim.net.attach((_from, bytes) => {
+        const r = host.receive({ exchange: bytes[3] as number, step: bytes[4] as number, body: bytes.subarray(5) });
+        if (r === 'refused') sim.leader.refusals.refuse(host.lastRefusal?.reason ?? 'refused', 'ttp reply');
+      });
+      // The attacker (insider m2) rewrites "SL, m1, I_1" into "SL, m2, I_1".
+      sim.net.adversary = (p) => {
+        if (p.to !== ttpEnd) return 'pass';
+        const b = Uint8Array.from(p.bytes);
+        for (let i = 0; i + 3 < b.length; i++) {
+          // the member's name field: length 2, "m1"
+          if (b[i] === 0 && b[i + 1] === 2 && b[i + 2] === 0x6d && b[i + 3] === 0x31) {
+            b[i + 3] = 0x32;
+            return b;
+          }
+        }
+        return 'pass';
+      };
+      host.initiate(fetch, 1);
+      sim.run(2000);
+      host.close();
+      const truth = ttp.sigmaFor('m1', sim.leader.name) as Uint8Array;
+      const wrong = fetched !== null && !sameKey(fetched, truth);
+      const silent = !sim.leader.alerts.some((a) => a.reason !== 'insecure-preset');
+      return { succeeded: wrong && silent, outcome: fetched === null ? 'substituted reply refused' : wrong ? 'leader silently derived a wrong pair key for m1' : 'pair key correct', sims: [sim] };
+    },
+  },
   'sigma-reuse': {
     against: 'antigone-published',
     flaw: 'Antigone: σ_SL,A reused across sessions — one compromised pair key reads and masquerades in later sessions',
