@@ -3,6 +3,7 @@
 import { parseArgs, UsageError } from './commands/args.js';
 import { demoCommand } from './commands/demo.js';
 import { graphCommand } from './commands/graph.js';
+import { groupCommand } from './commands/group.js';
 import { pcapCommand } from './commands/pcap-decode.js';
 import { seccommCommand } from './commands/seccomm.js';
 
@@ -10,6 +11,7 @@ const commands: Record<string, { readonly summary: string; readonly run: (args: 
   demo: { summary: 'run the demo scenarios on the virtual clock and write their graphs (--engine noble|node, --out DIR, --seed N for the simulated network)', run: demoCommand },
   pcap: { summary: 'pcap decode FILE [--esp-sa FILE]: one JSON object per packet; ESP decrypted and its ICV checked with SAs in tshark\'s esp_sa format', run: pcapCommand },
   seccomm: { summary: 'seccomm check|graph CONFIG: a SecComm composition resolved against its constraints, or drawn; seccomm run CONFIG [--messages N] [--adversary KIND] [--seed S]: a client/server pair on the simulator under attack, one JSON summary; seccomm verify-proof FILE --public-key HEX: non-repudiation proofs checked offline', run: seccommCommand },
+  group: { summary: 'group run --members N --preset repaired|antigone-published|enclaves2-published|enclaves1 [--attack A] [--seed S]: a leader-based secure group on the simulator, one JSON summary', run: groupCommand },
   graph: { summary: 'print an example graph as Graphviz DOT or Mermaid: graph <example> [--format dot|mermaid]', run: graphCommand },
 };
 

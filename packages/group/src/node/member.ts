@@ -90,6 +90,9 @@ export class Member {
   #leaderChallenge = new Uint8Array(16);
   #hbCounter = 0;
   #gossipSeq = 0;
+  /** Recent epochs and membership versions taken, to tell a replay from a late arrival. */
+  readonly #seenEpochs = new Set<number>();
+  readonly #seenVersions = new Set<number>();
 
   constructor(
     readonly scheduler: Scheduler,
@@ -277,7 +280,7 @@ export class Member {
     const count = r.u16();
     const entries = r.rest();
     if (!r.ok || entries.length !== count * 68) return void this.refusals.refuse('malformed');
-    if (this.policy.signedRekey && epoch <= this.#channel.keys.epoch) return void this.refusals.refuse('not-fresh', `rekey to epoch ${epoch} at ${this.#channel.keys.epoch}`);
+    if (this.policy.signedRekey && epoch <= this.#channel.keys.epoch) return void this.#old('rekey', epoch, this.#seenEpochs);
     const changed = this.#path.apply(epoch, entries);
     if (changed === null || !changed.includes(1)) {
       // Not for us (we were removed) or we missed a rekey: ask for the keys again.
@@ -286,6 +289,15 @@ export class Member {
       return;
     }
     this.#channel.keys.install(epoch, this.#path.root as Uint8Array);
+    remember(this.#seenEpochs, epoch);
+  }
+
+  /**
+   * An authentic message older than what we hold: seen before, it is a replay (alerted); never
+   * seen, it is one the network reordered or delayed past a newer one (counted, not alerted).
+   */
+  #old(what: string, n: number, seen: Set<number>): void {
+    this.refusals.refuse(seen.has(n) ? 'not-fresh' : 'stale', `${what} ${n}`);
   }
 
   #onMembers(msg: ControlMessage): void {
@@ -296,8 +308,9 @@ export class Member {
     const version = r.u32();
     const members = readMembers(r);
     if (members === null || !r.complete) return void this.refusals.refuse('malformed');
-    if (this.policy.signedRekey && version <= this.#membersVersion) return void this.refusals.refuse('not-fresh', `membership version ${version}`);
+    if (this.policy.signedRekey && version <= this.#membersVersion) return void this.#old('membership', version, this.#seenVersions);
     this.#membersVersion = version;
+    remember(this.#seenVersions, version);
     this.view.clear();
     for (const [id, name] of members) this.view.set(id, name);
   }
@@ -413,7 +426,9 @@ export class Member {
     const root = this.#path.root;
     if (root === null) return false;
     this.#channel.keys.install(epoch, root);
+    remember(this.#seenEpochs, epoch);
     this.#membersVersion = version;
+    remember(this.#seenVersions, version);
     for (const [id, name] of members) this.view.set(id, name);
     return true;
   }
@@ -475,6 +490,12 @@ export class Member {
   #ends() {
     return { group: this.#group, from: this.id, to: 0, sealer: this.#up, transmit: () => {} };
   }
+}
+
+/** Keep the last 64 numbers seen. */
+function remember(seen: Set<number>, n: number): void {
+  seen.add(n);
+  if (seen.size > 64) seen.delete(seen.values().next().value as number);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
