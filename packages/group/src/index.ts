@@ -21,3 +21,5 @@ export { Member, type MemberOptions, type MemberState, type GossipDelivered } fr
 export type { GroupAlert } from './node/group-alert.js';
 export { antigonePublished, enclaves1, enclaves2Published, preset, presetNames, presets, repaired, type GroupPolicy, type PresetName } from './preset.js';
 export { StarNet, type Interception, type NetOptions, type Packet } from './sim/star-net.js';
+export { PairKeyFetch, type TtpMessage } from './ttp/pair-key-fetch.js';
+export { TrustedThirdParty } from './ttp/ttp.js';
