@@ -9,6 +9,7 @@ import { attacks, runAttack, type Attack, type AttackName } from '@conduits/grou
 const refusedBy: Record<AttackName, string> = {
   'ttp-pair-key-substitution': 'identity-mismatch',
   'sigma-reuse': 'aead-failed',
+  'sequence-alter': 'aead-failed',
   'past-session-rekey-replay': 'signature-invalid',
   'leave-replay': 'aead-failed',
   'no-rekey-after-leave': 'hop-tag-invalid',

@@ -61,6 +61,8 @@ export class OutMessage {
   body: Uint8Array = new Uint8Array(0);
   /** Seal the body under the direction's control key. */
   seal = false;
+  /** Clear bytes after the (sealed) body: Antigone's S_SL and its K_g MAC in the published new-member key message. */
+  trailer: Uint8Array | null = null;
   /** Set by the wire when first sent. */
   bytes: Uint8Array | null = null;
 

@@ -30,6 +30,15 @@ export function controlWire(ends: PairEnds): TaskWire<Inbound, OutMessage> {
 }
 
 export function encode(ends: PairEnds, out: OutMessage): Uint8Array {
+  const b = encodeBody(ends, out);
+  if (out.trailer === null) return b;
+  const t = new Uint8Array(b.length + out.trailer.length);
+  t.set(b);
+  t.set(out.trailer, b.length);
+  return t;
+}
+
+function encodeBody(ends: PairEnds, out: OutMessage): Uint8Array {
   const header = encodeHeader(out.type, ends.group, ends.from, ends.to, out.exchange, out.step, out.seal);
   if (!out.seal) {
     const b = new Uint8Array(header.length + out.body.length);

@@ -29,6 +29,7 @@ import { KeyRequestResponder } from '../tasks/key-request.js';
 import { LeaveResponder } from '../tasks/leave.js';
 import { controlWire, encode, type PairEnds } from './control-wire.js';
 import type { GroupAlert } from './group-alert.js';
+import { sequenceTrailer } from './sequence-trailer.js';
 import { writeMembers, writePath } from './wire-bodies.js';
 
 export interface LeaderOptions {
@@ -92,6 +93,8 @@ export class Leader {
   readonly #byName = new Map<string, MemberRecord>();
   readonly #byId = new Map<number, MemberRecord>();
   #nextId = 1;
+  /** Antigone's S_SL: counts rekeys; heartbeats and new members' key messages carry it. */
+  #sequence = 0;
   #membersVersion = 0;
   #batchTimer: Timer | null = null;
   #hbTimer: Timer | null = null;
@@ -135,6 +138,11 @@ export class Leader {
 
   get epoch(): number {
     return this.tree.epoch;
+  }
+
+  /** S_SL (Antigone's sequence number): how many rekeys so far. */
+  get sequence(): number {
+    return this.#sequence;
   }
 
   /** Expel a member: tell it (under K_a), remove it, rekey as policy says. */
@@ -312,7 +320,7 @@ export class Leader {
         if (t === null || rec.ka === null) return false;
         const ok = registered.kind === 'ed25519' ? engine.verify('ed25519', registered.publicKey, proofInput('A', t), proof) : macProofOk(engine, registered.passwordKey, 'A', t, proof);
         if (!ok) return false;
-        const lk = linkKeys(engine, rec.ka, this.group);
+        const lk = linkKeys(engine, rec.ka, policy.boundControl ? this.group : new Uint8Array(0));
         rec.up = new ControlSealer(engine.aead('aes-256-gcm', lk.controlUp), policy.boundControl);
         rec.ends.sealer = new ControlSealer(engine.aead('aes-256-gcm', lk.controlDown), policy.boundControl);
         lk.controlUp.fill(0);
@@ -326,12 +334,12 @@ export class Leader {
   }
 
   /** Put an authenticated member in the tree and the relay; its welcome's plaintext. */
-  #admit(rec: MemberRecord): Uint8Array {
+  #admit(rec: MemberRecord): { body: Uint8Array; trailer: Uint8Array | null } {
     const ka = rec.ka as Uint8Array;
     const leafKey = this.policy.freshPairKey ? this.#engine.randomBytes(32) : Uint8Array.from(ka);
     const leaf = this.tree.add(rec.id, leafKey);
     leafKey.fill(0);
-    const lk = linkKeys(this.#engine, ka, this.group);
+    const lk = linkKeys(this.#engine, ka, this.policy.boundControl ? this.group : new Uint8Array(0));
     lk.controlUp.fill(0);
     lk.controlDown.fill(0);
     this.relay.add(rec.id, lk.up, lk.down);
@@ -344,10 +352,15 @@ export class Leader {
     writePath(w, path);
     w.u32(++this.#membersVersion);
     writeMembers(w, this.members());
+    // S_SL: inside the sealed welcome (repaired), or Antigone's way: in clear, under a MAC keyed by K_g, which every member holds.
+    if (this.policy.sealSequence) w.u32(this.#sequence);
     for (const p of path) p.key.fill(0);
     const body = w.finish();
     w.wipe();
-    return body;
+    const gk = this.tree.groupKey();
+    const trailer = this.policy.sealSequence ? null : sequenceTrailer(this.#engine, gk, this.#sequence);
+    gk.fill(0);
+    return { body, trailer };
   }
 
   #completed(rec: MemberRecord, task: Task<Inbound, OutMessage>): void {
@@ -409,6 +422,7 @@ export class Leader {
 
   #rekey(): void {
     const batch = this.tree.commit();
+    this.#sequence++;
     this.relay.epoch = batch.epoch;
     this.stats.rekeys++;
     this.stats.wrappedKeys += batch.count;
@@ -476,7 +490,7 @@ export class Leader {
     for (const r of [...this.#byId.values()]) if (r.state === 'member' && now - r.lastHeard > deadAfter) this.#remove(r, 'member-dead');
     if (this.policy.heartbeat === 'counter') {
       // Antigone: g, SL, S_SL, signed — the same message for as long as g and S_SL last.
-      const bytes = this.#signedMulticast(Ctl.leaderHeartbeat, this.tree.epoch, new Uint8Array(0));
+      const bytes = this.#signedMulticast(Ctl.leaderHeartbeat, this.tree.epoch, new Writer(4).u32(this.#sequence).finish());
       const signed = new Uint8Array(bytes.length + 64);
       signed.set(bytes);
       signed.set(this.#session.sign(bytes), bytes.length);

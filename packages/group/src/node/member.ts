@@ -28,6 +28,7 @@ import { KeyRequestInitiator } from '../tasks/key-request.js';
 import { LeaveInitiator } from '../tasks/leave.js';
 import { controlWire, encode } from './control-wire.js';
 import type { GroupAlert } from './group-alert.js';
+import { readSequenceTrailer, TRAILER } from './sequence-trailer.js';
 import { readPath, readMembers } from './wire-bodies.js';
 
 export type MemberState = 'idle' | 'joining' | 'member' | 'left' | 'expelled' | 'denied' | 'failed';
@@ -90,6 +91,9 @@ export class Member {
   #leaderChallenge = new Uint8Array(16);
   #hbCounter = 0;
   #gossipSeq = 0;
+  /** S_SL as the welcome gave it; the clear trailer it came in (published Antigone). */
+  #sequence = -1;
+  #trailer: Uint8Array | null = null;
   /** Recent epochs and membership versions taken, to tell a replay from a late arrival. */
   readonly #seenEpochs = new Set<number>();
   readonly #seenVersions = new Set<number>();
@@ -136,6 +140,11 @@ export class Member {
   /** The epoch of the group key in use (-1 before the welcome). */
   get epoch(): number {
     return this.#channel?.keys.epoch ?? -1;
+  }
+
+  /** S_SL (Antigone's leader sequence number) as received in the welcome. */
+  get sequence(): number {
+    return this.#sequence;
   }
 
   get group(): Uint8Array {
@@ -206,16 +215,24 @@ export class Member {
   // --- receiving -----------------------------------------------------------------------
 
   #receive(bytes: Uint8Array): void {
+    let msg: ControlMessage | null;
     if (bytes[0] === FrameType.bound || bytes[0] === FrameType.published) {
       const d = this.#channel?.open(bytes) ?? null;
       if (d !== null) this.delivered.push(d);
       return;
     }
-    const msg = decodeControl(bytes);
+    msg = decodeControl(bytes);
     if (msg === null) return void this.refusals.refuse('malformed');
     if (this.state !== 'joining' && this.state !== 'member') return void this.refusals.refuse('not-member');
     if (this.state === 'member' && !sameBytes(msg.group, this.#group)) return void this.refusals.refuse('wrong-group');
     let plain = msg.body;
+    if (msg.type === Ctl.welcome && !this.policy.sealSequence && msg.sealed) {
+      // Antigone: S_SL and its K_g MAC follow the σ-sealed part in clear.
+      const cut = decodeControl(msg.bytes.subarray(0, Math.max(0, msg.bytes.length - TRAILER)));
+      if (cut === null) return void this.refusals.refuse('malformed');
+      this.#trailer = msg.bytes.slice(msg.bytes.length - TRAILER);
+      msg = cut;
+    }
     if (msg.sealed) {
       const opened = this.#down?.open(msg) ?? null;
       if (opened === null) return void this.refusals.refuse(this.#down === null ? 'no-key' : 'aead-failed', `type ${msg.type}`);
@@ -400,7 +417,7 @@ export class Member {
 
   #setKeys(ka: Uint8Array): void {
     this.#ka = ka;
-    const lk = linkKeys(this.#engine, ka, this.#group);
+    const lk = linkKeys(this.#engine, ka, this.policy.boundControl ? this.#group : new Uint8Array(0));
     this.#up = new ControlSealer(this.#engine.aead('aes-256-gcm', lk.controlUp), this.policy.boundControl);
     this.#down = new ControlSealer(this.#engine.aead('aes-256-gcm', lk.controlDown), this.policy.boundControl);
     lk.controlUp.fill(0);
@@ -418,6 +435,7 @@ export class Member {
     const path = readPath(r);
     const version = r.u32();
     const members = readMembers(r);
+    const sequence = this.policy.sealSequence ? r.u32() : -1;
     if (!r.complete || path === null || members === null || this.#channel === null) return false;
     this.#sessionPub = Uint8Array.from(sessionPub);
     this.#leaderChallenge = Uint8Array.from(challenge);
@@ -425,6 +443,12 @@ export class Member {
     for (const p of path) p.key.fill(0);
     const root = this.#path.root;
     if (root === null) return false;
+    if (this.policy.sealSequence) this.#sequence = sequence;
+    else {
+      const s = this.#trailer === null ? null : readSequenceTrailer(this.#engine, root, this.#trailer);
+      if (s === null) return false;
+      this.#sequence = s;
+    }
     this.#channel.keys.install(epoch, root);
     remember(this.#seenEpochs, epoch);
     this.#membersVersion = version;

@@ -13,14 +13,15 @@ export interface JoinLeaderSide {
   readonly denyBeforeAuth: boolean;
   /** PROOF: verify the member's proof; true when authentic (the control keys are then set up). */
   proof(proof: Uint8Array): boolean;
-  /** Add the member (tree, relay; rekey if policy says) and give the welcome's plaintext. */
-  admit(): Uint8Array;
+  /** Add the member (tree, relay; rekey if policy says) and give the welcome's plaintext (and a clear trailer, published Antigone only). */
+  admit(): { body: Uint8Array; trailer: Uint8Array | null };
 }
 
 export class JoinResponder implements Task<Inbound, OutMessage> {
   readonly kind = 'group-join';
   #step: 'hello' | 'challenge' | 'deny-clear' | 'deny-sealed' | 'welcome' | 'wait-joined' = 'hello';
   #reply: Uint8Array | null = null;
+  #trailer: Uint8Array | null = null;
 
   constructor(readonly side: JoinLeaderSide) {}
 
@@ -54,7 +55,9 @@ export class JoinResponder implements Task<Inbound, OutMessage> {
         this.#step = 'deny-sealed';
         return needMore;
       }
-      this.#reply = this.side.admit();
+      const w = this.side.admit();
+      this.#reply = w.body;
+      this.#trailer = w.trailer;
       this.#step = 'welcome';
       return needMore;
     }
@@ -75,6 +78,7 @@ export class JoinResponder implements Task<Inbound, OutMessage> {
         return needMore;
       default:
         out.set(Ctl.welcome, 4, this.#reply as Uint8Array, true);
+        out.trailer = this.#trailer;
         this.#step = 'wait-joined';
         return needMore;
     }

@@ -8,6 +8,7 @@ import { linkKeys } from '../channel/link-keys.js';
 import { Ctl, ControlSealer, decodeControl, type ControlMessage } from '../control/control-message.js';
 import { TaskHost } from '@conduits/core';
 import type { Member } from '../node/member.js';
+import { sequenceTrailer } from '../node/sequence-trailer.js';
 import { PairKeyFetch, type TtpMessage } from '../ttp/pair-key-fetch.js';
 import { TrustedThirdParty } from '../ttp/ttp.js';
 import type { PresetName } from '../preset.js';
@@ -153,8 +154,9 @@ export const attacks = {
       const s2 = new GroupSim({ members: 2, preset, seed: seed + 1, sessionAfter: s1 });
       s2.run(500);
       // Eavesdrop: open session 2's welcome to m1 (it carries the group key) with the key leaked in session 1.
-      const welcome = decodeControl(packets(s2, Ctl.welcome, (p) => p.to === s2.byName('m1').endpoint)[0]!.bytes)!;
-      const lk = linkKeys(s2.engine, leaked as unknown as Uint8Array, s2.leader.group);
+      const wb = packets(s2, Ctl.welcome, (p) => p.to === s2.byName('m1').endpoint)[0]!.bytes;
+      const welcome = decodeControl(s2.policy.sealSequence ? wb : wb.subarray(0, wb.length - 20))!;
+      const lk = linkKeys(s2.engine, leaked as unknown as Uint8Array, s2.policy.boundControl ? s2.leader.group : new Uint8Array(0));
       const opener = new ControlSealer(s2.engine.aead('aes-256-gcm', lk.controlDown), s2.policy.boundControl);
       const read = opener.open(welcome) !== null;
       opener.destroy();
@@ -163,6 +165,39 @@ export const attacks = {
       s2.run(100);
       const removed = s2.leader.idOf('m1') === undefined;
       return { succeeded: removed || read, outcome: `old pair key ${read ? 'opens' : 'does not open'} the new session's welcome; old leave ${removed ? 'removes m1' : 'refused'}`, sims: [s2] };
+    },
+  },
+  'sequence-alter': {
+    against: 'antigone-published',
+    flaw: "Antigone: the new member's key message protects S_SL only with a K_g MAC — any member alters it",
+    run(preset, seed) {
+      const sim = new GroupSim({ members: 3, preset, seed, join: false });
+      const [m1, m2, m3] = sim.members as [Member, Member, Member];
+      m1.join();
+      m2.join();
+      sim.run(500);
+      sim.leader.rekeyNow();
+      sim.leader.rekeyNow();
+      sim.run(100);
+      let tampered = false;
+      // Insider m2 holds K_g: it rewrites S_SL in m3's welcome and recomputes the K_g MAC (or, sealed, flips a byte).
+      sim.net.adversary = (p) => {
+        if (tampered || p.to !== m3.endpoint || decodeControl(p.bytes)?.type !== Ctl.welcome) return 'pass';
+        tampered = true;
+        const b = Uint8Array.from(p.bytes);
+        if (sim.policy.sealSequence) {
+          b[b.length - 20]! ^= 1;
+          return b;
+        }
+        const gk = sim.leader.tree.groupKey();
+        b.set(sequenceTrailer(sim.engine, gk, 0), b.length - 20);
+        gk.fill(0);
+        return b;
+      };
+      m3.join();
+      sim.run(1000);
+      const altered = m3.state === 'member' && m3.sequence !== sim.leader.sequence;
+      return { succeeded: altered, outcome: `member took S_SL ${m3.sequence}, leader's is ${sim.leader.sequence}`, sims: [sim] };
     },
   },
   'past-session-rekey-replay': {
