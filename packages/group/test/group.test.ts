@@ -141,3 +141,28 @@ describe('group (repaired)', () => {
     expect(run()).toEqual(a);
   });
 });
+
+describe('join robustness', () => {
+  test('a replayed HELLO in a member\'s name (any endpoint) removes nobody; a rejoin that authenticates replaces the old membership', () => {
+    const sim = new GroupSim({ members: 3, seed: 21 });
+    sim.run(500);
+    const m1 = sim.byName('m1');
+    const hello = sim.net.log.find((p) => p.from === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.hello)!.bytes;
+    const replayed = Uint8Array.from(hello);
+    replayed[20] = 9; // another exchange number
+    sim.net.inject(m1.endpoint, sim.leader.endpoint, replayed);
+    sim.net.inject(4242, sim.leader.endpoint, hello);
+    sim.run(2000);
+    expect(sim.leader.idOf('m1')).toBe(m1.id);
+    sim.say(m1, 'still in');
+    expect(sim.byName('m2').delivered.at(-1)?.sender).toBe(m1.id);
+    // The real m1 restarts (a new process, same credentials) and joins again.
+    const again = sim.member('m1');
+    again.join();
+    sim.run(500);
+    expect(again.state).toBe('member');
+    expect(sim.leader.idOf('m1')).toBe(again.id);
+    expect(sim.leader.members().size).toBe(3);
+    sim.close();
+  });
+});

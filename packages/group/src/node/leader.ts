@@ -90,8 +90,13 @@ export class Leader {
   readonly #net: StarNet;
   readonly #options: LeaderOptions;
   readonly #session: SigningKey;
+  /** Members by name. */
   readonly #byName = new Map<string, MemberRecord>();
+  /** Joins under way, by name and endpoint. */
+  readonly #pending = new Map<string, MemberRecord>();
   readonly #byId = new Map<number, MemberRecord>();
+  /** Members by network endpoint, for data frames (a lookup per frame, not a scan). */
+  readonly #atEndpoint = new Map<number, number>();
   #nextId = 1;
   /** Antigone's S_SL: counts rekeys; heartbeats and new members' key messages carry it. */
   #sequence = 0;
@@ -165,7 +170,7 @@ export class Leader {
     this.#closed = true;
     this.scheduler.cancel(this.#hbTimer);
     this.scheduler.cancel(this.#batchTimer);
-    for (const r of this.#byName.values()) this.#forget(r);
+    for (const r of [...this.#byId.values()]) this.#forget(r);
     this.relay.close();
     this.tree.destroy();
     this.#session.destroy();
@@ -233,16 +238,18 @@ export class Leader {
     const r = new Reader(msg.body);
     const name = r.text();
     if (!r.ok) return void this.refusals.refuse('malformed');
-    const old = this.#byName.get(name);
-    if (old !== undefined && old.state !== 'gone') {
-      if (old.host.exchange === msg.exchange && old.endpoint === endpoint) return this.#toHost(old, { msg, plain: msg.body });
-      // A new join under a name already here: the old membership ends first.
-      if (old.state === 'member') this.#remove(old, 'rejoined');
-      else this.#forget(old);
+    // Joins are kept apart by name and endpoint, and a current member stays until a new join
+    // under its name has authenticated: an unauthenticated HELLO removes nobody.
+    const key = `${name}\u0000${endpoint}`;
+    const old = this.#pending.get(key);
+    if (old !== undefined) {
+      if (old.host.exchange === msg.exchange) return this.#toHost(old, { msg, plain: msg.body });
+      this.#forget(old); // the same endpoint started over
     }
     const registered = this.#options.registry.get(name);
     if (registered === undefined) return void this.refusals.refuse('unknown-member', name);
     const rec = this.#record(name, endpoint);
+    this.#pending.set(key, rec);
     const receipt = rec.host.respond(new JoinResponder(this.#joinSide(rec, registered)), { msg, plain: msg.body });
     if (receipt === 'refused') this.refusals.refuse(rec.host.lastRefusal?.reason ?? 'refused', name);
     if (rec.host.task === null && rec.state === 'joining') this.#forget(rec); // denied before authentication
@@ -276,7 +283,6 @@ export class Leader {
       gossipWindow: new ReplayWindow(128),
       hbWindow: new ReplayWindow(64),
     };
-    this.#byName.set(name, rec);
     this.#byId.set(id, rec);
     return rec;
   }
@@ -335,6 +341,11 @@ export class Leader {
 
   /** Put an authenticated member in the tree and the relay; its welcome's plaintext. */
   #admit(rec: MemberRecord): { body: Uint8Array; trailer: Uint8Array | null } {
+    // A member under this name (a rejoin after a crash) ends now that the newcomer authenticated.
+    const previous = this.#byName.get(rec.name);
+    if (previous !== undefined && previous !== rec) this.#remove(previous, 'rejoined');
+    this.#pending.delete(`${rec.name}\u0000${rec.endpoint}`);
+    this.#byName.set(rec.name, rec);
     const ka = rec.ka as Uint8Array;
     const leafKey = this.policy.freshPairKey ? this.#engine.randomBytes(32) : Uint8Array.from(ka);
     const leaf = this.tree.add(rec.id, leafKey);
@@ -344,6 +355,7 @@ export class Leader {
     lk.controlDown.fill(0);
     this.relay.add(rec.id, lk.up, lk.down);
     rec.state = 'member';
+    this.#atEndpoint.set(rec.endpoint, rec.id);
     rec.lastHeard = this.scheduler.now();
     if (this.policy.rekeyOnJoin) this.#rekey();
     else this.tree.acceptJoinsWithoutRekey();
@@ -398,6 +410,7 @@ export class Leader {
 
   #forget(rec: MemberRecord): void {
     rec.state = 'gone';
+    if (this.#atEndpoint.get(rec.endpoint) === rec.id) this.#atEndpoint.delete(rec.endpoint);
     rec.host.close();
     rec.up?.destroy();
     rec.ends.sealer?.destroy();
@@ -407,6 +420,8 @@ export class Leader {
     rec.eph?.destroy();
     rec.eph = null;
     if (this.#byName.get(rec.name) === rec) this.#byName.delete(rec.name);
+    const key = `${rec.name}\u0000${rec.endpoint}`;
+    if (this.#pending.get(key) === rec) this.#pending.delete(key);
     this.#byId.delete(rec.id);
   }
 
@@ -523,8 +538,7 @@ export class Leader {
   // --- helpers ---------------------------------------------------------------------------
 
   #memberAt(endpoint: number): number | undefined {
-    for (const r of this.#byId.values()) if (r.endpoint === endpoint && r.state === 'member') return r.id;
-    return undefined;
+    return this.#atEndpoint.get(endpoint);
   }
 
   #sendTo(member: number, frame: Uint8Array): void {
