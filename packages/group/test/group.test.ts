@@ -85,8 +85,8 @@ describe('group (repaired)', () => {
     const sim = new GroupSim({ members: 3, seed: 9, heartbeat: 1000, deadAfter: 3500 });
     sim.run(500);
     const epoch = sim.leader.epoch;
-    sim.net.crash(sim.byName('m3').endpoint);
-    sim.run(6000);
+    sim.net.crash(sim.byName('m3').endpoint); // it still sends, hears nothing
+    sim.run(8000);
     expect(sim.leader.members().size).toBe(2);
     expect(sim.leader.alerts.map((a) => a.reason)).toContain('member-dead');
     expect(sim.byName('m1').epoch).toBe(epoch + 1);
@@ -163,6 +163,24 @@ describe('join robustness', () => {
     expect(again.state).toBe('member');
     expect(sim.leader.idOf('m1')).toBe(again.id);
     expect(sim.leader.members().size).toBe(3);
+    sim.close();
+  });
+});
+
+describe('heartbeats under loss', () => {
+  test('20% loss and reordering for 30 s: nobody is declared dead, every member follows the rekeys', () => {
+    const sim = new GroupSim({ members: 4, seed: 31, heartbeat: 500, deadAfter: 3500, net: { loss: 0.2, jitter: 30 } });
+    sim.run(5000);
+    for (let i = 0; i < 5; i++) {
+      sim.leader.rekeyNow();
+      sim.run(5000);
+    }
+    expect(sim.leader.alerts.filter((a) => a.reason === 'member-dead')).toEqual([]);
+    expect(sim.leader.members().size).toBe(4);
+    for (const m of sim.members) {
+      expect(m.leaderDead).toBe(false);
+      expect(m.epoch).toBe(sim.leader.epoch);
+    }
     sim.close();
   });
 });

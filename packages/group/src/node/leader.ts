@@ -72,6 +72,12 @@ interface MemberRecord {
   downSeq: number;
   lastHeard: number;
   challenge: Uint8Array;
+  /** The challenge before `challenge`, still answerable (its answer may have been lost). */
+  previousChallenge: Uint8Array | null;
+  /** When `challenge` was issued: the previous one is answerable only for `deadAfter` after that (a member that hears nothing is dead). */
+  challengeAt: number;
+  /** Highest heartbeat number taken (heartbeats count up under K_a). */
+  heartbeats: number;
   gossipWindow: ReplayWindow;
   hbWindow: ReplayWindow;
 }
@@ -280,6 +286,9 @@ export class Leader {
       downSeq: 0,
       lastHeard: this.scheduler.now(),
       challenge: this.#engine.randomBytes(16),
+      previousChallenge: null,
+      challengeAt: this.scheduler.now(),
+      heartbeats: 0,
       gossipWindow: new ReplayWindow(128),
       hbWindow: new ReplayWindow(64),
     };
@@ -489,12 +498,25 @@ export class Leader {
     const nonce = r.raw(16);
     r.u32();
     if (!r.complete) return void this.refusals.refuse('malformed');
+    let alive = true;
     if (this.policy.heartbeat === 'challenge') {
-      // Fresh only if it answers the challenge we sent last: a recorded heartbeat cannot.
-      if (!sameBytes(echo, rec.challenge)) return void this.refusals.refuse('not-fresh', `heartbeat from ${rec.name}`);
-      rec.challenge = this.#engine.randomBytes(16);
+      // Heartbeats count up under K_a: a recorded one is refused. The member is alive if it
+      // answers one of our last two challenges (the previous one for a while only): a withheld
+      // heartbeat, or a member that hears nothing from us, does not keep it alive. Every
+      // authentic heartbeat is answered with the current challenge, so lost answers heal.
+      if (msg.exchange <= rec.heartbeats) return void this.refusals.refuse('not-fresh', `heartbeat from ${rec.name}`);
+      rec.heartbeats = msg.exchange;
+      const current = sameBytes(echo, rec.challenge);
+      const previous = !current && rec.previousChallenge !== null && sameBytes(echo, rec.previousChallenge) && this.scheduler.now() - rec.challengeAt <= (this.#options.deadAfter ?? 3500) / 2;
+      alive = current || previous;
+      if (!alive) this.refusals.refuse('stale-challenge', `heartbeat from ${rec.name}`);
+      if (current) {
+        rec.previousChallenge = rec.challenge;
+        rec.challenge = this.#engine.randomBytes(16);
+        rec.challengeAt = this.scheduler.now();
+      }
     }
-    rec.lastHeard = this.scheduler.now();
+    if (alive) rec.lastHeard = this.scheduler.now();
     this.#oneWay(rec, Ctl.heartbeatAck, new Writer(40).raw(nonce).raw(rec.challenge).u32(this.tree.epoch).finish(), true);
   }
 

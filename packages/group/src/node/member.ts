@@ -88,6 +88,7 @@ export class Member {
   #lastFresh = 0;
   #hbTimer: Timer | null = null;
   #hbNonce: Uint8Array | null = null;
+  #hbPrevious: Uint8Array | null = null;
   #leaderChallenge = new Uint8Array(16);
   #hbCounter = 0;
   #gossipSeq = 0;
@@ -348,8 +349,10 @@ export class Member {
     const epoch = r.u32();
     if (!r.complete) return void this.refusals.refuse('malformed');
     if (this.policy.heartbeat === 'challenge') {
-      if (this.#hbNonce === null || !sameBytes(echo, this.#hbNonce)) return void this.refusals.refuse('not-fresh', 'heartbeat answer');
-      this.#hbNonce = null;
+      // The answer to our last heartbeat, or (arriving late) to the one before.
+      const ok = (this.#hbNonce !== null && sameBytes(echo, this.#hbNonce)) || (this.#hbPrevious !== null && sameBytes(echo, this.#hbPrevious));
+      if (!ok) return void this.refusals.refuse('not-fresh', 'heartbeat answer');
+      this.#hbNonce = this.#hbPrevious = null;
       this.#leaderChallenge = Uint8Array.from(next);
     }
     this.#lastFresh = this.scheduler.now();
@@ -502,6 +505,7 @@ export class Member {
     }
     const out = new OutMessage(++this.#hbCounter);
     if (this.policy.heartbeat === 'challenge') {
+      this.#hbPrevious = this.#hbNonce;
       this.#hbNonce = this.#engine.randomBytes(16);
       out.set(Ctl.heartbeat, 0, new Writer(40).raw(this.#leaderChallenge).raw(this.#hbNonce).u32(Math.max(0, this.epoch)).finish(), true);
     } else {
