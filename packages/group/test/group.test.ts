@@ -184,3 +184,21 @@ describe('heartbeats under loss', () => {
     sim.close();
   });
 });
+
+describe('expulsion requested by a member', () => {
+  test('the leader\'s policy decides: refused for one member, granted for another (expelled, group rekeyed)', () => {
+    const sim = new GroupSim({ members: 4, seed: 17, leader: { expelPolicy: (requester, target) => requester === 'm1' && target !== 'm1' } });
+    sim.run(500);
+    const epoch = sim.leader.epoch;
+    sim.byName('m2').requestExpulsion(sim.byName('m3').id);
+    sim.run(100);
+    expect(sim.byName('m2').expelAnswers).toEqual([{ target: sim.byName('m3').id, accepted: false }]);
+    expect(sim.byName('m3').state).toBe('member');
+    sim.byName('m1').requestExpulsion(sim.byName('m3').id);
+    sim.run(100);
+    expect(sim.byName('m1').expelAnswers.at(-1)?.accepted).toBe(true);
+    expect(sim.byName('m3').state).toBe('expelled');
+    expect(sim.byName('m2').epoch).toBe(epoch + 1);
+    sim.close();
+  });
+});

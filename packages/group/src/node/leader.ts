@@ -24,6 +24,7 @@ import { LkhTree } from '../lkh/lkh-tree.js';
 import { repaired, type GroupPolicy } from '../preset.js';
 import type { StarNet } from '../sim/star-net.js';
 import type { Inbound } from '../tasks/inbound.js';
+import { ExpelRequestResponder } from '../tasks/expel-request.js';
 import { JoinResponder } from '../tasks/join-responder.js';
 import { KeyRequestResponder } from '../tasks/key-request.js';
 import { LeaveResponder } from '../tasks/leave.js';
@@ -42,6 +43,8 @@ export interface LeaderOptions {
   readonly registry: ReadonlyMap<string, RegisteredMember>;
   /** The leader's long-term Ed25519 key (proves the leader to members with Ed25519 credentials). */
   readonly identity?: SigningKey;
+  /** May member `requester` have `target` expelled? @default no */
+  readonly expelPolicy?: (requester: string, target: string) => boolean;
   /** Access control: may `name` join? @default everyone registered */
   readonly admit?: (name: string) => boolean;
   /** Tree capacity (members at most). @default 1024 */
@@ -220,6 +223,8 @@ export class Leader {
       case Ctl.keyRequest:
         if (this.policy.authRetransmit && !msg.sealed) return void this.refusals.refuse('bad-auth', `clear key request for ${rec.name}`);
         return this.#toHost(rec, inbound, () => new KeyRequestResponder(this.policy.authRetransmit, () => this.#keysFor(rec)));
+      case Ctl.expelRequest:
+        return this.#toHost(rec, inbound, () => new ExpelRequestResponder((target) => this.#mayExpel(rec, target)));
       case Ctl.heartbeat:
         return this.#onHeartbeat(rec, msg, plain);
       case Ctl.gossip:
@@ -390,9 +395,17 @@ export class Leader {
       else this.#forget(rec);
     } else if (task instanceof LeaveResponder) {
       this.#remove(rec, 'left');
+    } else if (task instanceof ExpelRequestResponder) {
+      if (task.accepted) this.expel(task.target);
     } else if (task instanceof KeyRequestResponder) {
       this.stats.keyReplies++;
     }
+  }
+
+  #mayExpel(rec: MemberRecord, target: number): boolean {
+    const t = this.#byId.get(target);
+    if (t === undefined || t.state !== 'member' || t === rec) return false;
+    return this.#options.expelPolicy?.(rec.name, t.name) ?? false;
   }
 
   #keysFor(rec: MemberRecord): Uint8Array {

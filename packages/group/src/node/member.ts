@@ -23,6 +23,7 @@ import type { GroupPolicy } from '../preset.js';
 import { repaired } from '../preset.js';
 import type { StarNet } from '../sim/star-net.js';
 import type { Inbound } from '../tasks/inbound.js';
+import { ExpelRequestInitiator } from '../tasks/expel-request.js';
 import { JoinInitiator, type JoinMemberSide } from '../tasks/join-initiator.js';
 import { KeyRequestInitiator } from '../tasks/key-request.js';
 import { LeaveInitiator } from '../tasks/leave.js';
@@ -63,6 +64,8 @@ export class Member {
   readonly alerts: GroupAlert[] = [];
   readonly delivered: Delivered[] = [];
   readonly gossip: GossipDelivered[] = [];
+  /** The leader's answers to our expulsion requests. */
+  readonly expelAnswers: { target: number; accepted: boolean }[] = [];
   /** The membership as last announced: id → name. */
   readonly view = new Map<number, string>();
   readonly endpoint: number;
@@ -192,6 +195,12 @@ export class Member {
     this.#host.initiate(new LeaveInitiator(this.policy.authLeave), ++this.#exchange);
   }
 
+  /** Ask the leader to expel member `target`; its policy decides (`expelAnswers` gets the answer). */
+  requestExpulsion(target: number): void {
+    if (this.state !== 'member') throw new GroupStateError(`${this.name}: expel request from state ${this.state}`);
+    this.#host.initiate(new ExpelRequestInitiator(target), ++this.#exchange);
+  }
+
   /** Ask the leader for the current keys (after a missed rekey). */
   requestKeys(): void {
     if (this.state !== 'member' || this.#host.task !== null) return;
@@ -245,6 +254,7 @@ export class Member {
       case Ctl.welcome:
       case Ctl.denied:
       case Ctl.leaveAck:
+      case Ctl.expelAck:
       case Ctl.keyReply: {
         const r = this.#host.receive(inbound);
         if (r === 'refused') this.refusals.refuse(this.#host.lastRefusal?.reason ?? 'refused', `type ${msg.type}`);
@@ -480,6 +490,8 @@ export class Member {
       this.state = 'member';
       this.#lastFresh = this.scheduler.now();
       if (this.policy.heartbeat !== 'none') this.#hbTimer = this.scheduler.unref(this.scheduler.every(this.#options.heartbeat ?? 1000, () => this.#heartbeat()));
+    } else if (task instanceof ExpelRequestInitiator) {
+      this.expelAnswers.push({ target: task.target, accepted: task.accepted === true });
     } else if (task instanceof LeaveInitiator) {
       this.close('left');
     }
