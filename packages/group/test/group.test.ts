@@ -202,3 +202,26 @@ describe('expulsion requested by a member', () => {
     sim.close();
   });
 });
+
+describe('acknowledged rekeys (tasks)', () => {
+  test('a lost rekey is sent again by the leader\'s task until acknowledged; a repeat is answered from the stored ack, never applied twice', () => {
+    const sim = new GroupSim({ members: 3, seed: 23, leader: { rekeyAcks: true }, heartbeat: 60_000, deadAfter: 600_000 });
+    sim.run(500);
+    const m1 = sim.byName('m1');
+    let dropped = 0;
+    sim.net.adversary = (p) => (p.to === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.rekey && dropped++ < 2 ? 'drop' : 'pass');
+    sim.leader.rekeyNow();
+    sim.run(2000);
+    expect(dropped).toBe(3);
+    expect(m1.epoch).toBe(sim.leader.epoch);
+    expect(sim.leader.stats.keyReplies).toBe(0);
+    // A lost ack: the member answers the repeated rekey from its host.
+    sim.net.adversary = (p) => (p.from === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.rekeyAck && dropped++ < 4 ? 'drop' : 'pass');
+    sim.leader.rekeyNow();
+    sim.run(2000);
+    expect(m1.epoch).toBe(sim.leader.epoch);
+    expect(m1.refusals.get('not-fresh')).toBe(0);
+    expect(sim.byName('m2').epoch).toBe(sim.leader.epoch);
+    sim.close();
+  });
+});

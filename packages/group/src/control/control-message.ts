@@ -24,6 +24,7 @@ export const Ctl = {
   expelAck: 11,
   close: 12,
   rekey: 13,
+  rekeyAck: 24,
   members: 14,
   heartbeat: 15,
   heartbeatAck: 16,

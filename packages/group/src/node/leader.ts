@@ -27,6 +27,7 @@ import type { Inbound } from '../tasks/inbound.js';
 import { ExpelRequestResponder } from '../tasks/expel-request.js';
 import { JoinResponder } from '../tasks/join-responder.js';
 import { KeyRequestResponder } from '../tasks/key-request.js';
+import { RekeyPush } from '../tasks/rekey-push.js';
 import { LeaveResponder } from '../tasks/leave.js';
 import { controlWire, encode, type PairEnds } from './control-wire.js';
 import type { GroupAlert } from './group-alert.js';
@@ -49,6 +50,8 @@ export interface LeaderOptions {
   readonly admit?: (name: string) => boolean;
   /** Tree capacity (members at most). @default 1024 */
   readonly capacity?: number;
+  /** Send each member its rekey as an acknowledged exchange (retransmitted until acked), not a single multicast. @default false */
+  readonly rekeyAcks?: boolean;
   /** Collect membership changes for this long before one rekey, ms. 0: rekey at once. @default 0 */
   readonly batchWindow?: number;
   readonly heartbeat?: number;
@@ -65,6 +68,8 @@ interface MemberRecord {
   readonly id: number;
   readonly endpoint: number;
   readonly host: TaskHost<Inbound, OutMessage>;
+  /** Exchanges the leader starts with this member (acknowledged rekeys). */
+  readonly push: TaskHost<Inbound, OutMessage>;
   readonly ends: PairEnds & { sealer: ControlSealer | null };
   up: ControlSealer | null;
   state: 'joining' | 'member' | 'gone';
@@ -225,6 +230,11 @@ export class Leader {
         return this.#toHost(rec, inbound, () => new KeyRequestResponder(this.policy.authRetransmit, () => this.#keysFor(rec)));
       case Ctl.expelRequest:
         return this.#toHost(rec, inbound, () => new ExpelRequestResponder((target) => this.#mayExpel(rec, target)));
+      case Ctl.rekeyAck: {
+        const r = rec.push.receive(inbound);
+        if (r !== 'processed' && r !== 'answered') this.refusals.refuse(r === 'refused' ? (rec.push.lastRefusal?.reason ?? 'refused') : 'stale', `rekey ack from ${rec.name}`);
+        return;
+      }
       case Ctl.heartbeat:
         return this.#onHeartbeat(rec, msg, plain);
       case Ctl.gossip:
@@ -282,6 +292,10 @@ export class Leader {
         },
         refused: (_m, reason) => void this.refusals.refuse(reason, name),
       }, { name: `leader-${name}` }),
+      push: new TaskHost<Inbound, OutMessage>(this.scheduler, controlWire(ends), {
+        completed: () => {},
+        failed: (task, error) => void this.refusals.refuse('exchange-failed', `${task.kind} with ${name}: ${error.name}`),
+      }, { name: `leader-${name} (rekeys)` }),
       up: null,
       state: 'joining',
       ka: null,
@@ -434,6 +448,7 @@ export class Leader {
     rec.state = 'gone';
     if (this.#atEndpoint.get(rec.endpoint) === rec.id) this.#atEndpoint.delete(rec.endpoint);
     rec.host.close();
+    rec.push.close();
     rec.up?.destroy();
     rec.ends.sealer?.destroy();
     rec.up = rec.ends.sealer = null;
@@ -464,11 +479,13 @@ export class Leader {
     this.stats.rekeys++;
     this.stats.wrappedKeys += batch.count;
     const body = new Writer(8 + batch.entries.length).u32(batch.epoch).u16(batch.count).raw(batch.entries).finish();
-    const bytes = this.#signedMulticast(Ctl.rekey, batch.epoch, body);
+    const acked = this.#options.rekeyAcks === true;
+    const bytes = this.#signedMulticast(Ctl.rekey, batch.epoch, body, acked ? 1 : 0);
     const joined = new Set(batch.joined);
     for (const r of this.#byId.values()) {
       if (r.state !== 'member' || joined.has(r.id)) continue;
-      this.#net.send(this.endpoint, r.endpoint, bytes);
+      if (acked) r.push.initiate(new RekeyPush(bytes), batch.epoch);
+      else this.#net.send(this.endpoint, r.endpoint, bytes);
       this.stats.rekeyMessages++;
       this.stats.rekeyBytes += bytes.length;
     }
@@ -483,8 +500,8 @@ export class Leader {
     this.stats.announcements++;
   }
 
-  #signedMulticast(type: number, exchange: number, body: Uint8Array): Uint8Array {
-    const header = encodeHeader(type, this.group, 0, 0xffffffff, exchange, 0, false);
+  #signedMulticast(type: number, exchange: number, body: Uint8Array, step = 0): Uint8Array {
+    const header = encodeHeader(type, this.group, 0, 0xffffffff, exchange, step, false);
     const signed = new Uint8Array(header.length + body.length);
     signed.set(header);
     signed.set(body, header.length);

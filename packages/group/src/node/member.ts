@@ -26,6 +26,7 @@ import type { Inbound } from '../tasks/inbound.js';
 import { ExpelRequestInitiator } from '../tasks/expel-request.js';
 import { JoinInitiator, type JoinMemberSide } from '../tasks/join-initiator.js';
 import { KeyRequestInitiator } from '../tasks/key-request.js';
+import { RekeyAccept } from '../tasks/rekey-push.js';
 import { LeaveInitiator } from '../tasks/leave.js';
 import { controlWire, encode } from './control-wire.js';
 import type { GroupAlert } from './group-alert.js';
@@ -78,6 +79,8 @@ export class Member {
   readonly #leaderEndpoint: number;
   readonly #options: MemberOptions;
   readonly #host: TaskHost<Inbound, OutMessage>;
+  /** Exchanges the leader starts (acknowledged rekeys). */
+  readonly #pull: TaskHost<Inbound, OutMessage>;
   #group = new Uint8Array(8);
   #channel: GroupChannel | null = null;
   #path: KeyPath | null = null;
@@ -138,6 +141,24 @@ export class Member {
         refused: (_m, reason) => void this.refusals.refuse(reason),
       },
       { name: `member ${this.name}` },
+    );
+    this.#pull = new TaskHost<Inbound, OutMessage>(
+      scheduler,
+      controlWire({
+        get group() {
+          return self.#group;
+        },
+        get from() {
+          return self.id;
+        },
+        to: 0,
+        get sealer() {
+          return self.#up;
+        },
+        transmit: (bytes) => net.send(this.endpoint, leaderEndpoint, bytes),
+      }),
+      { completed: () => {}, failed: () => {} },
+      { name: `member ${this.name} (leader's exchanges)` },
     );
   }
 
@@ -212,6 +233,7 @@ export class Member {
     if (this.#hbTimer !== null) this.scheduler.cancel(this.#hbTimer);
     this.#hbTimer = null;
     this.#host.close();
+    this.#pull.close();
     this.#channel?.destroy();
     this.#path?.destroy();
     this.#up?.destroy();
@@ -262,6 +284,7 @@ export class Member {
         return;
       }
       case Ctl.rekey:
+        if (msg.step === 1) return this.#rekeyExchange(inbound);
         return this.#onRekey(msg);
       case Ctl.members:
         return this.#onMembers(msg);
@@ -300,25 +323,32 @@ export class Member {
   }
 
   #onRekey(msg: ControlMessage): void {
-    if (this.state !== 'member' || this.#path === null || this.#channel === null) return void this.refusals.refuse('not-member');
+    const why = this.#applyRekey(msg);
+    if (why !== null && why !== 'counted') this.refusals.refuse(why, `rekey ${msg.exchange}`);
+  }
+
+  /** Take a rekey; null when applied, else why not ('counted': already counted here). */
+  #applyRekey(msg: ControlMessage): string | null {
+    if (this.state !== 'member' || this.#path === null || this.#channel === null) return 'not-member';
     const body = this.#signed(msg);
-    if (body === null) return;
+    if (body === null) return 'counted';
     const r = new Reader(body);
     const epoch = r.u32();
     const count = r.u16();
     const entries = r.rest();
-    if (!r.ok || entries.length !== count * 68) return void this.refusals.refuse('malformed');
-    if (this.policy.signedRekey && epoch <= this.#channel.keys.epoch) return void this.#old('rekey', epoch, this.#seenEpochs);
+    if (!r.ok || entries.length !== count * 68) return 'malformed';
+    if (this.policy.signedRekey && epoch <= this.#channel.keys.epoch) return this.#seenEpochs.has(epoch) ? 'not-fresh' : 'stale';
     const changed = this.#path.apply(epoch, entries);
     if (changed === null || !changed.includes(1)) {
       // Not for us (we were removed) or we missed a rekey: ask for the keys again.
-      this.refusals.refuse('cannot-unwrap', `epoch ${epoch}`);
-      if (changed === null) this.requestKeys();
-      return;
+      if (changed === null) this.scheduler.defer(() => this.requestKeys());
+      return 'cannot-unwrap';
     }
     this.#channel.keys.install(epoch, this.#path.root as Uint8Array);
     remember(this.#seenEpochs, epoch);
+    return null;
   }
+
 
   /**
    * An authentic message older than what we hold: seen before, it is a replay (alerted); never
@@ -326,6 +356,16 @@ export class Member {
    */
   #old(what: string, n: number, seen: Set<number>): void {
     this.refusals.refuse(seen.has(n) ? 'not-fresh' : 'stale', `${what} ${n}`);
+  }
+
+  /** An acknowledged rekey: a task on the host for the leader's exchanges (a repeat is answered with the stored ack). */
+  #rekeyExchange(m: Inbound): void {
+    let r = this.#pull.receive(m);
+    if (r === 'ahead') r = this.#pull.respond(new RekeyAccept((msg) => this.#applyRekey(msg)), m);
+    if (r === 'refused') {
+      const why = this.#pull.lastRefusal?.reason ?? 'refused';
+      if (why !== 'counted') this.refusals.refuse(why, `rekey ${m.msg.exchange}`);
+    } else if (r === 'stale' || r === 'idle') this.refusals.refuse('stale', `rekey ${m.msg.exchange}`);
   }
 
   #onMembers(msg: ControlMessage): void {
