@@ -15,7 +15,7 @@
 import { Scheduler } from '@conduits/core';
 import { emit, median, round2 } from '@conduits/core/bench';
 import { nodeEngine as engine } from '@conduits/crypto';
-import { boundChannel, Ctl, GroupChannel, linkKeys, LkhTree, Relay } from '../src/index.js';
+import { boundChannel, GroupChannel, linkKeys, LkhTree, Relay } from '../src/index.js';
 import { GroupSim } from '../src/testing/index.js';
 
 const group = engine.randomBytes(8);
@@ -155,4 +155,3 @@ if (only === undefined || only === 'rekey') {
 }
 if (only === undefined || only === 'relay') for (const m of [10, 1000]) for (const size of [64, 1400]) relay(m, size);
 if (only === undefined || only === 'memory') memory();
-void Ctl;
