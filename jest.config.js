@@ -10,6 +10,7 @@ const packages = {
   seccomm: 'seccomm',
   cli: 'cli',
   proactive: 'proactive',
+  group: 'group',
 };
 const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 for (const [name, dir] of Object.entries(packages)) {

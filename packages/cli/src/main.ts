@@ -8,6 +8,7 @@
 import { parseArgs, UsageError, wantsHelp, type Args, type OptionSpecs } from './commands/args.js';
 import { demoCommand, demoOptions, demoUsage } from './commands/demo.js';
 import { graphCommand, graphOptions, graphUsage } from './commands/graph.js';
+import { groupOptions, groupRunCommand, groupUsage } from './commands/group.js';
 import type { Io } from './commands/io.js';
 import { pcapCommand, pcapOptions, pcapUsage } from './commands/pcap-decode.js';
 import { seccommCheckCommand, seccommGraphCommand, seccommOptions, seccommRunCommand, seccommUsage, seccommVerifyProofCommand } from './commands/seccomm.js';
@@ -46,6 +47,12 @@ const commands: Readonly<Record<string, Command | CommandGroup>> = {
         options: pcapOptions,
         run: (args, io) => pcapCommand({ ...args, positionals: ['decode', ...args.positionals] }, io),
       },
+    },
+  },
+  group: {
+    summary: 'leader-based secure groups (Enclaves, Antigone) on the simulator',
+    subcommands: {
+      run: { summary: 'a group under an attack, published or repaired preset: one JSON summary on stdout (a published preset warns on stderr)', usage: groupUsage, options: groupOptions, run: groupRunCommand },
     },
   },
   seccomm: {

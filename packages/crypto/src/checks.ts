@@ -66,3 +66,10 @@ export function ed25519PublicKeyAcceptable(publicKey: Uint8Array): boolean {
     return false;
   }
 }
+
+/** scrypt parameters both engines accept: N a power of two > 1, r and p positive, 16..64 output bytes. */
+export function checkScrypt(params: { readonly N: number; readonly r: number; readonly p: number; readonly dkLen: number }): void {
+  const { N, r, p, dkLen } = params;
+  const ok = Number.isInteger(N) && N > 1 && (N & (N - 1)) === 0 && N <= 2 ** 22 && Number.isInteger(r) && r > 0 && r <= 32 && Number.isInteger(p) && p > 0 && p <= 16 && Number.isInteger(dkLen) && dkLen >= 16 && dkLen <= 64;
+  if (!ok) throw new InvalidParameterError('scrypt', 'N must be a power of two (2..2^22), r 1..32, p 1..16, dkLen 16..64');
+}

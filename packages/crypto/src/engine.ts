@@ -2,6 +2,14 @@ import type { MacOptions } from './checks.js';
 import type { Group, GroupName } from './group.js';
 import type { AeadAlgorithm, CipherAlgorithm, HashAlgorithm, KeyAgreementGroup, MacAlgorithm, SignatureAlgorithm } from './algorithms.js';
 
+/** scrypt cost: N (a power of two), r, p and the output length in bytes. RFC 7914 §2. */
+export interface ScryptParams {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+  readonly dkLen: number;
+}
+
 /** Anything holding secret material: `destroy()` wipes it; using it afterwards throws KeyDestroyedError. */
 export interface Destroyable {
   readonly destroyed: boolean;
@@ -63,6 +71,8 @@ export interface CryptoEngine {
   mac(algorithm: MacAlgorithm, key: Uint8Array, truncateTo?: number, options?: MacOptions): MacKey;
   hash(algorithm: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array;
   hkdf(hash: HashAlgorithm, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  /** scrypt (RFC 7914), the memory-hard KDF for password-derived keys: never a fast hash. */
+  scrypt(password: Uint8Array, salt: Uint8Array, params: ScryptParams): Uint8Array;
   /**
    * A new random key pair, or one from a given private value (for known-answer tests and
    * static keys). MODP private exponents must be 32 bytes up to the prime's length and give a

@@ -9,7 +9,7 @@ import { nodeEngine } from './node-engine.js';
 export * from './algorithms.js';
 export type { MacOptions } from './checks.js';
 export { constantTimeEqual, wipe } from './constant-time.js';
-export type { AeadKey, CipherKey, CryptoEngine, Destroyable, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
+export type { AeadKey, CipherKey, CryptoEngine, Destroyable, KeyAgreementKey, MacKey, ScryptParams, SigningKey } from './engine.js';
 export { CryptoError, InvalidKeyError, InvalidParameterError, KeyDestroyedError, UnsupportedAlgorithmError } from './errors.js';
 export { Secret } from './secret.js';
 export { groupNames, type Group, type GroupName, type GroupPoint, type RandomSource, type ScalarField, type SecretScalar } from './group.js';

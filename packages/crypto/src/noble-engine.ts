@@ -7,6 +7,7 @@ import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
+import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { randomBytes as nobleRandom } from '@noble/hashes/utils.js';
@@ -14,7 +15,7 @@ import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type Has
 import { constantTimeEqual, wipe } from './constant-time.js';
 import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
 import { InvalidKeyError, InvalidParameterError } from './errors.js';
-import { checkAead, checkAeadCall, checkCipher, checkCipherInput, ed25519PublicKeyAcceptable } from './checks.js';
+import { checkAead, checkAeadCall, checkCipher, checkCipherInput, checkScrypt, ed25519PublicKeyAcceptable } from './checks.js';
 import { KeyHolder, MacKeyBase } from './key-holder.js';
 import { bigintToBytes, bytesToBigint, checkModpPublic, modPow, modp1024, modp2048, modpPublicOf, type ModpGroup } from './modp.js';
 import { nobleGroup } from './noble-groups.js';
@@ -176,6 +177,10 @@ export const nobleEngine: CryptoEngine = {
   hkdf: (hash, ikm, salt, info, length) => {
     if (length > 255 * hashLength[hash]) throw new InvalidParameterError(`hkdf-${hash}`, 'output too long');
     return nobleHkdf(hashes[hash], ikm, salt, info, length);
+  },
+  scrypt(password, salt, params) {
+    checkScrypt(params);
+    return nobleScrypt(password, salt, { N: params.N, r: params.r, p: params.p, dkLen: params.dkLen });
   },
   keyAgreement(group, privateKey) {
     const priv = privateKey ?? newPrivateValue(group, nobleRandom);

@@ -4,7 +4,7 @@
  */
 import * as nc from 'node:crypto';
 import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type KeyAgreementGroup, type SignatureAlgorithm } from './algorithms.js';
-import { checkAead, checkAeadCall, checkCipher, checkCipherInput, ed25519PublicKeyAcceptable } from './checks.js';
+import { checkAead, checkAeadCall, checkCipher, checkCipherInput, checkScrypt, ed25519PublicKeyAcceptable } from './checks.js';
 import { KeyHolder, MacKeyBase } from './key-holder.js';
 import { wipe } from './constant-time.js';
 import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
@@ -224,6 +224,11 @@ export const nodeEngine: CryptoEngine = {
   hkdf(hash, ikm, salt, info, length) {
     if (length > 255 * hashLength[hash]) throw new InvalidParameterError(`hkdf-${hash}`, 'output too long');
     return u8(nc.hkdfSync(hash, ikm, salt, info, length));
+  },
+  scrypt(password, salt, params) {
+    checkScrypt(params);
+    // OpenSSL refuses when 128·N·r exceeds maxmem (32 MiB by default): allow what the parameters need.
+    return u8(nc.scryptSync(password, salt, params.dkLen, { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + (1 << 20) }));
   },
   keyAgreement(group, privateKey) {
     return new NodeKeyAgreement(group, privateKey ?? newPrivateValue(group, (n) => u8(nc.randomBytes(n))));
