@@ -8,6 +8,7 @@ const packages = {
   netsim: 'netsim',
   'protocols-ipsec': 'protocols-ipsec',
   seccomm: 'seccomm',
+  'protocols-isakmp': 'protocols-isakmp',
   cli: 'cli',
 };
 const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
