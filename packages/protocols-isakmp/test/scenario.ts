@@ -1,7 +1,7 @@
 /** Two of our IKEv1 peers on the simulator: hosts with IPsec layers keyed by the policy manager. */
 import { engines, type CryptoEngine } from '@conduits/crypto';
-import { Network } from '@conduits/netsim';
-import { ikePeerHost, type ChildConfig, type IkeConfig, type IkeEvent, type IkePeerHost } from '@conduits/protocols-isakmp';
+import { Adversary, Network, type Link } from '@conduits/netsim';
+import { ikePeerHost, type ChildConfig, type IkeConfig, type PeerConfig, type IkeEvent, type IkePeerHost } from '@conduits/protocols-isakmp';
 
 export const A = '2001:db8::1';
 export const B = '2001:db8::2';
@@ -19,6 +19,8 @@ export interface PairOptions {
   readonly engine?: CryptoEngine;
   readonly seed?: number;
   readonly halfOpenPerPeer?: number;
+  readonly extraPeersB?: readonly PeerConfig[];
+  readonly childA?: Partial<ChildConfig>;
 }
 
 export function config(me: string, peer: string, o: PairOptions, side: 'a' | 'b'): IkeConfig {
@@ -30,11 +32,11 @@ export function config(me: string, peer: string, o: PairOptions, side: 'a' | 'b'
     protocol: 17,
     esp: (side === 'b' ? o.espB : undefined) ?? o.esp ?? ['aes128-sha256'],
     start: side === 'a' ? (o.start ?? 'trap') : 'none',
-    ...(side === 'b' ? o.childB : {}),
+    ...(side === 'b' ? o.childB : o.childA),
   };
   return {
     address: me,
-    peers: [{ name: side === 'a' ? 'b' : 'a', address: peer, psk: (side === 'a' ? o.pskA : o.pskB) ?? 'correct horse battery staple', ike: (side === 'b' ? o.ikeB : undefined) ?? o.ike ?? ['aes128-sha256-modp2048'], children: [child] }],
+    peers: [{ name: side === 'a' ? 'b' : 'a', address: peer, psk: (side === 'a' ? o.pskA : o.pskB) ?? 'correct horse battery staple', ike: (side === 'b' ? o.ikeB : undefined) ?? o.ike ?? ['aes128-sha256-modp2048'], children: [child] }, ...(side === 'b' ? (o.extraPeersB ?? []) : [])],
     retransmit: { timeout: 500, tries: 4 },
     ...(o.halfOpenPerPeer ? { halfOpenPerPeer: o.halfOpenPerPeer } : {}),
   };
@@ -45,16 +47,21 @@ export interface Pair {
   readonly a: IkePeerHost;
   readonly b: IkePeerHost;
   readonly events: { a: IkeEvent[]; b: IkeEvent[] };
+  readonly link: Link;
+  readonly adversary: Adversary;
 }
 
 export function pair(o: PairOptions = {}): Pair {
+  // Adversary and capture see every frame on the one link between the two hosts.
   const net = new Network(o.seed ?? 1);
   const engine = o.engine ?? engines.noble;
   const a = ikePeerHost({ config: config(A, B, o, 'a'), scheduler: net.scheduler, host: (security) => net.host('a', A, { security }), engine });
   const b = ikePeerHost({ config: config(B, A, o, 'b'), scheduler: net.scheduler, host: (security) => net.host('b', B, { security }), engine });
-  net.connect(a.host, b.host);
+  const link = net.connect(a.host, b.host);
+  const adversary = new Adversary();
+  link.setAdversary(adversary);
   const events = { a: [] as IkeEvent[], b: [] as IkeEvent[] };
   a.manager.events$.subscribe((e) => events.a.push(e));
   b.manager.events$.subscribe((e) => events.b.push(e));
-  return { net, a, b, events };
+  return { net, a, b, events, link, adversary };
 }

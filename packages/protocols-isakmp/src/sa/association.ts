@@ -196,7 +196,11 @@ export class IsakmpAssociation implements SaContext {
       this.#exchanges.set(h.messageId, exchange);
       this.#nextExchange++;
       r = this.#host.respond(new QuickModeResponder(this), msg);
-      if (r !== 'processed') this.#exchanges.delete(h.messageId);
+      if (r === 'refused') {
+        // Not authentic: as if it never came. The exchange number is spent; the real message gets the next.
+        this.#host.abandon();
+        this.#exchanges.delete(h.messageId);
+      }
     }
     if (r === 'processed' || r === 'failed') {
       this.#steps.set(exchange, step);
