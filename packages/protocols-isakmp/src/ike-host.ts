@@ -19,6 +19,8 @@ export interface IkePeerHostOptions {
   /** Build the host with this security layer (e.g. `(security) => net.host('a', address, { security })`). */
   readonly host: (security: Conduit) => Host;
   readonly engine?: CryptoEngine;
+  /** Opt-in: tshark `ikev1_decryption_table` lines for each ISAKMP SA. */
+  readonly ikev1KeyLog?: (line: string) => void;
 }
 
 export interface IkePeerHost {
@@ -36,7 +38,7 @@ export function ikePeerHost(o: IkePeerHostOptions): IkePeerHost {
   const manager = new PolicyManager(o.config, { sad, spd });
   const layer = ipsecLayer({ sad, spd, address: parseIpv6(o.config.address) });
   const host = o.host(layer.conduit);
-  const isakmp = new IsakmpNode({ manager, transport: hostTransport(host.bind(500)), scheduler: o.scheduler, engine: o.engine ?? engines[o.config.engine ?? 'noble'], name: `isakmp@${o.config.address}` });
+  const isakmp = new IsakmpNode({ manager, transport: hostTransport(host.bind(500)), scheduler: o.scheduler, engine: o.engine ?? engines[o.config.engine ?? 'noble'], name: `isakmp@${o.config.address}`, ...(o.ikev1KeyLog ? { ikev1KeyLog: o.ikev1KeyLog } : {}) });
   layer.events$.subscribe((e) => {
     if (e.kind === 'acquire') manager.acquire(e.bundle);
   });

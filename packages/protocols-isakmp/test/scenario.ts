@@ -21,6 +21,8 @@ export interface PairOptions {
   readonly halfOpenPerPeer?: number;
   readonly extraPeersB?: readonly PeerConfig[];
   readonly childA?: Partial<ChildConfig>;
+  /** tshark key lines from A's ISAKMP SAs. */
+  readonly keyLog?: (line: string) => void;
 }
 
 export function config(me: string, peer: string, o: PairOptions, side: 'a' | 'b'): IkeConfig {
@@ -55,7 +57,7 @@ export function pair(o: PairOptions = {}): Pair {
   // Adversary and capture see every frame on the one link between the two hosts.
   const net = new Network(o.seed ?? 1);
   const engine = o.engine ?? engines.noble;
-  const a = ikePeerHost({ config: config(A, B, o, 'a'), scheduler: net.scheduler, host: (security) => net.host('a', A, { security }), engine });
+  const a = ikePeerHost({ config: config(A, B, o, 'a'), scheduler: net.scheduler, host: (security) => net.host('a', A, { security }), engine, ...(o.keyLog ? { ikev1KeyLog: o.keyLog } : {}) });
   const b = ikePeerHost({ config: config(B, A, o, 'b'), scheduler: net.scheduler, host: (security) => net.host('b', B, { security }), engine });
   const link = net.connect(a.host, b.host);
   const adversary = new Adversary();

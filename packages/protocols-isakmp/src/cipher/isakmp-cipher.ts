@@ -24,6 +24,11 @@ export interface Phase1Keys {
   readonly gxr: Uint8Array;
   readonly ckyI: Uint8Array;
   readonly ckyR: Uint8Array;
+  /**
+   * Opt-in, for Wireshark: receives tshark's `ikev1_decryption_table` line (`ICOOKIE,KEY`, hex).
+   * The only way a key leaves the Cipher; nothing calls it unless the user asked for a key file.
+   */
+  readonly keyLog?: (line: string) => void;
 }
 
 /** A decrypted body and the IV the chain moves to if the message proves authentic. */
@@ -53,6 +58,7 @@ export class IsakmpCipher {
     this.#skeyidD = f.d;
     this.#skeyidA = k.engine.mac(macOf[k.hash], f.a);
     const ka = encryptionKey(k.engine, k.hash, f.e, k.keyLength);
+    k.keyLog?.(`${hex(k.ckyI)},${hex(ka)}`);
     this.#key = k.engine.cipher(k.keyLength === 16 ? 'aes-128-cbc' : k.keyLength === 24 ? 'aes-192-cbc' : 'aes-256-cbc', ka);
     wipe(ka);
     wipe(f.a);
@@ -142,3 +148,5 @@ export class IsakmpCipher {
 }
 
 export { concat };
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

@@ -43,6 +43,8 @@ export interface IsakmpNodeOptions {
   readonly scheduler: Scheduler;
   readonly engine: CryptoEngine;
   readonly name?: string;
+  /** Opt-in: tshark `ikev1_decryption_table` lines (`ICOOKIE,KEY`) for each ISAKMP SA, to open captures in Wireshark. */
+  readonly ikev1KeyLog?: (line: string) => void;
 }
 
 export class IsakmpNode {
@@ -60,7 +62,7 @@ export class IsakmpNode {
     this.manager = o.manager;
     const local = parseIpv6(o.manager.config.address);
     const rt = o.manager.config.retransmit;
-    this.#options = { engine: o.engine, scheduler: o.scheduler, local, retransmit: { timeout: rt?.timeout ?? 500, tries: rt?.tries ?? 5 }, owner: o.manager };
+    this.#options = { engine: o.engine, scheduler: o.scheduler, local, retransmit: { timeout: rt?.timeout ?? 500, tries: rt?.tries ?? 5 }, owner: o.manager, ...(o.ikev1KeyLog ? { keyLog: o.ikev1KeyLog } : {}) };
     const node = this;
     const saState: State<Slot> = {
       name: 'isakmp-sa',

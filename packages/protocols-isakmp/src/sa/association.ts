@@ -52,6 +52,7 @@ export interface AssociationOptions {
   readonly retransmit: { readonly timeout: number; readonly tries: number };
   readonly owner: AssociationOwner;
   readonly transport: AssociationTransport;
+  readonly keyLog?: (line: string) => void;
 }
 
 /** Received messages remembered for duplicate detection, at most. */
@@ -66,6 +67,7 @@ export class IsakmpAssociation implements SaContext {
   readonly peerAddress: Ipv6Address;
   readonly peer: PeerRuntime;
   cipher: IsakmpCipher | null = null;
+  readonly keyLog: ((line: string) => void) | undefined;
   state: AssociationState = 'half-open';
   suite: Phase1Suite | null = null;
   readonly created: number;
@@ -93,6 +95,7 @@ export class IsakmpAssociation implements SaContext {
     this.ckyI = ckyI;
     this.ckyR = role === 'responder' ? o.engine.randomBytes(8) : new Uint8Array(8);
     this.engine = o.engine;
+    this.keyLog = o.keyLog;
     this.local = o.local;
     this.#owner = o.owner;
     this.#transport = o.transport;

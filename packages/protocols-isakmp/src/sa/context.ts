@@ -15,6 +15,8 @@ export interface SaContext {
   readonly peerAddress: Ipv6Address;
   readonly peer: PeerRuntime;
   cipher: IsakmpCipher | null;
+  /** tshark `ikev1_decryption_table` lines, when the user asked for them. */
+  readonly keyLog: ((line: string) => void) | undefined;
   /** Fill `out` with a plaintext message. */
   plain(out: Outbound, exchangeType: number, messageId: number, payloads: readonly Payload[]): void;
   /** Fill `out` with a message whose payloads the Cipher encrypts (E flag). */

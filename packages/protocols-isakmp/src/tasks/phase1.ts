@@ -52,7 +52,7 @@ export function deriveKeys(ctx: SaContext, suite: Phase1Suite, dh: KeyAgreementK
   const gxi = ctx.role === 'initiator' ? mine : peerKe;
   const gxr = ctx.role === 'initiator' ? peerKe : mine;
   const skeyid = skeyidPreSharedKey(ctx.engine, suite.hash, ctx.peer.psk, ni, nr);
-  ctx.cipher = new IsakmpCipher({ engine: ctx.engine, hash: suite.hash, keyLength: suite.keyLength, skeyid, gxy, gxi, gxr, ckyI: ctx.ckyI, ckyR: ctx.ckyR });
+  ctx.cipher = new IsakmpCipher({ engine: ctx.engine, hash: suite.hash, keyLength: suite.keyLength, skeyid, gxy, gxi, gxr, ckyI: ctx.ckyI, ckyR: ctx.ckyR, ...(ctx.keyLog ? { keyLog: ctx.keyLog } : {}) });
   wipe(skeyid);
   wipe(gxy);
   dh.destroy();
