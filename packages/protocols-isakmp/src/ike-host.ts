@@ -40,7 +40,7 @@ export function ikePeerHost(o: IkePeerHostOptions): IkePeerHost {
   const host = o.host(layer.conduit);
   const isakmp = new IsakmpNode({ manager, transport: hostTransport(host.bind(500)), scheduler: o.scheduler, engine: o.engine ?? engines[o.config.engine ?? 'noble'], name: `isakmp@${o.config.address}`, ...(o.ikev1KeyLog ? { ikev1KeyLog: o.ikev1KeyLog } : {}) });
   layer.events$.subscribe((e) => {
-    if (e.kind === 'acquire') manager.acquire(e.bundle);
+    if (e.kind === 'acquire') manager.acquire(e);
   });
   return { host, sad, spd, layer, manager, isakmp };
 }

@@ -100,10 +100,28 @@ export class PolicyManager implements AssociationOwner {
     this.#negotiate(p, childName === undefined ? p.children : p.children.filter((c) => c.config.name === childName));
   }
 
+  /**
+   * Close everything with a peer (`swanctl --terminate --ike`): an authenticated Delete for our
+   * inbound IPsec SAs, then one for the ISAKMP SA; our SAs leave the SAD.
+   */
+  terminate(peerName: string): void {
+    for (const sa of [...this.#sas]) {
+      if (sa.peer.config.name !== peerName) continue;
+      if (sa.state === 'established' && sa.children.length) sa.deleteChildren(sa.children.map((c) => c.inbound.spi));
+      for (const c of sa.children) {
+        this.ipsec.sad.delete('inbound', c.inbound.spi);
+        this.ipsec.sad.delete('outbound', c.outbound.spi);
+      }
+      sa.delete();
+    }
+  }
+
   /** ACQUIRE from the IPsec layer: a PROTECT rule's bundle has no SA. */
-  acquire(bundle: string | undefined): void {
+  acquire(e: { readonly bundle?: string | undefined; readonly spi?: number }): void {
+    // The engine names the bundle when it is undefined, or the missing SA of a bundle that names one.
+    const named = (x: ChildRuntime) => (e.bundle !== undefined ? x.bundle === e.bundle : e.spi !== undefined && (this.ipsec.sad.bundle(x.bundle)?.includes(e.spi as never) ?? false));
     for (const p of this.peers) {
-      const c = p.children.find((x) => x.bundle === bundle && (x.config.start ?? 'trap') === 'trap');
+      const c = p.children.find((x) => named(x) && (x.config.start ?? 'trap') === 'trap');
       if (c) return this.#negotiate(p, [c]);
     }
   }
