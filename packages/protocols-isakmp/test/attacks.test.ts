@@ -143,6 +143,19 @@ describe('attacks on IKEv1', () => {
     expect(p.b.manager.halfOpen).toBe(0);
   });
 
+  test('first Main Mode messages with a broken SA payload leave no half-open SA behind (the peer is not locked out)', () => {
+    const p = pair();
+    for (let i = 0; i < 4; i++) {
+      const cky = Uint8Array.of(9, 9, 9, 9, 0, 0, 0, i + 1);
+      const m = encodeMessage({ initiatorCookie: cky, responderCookie: new Uint8Array(8), exchangeType: ExchangeType.IDENTITY_PROTECTION, flags: 0, messageId: 0 }, [{ kind: 'vid', data: new Uint8Array(16) }]);
+      m[16] = 1; // claims an SA payload: the chain does not decode
+      p.adversary.inject('a->b', udpFrame(A, B, 500, 500, m));
+    }
+    run(p, 5);
+    expect(p.b.manager.halfOpen).toBe(0);
+    establish(p);
+  });
+
   test('a wrong pre-shared key: AUTHENTICATION-FAILED, no SA on either side', () => {
     const p = pair({ pskB: 'not the same key' });
     p.a.host.bind(9).send(p.b.host.address, 7, Uint8Array.of(1));

@@ -23,12 +23,15 @@ export class IkeUdpAdaptor extends Adaptor {
     readonly pool: MessagePool,
   ) {
     super('ike-udp');
-    transport.listen((from, port, data) => {
-      this.received++;
-      const m = this.pool.from(data);
-      m.set(ikePeer, from).set(ikePeerPort, port);
-      this.inject(m);
-    });
+    transport.listen((from, port, data) => this.receive(from, port, data));
+  }
+
+  /** A datagram from `from`:`port` enters the graph (queued on the scheduler). */
+  receive(from: Ipv6Address, port: number, data: Uint8Array): void {
+    this.received++;
+    const m = this.pool.from(data);
+    m.set(ikePeer, from).set(ikePeerPort, port);
+    this.inject(m);
   }
 
   clone(): Conduit {

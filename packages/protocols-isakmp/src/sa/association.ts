@@ -188,7 +188,11 @@ export class IsakmpAssociation implements SaContext {
     } else {
       if (h.exchangeType === ExchangeType.QUICK_MODE || (this.cipher !== null && this.state === 'established')) return this.#drop('unencrypted-after-phase-1');
       const d = decodePayloads(m.body, h.nextPayload);
-      if (!d.ok) return this.#drop(`decode:${d.error.reason}`);
+      if (!d.ok) {
+        this.#drop(`decode:${d.error.reason}`);
+        if (this.role === 'responder' && this.state === 'half-open' && this.#host.task === null) this.close('first-message-refused');
+        return;
+      }
       payloads = d.value;
     }
     const step = (this.#steps.get(exchange) ?? 0) + 1;
@@ -204,6 +208,13 @@ export class IsakmpAssociation implements SaContext {
         this.#host.abandon();
         this.#exchanges.delete(h.messageId);
       }
+    }
+    // A responder whose first message did not start Main Mode holds nothing worth keeping: a
+    // half-open association without a running exchange would never time out and would count
+    // against the peer's half-open limit for ever.
+    if (this.role === 'responder' && this.state === 'half-open' && this.#host.task === null && r !== 'failed') {
+      this.close('first-message-refused');
+      return;
     }
     if (r === 'processed' || r === 'failed') {
       this.#steps.set(exchange, step);
