@@ -92,7 +92,8 @@ export function readPhase1(t: Transform): Phase1Suite | undefined {
   const group = groupByNumber(gn);
   if (keyLength === undefined || h === undefined || group === undefined) return undefined;
   const lt = attrValue(a, Phase1Attribute.LIFE_TYPE);
-  const lifetime = lt === undefined || lt === LifeType.SECONDS ? (attrValue(a, Phase1Attribute.LIFE_DURATION) ?? 28_800) : 28_800;
+  // A duration of 0 (strongSwan with rekey_time = 0) sets no limit: ours applies.
+  const lifetime = lt === undefined || lt === LifeType.SECONDS ? attrValue(a, Phase1Attribute.LIFE_DURATION) || 28_800 : 28_800;
   return { keyLength, hash: h.hash, group, groupNumber: gn, lifetime };
 }
 
@@ -168,7 +169,7 @@ export function readEsp(t: Transform): ReadEsp | undefined {
   if (gn !== undefined && group === undefined) return undefined;
   if (t.id === EspTransform.ESP_AES_GCM_16 ? auth !== 0 : t.id !== EspTransform.ESP_AES || integrityOf[auth] === undefined) return undefined;
   const lt = attrValue(a, Phase2Attribute.SA_LIFE_TYPE);
-  const lifetime = lt === undefined || lt === LifeType.SECONDS ? (attrValue(a, Phase2Attribute.SA_LIFE_DURATION) ?? 28_800) : 28_800;
+  const lifetime = lt === undefined || lt === LifeType.SECONDS ? attrValue(a, Phase2Attribute.SA_LIFE_DURATION) || 28_800 : 28_800;
   return {
     suite: { transformId: t.id, keyLength, auth, pfs: group && gn !== undefined ? { group, number: gn } : undefined, lifetime },
     mode: encap === EncapsulationMode.TUNNEL || encap === EncapsulationMode.UDP_ENCAPSULATED_TUNNEL ? 'tunnel' : 'transport',

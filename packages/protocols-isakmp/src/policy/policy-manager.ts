@@ -236,11 +236,15 @@ export class PolicyManager implements AssociationOwner {
   }
 
   deleted(sa: IsakmpAssociation, spis: readonly number[]): void {
-    // The peer's inbound SAs are our outbound ones: only those made under this ISAKMP SA.
-    const ours = spis.filter((s) => sa.children.some((c) => c.outbound.spi === s));
-    for (const s of ours) this.ipsec.sad.delete('outbound', s);
-    for (const c of sa.children.filter((x) => ours.includes(x.outbound.spi))) this.ipsec.sad.delete('inbound', c.inbound.spi);
-    this.#emit({ kind: 'child-deleted', peer: sa.peer.config.name, spis: ours, time: this.#now() });
+    // Implementations differ on which SPI of a pair a Delete names (we send our inbound ones;
+    // strongSwan 5.9 sends the SPI we chose): a child made under this ISAKMP SA goes, both
+    // directions, when either of its SPIs is named.
+    const gone = sa.children.filter((c) => spis.includes(c.inbound.spi) || spis.includes(c.outbound.spi));
+    for (const c of gone) {
+      this.ipsec.sad.delete('outbound', c.outbound.spi);
+      this.ipsec.sad.delete('inbound', c.inbound.spi);
+    }
+    this.#emit({ kind: 'child-deleted', peer: sa.peer.config.name, spis: gone.map((c) => c.outbound.spi), time: this.#now() });
   }
 
   dropped(sa: IsakmpAssociation, reason: string): void {
