@@ -100,3 +100,13 @@ describe('ISAKMP codec', () => {
     expect(!r.ok && r.error.reason).toBe('too-many');
   });
 });
+
+describe('proposal attributes', () => {
+  test('a peer life duration of 0 (strongSwan with rekey_time = 0) sets no limit: ours applies', async () => {
+    const { parsePhase1 } = await import('@conduits/protocols-isakmp');
+    const { readPhase1, phase1Transform } = await import('../src/policy/algorithms.js');
+    const t = phase1Transform(parsePhase1('aes128-sha256-modp2048', 0), 1);
+    expect(readPhase1(t)?.lifetime).toBe(28_800);
+    expect(readPhase1(phase1Transform(parsePhase1('aes128-sha256-modp2048', 3600), 1))?.lifetime).toBe(3600);
+  });
+});
