@@ -23,6 +23,7 @@ describe('Main Mode (PSK) + Quick Mode between two of our peers', () => {
     ['tunnel, aes256-sha1, ECP-256', { mode: 'tunnel', ike: ['aes256-sha1-ecp256'], esp: ['aes256-sha1'] }],
     ['transport, AES-GCM-16 with PFS (ECP-256)', { esp: ['aes128gcm16-ecp256'] }],
     ['tunnel, PFS MODP-2048, node engine', { mode: 'tunnel', esp: ['aes128-sha256-modp2048'], engine: engines.node }],
+    ['NAT-T offered both ways (vendor ID after the SA in message 1, NAT-D), no NAT: stays on 500', { natT: true }],
   ];
   test.each(cases)('%s', (_n, o) => {
     const p = pair(o);

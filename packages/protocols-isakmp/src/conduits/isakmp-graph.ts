@@ -62,7 +62,7 @@ export class IsakmpNode {
     this.manager = o.manager;
     const local = parseIpv6(o.manager.config.address);
     const rt = o.manager.config.retransmit;
-    this.#options = { engine: o.engine, scheduler: o.scheduler, local, retransmit: { timeout: rt?.timeout ?? 500, tries: rt?.tries ?? 5 }, owner: o.manager, ...(o.ikev1KeyLog ? { keyLog: o.ikev1KeyLog } : {}) };
+    this.#options = { engine: o.engine, scheduler: o.scheduler, local, retransmit: { timeout: rt?.timeout ?? 500, tries: rt?.tries ?? 5 }, owner: o.manager, natTraversal: o.manager.config.natTraversal ?? false, ...(o.ikev1KeyLog ? { keyLog: o.ikev1KeyLog } : {}) };
     const node = this;
     const saState: State<Slot> = {
       name: 'isakmp-sa',
@@ -80,7 +80,7 @@ export class IsakmpNode {
           a = node.#make(s, 'responder', p, peer, d.value.header.initiatorCookie.slice());
           o.manager.adopt(a);
         }
-        a.receive(d.value);
+        a.receive(d.value, msg.get(ikePeerPort) ?? 500);
       },
     };
     this.#prototype = new Session<Slot>('isakmp-sa', { initial: saState, data: () => ({ association: null }), terminal: 'B' });
@@ -124,7 +124,7 @@ export class IsakmpNode {
       transport: {
         send: (_x, bytes) => {
           const m = this.#pool.from(bytes);
-          m.set(ikePeer, address).set(ikePeerPort, 500);
+          m.set(ikePeer, address).set(ikePeerPort, _x.floated ? 4500 : 500);
           s.send('A', m);
         },
       },

@@ -44,6 +44,8 @@ export interface IkeConfig {
   readonly halfOpenTotal?: number;
   /** Retransmission: first timeout (ms) and transmissions. @default { timeout: 500, tries: 5 } */
   readonly retransmit?: { readonly timeout?: number; readonly tries?: number };
+  /** Offer and accept NAT traversal (RFC 3947): vendor ID, NAT-D, float to port 4500, UDP-encapsulated ESP. The transport must then carry port 4500 with the non-ESP marker. @default false */
+  readonly natTraversal?: boolean;
   /** Crypto engine. @default 'noble' */
   readonly engine?: 'noble' | 'node';
 }

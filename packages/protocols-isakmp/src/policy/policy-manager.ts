@@ -204,7 +204,7 @@ export class PolicyManager implements AssociationOwner {
     const hard = { time: r.suite.lifetime * 1000 };
     const soft = { time: r.suite.lifetime * 900 };
     const selector = r.mode === 'tunnel' ? { local: r.local, remote: r.remote } : undefined;
-    const base = { protocol: 'esp' as const, mode: r.mode, transform, hardLifetime: hard, softLifetime: soft, ...(selector ? { selector } : {}) };
+    const base = { protocol: 'esp' as const, mode: r.mode, transform, hardLifetime: hard, softLifetime: soft, ...(selector ? { selector } : {}), ...(sa.floated ? { udpEncapsulation: { sourcePort: 4500, destinationPort: 4500 } } : {}) };
     const keys = (k: Uint8Array) => ({ encryptionKey: k.slice(0, encryptionLength), ...(k.length > encryptionLength ? { integrityKey: k.slice(encryptionLength) } : {}) });
     const inbound: SaConfig = { ...base, spi: r.inbound.spi, direction: 'inbound', source: sa.peerAddress, destination: sa.local, ...keys(r.inbound.keymat) };
     const outbound: SaConfig = { ...base, spi: r.outbound.spi, direction: 'outbound', source: sa.local, destination: sa.peerAddress, ...keys(r.outbound.keymat) };

@@ -53,6 +53,7 @@ export interface AssociationOptions {
   readonly owner: AssociationOwner;
   readonly transport: AssociationTransport;
   readonly keyLog?: (line: string) => void;
+  readonly natTraversal?: boolean;
 }
 
 /** Received messages remembered for duplicate detection, at most. */
@@ -68,6 +69,9 @@ export class IsakmpAssociation implements SaContext {
   readonly peer: PeerRuntime;
   cipher: IsakmpCipher | null = null;
   readonly keyLog: ((line: string) => void) | undefined;
+  readonly natTraversal: boolean;
+  peerNatT = false;
+  floated = false;
   state: AssociationState = 'half-open';
   suite: Phase1Suite | null = null;
   readonly created: number;
@@ -96,6 +100,7 @@ export class IsakmpAssociation implements SaContext {
     this.ckyR = role === 'responder' ? o.engine.randomBytes(8) : new Uint8Array(8);
     this.engine = o.engine;
     this.keyLog = o.keyLog;
+    this.natTraversal = o.natTraversal ?? false;
     this.local = o.local;
     this.#owner = o.owner;
     this.#transport = o.transport;
@@ -153,7 +158,9 @@ export class IsakmpAssociation implements SaContext {
   }
 
   /** A message for this association (the mux routed it on the initiator cookie). */
-  receive(m: RawMessage): void {
+  receive(m: RawMessage, port = 500): void {
+    // RFC 3947: the initiator moves to 4500 after NAT detection; we follow where it asks from.
+    if (port === 4500 && this.peerNatT) this.floated = true;
     if (this.state === 'failed' || this.state === 'deleted') return this.#drop('association-gone');
     const h = m.header;
     const zeroR = h.responderCookie.every((b) => b === 0);

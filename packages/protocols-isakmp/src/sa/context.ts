@@ -17,6 +17,12 @@ export interface SaContext {
   cipher: IsakmpCipher | null;
   /** tshark `ikev1_decryption_table` lines, when the user asked for them. */
   readonly keyLog: ((line: string) => void) | undefined;
+  /** We offer and accept NAT traversal (RFC 3947). */
+  readonly natTraversal: boolean;
+  /** Both ends speak NAT-T. */
+  peerNatT: boolean;
+  /** The exchange has moved to port 4500 (non-ESP marker): from Main Mode message 5 on, and every ESP SA is UDP-encapsulated. */
+  floated: boolean;
   /** Fill `out` with a plaintext message. */
   plain(out: Outbound, exchangeType: number, messageId: number, payloads: readonly Payload[]): void;
   /** Fill `out` with a message whose payloads the Cipher encrypts (E flag). */

@@ -12,10 +12,11 @@ import { done, failed, needMore, refused, type BuildResult, type ProcessResult, 
 import type { KeyAgreementKey } from '@conduits/crypto';
 import { wipe } from '@conduits/crypto';
 import { ExchangeType } from '../codec/constants.js';
-import { find } from '../codec/message.js';
+import { encodePayloads, find } from '../codec/message.js';
 import { readPhase1, sameSuite, type Phase1Suite } from '../policy/algorithms.js';
 import type { SaContext } from '../sa/context.js';
 import type { Inbound, Outbound } from '../sa/messages.js';
+import { natD, natDetected, natTVendorId, saysNatT } from './nat-t.js';
 import { authFailed, deriveKeys, idBody, identity, noProposal, phase1SaPayload } from './phase1.js';
 
 export class MainModeInitiator implements Task<Inbound, Outbound> {
@@ -35,16 +36,16 @@ export class MainModeInitiator implements Task<Inbound, Outbound> {
     const ctx = this.ctx;
     if (this.#round === 0) {
       const sa = phase1SaPayload(ctx.peer.ike);
-      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [sa]);
-      // SAi_b: the SA payload's body exactly as sent (after the 28-byte header and 4-byte generic header).
-      this.#saBody = out.bytes!.slice(32);
+      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, ctx.natTraversal ? [sa, natTVendorId] : [sa]);
+      // SAi_b: the SA payload's body exactly as sent (after its 4-byte generic header), nothing after it.
+      this.#saBody = encodePayloads([sa]).slice(4);
       this.#round = 1;
       return needMore;
     }
     if (this.#round === 2) {
       this.#dh = ctx.engine.keyAgreement(this.#suite!.group);
       this.#ni = ctx.engine.randomBytes(32);
-      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [{ kind: 'ke', data: this.#dh.publicKey }, { kind: 'nonce', data: this.#ni }]);
+      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [{ kind: 'ke', data: this.#dh.publicKey }, { kind: 'nonce', data: this.#ni }, ...(ctx.peerNatT ? natD(ctx, this.#suite!.hash) : [])]);
       this.#round = 3;
       return needMore;
     }
@@ -73,6 +74,7 @@ export class MainModeInitiator implements Task<Inbound, Outbound> {
       if (!ours) return failed(noProposal(this.kind));
       this.#suite = { ...ours, lifetime: Math.min(ours.lifetime, chosen!.lifetime) };
       ctx.ckyR = msg.header.responderCookie.slice();
+      ctx.peerNatT = ctx.natTraversal && saysNatT(ps!);
       this.#round = 2;
       return needMore;
     }
@@ -85,6 +87,7 @@ export class MainModeInitiator implements Task<Inbound, Outbound> {
       this.#gxr = ke.data.slice();
       if (!deriveKeys(ctx, this.#suite!, this.#dh!, ke.data, this.#ni!, this.#nr)) return failed(authFailed(this.kind));
       this.#dh = null;
+      if (ctx.peerNatT && natDetected(ctx, this.#suite!.hash, ps!)) ctx.floated = true;
       this.#round = 4;
       return needMore;
     }

@@ -12,6 +12,7 @@ import type { Transform } from '../codec/payloads.js';
 import { readPhase1, sameSuite, type Phase1Suite } from '../policy/algorithms.js';
 import type { SaContext } from '../sa/context.js';
 import type { Inbound, Outbound } from '../sa/messages.js';
+import { natD, natTVendorId, saysNatT } from './nat-t.js';
 import { authFailed, deriveKeys, idBody, identity, noProposal } from './phase1.js';
 
 export class MainModeResponder implements Task<Inbound, Outbound> {
@@ -48,6 +49,7 @@ export class MainModeResponder implements Task<Inbound, Outbound> {
       }
       if (!this.#chosen) return failed(noProposal(this.kind));
       this.#saBody = sa.body.slice();
+      ctx.peerNatT = ctx.natTraversal && saysNatT(ps!);
       this.#round = 1;
       return needMore;
     }
@@ -75,7 +77,7 @@ export class MainModeResponder implements Task<Inbound, Outbound> {
   build(out: Outbound): BuildResult {
     const ctx = this.ctx;
     if (this.#round === 1) {
-      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [{ kind: 'sa', doi: IPSEC_DOI, situation: SIT_IDENTITY_ONLY, proposals: [{ number: 1, protocolId: ProtocolId.ISAKMP, spi: new Uint8Array(0), transforms: [this.#chosen!] }] }]);
+      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [{ kind: 'sa', doi: IPSEC_DOI, situation: SIT_IDENTITY_ONLY, proposals: [{ number: 1, protocolId: ProtocolId.ISAKMP, spi: new Uint8Array(0), transforms: [this.#chosen!] }] }, ...(ctx.peerNatT ? [natTVendorId] : [])]);
       this.#round = 2;
       return needMore;
     }
@@ -83,7 +85,7 @@ export class MainModeResponder implements Task<Inbound, Outbound> {
       this.#dh = ctx.engine.keyAgreement(this.#suite!.group);
       this.#nr = ctx.engine.randomBytes(32);
       this.#gxr = this.#dh.publicKey.slice();
-      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [{ kind: 'ke', data: this.#gxr }, { kind: 'nonce', data: this.#nr }]);
+      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [{ kind: 'ke', data: this.#gxr }, { kind: 'nonce', data: this.#nr }, ...(ctx.peerNatT ? natD(ctx, this.#suite!.hash) : [])]);
       const dh = this.#dh;
       this.#dh = null;
       if (!deriveKeys(ctx, this.#suite!, dh, this.#gxi!, this.#ni!, this.#nr)) return failed(authFailed(this.kind));

@@ -46,7 +46,7 @@ export class QuickModeInitiator implements Task<Inbound, Outbound> {
       const pfs = c.esp[0]!.pfs;
       if (pfs) this.#dh = ctx.engine.keyAgreement(pfs.group);
       const rest: Payload[] = [
-        { kind: 'sa', doi: IPSEC_DOI, situation: SIT_IDENTITY_ONLY, proposals: [{ number: 1, protocolId: ProtocolId.IPSEC_ESP, spi: spiBytes(this.#spi), transforms: c.esp.map((s, i) => espTransform(s, i + 1, c.config.mode, false)) }] },
+        { kind: 'sa', doi: IPSEC_DOI, situation: SIT_IDENTITY_ONLY, proposals: [{ number: 1, protocolId: ProtocolId.IPSEC_ESP, spi: spiBytes(this.#spi), transforms: c.esp.map((s, i) => espTransform(s, i + 1, c.config.mode, ctx.floated)) }] },
         { kind: 'nonce', data: this.#ni },
         ...(this.#dh ? [{ kind: 'ke', data: this.#dh.publicKey } as const] : []),
         selectorId(c.local, c.protocol),

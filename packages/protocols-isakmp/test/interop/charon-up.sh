@@ -2,9 +2,9 @@
 # One charon (strongSwan 5.9, kernel-libipsec) in network namespace ckB at 2001:db8:2::2, our IKEv1
 # peer in ckA at 2001:db8:2::1 over a veth pair; a tunnel-mode child between 2001:db8:c::/64 (ours)
 # and 2001:db8:d::/64 (charon's). IKEv1 Main Mode with a pre-shared key.
-# Usage: charon-up.sh DIR IKE_PROPOSAL ESP_PROPOSAL. Stop with charon-down.sh DIR.
+# Usage: charon-up.sh DIR IKE_PROPOSAL ESP_PROPOSAL [ENCAP yes|no: force NAT-T]. Stop with charon-down.sh DIR.
 set -e
-D="$1"; IKE="$2"; ESP="$3"
+D="$1"; IKE="$2"; ESP="$3"; ENCAP="${4:-no}"
 ip netns del ckA 2>/dev/null || true; ip netns del ckB 2>/dev/null || true
 ip netns add ckA; ip netns add ckB
 ip link del ckvA 2>/dev/null || true
@@ -29,6 +29,7 @@ charon {
       default = 1
       ike = 4
       chd = 2
+      esp = 3
       flush_line = yes
     }
   }
@@ -38,6 +39,7 @@ cat > $D/swanctl.conf <<EOC
 connections {
   ours {
     version = 1
+    encap = $ENCAP
     local_addrs = 2001:db8:2::2
     remote_addrs = 2001:db8:2::1
     proposals = $IKE
