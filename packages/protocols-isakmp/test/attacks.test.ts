@@ -170,4 +170,14 @@ describe('attacks on IKEv1', () => {
     expect(p.b.sad.all()).toHaveLength(0);
     expect(p.a.isakmp.associations).toHaveLength(0);
   });
+
+  test('Aggressive Mode with a wrong pre-shared key: the initiator finds HASH_R wrong, no SA', () => {
+    const p = pair({ aggressive: true, pskB: 'not the same key' });
+    p.a.host.bind(9).send(p.b.host.address, 7, Uint8Array.of(1));
+    run(p);
+    expect(p.events.a.find((e) => e.kind === 'ike-down')).toMatchObject({ reason: 'authentication-failed' });
+    expect(kinds(p, 'a')).not.toContain('ike-up');
+    expect(p.a.sad.all()).toHaveLength(0);
+    expect(p.b.sad.all()).toHaveLength(0);
+  });
 });

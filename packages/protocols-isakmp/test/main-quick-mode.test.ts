@@ -23,6 +23,7 @@ describe('Main Mode (PSK) + Quick Mode between two of our peers', () => {
     ['tunnel, aes256-sha1, ECP-256', { mode: 'tunnel', ike: ['aes256-sha1-ecp256'], esp: ['aes256-sha1'] }],
     ['transport, AES-GCM-16 with PFS (ECP-256)', { esp: ['aes128gcm16-ecp256'] }],
     ['tunnel, PFS MODP-2048, node engine', { mode: 'tunnel', esp: ['aes128-sha256-modp2048'], engine: engines.node }],
+    ['Aggressive Mode (PSK), then Quick Mode', { aggressive: true, ike: ['aes256-sha256-ecp256'] }],
     ['NAT-T offered both ways (vendor ID after the SA in message 1, NAT-D), no NAT: stays on 500', { natT: true }],
   ];
   test.each(cases)('%s', (_n, o) => {
@@ -50,4 +51,15 @@ describe('Main Mode (PSK) + Quick Mode between two of our peers', () => {
     void A;
     void B;
   });
+});
+
+test('Aggressive Mode from a peer configured for Main Mode is refused: no state, no SA', () => {
+  const p = pair({ aggressive: 'a' });
+  p.a.host.bind(9).send(p.b.host.address, 7, Uint8Array.of(1));
+  p.net.run(p.net.scheduler.now() + 20_000);
+  expect(p.events.b.filter((e) => e.kind === 'ike-up')).toEqual([]);
+  expect(p.b.manager.drops.get('ike:first-message-refused')).toBeGreaterThanOrEqual(1);
+  expect(p.b.isakmp.associations).toHaveLength(0);
+  expect(p.b.manager.halfOpen).toBe(0);
+  expect(p.a.sad.all()).toHaveLength(0);
 });

@@ -25,6 +25,8 @@ export interface PairOptions {
   readonly keyLog?: (line: string) => void;
   /** Both offer NAT traversal (RFC 3947); the simulator has no NAT, so nothing floats. */
   readonly natT?: boolean;
+  /** Phase 1 by Aggressive Mode: both sides, or only A (`'a'`). */
+  readonly aggressive?: boolean | 'a';
 }
 
 export function config(me: string, peer: string, o: PairOptions, side: 'a' | 'b'): IkeConfig {
@@ -40,7 +42,7 @@ export function config(me: string, peer: string, o: PairOptions, side: 'a' | 'b'
   };
   return {
     address: me,
-    peers: [{ name: side === 'a' ? 'b' : 'a', address: peer, psk: (side === 'a' ? o.pskA : o.pskB) ?? 'correct horse battery staple', ike: (side === 'b' ? o.ikeB : undefined) ?? o.ike ?? ['aes128-sha256-modp2048'], children: [child] }, ...(side === 'b' ? (o.extraPeersB ?? []) : [])],
+    peers: [{ name: side === 'a' ? 'b' : 'a', address: peer, psk: (side === 'a' ? o.pskA : o.pskB) ?? 'correct horse battery staple', ike: (side === 'b' ? o.ikeB : undefined) ?? o.ike ?? ['aes128-sha256-modp2048'], ...(o.aggressive === true || (o.aggressive === 'a' && side === 'a') ? { mode: 'aggressive' as const } : {}), children: [child] }, ...(side === 'b' ? (o.extraPeersB ?? []) : [])],
     retransmit: { timeout: 500, tries: 4 },
     ...(o.natT ? { natTraversal: true } : {}),
     ...(o.halfOpenPerPeer ? { halfOpenPerPeer: o.halfOpenPerPeer } : {}),

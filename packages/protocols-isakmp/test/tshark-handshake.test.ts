@@ -44,3 +44,22 @@ test('tshark decrypts our Main Mode and Quick Mode with the key file we write', 
   const blind = tsharkFields(pcap, fields);
   expect(blind[4]![4] ?? '').toBe('');
 });
+
+test('tshark dissects and decrypts our Aggressive Mode (the first two messages in clear, HASH_I encrypted)', () => {
+  const keys: string[] = [];
+  const p = pair({ keyLog: (l) => keys.push(l), aggressive: true });
+  const capture = new PcapWriter(LinkType.IPV6);
+  p.link.capture(capture);
+  p.a.host.bind(9).send(p.b.host.address, 7, Uint8Array.of(1));
+  p.net.run(p.net.scheduler.now() + 10_000);
+  const rows = tsharkFields(capture.toBytes(), ['_ws.malformed', '_ws.expert.severity', 'isakmp.exchangetype', 'isakmp.typepayload'], [`uat:ikev1_decryption_table:${keys[0]}`]);
+  expect(rows.map((r) => [r[2], r[3]])).toEqual([
+    ['4', '1,2,3,4,10,5'],
+    ['4', '1,2,3,4,10,5,8'],
+    ['4', '8'],
+    ['32', '8,1,2,3,10,5,5'],
+    ['32', '8,1,2,3,10,5,5'],
+    ['32', '8'],
+  ]);
+  for (const r of rows) expect((r[0] ?? '') + (r[1] ?? '')).toBe('');
+});

@@ -29,6 +29,8 @@ export interface PeerConfig {
   readonly psk: string;
   /** IKE proposals in order of preference, e.g. `aes128-sha256-modp2048`, `aes256-sha1-ecp256`. */
   readonly ike: readonly string[];
+  /** Phase 1 exchange: Main Mode (identity protection) or Aggressive Mode (RFC 2409 §5.4; identities in clear). @default 'main' */
+  readonly mode?: 'main' | 'aggressive';
   /** ISAKMP SA lifetime, seconds. @default 28800 */
   readonly lifetime?: number;
   readonly children: readonly ChildConfig[];

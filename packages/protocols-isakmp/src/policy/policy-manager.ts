@@ -156,7 +156,7 @@ export class PolicyManager implements AssociationOwner {
       this.#emit({ kind: 'refused', peer, reason, time: this.#now() });
       return false;
     };
-    if (h.exchangeType !== ExchangeType.IDENTITY_PROTECTION || h.messageId !== 0 || h.flags & HeaderFlag.ENCRYPTION || h.responderCookie.some((b) => b !== 0)) return refuse('not-a-first-message');
+    if ((h.exchangeType !== ExchangeType.IDENTITY_PROTECTION && h.exchangeType !== ExchangeType.AGGRESSIVE) || h.messageId !== 0 || h.flags & HeaderFlag.ENCRYPTION || h.responderCookie.some((b) => b !== 0)) return refuse('not-a-first-message');
     if (this.peerByAddress(from) === undefined) return refuse('unknown-peer');
     let total = 0;
     for (const n of this.#halfOpen.values()) total += n;

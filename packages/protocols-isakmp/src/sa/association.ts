@@ -18,6 +18,7 @@ import type { Phase1Suite } from '../policy/algorithms.js';
 import type { ChildRuntime, PeerRuntime } from '../policy/peer-runtime.js';
 import { MainModeInitiator } from '../tasks/main-mode-initiator.js';
 import { MainModeResponder } from '../tasks/main-mode-responder.js';
+import { AggressiveModeInitiator, AggressiveModeResponder } from '../tasks/aggressive-mode.js';
 import { Phase1Error } from '../tasks/phase1.js';
 import { endOf } from '../tasks/quick-mode-initiator.js';
 import { QuickModeInitiator } from '../tasks/quick-mode-initiator.js';
@@ -130,7 +131,7 @@ export class IsakmpAssociation implements SaContext {
   /** Start Main Mode as initiator; children in `children` follow once it is done. */
   start(children: readonly ChildRuntime[]): void {
     this.#pendingChildren.push(...children);
-    this.#host.initiate(new MainModeInitiator(this), 1);
+    this.#host.initiate(this.peer.config.mode === 'aggressive' ? new AggressiveModeInitiator(this) : new MainModeInitiator(this), 1);
   }
 
   /** Negotiate a child (after phase 1, or queued until it is done). */
@@ -174,7 +175,8 @@ export class IsakmpAssociation implements SaContext {
     }
     if (h.exchangeType === ExchangeType.INFORMATIONAL) return this.#informational(m);
     let exchange: number;
-    if (h.exchangeType === ExchangeType.IDENTITY_PROTECTION && h.messageId === 0) exchange = 1;
+    const phase1 = h.exchangeType === ExchangeType.IDENTITY_PROTECTION || h.exchangeType === ExchangeType.AGGRESSIVE;
+    if (phase1 && h.messageId === 0) exchange = 1;
     else if (h.exchangeType === ExchangeType.QUICK_MODE && h.messageId !== 0 && this.state === 'established') {
       const known = this.#exchanges.get(h.messageId);
       if (known !== undefined) exchange = known;
@@ -205,7 +207,12 @@ export class IsakmpAssociation implements SaContext {
     const step = (this.#steps.get(exchange) ?? 0) + 1;
     const msg: Inbound = { exchange, step, header: h, payloads, opened, bytes: m.bytes };
     let r = this.#host.receive(msg);
-    if (r === 'ahead' && h.exchangeType === ExchangeType.IDENTITY_PROTECTION && this.role === 'responder' && step === 1) r = this.#host.respond(new MainModeResponder(this), msg);
+    if (r === 'ahead' && phase1 && this.role === 'responder' && step === 1) {
+      // The exchange the peer chose must be the one its configuration allows.
+      const aggressive = h.exchangeType === ExchangeType.AGGRESSIVE;
+      if (aggressive !== (this.peer.config.mode === 'aggressive')) r = 'refused';
+      else r = this.#host.respond(aggressive ? new AggressiveModeResponder(this) : new MainModeResponder(this), msg);
+    }
     else if (r === 'ahead' && h.exchangeType === ExchangeType.QUICK_MODE && this.#host.task === null) {
       this.#exchanges.set(h.messageId, exchange);
       this.#nextExchange++;
@@ -239,7 +246,7 @@ export class IsakmpAssociation implements SaContext {
   }
 
   #completed(t: Task<Inbound, Outbound>): void {
-    if (t instanceof MainModeInitiator || t instanceof MainModeResponder) {
+    if (t instanceof MainModeInitiator || t instanceof MainModeResponder || t instanceof AggressiveModeInitiator || t instanceof AggressiveModeResponder) {
       this.suite = t.suite;
       this.cipher!.endPhase1();
       this.state = 'established';
@@ -262,7 +269,7 @@ export class IsakmpAssociation implements SaContext {
   }
 
   #failed(t: Task<Inbound, Outbound>, e: TaskError): void {
-    if (t instanceof MainModeInitiator || t instanceof MainModeResponder) {
+    if (t instanceof MainModeInitiator || t instanceof MainModeResponder || t instanceof AggressiveModeInitiator || t instanceof AggressiveModeResponder) {
       // RFC 2408 §5: tell the peer, unencrypted (no shared keys can be trusted yet); it will not act on it unauthenticated.
       if (e instanceof Phase1Error) this.#notifyPlain(e.notifyType);
       this.close(e instanceof Phase1Error ? e.reason : 'retransmit-limit');
