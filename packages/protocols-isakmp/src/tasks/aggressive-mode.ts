@@ -17,6 +17,7 @@ import type { Transform } from '../codec/payloads.js';
 import { readPhase1, sameSuite, type Phase1Suite } from '../policy/algorithms.js';
 import type { SaContext } from '../sa/context.js';
 import type { Inbound, Outbound } from '../sa/messages.js';
+import { natD, natDetected, natTVendorId, saysNatT } from './nat-t.js';
 import { authFailed, deriveKeys, idBody, identity, noProposal, phase1SaPayload } from './phase1.js';
 
 export class AggressiveModeInitiator implements Task<Inbound, Outbound> {
@@ -45,12 +46,13 @@ export class AggressiveModeInitiator implements Task<Inbound, Outbound> {
       const id = identity(ctx, true);
       this.#saBody = encodePayloads([sa]).slice(4);
       this.#idBody = idBody(id);
-      ctx.plain(out, ExchangeType.AGGRESSIVE, 0, [sa, { kind: 'ke', data: this.#gxi }, { kind: 'nonce', data: this.#ni }, id]);
+      ctx.plain(out, ExchangeType.AGGRESSIVE, 0, [sa, { kind: 'ke', data: this.#gxi }, { kind: 'nonce', data: this.#ni }, id, ...(ctx.natTraversal ? [natTVendorId] : [])]);
       this.#round = 1;
       return needMore;
     }
     const hashI = ctx.cipher!.authHash(this.#gxi!, this.#gxr!, ctx.ckyI, ctx.ckyR, this.#saBody!, this.#idBody!);
-    ctx.encrypted(out, ExchangeType.AGGRESSIVE, 0, [{ kind: 'hash', data: hashI }]);
+    // RFC 3947 §3.2: in Aggressive Mode the NAT-D payloads ride in messages 2 and 3.
+    ctx.encrypted(out, ExchangeType.AGGRESSIVE, 0, [{ kind: 'hash', data: hashI }, ...(ctx.peerNatT ? natD(ctx, this.suite!.hash) : [])]);
     return done;
   }
 
@@ -76,6 +78,8 @@ export class AggressiveModeInitiator implements Task<Inbound, Outbound> {
     if (!ctx.cipher!.verifyAuth(hash.data, this.#gxr, this.#gxi!, ctx.ckyR, ctx.ckyI, this.#saBody!, id.body)) return failed(authFailed(this.kind));
     if (id.idType === IdType.IPV6_ADDR && !equal(id.data, ctx.peerAddress)) return failed(authFailed(this.kind));
     this.suite = suite;
+    ctx.peerNatT = ctx.natTraversal && saysNatT(ps!);
+    if (ctx.peerNatT && natDetected(ctx, suite.hash, ps!)) ctx.floated = true;
     this.#round = 2;
     return needMore;
   }
@@ -127,6 +131,7 @@ export class AggressiveModeResponder implements Task<Inbound, Outbound> {
       this.#idiBody = id.body.slice();
       this.#gxi = ke.data.slice();
       this.#ni = nonce.data.slice();
+      ctx.peerNatT = ctx.natTraversal && saysNatT(ps!);
       this.#round = 1;
       return needMore;
     }
@@ -148,7 +153,7 @@ export class AggressiveModeResponder implements Task<Inbound, Outbound> {
     const id = identity(ctx, true);
     const hashR = ctx.cipher!.authHash(this.#gxr, this.#gxi!, ctx.ckyR, ctx.ckyI, this.#saBody!, idBody(id));
     const sa = { kind: 'sa' as const, doi: IPSEC_DOI, situation: SIT_IDENTITY_ONLY, proposals: [{ number: 1, protocolId: ProtocolId.ISAKMP, spi: new Uint8Array(0), transforms: [this.#chosen!] }] };
-    ctx.plain(out, ExchangeType.AGGRESSIVE, 0, [sa, { kind: 'ke', data: this.#gxr }, { kind: 'nonce', data: this.#nr }, id, { kind: 'hash', data: hashR }]);
+    ctx.plain(out, ExchangeType.AGGRESSIVE, 0, [sa, { kind: 'ke', data: this.#gxr }, { kind: 'nonce', data: this.#nr }, id, { kind: 'hash', data: hashR }, ...(ctx.peerNatT ? [natTVendorId, ...natD(ctx, this.#suite!.hash)] : [])]);
     this.#round = 2;
     return needMore;
   }

@@ -2,9 +2,9 @@
 # One charon (strongSwan 5.9, kernel-libipsec) in network namespace ckB at 2001:db8:2::2, our IKEv1
 # peer in ckA at 2001:db8:2::1 over a veth pair; a tunnel-mode child between 2001:db8:c::/64 (ours)
 # and 2001:db8:d::/64 (charon's). IKEv1 Main Mode with a pre-shared key.
-# Usage: charon-up.sh DIR IKE_PROPOSAL ESP_PROPOSAL [ENCAP yes|no: force NAT-T]. Stop with charon-down.sh DIR.
+# Usage: charon-up.sh DIR IKE_PROPOSAL ESP_PROPOSAL [ENCAP yes|no: force NAT-T] [AGGRESSIVE yes|no]. Stop with charon-down.sh DIR.
 set -e
-D="$1"; IKE="$2"; ESP="$3"; ENCAP="${4:-no}"
+D="$1"; IKE="$2"; ESP="$3"; ENCAP="${4:-no}"; AGGRESSIVE="${5:-no}"
 ip netns del ckA 2>/dev/null || true; ip netns del ckB 2>/dev/null || true
 ip netns add ckA; ip netns add ckB
 ip link del ckvA 2>/dev/null || true
@@ -19,6 +19,7 @@ mkdir -p $D/run
 cat > $D/strongswan.conf <<EOC
 charon {
   load_modular = no
+  i_dont_care_about_security_and_use_aggressive_mode_psk = $AGGRESSIVE
   load = random nonce openssl gmp aes sha1 sha2 md5 hmac gcm ctr kdf pem pkcs1 x509 pubkey kernel-libipsec kernel-netlink socket-default vici
   plugins {
     vici { socket = unix://$D/charon.vici }
@@ -40,6 +41,7 @@ connections {
   ours {
     version = 1
     encap = $ENCAP
+    aggressive = $AGGRESSIVE
     local_addrs = 2001:db8:2::2
     remote_addrs = 2001:db8:2::1
     proposals = $IKE

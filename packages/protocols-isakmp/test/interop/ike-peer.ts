@@ -24,6 +24,7 @@ interface PeerArgs {
   deadline: number;
   keyLog?: boolean;
   natT?: boolean;
+  aggressive?: boolean;
   /** After the child is up: send this text in a UDP datagram from 2001:db8:c::1 to [2001:db8:d::1]:7777 through the outbound SA (ESP in UDP), and print what comes back through the inbound SA. */
   echo?: string;
 }
@@ -55,7 +56,7 @@ const sad = new SecurityAssociationDatabase({ scheduler });
 const manager = new PolicyManager(
   {
     address: args.local,
-    peers: [{ name: 'charon', address: args.peer, psk: args.psk, ike: args.ike, children: [{ name: 'net', mode: 'tunnel', local: args.localTs, remote: args.remoteTs, esp: args.esp, start: 'none' }] }],
+    peers: [{ name: 'charon', address: args.peer, psk: args.psk, ike: args.ike, ...(args.aggressive ? { mode: 'aggressive' as const } : {}), children: [{ name: 'net', mode: 'tunnel', local: args.localTs, remote: args.remoteTs, esp: args.esp, start: 'none' }] }],
     retransmit: { timeout: 1000, tries: 4 },
     natTraversal: args.natT ?? false,
   },
