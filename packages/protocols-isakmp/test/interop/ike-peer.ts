@@ -80,8 +80,8 @@ function openEsp(data: Uint8Array): void {
   const m = pool.from(data);
   const nh = sa.decapsulate(m.buffer);
   const b = m.buffer;
-  if (nh === NextHeader.IPV6 && checkIpv6Header(b) === null) out({ espIn: { spi: spi.toString(16), innerSrc: formatIpv6(b.bytes, b.start + 8), text: new TextDecoder().decode(b.bytes.subarray(b.start + 48, b.end)) } });
-  else out({ espIn: { spi: spi.toString(16), error: String(nh) } });
+  if (nh === NextHeader.IPV6 && checkIpv6Header(b) === null) out({ espIn: { spi: spi.toString(16).padStart(8, '0'), innerSrc: formatIpv6(b.bytes, b.start + 8), text: new TextDecoder().decode(b.bytes.subarray(b.start + 48, b.end)) } });
+  else out({ espIn: { spi: spi.toString(16).padStart(8, '0'), error: String(nh) } });
   setTimeout(finish, 100);
 }
 manager.events$.subscribe((e) => {
