@@ -8,6 +8,7 @@ const packages = {
   netsim: 'netsim',
   'protocols-ipsec': 'protocols-ipsec',
   seccomm: 'seccomm',
+  'protocols-isakmp': 'protocols-isakmp',
   cli: 'cli',
   proactive: 'proactive',
   group: 'group',

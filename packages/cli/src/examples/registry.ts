@@ -2,6 +2,7 @@ import type { Graph } from '@conduits/core';
 import { nobleEngine } from '@conduits/crypto';
 import { buildChat } from './chat/scenario.js';
 import { buildIpsecScenario } from './ipsec/scenario.js';
+import { buildIsakmpScenario } from './isakmp/scenario.js';
 import { buildTwoSites } from './ipsec/two-sites.js';
 import { buildUdpScenario } from './udp/scenario.js';
 
@@ -36,6 +37,14 @@ export const examples: Record<string, { readonly describe: string; readonly buil
       const s = buildTwoSites();
       s.net.run();
       return [s.gateways[0]!.graph];
+    },
+  },
+  isakmp: {
+    describe: 'Figure 9: ISAKMP beside IPsec: UDP adaptor (port 500), mux on the initiator cookie, the factory that asks the policy manager, one ISAKMP SA session per association (after one negotiation)',
+    build: () => {
+      const s = buildIsakmpScenario();
+      s.net.run(5_000);
+      return [s.a.isakmp.graph];
     },
   },
 };
