@@ -9,6 +9,7 @@ const packages = {
   'protocols-ipsec': 'protocols-ipsec',
   seccomm: 'seccomm',
   cli: 'cli',
+  proactive: 'proactive',
 };
 const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 for (const [name, dir] of Object.entries(packages)) {
@@ -26,5 +27,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
+  // Carrier checks: use after release, double release and leaked carriers fail the test.
+  setupFilesAfterEnv: ['<rootDir>/packages/conduits/test/setup/carrier-checks.ts'],
   testPathIgnorePatterns: ['/node_modules/', process.env.CONDUITS_FUZZ ? '^$' : '\\.fuzz\\.test\\.ts$'],
 };

@@ -1,46 +1,139 @@
 #!/usr/bin/env node
-/** The `conduits` command. */
-import { parseArgs, UsageError } from './commands/args.js';
-import { demoCommand } from './commands/demo.js';
-import { graphCommand } from './commands/graph.js';
-import { pcapCommand } from './commands/pcap-decode.js';
-import { seccommCommand } from './commands/seccomm.js';
+/**
+ * The `conduits` command. Results go to stdout (JSON-line commands print only JSON there),
+ * diagnostics and progress to stderr. A usage or input error is one line (and at most a hint
+ * line) on stderr with exit code 2, never a stack trace; `--help` on any command prints its
+ * help and exits 0 without doing anything else.
+ */
+import { parseArgs, UsageError, wantsHelp, type Args, type OptionSpecs } from './commands/args.js';
+import { demoCommand, demoOptions, demoUsage } from './commands/demo.js';
+import { graphCommand, graphOptions, graphUsage } from './commands/graph.js';
+import type { Io } from './commands/io.js';
+import { pcapCommand, pcapOptions, pcapUsage } from './commands/pcap-decode.js';
+import { seccommCheckCommand, seccommGraphCommand, seccommOptions, seccommRunCommand, seccommUsage, seccommVerifyProofCommand } from './commands/seccomm.js';
 
-const commands: Record<string, { readonly summary: string; readonly run: (args: ReturnType<typeof parseArgs>, out: (s: string) => void) => void }> = {
-  demo: { summary: 'run the demo scenarios on the virtual clock and write their graphs (--engine noble|node, --out DIR, --seed N for the simulated network)', run: demoCommand },
-  pcap: { summary: 'pcap decode FILE [--esp-sa FILE]: one JSON object per packet; ESP decrypted and its ICV checked with SAs in tshark\'s esp_sa format', run: pcapCommand },
-  seccomm: { summary: 'seccomm check|graph CONFIG: a SecComm composition resolved against its constraints, or drawn; seccomm run CONFIG [--messages N] [--adversary KIND] [--seed S]: a client/server pair on the simulator under attack, one JSON summary; seccomm verify-proof FILE --public-key HEX: non-repudiation proofs checked offline', run: seccommCommand },
-  graph: { summary: 'print an example graph as Graphviz DOT or Mermaid: graph <example> [--format dot|mermaid]', run: graphCommand },
-};
-
-function help(): string {
-  return ['usage: conduits <command> [options]', '', 'commands:', ...Object.entries(commands).map(([k, v]) => `  ${k.padEnd(8)} ${v.summary}`)].join('\n');
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: OptionSpecs;
+  readonly run: (args: Args, io: Io) => void;
 }
 
-export function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): number {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    out(help());
-    return name === undefined ? 1 : 0;
+interface CommandGroup {
+  readonly summary: string;
+  readonly subcommands: Readonly<Record<string, Command>>;
+}
+
+const commands: Readonly<Record<string, Command | CommandGroup>> = {
+  demo: {
+    summary: 'run the demo scenarios on the virtual clock and write their graphs and captures (--engine noble|node, --out DIR, --seed N for the simulated network)',
+    usage: demoUsage,
+    options: demoOptions,
+    run: demoCommand,
+  },
+  graph: {
+    summary: 'print an example graph as Graphviz DOT or Mermaid (examples: chat, host, ipsec-host, ipsec-gateway)',
+    usage: graphUsage,
+    options: graphOptions,
+    run: graphCommand,
+  },
+  pcap: {
+    summary: 'decode a capture',
+    subcommands: {
+      decode: {
+        summary: "one JSON object per packet, printed as it is read (pcap or pcapng, optionally gzipped; link types 1, 101, 228, 229); ESP decrypted and its ICV checked with SAs in tshark's esp_sa format; IPv6 fragments reassembled",
+        usage: pcapUsage,
+        options: pcapOptions,
+        run: (args, io) => pcapCommand({ ...args, positionals: ['decode', ...args.positionals] }, io),
+      },
+    },
+  },
+  seccomm: {
+    summary: 'SecComm compositions: check, draw, run under attack, verify non-repudiation proofs',
+    subcommands: {
+      check: { summary: 'a composition (JSON file or preset) resolved against its constraints, or refused with a way out', usage: seccommUsage.check, options: seccommOptions.check, run: seccommCheckCommand },
+      graph: { summary: 'its micro-protocols and their dependencies, drawn', usage: seccommUsage.graph, options: seccommOptions.graph, run: seccommGraphCommand },
+      run: { summary: 'a client/server pair on the simulator under attack: one JSON summary on stdout, progress on stderr', usage: seccommUsage.run, options: seccommOptions.run, run: seccommRunCommand },
+      'verify-proof': { summary: 'non-repudiation proofs checked offline with a sender\'s public key (as seccomm run prints it)', usage: seccommUsage['verify-proof'], options: seccommOptions['verify-proof'], run: seccommVerifyProofCommand },
+    },
+  },
+};
+
+function isGroup(c: Command | CommandGroup): c is CommandGroup {
+  return 'subcommands' in c;
+}
+
+function help(): string {
+  const lines = ['usage: conduits <command> [options]   (conduits <command> --help for its options)', '', 'commands:'];
+  for (const [name, c] of Object.entries(commands)) {
+    if (!isGroup(c)) lines.push(`  ${name.padEnd(20)} ${c.summary}`);
+    else for (const [sub, s] of Object.entries(c.subcommands)) lines.push(`  ${`${name} ${sub}`.padEnd(20)} ${s.summary}`);
   }
-  const cmd = commands[name];
-  if (cmd === undefined) {
-    process.stderr.write(`unknown command ${name}\n\n${help()}\n`);
-    return 2;
+  return lines.join('\n');
+}
+
+function commandHelp(c: Command): string {
+  return `usage: ${c.usage}\n\n${c.summary}`;
+}
+
+function groupHelp(name: string, g: CommandGroup): string {
+  return [`usage: conduits ${name} <${Object.keys(g.subcommands).join('|')}> ...`, '', ...Object.values(g.subcommands).map((s) => `  ${s.usage}\n      ${s.summary}`)].join('\n');
+}
+
+const stdoutLine = (s: string): void => void process.stdout.write(s + '\n');
+const stderrLine = (s: string): void => void process.stderr.write(s + '\n');
+
+/** Run the command line `argv` (without node and the script); returns the exit code. */
+export function main(argv: readonly string[], out: (line: string) => void = stdoutLine, err: (line: string) => void = stderrLine): number {
+  const io: Io = { out, err };
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    out(help());
+    return 0;
   }
   try {
-    cmd.run(parseArgs(rest), out);
+    if (name === undefined) throw new UsageError('a command is needed: demo, graph, pcap decode, seccomm check|graph|run|verify-proof', 'conduits --help says what each does');
+    const found = commands[name];
+    if (found === undefined) throw new UsageError(`unknown command ${name}`, 'conduits --help lists the commands');
+    let cmd: Command;
+    let args = rest;
+    if (isGroup(found)) {
+      const [sub, ...more] = rest;
+      if (sub === undefined || sub === '--help' || sub === '-h') {
+        if (sub === undefined) throw new UsageError(`conduits ${name} needs a command: ${Object.keys(found.subcommands).join(', ')}`);
+        out(groupHelp(name, found));
+        return 0;
+      }
+      const s = found.subcommands[sub];
+      if (s === undefined) throw new UsageError(`unknown command ${name} ${sub}`, `commands: ${Object.keys(found.subcommands).map((k) => `${name} ${k}`).join(', ')}`);
+      cmd = s;
+      args = more;
+    } else cmd = found;
+    if (wantsHelp(args)) {
+      out(commandHelp(cmd));
+      return 0;
+    }
+    cmd.run(parseArgs(args, cmd.options, `usage: ${cmd.usage}`), io);
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${e.message}\n`);
+      err(oneLine(e.message));
+      if (e.hint !== undefined) err(oneLine(e.hint));
       return 2;
     }
-    throw e;
+    // Anything else is our fault, not the user's: still one line, the stack only on request.
+    err(`conduits: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}`);
+    if (process.env['CONDUITS_DEBUG']) err(String((e as Error).stack));
+    return 1;
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/src/main.ts')) {
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
+}
+
+/** Run as the process's command line (the bin, or `tsx packages/cli/src/main.ts ...`). */
+export function runCommandLine(): void {
   // A reader that stops early (| head) is a normal end of output, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
@@ -48,3 +141,5 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   });
   process.exitCode = main(process.argv.slice(2));
 }
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/src/main.ts')) runCommandLine();

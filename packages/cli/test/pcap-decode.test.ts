@@ -1,9 +1,9 @@
 /** `conduits pcap decode`: real kernels' ESP, captures converted by Wireshark's editcap, gzip, bad files. */
-import { ensureTshark, PcapFormatError, PcapWriter, LinkType, readCapture } from '@conduits/netsim';
+import { Network, PcapFormatError, PcapWriter, LinkType, readCapture, tsharkFields, tsharkMissing } from '@conduits/netsim';
 import { formatEspSa, parseEspSa, type TransformSpec } from '@conduits/protocols-ipsec';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -36,6 +36,13 @@ function ipv4Esp(esp: Uint8Array, n: number): Uint8Array {
   p.set(esp, 20);
   return p;
 }
+
+const tshark = tsharkMissing();
+const withTshark = (name: string): string => `${name}${tshark ? ` (${tshark})` : ''}`;
+const judged = tshark ? test.skip : test;
+let dir: string;
+beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'conduits-pcap-'))));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('pcap decode', () => {
   const supported = refs.filter((r) => ['cbc(aes)', 'rfc3686(ctr(aes))', 'rfc4106(gcm(aes))'].includes(r.enc_alg) && !r.test.includes('ESN'));
@@ -70,11 +77,9 @@ describe('pcap decode', () => {
     });
   });
 
-  test('pcapng and gzip (converted by editcap, which nobody here wrote) read the same as pcap; our ESP: good, bad on the modified frame', () => {
-    ensureTshark();
+  judged(withTshark('pcapng and gzip (converted by editcap, which nobody here wrote) read the same as pcap; our ESP: good, bad on the modified frame'), () => {
     const sc = buildIpsecScenario();
     sc.net.run();
-    const dir = mkdtempSync(join(tmpdir(), 'conduits-pcap-'));
     const pcap = join(dir, 'esp.pcap');
     writeFileSync(pcap, sc.pcap.toBytes());
     execFileSync('editcap', ['-F', 'pcapng', pcap, join(dir, 'esp.pcapng')]);
@@ -98,6 +103,30 @@ describe('pcap decode', () => {
     const ethBytes = eth.toBytes();
     expect(readCapture(ethBytes)[0]!.linkType).toBe(1);
     expect(decodeCapture(ethBytes, sas)).toEqual(plain);
+  });
+
+  judged(withTshark('protocols by name, and IPv6 fragments reassembled in the frame that completes them, as tshark does'), () => {
+    const net = new Network(11);
+    const a = net.host('a', '2001:db8:1::1');
+    const b = net.host('b', '2001:db8:1::2');
+    const link = net.connect(a, b, { delay: 2 });
+    const pcap = new PcapWriter();
+    link.capture(pcap);
+    const ea = a.bind(40000);
+    b.bind(47001);
+    ea.send(b.address, 47001, new TextEncoder().encode('ping'));
+    net.scheduler.at(10, () => ea.send(b.address, 47001, Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff)));
+    net.scheduler.at(20, () => a.icmp.ping(b.address, 0xbeef, 3, Uint8Array.of(1, 2, 3, 4)));
+    net.run();
+    const ours = decodeCapture(pcap.toBytes(), []);
+    expect(ours.map((d) => d.protocol)).toEqual(['UDP', 'IPv6-fragment', 'IPv6-fragment', 'UDP', 'ICMPv6', 'ICMPv6']);
+    expect(ours[1]).toMatchObject({ fragment: { offset: 0, more: true }, inner: 'IPv6 fragment of UDP, offset 0, 1232 bytes, more follow' });
+    expect(ours[3]).toMatchObject({ reassembled: { frames: [2, 3, 4], length: 3008 }, inner: 'UDP 40000 > 47001, 3000 bytes of data' });
+    // tshark: the same frames are fragments, reassembled in the same frame to the same length.
+    const rows = tsharkFields(pcap.toBytes(), ['frame.number', 'ipv6.fraghdr.offset', 'ipv6.reassembled.length', '_ws.col.Protocol']);
+    expect(rows.filter((r) => r[1] !== '').map((r) => r[0])).toEqual(['2', '3', '4']);
+    expect(rows.filter((r) => r[2] !== '').map((r) => [r[0], r[2]])).toEqual([['4', '3008']]);
+    expect(rows.map((r) => r[3])).toEqual(['UDP', 'IPv6', 'IPv6', 'UDP', 'ICMPv6', 'ICMPv6']);
   });
 
   test('a malformed capture is a typed error, never a crash (fuzz)', () => {

@@ -3,9 +3,12 @@
  *  - chain-8: a message through 8 pass-through sessions vs 8 plain objects calling next.accept(msg)
  *  - mux-1000: demultiplexing over 1,000 installed sessions
  *  - alloc: heap bytes per message over 1M messages through the carrier loop (scheduler, pool, chain)
+ *  - floods (issue 10), heap left behind per million packets after a full GC: a timer set and
+ *    cancelled per packet; a new demux key per frame into a mux whose factory holds new keys
+ *    half-open (1,024), and with the default options (65,536 conversations, then refusal)
  */
 import { Adaptor, GraphBuilder, MessagePool, Mux, PassThrough, Scheduler, Session, type Accessor, type Conduit, type Message, type Port, type State } from '../src/index.js';
-import { compare, emit, heapCost, opsPerSecond, round2 } from '../src/bench/measure.js';
+import { compare, emit, heapCost, heapGrowth, opsPerSecond, round2 } from '../src/bench/measure.js';
 
 /** Counts and keeps messages: the bench reuses one carrier. */
 class Sink extends Adaptor {
@@ -114,6 +117,64 @@ async function benchAlloc(): Promise<void> {
   emit({ bench: 'alloc-per-msg', unit: 'B/msg', value: round2(real.perOp), messages: N, heapDelta: real.heapDelta, carriersCreated: pool.created, target: '0 amortised', control: `a deliberate 16-byte allocation per message reads ${round2(control.perOp)} B/msg` });
 }
 
+const Waiting: State = {
+  name: 'waiting',
+  accept(s, msg) {
+    s.setTimer(30_000, 'retransmit'); // a half-open conversation waiting for its peer
+    msg.release();
+  },
+};
+const u32: Accessor<number> = { name: 'u32', key: (m) => (m.buffer.length >= 4 ? m.buffer.view.getUint32(m.buffer.start) : undefined) };
+
+async function benchFloods(): Promise<void> {
+  const N = 1_000_000;
+  const note = 'run with node --expose-gc';
+  const scheduler = new Scheduler();
+  const noop = (): void => {};
+  const timers = await heapGrowth((n) => {
+    for (let i = 0; i < n; i++) scheduler.cancel(scheduler.after(60_000, noop));
+  }, N, 1000);
+  emit({ bench: 'cancelled-timer-flood-heap', unit: 'B per million packets', value: timers?.perMillion ?? Number.NaN, limit: 65_536, timersLeft: scheduler.timers, ...(timers ? {} : { note }) });
+
+  for (const [name, options, limit] of [
+    ['factory-flood-heap', { halfOpen: 1024 }, 4 * 1024 * 1024],
+    ['factory-flood-heap-default', {}, 64 * 1024 * 1024],
+  ] as const) {
+    const g = new GraphBuilder('flood');
+    const net = g.add(new Sink('net'));
+    net.release = true;
+    const mux = g.mux('m', u32, { prototype: new Session('conv', { initial: Waiting, terminal: 'B' }), options });
+    g.connect(mux.a, net.a);
+    const graph = g.build(new Scheduler());
+    const pool = new MessagePool();
+    const entry = net.a.peer as Port;
+    let key = 0;
+    const flood = (n: number): void => {
+      for (let i = 0; i < n; i++) {
+        const m = pool.acquire();
+        m.buffer.view.setUint32(m.buffer.append(4), key++);
+        entry.owner.accept(m, entry);
+      }
+    };
+    // A short warm-up, so the conversations the flood installs are counted too.
+    const grown = await heapGrowth(flood, N, 1000);
+    const conversations = mux.size;
+    graph.scheduler.runFor(600_001); // two idle sweeps (idleTimeout 5 min): the flood's conversations go
+    emit({
+      bench: name,
+      unit: 'B per million packets',
+      value: grown?.perMillion ?? Number.NaN,
+      limit,
+      conversations,
+      conversationsAfterIdle: mux.size,
+      evicted: graph.drops.get('factory-evicted-half-open'),
+      refused: graph.drops.get('factory-limit'),
+      ...(grown ? {} : { note }),
+    });
+  }
+}
+
 benchChain();
 benchMux();
 await benchAlloc();
+await benchFloods();

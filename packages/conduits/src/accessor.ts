@@ -1,3 +1,4 @@
+import type { Declaration } from './declaration.js';
 import type { Message } from './message.js';
 
 /**
@@ -6,6 +7,8 @@ import type { Message } from './message.js';
  */
 export interface Accessor<K> {
   readonly name: string;
+  /** What the mux reads and requires (the key's attribute) and writes (what `stamp` sets). */
+  readonly declares?: Declaration;
   /** The key of a message arriving at the mux's side A, or undefined if it has none. */
   key(msg: Message): K | undefined;
   /** Mark a message leaving through side A that came from the side B[i] serving `key`. */

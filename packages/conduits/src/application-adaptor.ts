@@ -1,6 +1,7 @@
 import { Observable, Subject } from 'rxjs';
 import { Adaptor } from './adaptor.js';
 import type { Conduit } from './conduit.js';
+import { edge } from './edge.js';
 import { defaultPool, type Message, type MessagePool } from './message.js';
 import type { Port } from './port.js';
 
@@ -52,8 +53,9 @@ export class ApplicationAdaptor extends Adaptor {
     };
   }
 
+  /** An Edge: a subscriber that throws is counted and raised as a fault of this adaptor; delivery goes on. */
   get messages$(): Observable<Delivery> {
-    return new Observable<Delivery>((subscriber) => {
+    const messages = new Observable<Delivery>((subscriber) => {
       this.#observers++;
       const sub = this.#subject.subscribe(subscriber);
       return () => {
@@ -61,6 +63,7 @@ export class ApplicationAdaptor extends Adaptor {
         sub.unsubscribe();
       };
     });
+    return edge(messages, (error) => this.graph.edgeFault(this.name, error));
   }
 
   deliver(msg: Message, _from: Port): void {

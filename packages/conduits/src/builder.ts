@@ -8,15 +8,34 @@ import type { MessagePool } from './message.js';
 import { Mux } from './mux.js';
 import type { Port } from './port.js';
 import { Protocol, type ProtocolDefinition } from './protocol.js';
+import { checkRequirements } from './requirements.js';
 import { Scheduler } from './scheduler.js';
 import { Session, type SessionOptions } from './session.js';
 
-/** Join two sides. Each side has at most one neighbour. */
+/** Join two sides. Each side has at most one neighbour. In a running graph, its epoch moves on. */
 export function connect(p: Port, q: Port): void {
   if (p.peer !== null) throw new SideAlreadyConnectedError(p.owner.name, p.label, p.peer.toString());
   if (q.peer !== null) throw new SideAlreadyConnectedError(q.owner.name, q.label, q.peer.toString());
   p.peer = q;
   q.peer = p;
+  rewired(p);
+}
+
+/**
+ * Part a side from its neighbour (to insert a layer into a running graph, say); returns the
+ * neighbour's side, or null if there was none. In a running graph, its epoch moves on.
+ */
+export function disconnect(p: Port): Port | null {
+  const q = p.peer;
+  if (q === null) return null;
+  p.peer = null;
+  q.peer = null;
+  rewired(p);
+  return q;
+}
+
+function rewired(p: Port): void {
+  (p.owner.graph as Graph | undefined)?.rewired();
 }
 
 /**
@@ -102,13 +121,14 @@ export class GraphBuilder {
     return [...seen];
   }
 
-  /** Check the wiring and attach every conduit to a new Graph running on `scheduler`. */
+  /** Check the wiring and the declared attribute requirements, and attach every conduit to a new Graph running on `scheduler`. */
   build(scheduler: Scheduler = new Scheduler()): Graph {
     const all = this.conduits();
     for (const c of all) {
       const optional = c.optionalPorts();
       for (const p of c.ports()) if (p.peer === null && !optional.includes(p)) throw new DanglingSideError(c.name, p.label);
     }
+    checkRequirements(all);
     const graph = new Graph(this.name, scheduler);
     for (const c of all) if (c.parent === null) graph.adopt(c, null);
     return graph;

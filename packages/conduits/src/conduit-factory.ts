@@ -6,6 +6,7 @@ import type { Mux } from './mux.js';
 import { Port } from './port.js';
 import type { Protocol } from './protocol.js';
 import type { Session } from './session.js';
+import type { Timer } from './timer-heap.js';
 import type { Visitor } from './visitor.js';
 
 export interface FactoryOptions {
@@ -13,6 +14,19 @@ export interface FactoryOptions {
   readonly limit?: number;
   /** Ask the layer above whether a new conversation may start (ISAKMP's factory does). @default admit all */
   readonly admit?: (msg: Message) => boolean;
+  /**
+   * A conversation no message reached (from the mux's side A) for this long is removed and
+   * closed; it goes after one to two timeouts (one sweep per timeout). 0 keeps conversations
+   * until removed. @default 300000 (5 minutes)
+   */
+  readonly idleTimeout?: number;
+  /**
+   * Hold new conversations half-open, at most this many at once, until they authenticate
+   * (`session.admitted()` or `mux.admit(key)`): a new key beyond the bound, or at `limit`,
+   * evicts the oldest half-open conversation (counted `factory-evicted-half-open`, with a
+   * security alert) instead of being refused. @default none (every new conversation is established at once)
+   */
+  readonly halfOpen?: number;
 }
 
 /**
@@ -25,6 +39,7 @@ export class ConduitFactory extends ConduitBase {
   readonly a: Port = new Port(this, 'A');
   readonly #install = new Install();
   #created = 0;
+  #sweeper: Timer | null = null;
 
   constructor(
     name: string,
@@ -62,6 +77,14 @@ export class ConduitFactory extends ConduitBase {
     this.#install.load(clone, msg, this.options.limit ?? 65536, this);
     this.sendVia(this.a, this.#install);
   }
+
+  /** Start the idle sweep of `mux` (once, when the first conversation is installed); housekeeping, so unref'd. */
+  watch(mux: Mux<unknown>): void {
+    const idle = this.options.idleTimeout ?? 300_000;
+    if (this.#sweeper !== null || !(idle > 0)) return;
+    const scheduler = this.graph.scheduler;
+    this.#sweeper = scheduler.unref(scheduler.every(idle, () => mux.sweepIdle()));
+  }
 }
 
 /** The control visitor a factory sends back to its mux: "serve this message's key with this conduit". */
@@ -86,13 +109,20 @@ class Install implements Visitor {
     this.#msg = null;
     if (from !== mux.b) throw new WiringError(mux.name, 'an Install visitor must come from side B[0]');
     const key = mux.accessor.key(msg);
+    const factory = this.#factory as ConduitFactory;
+    const halfOpen = factory.options.halfOpen;
+    if (key !== undefined && halfOpen !== undefined) {
+      // New keys push out the oldest unauthenticated ones, never the established.
+      while (mux.halfOpen > 0 && (mux.halfOpen >= halfOpen || mux.size >= this.#limit)) mux.evictOldestHalfOpen();
+    }
     if (key === undefined || mux.size >= this.#limit) {
       mux.graph.retire(conduit);
       if (key === undefined) mux.drop(msg, 'no-demux-key');
       else mux.drop(msg, 'factory-limit', true);
       return;
     }
-    mux.install(key, conduit);
+    mux.installFromFactory(key, conduit, halfOpen !== undefined);
+    factory.watch(mux);
     mux.route(msg, mux.a);
   }
 

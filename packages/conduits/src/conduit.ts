@@ -1,4 +1,6 @@
+import { carrierLedger } from './carrier-checks.js';
 import { DanglingSideError } from './errors.js';
+import type { Declaration } from './declaration.js';
 import type { Graph } from './graph.js';
 import type { Message } from './message.js';
 import type { Port } from './port.js';
@@ -10,6 +12,8 @@ export type ConduitKind = 'session' | 'mux' | 'factory' | 'adaptor' | 'protocol'
 /** What every conduit offers its graph and its neighbours. */
 export interface Conduit {
   readonly name: string;
+  /** A number naming this conduit for the life of the process (what a message records on every hop). */
+  readonly serial: number;
   readonly kind: ConduitKind;
   /** The Protocol this conduit is encapsulated in, if any (set by the Protocol that builds it). */
   parent: Protocol | null;
@@ -27,7 +31,11 @@ export interface Conduit {
   clone(): Conduit;
   /** Joins a running graph: called by the builder and by factories. */
   attach(graph: Graph, parent: Protocol | null): void;
+  /** What this conduit does with attributes, if it says (checked by the builder). */
+  declared?(): Declaration | undefined;
 }
+
+let serials = 0;
 
 /**
  * Shared mechanics: the graph it runs in, the synchronous hop to a neighbour, and the rule
@@ -35,12 +43,16 @@ export interface Conduit {
  */
 export abstract class ConduitBase implements Conduit {
   abstract readonly kind: ConduitKind;
+  // A small integer: a message stores it on every hop without the write barrier a reference costs.
+  readonly serial = ++serials;
   abstract readonly a: Port;
   /** Set by attach(); conduits receive visitors only once attached. */
   graph!: Graph;
   parent: Protocol | null = null;
 
-  constructor(readonly name: string) {}
+  constructor(readonly name: string) {
+    if (carrierLedger.on) carrierLedger.conduits.set(this.serial, new WeakRef(this));
+  }
 
   abstract ports(): readonly Port[];
   abstract clone(): Conduit;
@@ -48,6 +60,10 @@ export abstract class ConduitBase implements Conduit {
 
   optionalPorts(): readonly Port[] {
     return [];
+  }
+
+  declared(): Declaration | undefined {
+    return undefined;
   }
 
   attach(graph: Graph, parent: Protocol | null): void {

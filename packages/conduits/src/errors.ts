@@ -39,17 +39,41 @@ export class DuplicateKeyError extends ConduitError {
 
 /** Something the builder was asked to do does not make a graph (stacking an adaptor in the middle, ...). */
 export class WiringError extends ConduitError {
-  override readonly name = 'WiringError';
+  override readonly name: string = 'WiringError';
   constructor(readonly conduit: string, message: string) {
     super(`${conduit}: ${message}`);
   }
 }
 
-/** A message was used after it went back to its pool. */
+/** A message was used after it went back to its pool (with carrier checks on: any access to its buffer or attributes). */
 export class ReleasedMessageError extends ConduitError {
-  override readonly name = 'ReleasedMessageError';
-  constructor() {
-    super('message used after release');
+  override readonly name: string = 'ReleasedMessageError';
+  constructor(readonly generation = -1, message = 'message used after release') {
+    super(generation < 0 ? message : `${message} (generation ${generation})`);
+  }
+}
+
+/** `release()` on a message already released: a stale holder would free the carrier's next owner. */
+export class DoubleReleaseError extends ReleasedMessageError {
+  override readonly name = 'DoubleReleaseError';
+  constructor(generation = -1) {
+    super(generation, 'message released twice');
+  }
+}
+
+/** Carriers a test acquired and never released (reported by the carrier checks). */
+export class CarrierLeakError extends ConduitError {
+  override readonly name = 'CarrierLeakError';
+  constructor(readonly carriers: readonly string[]) {
+    super(`${carriers.length} carrier(s) not released: ${carriers.slice(0, 8).join('; ')}${carriers.length > 8 ? '; ...' : ''}`);
+  }
+}
+
+/** A conduit requires an attribute that nothing on the way to it writes. */
+export class MissingAttributeError extends WiringError {
+  override readonly name = 'MissingAttributeError';
+  constructor(conduit: string, readonly side: string, readonly attribute: string, readonly from: string) {
+    super(conduit, `requires ${attribute} on messages arriving at side ${side}, but nothing from ${from} writes it`);
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * An open-addressing hash table from non-negative 32-bit integer keys (ports, next headers,
  * SPIs) to values: a lookup on the packet path is a multiply, a shift and one or two array
- * loads, with no call into the engine's Map. Deletion rebuilds the table (routes change
- * rarely; packets are looked up constantly).
+ * loads, with no call into the engine's Map. Deletion shifts the entries after the deleted
+ * one back (linear probing, no tombstones), so removing many routes (a flood of
+ * conversations expiring) costs O(1) each, not a rebuild each.
  */
 export class IntTable<V> {
   #keys = new Int32Array(8).fill(-1);
@@ -35,16 +36,31 @@ export class IntTable<V> {
   }
 
   delete(key: number): boolean {
-    if (this.get(key) === undefined) return false;
     const keys = this.#keys;
     const values = this.#values;
-    this.#keys = new Int32Array(keys.length).fill(-1);
-    this.#values = new Array<V | undefined>(keys.length).fill(undefined);
-    this.#size = 0;
-    for (let i = 0; i < keys.length; i++) {
+    const mask = keys.length - 1;
+    let i = Math.imul(key, 0x9e3779b1) >>> this.#shift;
+    for (; ; i = (i + 1) & mask) {
       const k = keys[i] as number;
-      if (k !== -1 && k !== key) this.set(k, values[i] as V);
+      if (k === key) break;
+      if (k === -1) return false;
     }
+    // Backward shift: an entry after the hole moves into it unless its home slot lies
+    // (cyclically) after the hole, so every remaining key is still found from its home.
+    for (let j = i; ; ) {
+      j = (j + 1) & mask;
+      const k = keys[j] as number;
+      if (k === -1) break;
+      const h = Math.imul(k, 0x9e3779b1) >>> this.#shift;
+      if (j > i ? h <= i || h > j : h <= i && h > j) {
+        keys[i] = k;
+        values[i] = values[j];
+        i = j;
+      }
+    }
+    keys[i] = -1;
+    values[i] = undefined;
+    this.#size--;
     return true;
   }
 

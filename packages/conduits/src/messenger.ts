@@ -26,6 +26,16 @@ export const Deliver: Messenger = {
 };
 
 /**
+ * A messenger that is only a tag: it says what the bytes are at this point (to be sealed,
+ * sealed, opened, ...) to states that tell tags apart, and is applied as Deliver is, through
+ * the state's `accept`. Where a tag is enough, declaring it with `defineTag` says so in one
+ * place; where each state should act on its own, use `defineMessenger`, a command.
+ */
+export function defineTag(name: string): Messenger {
+  return { name, protocol: undefined, apply: Deliver.apply };
+}
+
+/**
  * A messenger that calls one command of a protocol's state interface `St`. The cast is sound
  * because the session applies it only when its protocol tag matches.
  */

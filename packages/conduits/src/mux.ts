@@ -1,9 +1,13 @@
 import type { Accessor } from './accessor.js';
 import { ConduitBase, type Conduit } from './conduit.js';
+import type { Declaration } from './declaration.js';
+import type { Graph } from './graph.js';
 import { DuplicateKeyError, UnknownKeyError } from './errors.js';
 import { IntTable } from './int-table.js';
 import type { Message } from './message.js';
 import { Port } from './port.js';
+import type { Protocol } from './protocol.js';
+import type { Session } from './session.js';
 import type { Visitor } from './visitor.js';
 
 /**
@@ -20,6 +24,10 @@ export class Mux<K> extends ConduitBase {
   readonly #routes = new Map<K, Port>();
   /** The same routes for integer keys (ports, next headers, SPIs): a demux without a Map call. */
   readonly #byInt = new IntTable<Port>();
+  /** Conversations a factory installed, which expire when idle (insertion order). */
+  readonly #fromFactory = new Map<K, Port>();
+  /** Of those, the ones not yet admitted (authenticated), oldest first. */
+  readonly #halfOpen = new Map<K, Port>();
   #nextIndex = 1;
 
   constructor(
@@ -42,6 +50,11 @@ export class Mux<K> extends ConduitBase {
     return this.#routes.size;
   }
 
+  /** Conversations installed half-open by a factory and not yet admitted. */
+  get halfOpen(): number {
+    return this.#halfOpen.size;
+  }
+
   keys(): IterableIterator<K> {
     return this.#routes.keys();
   }
@@ -60,6 +73,10 @@ export class Mux<K> extends ConduitBase {
     return new Mux<K>(this.name, this.accessor);
   }
 
+  override declared(): Declaration | undefined {
+    return this.accessor.declares;
+  }
+
   protected visit(visitor: Visitor, from: Port): void {
     visitor.atMux(this as Mux<unknown>, from);
   }
@@ -76,8 +93,10 @@ export class Mux<K> extends ConduitBase {
       return;
     }
     const port = this.portFor(key);
-    if (port !== undefined) this.sendVia(port, msg);
-    else if (this.b.peer !== null) this.sendVia(this.b, msg);
+    if (port !== undefined) {
+      port.hits++;
+      this.sendVia(port, msg);
+    } else if (this.b.peer !== null) this.sendVia(this.b, msg);
     else throw new UnknownKeyError(this.name, this.formatKey(key));
   }
 
@@ -90,23 +109,87 @@ export class Mux<K> extends ConduitBase {
     conduit.a.peer = port;
     this.#routes.set(key, port);
     if (IntTable.fits(key)) this.#byInt.set(key, port);
+    (this.graph as Graph | undefined)?.rewired();
     return port;
   }
 
-  /** Disconnect and forget the conduit serving `key`; returns it. */
+  /**
+   * Install a conversation for a factory: it expires when idle (`sweepIdle`) and, with
+   * `halfOpen`, waits in the bounded half-open set until `admit(key)`.
+   */
+  installFromFactory(key: K, conduit: Conduit, halfOpen: boolean): Port {
+    const port = this.install(key, conduit);
+    this.#fromFactory.set(key, port);
+    if (halfOpen) this.#halfOpen.set(key, port);
+    return port;
+  }
+
+  /**
+   * The conversation for `key` has authenticated its peer: it leaves the half-open set and can
+   * no longer be evicted by new keys. False if `key` was not half-open.
+   */
+  admit(key: K): boolean {
+    return this.#halfOpen.delete(key);
+  }
+
+  /** Remove and close the oldest half-open conversation (a flood of new keys must not lock out the rest); false if none. */
+  evictOldestHalfOpen(): boolean {
+    const oldest = this.#halfOpen.keys().next();
+    if (oldest.done === true) return false;
+    this.#discard(oldest.value, 'factory-evicted-half-open');
+    this.graph.securityAlert(this, 'factory-evicted-half-open');
+    return true;
+  }
+
+  /**
+   * Remove and close every factory-installed conversation that no message from side A reached
+   * since the previous sweep; returns how many went. Run every `idleTimeout` by the factory,
+   * so an idle conversation goes after one to two timeouts.
+   */
+  sweepIdle(): number {
+    const idle: K[] = [];
+    for (const [key, port] of this.#fromFactory) {
+      if (port.hits === 0) idle.push(key);
+      else port.hits = 0;
+    }
+    for (const key of idle) this.#discard(key, 'factory-idle-expired');
+    return idle.length;
+  }
+
+  #discard(key: K, reason: string): void {
+    let conduit = this.lookup(key);
+    while (conduit?.parent != null && conduit.parent.a === conduit.a) conduit = conduit.parent;
+    this.remove(key);
+    this.graph.drops.count(this.name, reason);
+    if (conduit !== undefined) closeConduit(conduit);
+  }
+
+  /** Disconnect and forget the conduit serving `key`; returns it (its sessions' timers cancelled). */
   remove(key: K): Conduit | undefined {
     const port = this.#routes.get(key);
     if (port === undefined) return undefined;
     this.#routes.delete(key);
+    this.#fromFactory.delete(key);
+    this.#halfOpen.delete(key);
     if (IntTable.fits(key)) this.#byInt.delete(key);
     const conduit = port.peer?.owner;
+    // A Protocol delegates its side A to an inner port: retire the Protocol, children and all.
+    let outer = conduit;
+    while (outer?.parent != null && outer.parent.a === port.peer) outer = outer.parent;
     if (port.peer) port.peer.peer = null;
     port.peer = null;
-    if (conduit) this.graph.retire(conduit);
+    if (outer) this.graph.retire(outer);
+    (this.graph as Graph | undefined)?.rewired();
     return conduit;
   }
 
   formatKey(key: K): string {
     return this.accessor.format ? this.accessor.format(key) : String(key);
   }
+}
+
+/** Close a conversation nobody else will: its sessions (and a Protocol's) release what they hold. */
+function closeConduit(c: Conduit): void {
+  if (c.kind === 'session') (c as Session).close();
+  else if (c.kind === 'protocol') for (const child of (c as Protocol).children) closeConduit(child);
 }

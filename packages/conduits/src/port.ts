@@ -11,6 +11,8 @@ export class Port {
   peer: Port | null = null;
   /** The demux key a mux side B[i] serves; undefined elsewhere. */
   key: unknown = undefined;
+  /** Messages a mux routed in through this side B[i] since its last idle sweep (factory-installed conversations expire when idle). */
+  hits = 0;
 
   constructor(
     readonly owner: Conduit,

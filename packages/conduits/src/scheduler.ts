@@ -1,6 +1,7 @@
 import { Subject, type Observable } from 'rxjs';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
+import { edge } from './edge.js';
 import { DanglingSideError } from './errors.js';
 import type { Port } from './port.js';
 import { Timer, TimerHeap } from './timer-heap.js';
@@ -42,9 +43,12 @@ export class Scheduler {
     this.clock = clock;
   }
 
-  /** Faults of timer and queued tasks (conduit faults go to their graph's alerts). */
+  /**
+   * Faults of timer and queued tasks (conduit faults go to their graph's alerts). An Edge: a
+   * subscriber that throws is counted and reported as a fault of its own; the loop goes on.
+   */
   get faults$(): Observable<SchedulerFault> {
-    return this.#faults.asObservable();
+    return edge(this.#faults, (error) => this.#edgeFault(error));
   }
 
   get faultCount(): number {
@@ -60,7 +64,7 @@ export class Scheduler {
     return this.#count;
   }
 
-  /** Timers set and not yet fired (cancelled ones included until they come due). */
+  /** Timers set and not yet fired (a cancelled timer leaves the heap at once). */
   get timers(): number {
     return this.#timers.size;
   }
@@ -92,7 +96,8 @@ export class Scheduler {
   cancel(timer: Timer | null | undefined): void {
     if (!timer || timer.cancelled) return;
     timer.cancelled = true;
-    if (timer.ref) this.#refTimers--;
+    // A fired one-shot timer is out of the heap already and no longer counted.
+    if (this.#timers.remove(timer) && timer.ref) this.#refTimers--;
   }
 
   /**
@@ -101,7 +106,7 @@ export class Scheduler {
    * that has nothing else to do run forever.
    */
   unref(timer: Timer): Timer {
-    if (timer.ref && !timer.cancelled) this.#refTimers--;
+    if (timer.ref && timer.index >= 0) this.#refTimers--;
     timer.ref = false;
     return timer;
   }
@@ -215,6 +220,18 @@ export class Scheduler {
       this.#timers.push(t);
     } else if (t.ref) this.#refTimers--;
     this.#runTask(t.task, 'timer');
+  }
+
+  #raisingEdgeFault = false;
+  #edgeFault(error: unknown): void {
+    this.#faultCount++;
+    if (this.#raisingEdgeFault) return; // thrown again on the report about itself: counted only
+    this.#raisingEdgeFault = true;
+    try {
+      this.#faults.next({ time: this.clock.now(), task: 'faults$ subscriber', error });
+    } finally {
+      this.#raisingEdgeFault = false;
+    }
   }
 
   #runTask(task: () => void, what: string): void {

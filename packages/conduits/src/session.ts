@@ -1,5 +1,8 @@
 import { ConduitBase, type Conduit } from './conduit.js';
+import type { Declaration } from './declaration.js';
+import type { Graph } from './graph.js';
 import type { Message } from './message.js';
+import type { Mux } from './mux.js';
 import { Deliver } from './messenger.js';
 import { Port } from './port.js';
 import type { Side } from './side.js';
@@ -75,12 +78,18 @@ export class Session<D = unknown> extends ConduitBase {
     this.sendVia(from === 'A' ? this.b : this.a, msg);
   }
 
-  /** Switch state (State pattern), running exit/enter hooks. */
+  /** Switch state (State pattern), running exit/enter hooks. The graph's shape changes with it (its epoch moves on). */
   changeState(next: State<D>): void {
     if (next === this.state) return;
     this.state.exit?.(this);
     this.state = next;
+    (this.graph as Graph | undefined)?.rewired();
     next.enter?.(this);
+  }
+
+  /** A session declares what its current state does. */
+  override declared(): Declaration | undefined {
+    return this.state.declares;
   }
 
   /** Ask the framework for a timer: after `delay` ms the state's `timeout(session, tag)` runs. Resetting a tag replaces it. */
@@ -107,10 +116,28 @@ export class Session<D = unknown> extends ConduitBase {
     }
   }
 
-  /** Cancel every timer (a session being removed). */
-  close(): void {
+  /**
+   * This conversation has authenticated its peer: the mux it hangs from (directly, or through
+   * the Protocols it is inside) admits it out of the factory's half-open set. False if it was
+   * not half-open.
+   */
+  admitted(): boolean {
+    for (let c: Conduit | null = this; c !== null; c = c.parent) {
+      const p = c.a.peer;
+      if (p !== null && p.owner.kind === 'mux') return (p.owner as Mux<unknown>).admit(p.key);
+    }
+    return false;
+  }
+
+  /** Cancel every timer this session has set (they leave the scheduler's heap at once). */
+  cancelTimers(): void {
     for (const t of this.#timers.values()) this.graph.scheduler.cancel(t);
     this.#timers.clear();
+  }
+
+  /** Cancel every timer (a session being removed). */
+  close(): void {
+    this.cancelTimers();
   }
 
   /** Where a message leaving through `side` will go next (for diagnostics). */

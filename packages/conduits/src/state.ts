@@ -1,3 +1,4 @@
+import type { Declaration } from './declaration.js';
 import type { Message } from './message.js';
 import type { Session } from './session.js';
 import type { Side } from './side.js';
@@ -9,6 +10,8 @@ import type { Side } from './side.js';
  */
 export interface State<D = unknown> {
   readonly name: string;
+  /** What this state does with attributes, and the role it plays (see Declaration). */
+  readonly declares?: Declaration;
   /** A message whose Messenger has no command for this protocol arrived from `from`. */
   accept(session: Session<D>, msg: Message, from: Side): void;
   /** A timer set with `session.setTimer(delay, tag)` expired. */

@@ -1,4 +1,5 @@
 import type { Adaptor } from './adaptor.js';
+import type { Conduit } from './conduit.js';
 import type { ConduitFactory } from './conduit-factory.js';
 import type { Mux } from './mux.js';
 import type { Port } from './port.js';
@@ -18,6 +19,6 @@ export interface Visitor {
   atAdaptor(adaptor: Adaptor, from: Port): void;
   /** Only control visitors meet a Protocol: its sides are delegated, so messages pass through. */
   atProtocol(protocol: Protocol, from: Port): void;
-  /** The graph gave up on this visitor (a handler threw): give back what it holds. */
-  dropped?(): void;
+  /** The graph gave up on this visitor (a handler at `at` threw): give back what `at` still holds of it. */
+  dropped?(at?: Conduit): void;
 }

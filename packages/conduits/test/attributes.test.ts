@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import {
   AttributeDecodeError,
   CompositeProtocol,
+  DoubleReleaseError,
   MessagePool,
+  ReleasedMessageError,
   attribute,
   codecs,
   msgFromAbove,
@@ -35,6 +37,8 @@ describe('attributes', () => {
     expect(r.get(who)).toBe('alice');
     expect(r.get(route)).toBeUndefined();
     expect(new TextDecoder().decode(r.buffer.copy())).toBe('body');
+    m.release();
+    r.release();
   });
 
   test('unknown wire ids are skipped; malformed blocks are typed errors that change nothing', () => {
@@ -43,6 +47,7 @@ describe('attributes', () => {
     const r = pool.from(unknown);
     expect(r.attrs.unpackPeer(r.buffer)).toBeUndefined();
     expect([...r.buffer.copy()]).toEqual([0x41]);
+    r.release();
 
     for (const bad of [Uint8Array.of(0), Uint8Array.of(0, 1), Uint8Array.of(0, 9, 1), Uint8Array.of(0, 6, 0x70, 1, 0, 9), Uint8Array.of(0, 7, 0x70, 1, 0, 1, 5)]) {
       const m = pool.from(bad);
@@ -50,6 +55,7 @@ describe('attributes', () => {
       expect(err).toBeInstanceOf(AttributeDecodeError);
       expect(m.buffer.length).toBe(bad.length);
       expect(m.get(seq)).toBeUndefined();
+      m.release();
     }
   });
 
@@ -111,17 +117,19 @@ describe('attributes', () => {
     expect(() => peerAttribute('zero', 0, codecs.u8)).toThrow(RangeError);
   });
 
-  test('a released message is reset and reused by its pool', () => {
+  test('a released message is reset and its carrier reused by its pool; releasing it again throws', () => {
     const pool = new MessagePool();
     const m = pool.from(enc('abc')).set(route, 'r');
+    const buffer = m.buffer;
     m.release();
-    m.release(); // harmless
+    expect(() => m.release()).toThrow(DoubleReleaseError);
     expect(m.released).toBe(true);
-    expect(() => m.check()).toThrow();
+    expect(() => m.check()).toThrow(ReleasedMessageError);
     const again = pool.acquire();
-    expect(again).toBe(m);
+    expect(again.buffer).toBe(buffer);
     expect(again.get(route)).toBeUndefined();
     expect(again.buffer.length).toBe(0);
     expect(pool.created).toBe(1);
+    again.release();
   });
 });

@@ -41,7 +41,7 @@ describe('Session', () => {
   test('enter and exit hooks run on state change', () => {
     const log: string[] = [];
     const S2: State = { name: 's2', accept: PassThrough.accept, enter: () => log.push('enter s2') };
-    const S1: State = { name: 's1', accept: (s) => s.changeState(S2), exit: () => log.push('exit s1') };
+    const S1: State = { name: 's1', accept: (s, msg) => (s.changeState(S2), msg.release()), exit: () => log.push('exit s1') };
     const e = embed(new Session('s', { initial: S1 }));
     e.writeB(enc('x')).run();
     expect(log).toEqual(['exit s1', 'enter s2']);

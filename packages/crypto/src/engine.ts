@@ -1,3 +1,5 @@
+import type { MacOptions } from './checks.js';
+import type { Group, GroupName } from './group.js';
 import type { AeadAlgorithm, CipherAlgorithm, HashAlgorithm, KeyAgreementGroup, MacAlgorithm, SignatureAlgorithm } from './algorithms.js';
 
 /** Anything holding secret material: `destroy()` wipes it; using it afterwards throws KeyDestroyedError. */
@@ -57,12 +59,20 @@ export interface CryptoEngine {
   readonly name: string;
   aead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey;
   cipher(algorithm: CipherAlgorithm, key: Uint8Array): CipherKey;
-  mac(algorithm: MacAlgorithm, key: Uint8Array, truncateTo?: number): MacKey;
+  /** Keys shorter than `hmacMinKeyLength(algorithm)` throw InvalidKeyError unless `options.minKeyLength` allows them. */
+  mac(algorithm: MacAlgorithm, key: Uint8Array, truncateTo?: number, options?: MacOptions): MacKey;
   hash(algorithm: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array;
   hkdf(hash: HashAlgorithm, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
-  /** A new random key pair, or one from a given private value (for known-answer tests and static keys). */
+  /**
+   * A new random key pair, or one from a given private value (for known-answer tests and
+   * static keys). MODP private exponents must be 32 bytes up to the prime's length and give a
+   * public value 1 < y < p-1 (InvalidKeyError otherwise).
+   */
   keyAgreement(group: KeyAgreementGroup, privateKey?: Uint8Array): KeyAgreementKey;
   signingKey(algorithm: SignatureAlgorithm, privateKey?: Uint8Array): SigningKey;
+  /** False for any signature under an Ed25519 public key of small order (see ed25519PublicKeyAcceptable). */
   verify(algorithm: SignatureAlgorithm, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   randomBytes(n: number): Uint8Array;
+  /** Prime-order group arithmetic (scalars, points, hashing to scalars) for threshold protocols; both engines use @noble/curves. */
+  group(name: GroupName): Group;
 }

@@ -7,11 +7,14 @@ import { nobleEngine } from './noble-engine.js';
 import { nodeEngine } from './node-engine.js';
 
 export * from './algorithms.js';
+export { ed25519PublicKeyAcceptable, hmacMinKeyLength, type MacOptions } from './checks.js';
 export { constantTimeEqual, wipe } from './constant-time.js';
 export type { AeadKey, CipherKey, CryptoEngine, Destroyable, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
 export { CryptoError, InvalidKeyError, InvalidParameterError, KeyDestroyedError, UnsupportedAlgorithmError } from './errors.js';
-export { modp1024, modp2048, type ModpGroup } from './modp.js';
+export { MODP_MIN_EXPONENT_BYTES, modp1024, modp2048, type ModpGroup } from './modp.js';
 export { Secret } from './secret.js';
+export { groupNames, type Group, type GroupName, type GroupPoint, type RandomSource, type ScalarField, type SecretScalar } from './group.js';
+export { nobleGroup } from './noble-groups.js';
 export { nobleEngine, nodeEngine };
 
 export const engines = { noble: nobleEngine, node: nodeEngine } as const satisfies Record<string, CryptoEngine>;

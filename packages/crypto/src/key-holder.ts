@@ -1,5 +1,5 @@
 import type { MacAlgorithm } from './algorithms.js';
-import { checkMac } from './checks.js';
+import { checkMac, type MacOptions } from './checks.js';
 import { constantTimeEqual } from './constant-time.js';
 import { Secret } from './secret.js';
 
@@ -47,8 +47,9 @@ export abstract class MacKeyBase extends KeyHolder {
     readonly algorithm: MacAlgorithm,
     key: Uint8Array,
     truncateTo?: number,
+    options?: MacOptions,
   ) {
-    const outputLength = checkMac(algorithm, key, truncateTo);
+    const outputLength = checkMac(algorithm, key, truncateTo, options);
     super(`mac ${algorithm}/${outputLength * 8}`, key);
     this.outputLength = outputLength;
   }

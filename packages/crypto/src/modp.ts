@@ -79,3 +79,20 @@ export function checkModpPublic(group: ModpGroup, y: Uint8Array): bigint {
   if (v <= 1n || v >= group.prime - 1n) throw new InvalidKeyError(group.name, 'public value out of range');
   return v;
 }
+
+/** The shortest MODP private exponent we take, in bytes: 256 bits, at least twice the strength of group 14 (RFC 3526 §8). */
+export const MODP_MIN_EXPONENT_BYTES = 32;
+
+/**
+ * A private exponent must be 32 bytes up to the prime's length, and more than 128 bits of
+ * value (a 0-byte exponent gives public value 1; a random 32-byte one is this short with
+ * probability 2^-128). Returns the public value g^x mod p, itself checked 1 < y < p-1.
+ */
+export function modpPublicOf(group: ModpGroup, x: Uint8Array, pow: (exponent: bigint) => bigint): Uint8Array {
+  if (x.length < MODP_MIN_EXPONENT_BYTES || x.length > group.bytes) throw new InvalidKeyError(group.name, `private exponent must be ${MODP_MIN_EXPONENT_BYTES} to ${group.bytes} bytes`);
+  const e = bytesToBigint(x);
+  if (e >> 128n === 0n || e >= group.prime - 1n) throw new InvalidKeyError(group.name, 'private exponent out of range');
+  const y = pow(e);
+  if (y <= 1n || y >= group.prime - 1n) throw new InvalidKeyError(group.name, 'public value out of range');
+  return bigintToBytes(y, group.bytes);
+}

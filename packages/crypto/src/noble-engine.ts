@@ -14,9 +14,10 @@ import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type Has
 import { constantTimeEqual, wipe } from './constant-time.js';
 import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
 import { InvalidKeyError, InvalidParameterError } from './errors.js';
-import { checkAead, checkAeadCall, checkCipher, checkCipherInput } from './checks.js';
+import { checkAead, checkAeadCall, checkCipher, checkCipherInput, ed25519PublicKeyAcceptable } from './checks.js';
 import { KeyHolder, MacKeyBase } from './key-holder.js';
-import { bigintToBytes, bytesToBigint, checkModpPublic, modPow, modp1024, modp2048, type ModpGroup } from './modp.js';
+import { bigintToBytes, bytesToBigint, checkModpPublic, modPow, modp1024, modp2048, modpPublicOf, type ModpGroup } from './modp.js';
+import { nobleGroup } from './noble-groups.js';
 
 const hashes = { sha1, sha256, sha384, sha512, md5 } as const;
 
@@ -152,7 +153,7 @@ function publicOf(group: KeyAgreementGroup, k: Uint8Array): Uint8Array {
       return p256.getPublicKey(k, false).slice(1);
     default: {
       const g = modpGroup(group);
-      return bigintToBytes(modPow(g.generator, bytesToBigint(k), g.prime), g.bytes);
+      return modpPublicOf(g, k, (e) => modPow(g.generator, e, g.prime));
     }
   }
 }
@@ -166,7 +167,7 @@ export const nobleEngine: CryptoEngine = {
   name: 'noble',
   aead: (algorithm, key) => new NobleAead(algorithm, key),
   cipher: (algorithm, key) => new NobleCipher(algorithm, key),
-  mac: (algorithm, key, truncateTo) => new NobleMac(algorithm, key, truncateTo),
+  mac: (algorithm, key, truncateTo, options) => new NobleMac(algorithm, key, truncateTo, options),
   hash(algorithm: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array {
     const h = hashes[algorithm].create();
     for (const p of parts) h.update(p);
@@ -186,11 +187,14 @@ export const nobleEngine: CryptoEngine = {
   },
   verify(algorithm, publicKey, message, signature) {
     try {
-      return algorithm === 'ed25519' ? ed25519.verify(signature, message, publicKey) : p256.verify(signature, message, publicKey, { prehash: true, lowS: false });
+      if (algorithm === 'ed25519') return ed25519PublicKeyAcceptable(publicKey) && ed25519.verify(signature, message, publicKey);
+      return p256.verify(signature, message, publicKey, { prehash: true, lowS: false });
     } catch {
       return false;
     }
   },
   randomBytes: (n) => nobleRandom(n),
+  // node:crypto has no scalar or point arithmetic, so both engines share noble's groups.
+  group: (name) => nobleGroup(name),
 };
 

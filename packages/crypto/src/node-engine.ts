@@ -4,13 +4,14 @@
  */
 import * as nc from 'node:crypto';
 import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type KeyAgreementGroup, type SignatureAlgorithm } from './algorithms.js';
-import { checkAead, checkAeadCall, checkCipher, checkCipherInput } from './checks.js';
+import { checkAead, checkAeadCall, checkCipher, checkCipherInput, ed25519PublicKeyAcceptable } from './checks.js';
 import { KeyHolder, MacKeyBase } from './key-holder.js';
 import { wipe } from './constant-time.js';
 import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
 import { InvalidKeyError, InvalidParameterError } from './errors.js';
-import { bigintToBytes, checkModpPublic, modp1024, modp2048 } from './modp.js';
+import { bigintToBytes, bytesToBigint, checkModpPublic, modp1024, modp2048, modpPublicOf } from './modp.js';
 import { newPrivateValue } from './noble-engine.js';
+import { nobleGroup } from './noble-groups.js';
 
 const u8 = (b: Buffer | ArrayBuffer): Uint8Array => (b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
 const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -119,8 +120,10 @@ class NodeKeyAgreement extends KeyHolder implements KeyAgreementKey {
         default: {
           const g = group === 'modp1024' ? modp1024 : modp2048;
           const dh = nc.createDiffieHellman(buf(bigintToBytes(g.prime, g.bytes)), buf(Uint8Array.of(2)));
-          dh.setPrivateKey(buf(k));
-          return leftPad(u8(dh.generateKeys()), g.bytes);
+          return modpPublicOf(g, k, () => {
+            dh.setPrivateKey(buf(k));
+            return bytesToBigint(u8(dh.generateKeys()));
+          });
         }
       }
     });
@@ -212,7 +215,7 @@ export const nodeEngine: CryptoEngine = {
   name: 'node',
   aead: (algorithm, key) => new NodeAead(algorithm, key),
   cipher: (algorithm, key) => new NodeCipher(algorithm, key),
-  mac: (algorithm, key, truncateTo) => new NodeMac(algorithm, key, truncateTo),
+  mac: (algorithm, key, truncateTo, options) => new NodeMac(algorithm, key, truncateTo, options),
   hash(algorithm, ...parts) {
     const h = nc.createHash(algorithm);
     for (const p of parts) h.update(p);
@@ -232,7 +235,7 @@ export const nodeEngine: CryptoEngine = {
   },
   verify(algorithm, publicKey, message, signature) {
     try {
-      if (algorithm === 'ed25519') return publicKey.length === 32 && nc.verify(null, message, cachedPublicKey(algorithm, publicKey, () => publicKeyObject('ed25519', publicKey)), signature);
+      if (algorithm === 'ed25519') return ed25519PublicKeyAcceptable(publicKey) && nc.verify(null, message, cachedPublicKey(algorithm, publicKey, () => publicKeyObject('ed25519', publicKey)), signature);
       if (publicKey.length !== 65 || publicKey[0] !== 4 || signature.length !== 64) return false;
       const key = cachedPublicKey(algorithm, publicKey, () => nc.createPublicKey({ key: p256Jwk(publicKey), format: 'jwk' }));
       return nc.verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
@@ -241,4 +244,6 @@ export const nodeEngine: CryptoEngine = {
     }
   },
   randomBytes: (n) => u8(nc.randomBytes(n)),
+  // node:crypto has no scalar or point arithmetic, so both engines share noble's groups.
+  group: (name) => nobleGroup(name),
 };

@@ -38,7 +38,8 @@ describe('noble and node engines agree', () => {
 
   test.each(['hmac-sha1', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512', 'hmac-md5'] as MacAlgorithm[])('%s with truncation', (alg) => {
     fc.assert(
-      fc.property(bytes(1, 150), bytes(0, 300), fc.integer({ min: 4, max: 16 }), (k, d, t) => {
+      // Keys from the shortest allowed (hmacMinKeyLength: 16 to 32 bytes) to past the block size.
+      fc.property(bytes(32, 150), bytes(0, 300), fc.integer({ min: 4, max: 16 }), (k, d, t) => {
         expect(toHex(noble.mac(alg, k, t).compute(d))).toBe(toHex(node.mac(alg, k, t).compute(d)));
       }),
       { numRuns: 50 },

@@ -25,7 +25,8 @@ const rfc4231 = vectors<{ vectors: { case: number; key: string; data: string; hm
 describe.each(both)('%s engine', (_name, engine) => {
   test.each(macVectors.map((v) => [v.name, v] as const))('HMAC %s (RFC 2202/2404/4868)', (_n, v) => {
     const truncate = v.expected.length / 2;
-    const mac = engine.mac(macAlg(v.alg), hex(v.key), truncate);
+    // The RFCs' keys as they are, short ones ("Jefe") included: below hmacMinKeyLength, so allowed explicitly.
+    const mac = engine.mac(macAlg(v.alg), hex(v.key), truncate, { minKeyLength: 1 });
     expect(toHex(mac.compute(hex(v.data)))).toBe(v.expected);
     expect(mac.verify(hex(v.expected), hex(v.data))).toBe(true);
     const wrong = hex(v.expected);
@@ -40,7 +41,7 @@ describe.each(both)('%s engine', (_name, engine) => {
       ['hmac-sha512', v.hmac_sha512],
     ] as const) {
       const t = v.truncate_bytes ?? undefined;
-      const out = engine.mac(alg, hex(v.key), t).compute(hex(v.data));
+      const out = engine.mac(alg, hex(v.key), t, { minKeyLength: 1 }).compute(hex(v.data));
       expect(toHex(out)).toBe(t ? expected.slice(0, t * 2) : expected);
     }
   });

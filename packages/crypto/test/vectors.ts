@@ -1,4 +1,4 @@
-/** Loads the known-answer vectors copied into the repository's `vectors/` (from shared/vectors, sources kept in each file). */
+/** Loads the known-answer vectors in the repository's `vectors/` (each file names its sources). */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

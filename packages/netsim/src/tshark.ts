@@ -1,10 +1,10 @@
 /**
- * tshark as an outside judge of our packets (tests and tools). `ensureTshark()` installs
- * Debian's tshark when it is missing (root and Debian's archive needed), and says so loudly
- * when it cannot.
+ * tshark as an outside judge of our packets (tests and tools). This library never installs
+ * anything: installing the judges is `.ci/run`'s business (and a test's, if it wants to).
+ * Tests ask `tsharkMissing()` and skip with its message when tshark is not there.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,13 +12,21 @@ export function tsharkAvailable(): boolean {
   return spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
+/** Why a tshark test cannot run (a skip message), or undefined when tshark is there. */
+export function tsharkMissing(): string | undefined {
+  return tsharkAvailable() ? undefined : 'skipped: tshark is not installed (Debian package tshark; .ci/run installs it)';
+}
+
+export class TsharkMissingError extends Error {
+  override readonly name = 'TsharkMissingError';
+  constructor() {
+    super('tshark is not installed (Debian package tshark; .ci/run installs it)');
+  }
+}
+
+/** Throws `TsharkMissingError` when tshark is not installed; installs nothing. */
 export function ensureTshark(): void {
-  if (tsharkAvailable()) return;
-  process.stderr.write('tshark is missing: installing Debian package tshark (apt-get)\n');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['update'], { stdio: 'ignore', env });
-  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'tshark'], { stdio: 'inherit', env });
-  if (r.status !== 0 || !tsharkAvailable()) throw new Error('tshark is not installed and could not be installed (apt-get install tshark failed)');
+  if (!tsharkAvailable()) throw new TsharkMissingError();
 }
 
 /** Write `pcap` to a temp file and return tshark's fields, one row per frame. */
@@ -27,7 +35,12 @@ export function tsharkFields(pcap: Uint8Array, fields: readonly string[], option
   const file = join(dir, 'capture.pcap');
   writeFileSync(file, pcap);
   const args = ['-r', file, ...options.flatMap((o) => ['-o', o]), '-T', 'fields', '-E', 'separator=\t', ...fields.flatMap((f) => ['-e', f])];
-  const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  let out: string;
+  try {
+    out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   return out
     .split('\n')
     .filter((l) => l.length > 0)

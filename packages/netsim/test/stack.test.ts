@@ -109,6 +109,7 @@ describe('reassembly under attack', () => {
     const udp = pool.from(bytes(64));
     writeUdp(udp.buffer, 1, 7, src, dst);
     const whole = udp.buffer.copy();
+    udp.release();
     adv.inject('a->b', fragment(99, 0, true, whole.subarray(0, 32)));
     adv.inject('a->b', fragment(99, 24, true, whole.subarray(24, 48)), 1);
     adv.inject('a->b', fragment(99, 48, false, whole.subarray(48)), 2);
@@ -147,6 +148,7 @@ describe('reassembly under attack', () => {
     const udp = pool.from(bytes(20));
     writeUdp(udp.buffer, 1, 7, src, dst);
     adv.inject('a->b', fragment(5, 0, false, udp.buffer.copy()));
+    udp.release();
     net.run();
     expect(got.map((d) => d.data.length)).toEqual([20]);
     expect(FRAGMENT_HEADER).toBe(8);
@@ -203,6 +205,7 @@ describe('ICMPv6 errors (RFC 4443)', () => {
     const adv = new Adversary();
     net.links[0]!.setAdversary(adv);
     adv.inject('a->b', m.buffer.copy());
+    m.release();
     net.run();
     expect(events[1]).toEqual({ type: 4, code: 1, value: 6 });
     expect(b.graph.drops.get('ipv6-unknown-next-header')).toBe(1);
@@ -239,7 +242,9 @@ describe('path MTU discovery (RFC 8201) and reassembly time exceeded', () => {
       m.buffer.view.setUint32(at + 4, mtu);
       sealIcmpv6(m.buffer, b.address, a.address);
       writeIpv6Header(m.buffer, NextHeader.ICMPV6, 64, b.address, a.address);
-      return m.buffer.copy();
+      const packet = m.buffer.copy();
+      m.release();
+      return packet;
     };
     adv.inject('b->a', ptb(1300));
     net.run();

@@ -43,7 +43,8 @@ export interface HostOptions {
   readonly pool?: MessagePool;
   /**
    * The express lane for unicast UDP (Ensemble's bypass; see UdpExpress). Never used with a
-   * security layer, whose policy must see every packet, nor while the graph is traced.
+   * security layer, whose policy must see every packet, nor while the graph is traced, nor
+   * after the graph is rewired (a layer inserted at run time) until its path is found again.
    * @default true
    */
   readonly express?: boolean;
@@ -85,7 +86,6 @@ export class Host {
     g.connect(udp.b, this.ports.a);
     g.connect(this.ports.b, g.add(noListenerSession(this.icmp)).a);
     this.graph = g.build(scheduler);
-    express?.bind({ graph: this.graph, nextHeaders: this.nextHeaders, udp, ports: this.ports });
   }
 
   /** Bind a UDP port: installs an endpoint on the ports Mux. */

@@ -1,4 +1,4 @@
-import { MessagePool } from '@conduits/core';
+import { MessagePool, type Message } from '@conduits/core';
 import fc from 'fast-check';
 import {
   AddressParseError,
@@ -70,8 +70,18 @@ describe('checksums', () => {
 describe('IPv6 header and extension headers', () => {
   const src = parseIpv6('2001:db8::1');
   const dst = parseIpv6('2001:db8::2');
+  // The codecs read buffers; the messages lending them go back to the pool after each test.
+  const lent: Message[] = [];
+  const from = (bytes: Uint8Array): Message => {
+    const m = pool.from(bytes);
+    lent.push(m);
+    return m;
+  };
+  afterEach(() => {
+    for (const m of lent.splice(0)) m.release();
+  });
   const packet = (nh: number, body: number[]) => {
-    const m = pool.from(Uint8Array.from(body));
+    const m = from(Uint8Array.from(body));
     writeIpv6Header(m.buffer, nh, 64, src, dst);
     return m;
   };
@@ -80,7 +90,7 @@ describe('IPv6 header and extension headers', () => {
     const m = packet(59, [1, 2, 3]);
     m.buffer.bytes[m.buffer.start] = 0x40;
     expect(checkIpv6Header(m.buffer)).toBe('ipv6-bad-version');
-    expect(checkIpv6Header(pool.from(new Uint8Array(39)).buffer)).toBe('ipv6-truncated');
+    expect(checkIpv6Header(from(new Uint8Array(39)).buffer)).toBe('ipv6-truncated');
     const short = packet(59, [1, 2, 3]);
     short.buffer.trim(1);
     expect(checkIpv6Header(short.buffer)).toBe('ipv6-truncated-payload');
@@ -100,7 +110,7 @@ describe('IPv6 header and extension headers', () => {
   });
 
   const walk = (nh: number, body: number[]) => {
-    const m = pool.from(Uint8Array.from(body));
+    const m = from(Uint8Array.from(body));
     const out = { nextHeader: -1 };
     return [walkExtensionHeaders(m.buffer, nh, out), out.nextHeader, m.buffer.length] as const;
   };

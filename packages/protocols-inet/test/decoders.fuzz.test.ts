@@ -4,7 +4,7 @@
  * extension header chains, fragment floods and overlaps, oversize packets). No decoder may
  * throw; every bad packet is dropped and counted; valid traffic still flows afterwards.
  */
-import { SeededRandom } from '@conduits/core';
+import { SeededRandom, type Message } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
 import fc from 'fast-check';
 import { dst, packets, pool, src, valid } from './packets.js';
@@ -46,14 +46,16 @@ describe('decoder fuzzing', () => {
   });
 
   test.each([
-    ['udp', (b: Uint8Array) => checkUdp(pool.from(b).buffer, 0)],
-    ['icmpv6', (b: Uint8Array) => checkIcmpv6(pool.from(b).buffer, 0)],
-    ['fragment header', (b: Uint8Array) => readFragmentHeader(pool.from(b).buffer, { nextHeader: 0, offset: 0, more: false, id: 0 })],
-    ['extension headers', (b: Uint8Array) => walkExtensionHeaders(pool.from(b).buffer, b[0] ?? 0, { nextHeader: 0 })],
+    ['udp', (m: Message) => checkUdp(m.buffer, 0)],
+    ['icmpv6', (m: Message) => checkIcmpv6(m.buffer, 0)],
+    ['fragment header', (m: Message) => readFragmentHeader(m.buffer, { nextHeader: 0, offset: 0, more: false, id: 0 })],
+    ['extension headers', (m: Message, b: Uint8Array) => walkExtensionHeaders(m.buffer, b[0] ?? 0, { nextHeader: 0 })],
   ])(`%s decoder on arbitrary bytes never throws (${RUNS} cases)`, (_n, decode) => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 128 }), (b) => {
-        decode(b);
+        const m = pool.from(b);
+        decode(m, b);
+        m.release();
       }),
       { numRuns: RUNS },
     );

@@ -3,9 +3,9 @@
  * lane and to one without must give the same datagrams (bytes, source, attributes), the same
  * drops by reason, and the same bytes sent back on the link (ICMPv6 errors).
  */
-import { PassThrough, Scheduler, Session } from '@conduits/core';
+import { connect, disconnect, PassThrough, Scheduler, Session, type Port } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
-import { Host, NextHeader, parseIpv6, pseudoHeaderChecksum, writeIpv6Header, writeUdp } from '@conduits/protocols-inet';
+import { expressPath, fragmentDeclaration, Host, NextHeader, parseIpv6, pseudoHeaderChecksum, udpDeclaration, writeIpv6Header, writeUdp } from '@conduits/protocols-inet';
 import { differential, expressCases, host } from './express-pair.js';
 import { dst, pool, valid } from './packets.js';
 
@@ -136,6 +136,69 @@ describe('UDP express lane', () => {
     expect(a.delivered).toEqual([]);
     expect(a.drops).toMatchObject({ 'udp-closed': 1 });
     expect(fast.h.express?.taken).toBe(0);
+  });
+
+  test('a security layer inserted into a running host stops the lane from carrying the next packet; removed, the lane carries again', () => {
+    const fast = host(true);
+    fast.feed(valid(0, Uint8Array.of(1)));
+    expect(fast.h.express?.taken).toBe(1);
+    // The policy manager inserts a layer between reassembly and the next-header Mux (Figure 7's place for IPsec).
+    const seen: number[] = [];
+    const policy = new Session('policy', {
+      initial: {
+        name: 'policy',
+        accept(s, msg, from) {
+          seen.push(msg.buffer.length);
+          s.forward(msg, from);
+        },
+      },
+    });
+    const fragmentB = disconnect(fast.h.nextHeaders.a) as Port;
+    fast.h.graph.adopt(policy, null);
+    connect(fragmentB, policy.a);
+    connect(policy.b, fast.h.nextHeaders.a);
+    const a = fast.feed(valid(0, Uint8Array.of(2)));
+    expect(a.delivered.map((d) => d.data)).toEqual([[2]]);
+    expect(seen).toHaveLength(1);
+    expect(fast.h.express?.taken).toBe(1);
+    // Taken out again, the path the lane stands in for is back: the lane finds it.
+    disconnect(policy.a);
+    disconnect(policy.b);
+    fast.h.graph.retire(policy);
+    connect(fragmentB, fast.h.nextHeaders.a);
+    fast.feed(valid(0, Uint8Array.of(3)));
+    expect(seen).toHaveLength(1);
+    expect(fast.h.express?.taken).toBe(2);
+  });
+
+  test('a layer inserted anywhere on the skipped path, or between UDP and the ports Mux, stops the lane', () => {
+    const between = (h: Host): [Port, Port][] => {
+      const udp = h.nextHeaders.lookup(17) as Session;
+      const frag = h.graph.find('fragment') as Session;
+      return [
+        [frag.a, frag.a.peer as Port],
+        [frag.b, h.nextHeaders.a],
+        [udp.b, h.ports.a],
+      ];
+    };
+    for (let i = 0; i < 3; i++) {
+      const fast = host(true);
+      const [upper, lower] = between(fast.h)[i] as [Port, Port];
+      disconnect(upper);
+      const pass = new Session(`pass-${i}`, { initial: PassThrough });
+      fast.h.graph.adopt(pass, null);
+      // A session's side A faces down: whichever of the two ports is lower takes it.
+      connect(upper.side === 'A' ? upper : lower, pass.b);
+      connect(pass.a, upper.side === 'A' ? lower : upper);
+      const a = fast.feed(valid(0, Uint8Array.of(i)));
+      expect(a.delivered.map((d) => d.data)).toEqual([[i]]);
+      expect(fast.h.express?.taken).toBe(0);
+    }
+  });
+
+  test('the lane checks its path as data: the layers it skips write nothing it does not write', () => {
+    expect(expressPath.skips).toHaveLength(3);
+    for (const d of [fragmentDeclaration, udpDeclaration]) for (const k of d.fromA?.writes ?? []) expect(expressPath.writes).toContain(k);
   });
 
   test('a host with a security layer has no lane: its policy sees every packet', () => {

@@ -10,6 +10,7 @@ import { WireAdaptor } from '@conduits/core/testing';
 import { compare, emit, opsPerSecond, round2 } from '@conduits/core/bench';
 import { engines, type CryptoEngine } from '@conduits/crypto';
 import { Host, NextHeader, parseIpv6, type Ipv6Address } from '@conduits/protocols-inet';
+import { allowNoProtection } from '../src/testing/index.js';
 import { ipsecLayer, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type SaConfig, type TransformSpec } from '../src/index.js';
 
 
@@ -17,11 +18,11 @@ function hosts(engine: CryptoEngine, transform: TransformSpec, encKey: Uint8Arra
   const scheduler = new Scheduler();
   const a = parseIpv6('2001:db8::a');
   const b = parseIpv6('2001:db8::b');
-  const base: SaConfig = { spi: 0x100, direction: 'outbound', mode: 'transport', transform, encryptionKey: encKey, engine, replayWindow: 1024, allowNoProtection: true };
+  const base: SaConfig = { spi: 0x100, direction: 'outbound', mode: 'transport', transform, encryptionKey: encKey, engine, replayWindow: 1024 };
   const mk = (me: Ipv6Address, wire: WireAdaptor, outSpi: number, inSpi: number, name: string) => {
     const sad = new SecurityAssociationDatabase();
-    sad.create({ ...base, spi: outSpi });
-    sad.create({ ...base, spi: inSpi, direction: 'inbound' });
+    sad.create(allowNoProtection({ ...base, spi: outSpi }));
+    sad.create(allowNoProtection({ ...base, spi: inSpi, direction: 'inbound' }));
     const spd = new SecurityPolicyDatabase();
     spd.addOutbound({ selector: { nextHeader: NextHeader.UDP }, action: 'protect', sa: spi(outSpi) });
     spd.addInbound({ selector: { nextHeader: NextHeader.UDP }, accept: [['esp']] });

@@ -10,6 +10,7 @@
 import type { PacketBuffer } from '@conduits/core';
 import { constantTimeEqual } from '@conduits/crypto';
 import { NextHeader } from '@conduits/protocols-inet';
+import { espOneCall } from './conduits/sa-pipeline.js';
 import type { EspDropReason } from './esp-drop-reasons.js';
 import type { EspCipher } from './esp/esp-cipher.js';
 import type { SecurityAssociation } from './security-association.js';
@@ -117,26 +118,12 @@ export function checkAh(cipher: EspCipher, buf: PacketBuffer, ipAt: number, seqH
   return constantTimeEqual(expected, received) ? null : 'esp-icv-failed';
 }
 
-/** Protect with AH in one call (FSM, Coder, Cipher): for code outside a graph, such as the gateway. */
+/** Protect with AH in one call: the SA's FSM / Coder / Cipher Protocol, for code outside a graph. */
 export function ahProtect(sa: SecurityAssociation, buf: PacketBuffer, nextHeader: number, src: Uint8Array, dst: Uint8Array): EspDropReason | null {
-  const seq = sa.takeSequence();
-  if (typeof seq === 'string') return seq;
-  pushAhHeader(buf, nextHeader, sa.icvLength, sa.spi, seq >>> 0);
-  sealAh(sa.cipher, buf, seq, src, dst);
-  sa.account(buf.length);
-  return null;
+  return espOneCall(sa).protectAh(buf, nextHeader, src, dst);
 }
 
-/** Check and remove AH in one call (FSM, Coder, Cipher); its next header, or why it was refused. */
+/** Check and remove AH in one call (the SA's Protocol); its next header, or why it was refused. */
 export function ahVerify(sa: SecurityAssociation, buf: PacketBuffer, ipAt: number): number | EspDropReason {
-  const bad = ahLengthProblem(buf, sa.icvLength);
-  if (bad !== null) return sa.usable ? bad : 'esp-sa-expired';
-  const seqLo = ahSequenceOf(buf);
-  const seqHi = sa.checkSequence(seqLo);
-  if (typeof seqHi === 'string') return seqHi;
-  const r = checkAh(sa.cipher, buf, ipAt, seqHi);
-  if (r !== null) return r;
-  const nh = pullAh(buf);
-  sa.acceptSequence(seqLo, buf.length);
-  return nh;
+  return espOneCall(sa).open(buf, ipAt);
 }

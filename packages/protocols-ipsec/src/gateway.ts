@@ -1,6 +1,7 @@
 /**
  * The security gateway of Java Conduits §4.2, Figure 8: IPsec inside IP. Tunnels are ESP or
- * AH (RFC 4302 tunnel mode: the outer header is covered by the ICV). Every packet is
+ * AH (RFC 4302 tunnel mode: the outer header is covered by the ICV), ESP optionally in UDP
+ * (RFC 3948: port 4500, as strongSwan's userspace ESP needs). Every packet is
  * checked, reassembled if it is for the gateway, run through IPsec (tunnel-mode ESP addressed
  * to the gateway is opened and the inner packet checked against the inbound policy), then
  * routed. Forwarded packets turn around at the Forward session and run through IPsec again,
@@ -24,6 +25,7 @@ import { attribute, Deliver, GraphBuilder, Mux, Protocol, type Accessor, type Ad
 import {
   addressEquals,
   checkIpv6Header,
+  checkUdp,
   DST,
   fragmentSession,
   ipOffset,
@@ -32,15 +34,17 @@ import {
   parseIpv6,
   remoteAddress,
   securityRelevant,
-  SRC,
   walkExtensionHeaders,
   writeIpv6Header,
+  writeUdp,
   type Ipv6Address,
 } from '@conduits/protocols-inet';
-import { espSecurityRelevant, type EspDropReason } from './esp-drop-reasons.js';
+import type { Observable } from 'rxjs';
+import type { EspDropReason } from './esp-drop-reasons.js';
+import { openedOuter, packetSelectors, PolicyEngine, readAddresses, readPorts, type AcquireEvent } from './policy-engine.js';
 import type { SecurityAssociationDatabase } from './sad.js';
-import { matches, type AddressRange, type PacketSelectors, type SecurityPolicyDatabase } from './spd.js';
-import { appliedProtection, outerSa } from './conduits/ipsec-session.js';
+import { matches, type AddressRange, type SecurityPolicyDatabase } from './spd.js';
+import { appliedProtection, natTraversalPort, outerSa } from './conduits/ipsec-session.js';
 import { saKey, SaMux } from './conduits/sa-mux.js';
 import { ahSource, Open, Opened, Seal, Sealed } from './conduits/sa-protocol.js';
 import type { SecurityAssociation } from './security-association.js';
@@ -64,6 +68,7 @@ export interface GatewayOptions {
   readonly interfaces: readonly Adaptor[];
   /** Longest prefix wins. */
   readonly routes: readonly Route[];
+  /** The SAD; the gateway runs its SAs' lifetimes on its scheduler (`sad.useScheduler`). */
   readonly sad: SecurityAssociationDatabase;
   readonly spd: SecurityPolicyDatabase;
 }
@@ -78,14 +83,18 @@ const interfaceAccessor: Accessor<number> = {
 export class Gateway {
   readonly graph: Graph;
   readonly addresses: readonly Ipv6Address[];
+  /** The policy decisions (the same engine as the host's layer). */
+  readonly engine: PolicyEngine;
   readonly #routes: readonly Route[];
 
   constructor(options: GatewayOptions, scheduler: Scheduler) {
     this.addresses = options.addresses.map((a) => (typeof a === 'string' ? parseIpv6(a) : a));
     this.#routes = [...options.routes].sort((x, y) => y.prefix.prefix - x.prefix.prefix);
+    options.sad.useScheduler(scheduler);
+    this.engine = new PolicyEngine(options.sad, options.spd);
     const g = new GraphBuilder(options.name);
     const forward = g.session('forward', { initial: this.#forwardState(), terminal: 'B' });
-    const ipsec = g.add(this.#ipsecLayer(options.sad, options.spd));
+    const ipsec = g.add(this.#ipsecLayer(options.sad));
     const frag = g.add(fragmentSession({ mtu: 65535 }));
     const ip = g.session('ipv6-gw', { initial: this.#ipv6State() });
     const ifs = g.add(new Mux<number>('interfaces', interfaceAccessor));
@@ -93,6 +102,11 @@ export class Gateway {
     g.connect(ip.a, ifs.a);
     options.interfaces.forEach((adaptor, i) => g.route(ifs, i, adaptor));
     this.graph = g.build(scheduler);
+  }
+
+  /** ACQUIRE: a PROTECT rule named a tunnel SA (or bundle) the SAD does not hold. */
+  get events$(): Observable<AcquireEvent> {
+    return this.engine.acquire$;
   }
 
   /** The interface for a destination, by longest prefix; undefined when there is no route. */
@@ -135,32 +149,26 @@ export class Gateway {
    * IPsec inside the gateway: a Protocol of the policy session over an SA mux (shared with the
    * host's layer): each tunnel SA's FSM / Coder / Cipher Protocol seals and opens the packets.
    */
-  #ipsecLayer(sad: SecurityAssociationDatabase, spd: SecurityPolicyDatabase): Protocol {
+  #ipsecLayer(sad: SecurityAssociationDatabase): Protocol {
     return new Protocol('ipsec-gw', (g) => {
-      const sas = new SaMux(g);
-      const policy = g.session('ipsec-gw', { initial: this.#ipsecState(sad, spd, sas) });
+      const sas = new SaMux(g, sad);
+      const policy = g.session('ipsec-gw', { initial: this.#ipsecState(sad, sas) });
       g.connect(policy.a, sas.mux.a);
       return { a: sas.wire.b, b: policy.b };
     });
   }
 
-  #ipsecState(sad: SecurityAssociationDatabase, spd: SecurityPolicyDatabase, sas: SaMux): State {
-    const sel: PacketSelectors = { remote: new Uint8Array(16), remoteAt: 0, local: new Uint8Array(16), localAt: 0, nextHeader: 0, remotePort: -1, localPort: -1 };
+  #ipsecState(sad: SecurityAssociationDatabase, sas: SaMux): State {
+    const engine = this.engine;
+    const sel = packetSelectors();
     /** Selectors of a whole IPv6 packet at `at`, read by inspection. */
     const inspect = (msg: Message, at: number, inbound: boolean): void => {
       const b = msg.buffer;
-      sel.remote = sel.local = b.bytes;
-      sel.remoteAt = at + (inbound ? SRC : DST);
-      sel.localAt = at + (inbound ? DST : SRC);
+      readAddresses(sel, b.bytes, at, inbound);
       sel.nextHeader = b.bytes[at + 6] as number;
-      if ((sel.nextHeader === NextHeader.UDP || sel.nextHeader === NextHeader.TCP) && b.end >= at + 44) {
-        const first = b.view.getUint16(at + 40);
-        const second = b.view.getUint16(at + 42);
-        sel.remotePort = inbound ? first : second;
-        sel.localPort = inbound ? second : first;
-      } else sel.remotePort = sel.localPort = -1;
+      readPorts(sel, b, at + 40, inbound);
     };
-    const drop = (s: Session, msg: Message, r: EspDropReason): void => s.drop(msg, r, espSecurityRelevant.has(r));
+    const drop = (s: Session, msg: Message, r: EspDropReason): void => engine.drop(s, msg, r);
     const toWire = (s: Session, msg: Message): void => {
       msg.set(saKey, 0);
       msg.messenger = Deliver;
@@ -173,12 +181,12 @@ export class Gateway {
         if (from === 'B') {
           // A forwarded packet: the outgoing policy, by inspection of its headers.
           inspect(msg, b.start, false);
-          const rule = spd.matchOutbound(sel);
-          const action = rule?.action ?? spd.defaultOutbound;
-          if (action === 'bypass') return toWire(s, msg);
-          if (rule === undefined || rule.action !== 'protect') return drop(s, msg, 'ipsec-discard');
-          const id = typeof rule.sa === 'number' ? rule.sa : rule.sa[0];
-          const sa = id === undefined ? undefined : sad.outbound(id);
+          const d = engine.outbound(sel, s.graph.scheduler.now());
+          if (d === 'bypass') return toWire(s, msg);
+          if (d === 'discard') return drop(s, msg, 'ipsec-discard');
+          if (d === 'no-sa') return drop(s, msg, 'esp-no-sa');
+          const id = typeof d === 'number' ? d : d[0];
+          const sa = id === undefined ? undefined : engine.outboundSa(id, s.graph.scheduler.now());
           if (sa === undefined || sa.mode !== 'tunnel' || sa.source === undefined || sa.destination === undefined) return drop(s, msg, 'esp-no-sa');
           // Up into the tunnel SA's Protocol (the whole packet is its payload); it comes back Sealed.
           msg.set(nextHeader, NextHeader.IPV6).set(tunnel, sa).set(saKey, sas.keyOf(s, sa));
@@ -190,7 +198,10 @@ export class Gateway {
         if (m === Sealed) {
           const sa = msg.get(tunnel) as SecurityAssociation;
           const dst = sa.destination as Ipv6Address;
-          writeIpv6Header(b, sa.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP, 64, sa.source as Ipv6Address, dst);
+          const encap = sa.protocol === 'esp' ? sa.udpEncapsulation : undefined;
+          // RFC 3948 §2.1; over IPv6 the UDP checksum is computed (a zero one is IPv4's privilege).
+          if (encap !== undefined) writeUdp(b, encap.sourcePort, encap.destinationPort, sa.source as Ipv6Address, dst);
+          writeIpv6Header(b, encap !== undefined ? NextHeader.UDP : sa.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP, 64, sa.source as Ipv6Address, dst);
           const out = this.route(dst, 0);
           if (out === undefined) return s.drop(msg, 'gw-no-route');
           msg.set(outInterface, out);
@@ -201,12 +212,15 @@ export class Gateway {
           const nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
           if (nh === NextHeader.ESP || nh === NextHeader.AH) return drop(s, msg, 'esp-policy-violation');
           msg.messenger = Deliver;
+          const applied = msg.get(appliedProtection) ?? 0;
+          if (nh === NextHeader.NO_NEXT_HEADER && applied === 1) return drop(s, msg, 'esp-dummy'); // RFC 4303 §2.6
           if (nh !== NextHeader.IPV6) return s.drop(msg, 'gw-local-delivery'); // for the gateway itself: it runs no upper-layer protocols here
-          // The tunnel's inner packet: checked as a packet, then forwarded.
+          // The tunnel's inner packet: checked as a packet, against the tunnel SA's selectors and the policy, then forwarded.
           const r = checkIpv6Header(b);
           if (r !== null) return s.drop(msg, r, securityRelevant.has(r));
           inspect(msg, b.start, true);
-          if (!spd.accepts(sel, msg.get(appliedProtection) ?? 0)) return drop(s, msg, 'esp-policy-violation');
+          const v = engine.inbound(sel, applied, msg.get(openedOuter), undefined);
+          if (v !== null) return drop(s, msg, v);
           msg.set(ipOffset, b.start);
           msg.set(forGateway, this.#mine(b.bytes, b.start + DST) ? 1 : 0);
           return s.send('B', msg);
@@ -214,16 +228,26 @@ export class Gateway {
         if (msg.get(forGateway) !== 1) {
           // Transit traffic that arrived unprotected must not be traffic the policy wants protected (no spoofing past the tunnel).
           inspect(msg, b.start, true);
-          if (!spd.accepts(sel, 0)) return drop(s, msg, 'esp-policy-violation');
+          const v = engine.inbound(sel, 0, undefined, undefined);
+          if (v !== null) return drop(s, msg, v);
           return s.send('B', msg);
         }
-        const nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+        let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
+        // ESP in UDP (RFC 3948 §2.2): port 4500, and a first word that is not zero (zero marks IKE, which the gateway leaves alone).
+        if (nh === NextHeader.UDP && b.length >= 9 && b.view.getUint16(b.start + 2) === natTraversalPort) {
+          if (b.length === 9 && b.bytes[b.start + 8] === 0xff) return s.drop(msg, 'nat-keepalive');
+          if (b.length >= 12 && b.view.getUint32(b.start + 8) !== 0) {
+            if (checkUdp(b, msg.get(ipOffset) ?? 0) !== null) return drop(s, msg, 'udp-encap-bad-checksum');
+            b.pull(8);
+            nh = NextHeader.ESP;
+          }
+        }
         if (nh !== NextHeader.ESP && nh !== NextHeader.AH) return s.drop(msg, 'gw-local-delivery');
         const ah = nh === NextHeader.AH;
         if (b.length < (ah ? 12 : 8)) return drop(s, msg, 'esp-truncated');
         const sa = sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
         if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
-        msg.set(appliedProtection, ah ? 2 : 1).set(outerSa, sa.spi).set(saKey, sas.keyOf(s, sa));
+        msg.set(appliedProtection, ah ? 2 : 1).set(outerSa, sa.spi).set(openedOuter, sa).set(saKey, sas.keyOf(s, sa));
         msg.messenger = Open;
         s.send('A', msg);
       },

@@ -5,13 +5,13 @@
  */
 export { ReplayWindow, type ReplayVerdict } from './anti-replay.js';
 export { espSecurityRelevant, type EspDropReason } from './esp-drop-reasons.js';
-export { SecurityAssociation, spi, type Lifetime, type LifetimeEvent, type SaConfig, type SaState, type Spi } from './security-association.js';
+export { SecurityAssociation, spi, type Lifetime, type LifetimeEvent, type SaConfig, type SaLifecycleEvent, type SaState, type Spi } from './security-association.js';
 export * from './transforms.js';
-export { SecurityAssociationDatabase } from './sad.js';
+export { SecurityAssociationDatabase, type SadEvent, type SadOptions } from './sad.js';
+export { openedInner, openedOuter, PolicyEngine, type AcquireEvent, type OutboundDecision } from './policy-engine.js';
 export {
   matches,
   protectionCode,
-  protectionOf,
   SecurityPolicyDatabase,
   type AddressRange,
   type InboundRule,
@@ -21,10 +21,11 @@ export {
   type Selector,
 } from './spd.js';
 export { appliedProtection, innerSa, ipsecLayer, outerSa, protectionTag, MAX_NESTING, natTraversalPort, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';
-export { Open, Opened, saProtocol, Seal, Sealed } from './conduits/sa-protocol.js';
-export { EspCipher, type CipherConfig } from './esp/esp-cipher.js';
+export { Open, Opened, retireSaProtocol, saProtocol, Seal, Sealed, type DropWatcher } from './conduits/sa-protocol.js';
+export { SaKeysClaimedError } from './sa-keys.js';
 export { ESP_HEADER, lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from './esp/esp-coder.js';
 export { EspSaParseError, formatEspSa, parseEspSa, saConfigsFor, type EspSaEntry } from './esp-sa-file.js';
 export { AH_FIXED, ahLength, ahProtect, ahVerify } from './ah.js';
 export { forGateway, Gateway, inInterface, outInterface, type GatewayOptions, type Route } from './gateway.js';
-export { siteToSite, type SiteToSite, type TunnelEnd } from './site-to-site.js';
+export { siteToSite, type SiteToSite, type TunnelEnd, type TunnelSa } from './site-to-site.js';
+export { KernelUdpLink, type KernelUdpLinkOptions } from './adaptors/kernel-udp-link.js';

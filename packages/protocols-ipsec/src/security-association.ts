@@ -3,9 +3,12 @@
  * this class is the FSM — the SA's state (mature, soft-expired, expired, deleted), its
  * sequence numbers, anti-replay window and lifetimes; the Coder is `esp/esp-coder.ts` (the
  * wire format, no keys, no state); the Cipher is `esp/esp-cipher.ts`, the only holder of the
- * keys. `saProtocol(sa)` stacks the three as sessions for the host's IPsec layer;
- * `encapsulate` / `decapsulate` run the same steps in one call for code outside a graph
- * (the gateway, pcap decoding, known-answer tests). Both work in place on a PacketBuffer.
+ * keys. `saProtocol(sa)` stacks the three as sessions for the IPsec layers of the host and the
+ * gateway; `encapsulate` / `decapsulate` are thin wrappers that run the same Protocol, embedded
+ * in a graph of the SA's own, for code outside a graph (pcap decoding, known-answer tests).
+ * Both work in place on a PacketBuffer. The SA's keys are in its Cipher alone (made with the
+ * SA, held #private until its Protocol's Cipher session takes it): holding the SAD gives no
+ * way to seal, open or MAC bytes.
  *
  *   ESP packet:  SPI(4) ‖ Seq(4) ‖ IV ‖ ciphertext(payload ‖ padding ‖ pad length ‖ next header) ‖ ICV
  */
@@ -13,9 +16,12 @@ import type { PacketBuffer } from '@conduits/core';
 import { defaultEngine, type CryptoEngine } from '@conduits/crypto';
 import type { Ipv6Address } from '@conduits/protocols-inet';
 import { ReplayWindow } from './anti-replay.js';
+import { espOneCall } from './conduits/sa-pipeline.js';
+import { CipherState } from './conduits/sa-protocol.js';
 import type { EspDropReason } from './esp-drop-reasons.js';
-import { EspCipher } from './esp/esp-cipher.js';
-import { lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from './esp/esp-coder.js';
+import type { Selector } from './spd.js';
+import { cipherShape } from './esp/esp-cipher.js';
+import { SaKeysClaimedError } from './sa-keys.js';
 import { padBlock, type TransformSpec } from './transforms.js';
 
 declare const spiBrand: unique symbol;
@@ -49,20 +55,37 @@ export interface SaConfig {
   readonly replayWindow?: number;
   readonly softLifetime?: Lifetime;
   readonly hardLifetime?: Lifetime;
+  /**
+   * The SA's traffic selectors (RFC 4301 §4.4.2.1), from this end's view (`remote` is the
+   * peer's side): a packet an inbound SA opened must match them (§5.2), the inner packet in
+   * tunnel mode. Default in transport mode: `source` and `destination` as /128 ranges; in
+   * tunnel mode, none (the SPD alone then judges the inner packet).
+   */
+  readonly selector?: Selector;
   readonly engine?: CryptoEngine;
   /** Outbound: the last sequence number sent; inbound: the top of the replay window. @default 0 */
   readonly initialSequence?: number;
-  /**
-   * Benchmarks only: allow NULL encryption without integrity (RFC 4303 §3.2 requires one of
-   * the two; this measures the framework's own cost). @default false
-   */
-  readonly allowNoProtection?: boolean;
-  /** Known-answer tests only: the IV to use for a sequence number. */
-  readonly ivFor?: (seq: number) => Uint8Array;
 }
+
+/**
+ * `sa`'s Protocol takes its Cipher (the state of its Cipher session), once; the SA keeps it
+ * only to have it wiped. Package-internal, as is `cipherOf` (the test kit's): not exported
+ * from the index.
+ */
+/**
+ * Configurations the test kit marked with `allowNoProtection` (benchmarks of the framework's own
+ * cost): NULL encryption without integrity, which RFC 4303 §3.2 forbids. Package-internal, so
+ * production configuration has no way to ask for it.
+ */
+export const noProtectionAllowed = new WeakSet<SaConfig>();
+
+export let takeCipher: (sa: SecurityAssociation) => CipherState;
+export let cipherOf: (sa: SecurityAssociation) => CipherState;
 
 export type SaState = 'mature' | 'soft-expired' | 'expired' | 'deleted';
 export type LifetimeEvent = 'soft' | 'hard';
+/** What the SA tells its SAD: a lifetime crossed, or a number space used up (the SA must be replaced). */
+export type SaLifecycleEvent = LifetimeEvent | 'sequence-exhausted' | 'replay-window-exhausted';
 
 export class SecurityAssociation {
   readonly spi: Spi;
@@ -75,22 +98,37 @@ export class SecurityAssociation {
   readonly esn: boolean;
   readonly udpEncapsulation: { readonly sourcePort: number; readonly destinationPort: number } | undefined;
   readonly replay: ReplayWindow | null;
+  /** Traffic selectors (see `SaConfig.selector`); undefined: no check beyond the SPD. */
+  readonly selector: Selector | undefined;
   readonly icvLength: number;
   readonly ivLength: number;
   /** The padding block of the transform (the Coder's business, kept here for it). */
   readonly block: number;
-  /** The keys and the transform: the Cipher. */
-  readonly cipher: EspCipher;
   state: SaState = 'mature';
   /** Last sequence number sent (outbound). */
   sequence: number;
   readonly stats = { packets: 0, bytes: 0 };
   readonly createdAt: number;
-  /** Called once for each lifetime crossed (a key manager rekeys on 'soft', the SA stops on 'hard'). */
+  /** Called once for each lifetime crossed (a key manager rekeys on 'soft', the SA stops on 'hard'). The SAD's `events$` carries the same, for every SA it holds. */
   onLifetime: ((sa: SecurityAssociation, event: LifetimeEvent) => void) | null = null;
 
   readonly #soft: Lifetime;
   readonly #hard: Lifetime;
+  /** The SAD holding this SA: told of every lifecycle event (the SAD owns the SA's timers and deletes it on hard expiry). */
+  #owner: ((sa: SecurityAssociation, event: SaLifecycleEvent) => void) | null = null;
+  #exhausted = false;
+  /** The only holder of the keys (its Cipher session's state), until and after the SA's Protocol takes it. */
+  readonly #cipher: CipherState;
+  #cipherTaken = false;
+
+  static {
+    takeCipher = (sa) => {
+      if (sa.#cipherTaken) throw new SaKeysClaimedError(sa.spi);
+      sa.#cipherTaken = true;
+      return sa.#cipher;
+    };
+    cipherOf = (sa) => sa.#cipher;
+  }
 
   constructor(config: SaConfig, now = 0) {
     const t = config.transform;
@@ -107,23 +145,42 @@ export class SecurityAssociation {
     this.#hard = config.hardLifetime ?? {};
     this.sequence = config.initialSequence ?? 0;
     this.createdAt = now;
+    this.selector = config.selector ?? (config.mode === 'transport' ? transportSelector(config) : undefined);
     const windowSize = config.replayWindow ?? 64;
     this.replay = config.direction === 'inbound' && windowSize > 0 ? new ReplayWindow(windowSize, this.esn) : null;
     if (this.replay !== null && config.initialSequence) this.replay.startAt(config.initialSequence);
-    this.cipher = new EspCipher({ spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey, integrityKey: config.integrityKey, esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: config.allowNoProtection, ivFor: config.ivFor });
-    this.icvLength = this.cipher.icvLength;
-    this.ivLength = this.cipher.ivLength;
+    const shape = cipherShape({ spi: this.spi, protocol: this.protocol, transform: t, allowNoProtection: noProtectionAllowed.has(config), encryptionKeyLength: config.encryptionKey.length, integrityKeyLength: config.integrityKey?.length });
+    // The Cipher session makes the engine key objects from copies it wipes (the caller's are the caller's).
+    const keys = { spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey.slice(), integrityKey: config.integrityKey?.slice(), esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: noProtectionAllowed.has(config) };
+    this.#cipher = new CipherState(this, keys);
+    this.icvLength = shape.icvLength;
+    this.ivLength = shape.ivLength;
     this.block = padBlock(t.encryption);
+  }
+
+  /** The soft and hard lifetimes (the SAD schedules the time ones from `createdAt`). */
+  get softLifetime(): Lifetime {
+    return this.#soft;
+  }
+
+  get hardLifetime(): Lifetime {
+    return this.#hard;
+  }
+
+  /** Called by the SAD that takes this SA in: one owner at a time. */
+  ownedBy(owner: ((sa: SecurityAssociation, event: SaLifecycleEvent) => void) | null): void {
+    if (owner !== null && this.#owner !== null && this.#owner !== owner) throw new RangeError(`${this.toString()} is already held by another SAD`);
+    this.#owner = owner;
   }
 
   /** The SA is gone: keys wiped, no more use. */
   destroy(): void {
-    this.cipher.destroy();
+    this.#cipher.wipe();
     this.state = 'deleted';
   }
 
   get keysDestroyed(): boolean {
-    return this.cipher.destroyed;
+    return this.#cipher.wiped;
   }
 
   /** Check the time lifetimes against `now` (the owning session calls this on a timer). */
@@ -136,7 +193,10 @@ export class SecurityAssociation {
   /** FSM, outbound: the next sequence number, or why nothing may be sent (RFC 4303 §3.3.3: it never wraps). */
   takeSequence(): number | EspDropReason {
     if (this.state === 'expired' || this.state === 'deleted') return 'esp-sa-expired';
-    if (this.sequence >= (this.esn ? Number.MAX_SAFE_INTEGER : 0xffffffff)) return 'esp-sequence-exhausted';
+    if (this.sequence >= (this.esn ? Number.MAX_SAFE_INTEGER : 0xffffffff)) {
+      this.#exhaust('sequence-exhausted');
+      return 'esp-sequence-exhausted';
+    }
     return ++this.sequence;
   }
 
@@ -152,23 +212,18 @@ export class SecurityAssociation {
   /** FSM, inbound, after the ICV verified: only an authenticated packet moves the window (RFC 4303 §3.4.3). */
   acceptSequence(seqLo: number, bytes: number): void {
     this.replay?.update(seqLo);
+    // The top of a 32-bit window: no later packet can be accepted (RFC 4303 §3.4.3), the peer must rekey.
+    if (this.replay !== null && !this.esn && seqLo === 0xffffffff) this.#exhaust('replay-window-exhausted');
     this.#count(bytes);
   }
 
   /**
    * Turn the payload in `buf` into an ESP packet, in place. `nextHeader` is what the payload
    * is (an upper-layer protocol in transport mode, 41 for an IPv6 packet in tunnel mode).
-   * FSM, Coder and Cipher in one call.
+   * The SA's FSM / Coder / Cipher Protocol, run in one call.
    */
   encapsulate(buf: PacketBuffer, nextHeader: number): EspDropReason | null {
-    const seq = this.takeSequence();
-    if (typeof seq === 'string') return seq;
-    const bytes = buf.length;
-    writeTrailer(buf, nextHeader, this.block);
-    this.cipher.seal(buf, seq);
-    pushHeader(buf, this.spi, seq >>> 0);
-    this.#count(bytes);
-    return null;
+    return espOneCall(this).seal(buf, nextHeader);
   }
 
   /**
@@ -176,32 +231,7 @@ export class SecurityAssociation {
    * in place. Returns the next header of the recovered payload, or why it was refused.
    */
   decapsulate(buf: PacketBuffer): number | EspDropReason {
-    const bad = lengthProblem(buf, this.ivLength, this.icvLength, this.block);
-    if (bad !== null) return bad;
-    const seqLo = sequenceOf(buf);
-    pullHeader(buf, this.ivLength, this.icvLength, this.block);
-    const seqHi = this.checkSequence(seqLo);
-    if (typeof seqHi === 'string') return seqHi;
-    const r = this.cipher.open(buf, seqLo, seqHi);
-    if (r !== null) return r;
-    const nextHeader = stripTrailer(buf);
-    if (typeof nextHeader === 'string') return nextHeader;
-    this.acceptSequence(seqLo, buf.length);
-    return nextHeader;
-  }
-
-  /**
-   * For AH (and other integrity users): take the next outbound sequence number, or null when
-   * the space is exhausted (the SA must be replaced, RFC 4302 §3.3.2).
-   */
-  nextSequence(): number | null {
-    const s = this.takeSequence();
-    return typeof s === 'string' ? null : s;
-  }
-
-  /** The truncated MAC over `parts`, with the high sequence bits appended under ESN. */
-  integrityCheckValue(parts: readonly Uint8Array[], seqHi: number): Uint8Array {
-    return this.cipher.integrityCheckValue(parts, seqHi);
+    return espOneCall(this).open(buf, 0);
   }
 
   /** Count a processed packet of `bytes` against the lifetimes. */
@@ -233,5 +263,23 @@ export class SecurityAssociation {
     if (event === 'hard' && (this.state === 'expired' || this.state === 'deleted')) return;
     this.state = event === 'soft' ? 'soft-expired' : 'expired';
     this.onLifetime?.(this, event);
+    this.#owner?.(this, event);
   }
+
+  #exhaust(event: 'sequence-exhausted' | 'replay-window-exhausted'): void {
+    if (this.#exhausted) return;
+    this.#exhausted = true;
+    this.#owner?.(this, event);
+  }
+}
+
+/** A transport-mode SA carries packets between its two addresses: an inbound one from `source` to `destination`. */
+function transportSelector(config: SaConfig): Selector | undefined {
+  const peer = config.direction === 'inbound' ? config.source : config.destination;
+  const me = config.direction === 'inbound' ? config.destination : config.source;
+  if (peer === undefined && me === undefined) return undefined;
+  return {
+    ...(peer === undefined ? {} : { remote: { address: peer, prefix: 128 } }),
+    ...(me === undefined ? {} : { local: { address: me, prefix: 128 } }),
+  };
 }

@@ -3,6 +3,10 @@
  * prefixes, next-layer protocol, ports). Outbound: PROTECT with an SA, BYPASS or DISCARD.
  * Inbound: which protections a packet matching the selectors must have had, as in the
  * paper's example (§4.2): accept none, AH, or AH+ESP; refuse ESP alone and double AH.
+ *
+ * A PROTECT rule names an SA bundle of the SAD (`bundle: 'to-b'`) rather than SPIs, so a key
+ * manager rekeys by installing the new SA, repointing the bundle and deleting the old SA,
+ * without touching the SPD; `replace` and `remove` change named rules in place.
  */
 import type { Ipv6Address } from '@conduits/protocols-inet';
 import type { Spi } from './security-association.js';
@@ -27,11 +31,15 @@ export interface Selector {
 export type Protection = readonly ('ah' | 'esp')[];
 
 export type OutboundRule =
-  /** `sa`: one SA, or a bundle applied inner first ([esp, ah] puts AH outside ESP). */
-  | { readonly selector: Selector; readonly action: 'protect'; readonly sa: Spi | readonly Spi[] }
-  | { readonly selector: Selector; readonly action: 'bypass' | 'discard' };
+  /** `bundle`: the name of an SA bundle in the SAD (`sad.setBundle`), its SAs applied inner first. */
+  | { readonly name?: string; readonly selector: Selector; readonly action: 'protect'; readonly bundle: string }
+  /** `sa`: one SA, or a bundle applied inner first ([esp, ah] puts AH outside ESP), by SPI. */
+  | { readonly name?: string; readonly selector: Selector; readonly action: 'protect'; readonly sa: Spi | readonly Spi[] }
+  | { readonly name?: string; readonly selector: Selector; readonly action: 'bypass' | 'discard' };
 
 export interface InboundRule {
+  /** Lets `replace` / `remove` find the rule. */
+  readonly name?: string;
   readonly selector: Selector;
   /** Acceptable protections; `[]` in the list accepts unprotected packets. */
   readonly accept: readonly Protection[];
@@ -55,15 +63,6 @@ export function protectionCode(p: Protection): number {
   let c = 0;
   for (const x of p) c = c * 4 + (x === 'esp' ? 1 : 2);
   return c;
-}
-
-export function protectionOf(code: number): Protection {
-  const out: ('ah' | 'esp')[] = [];
-  while (code > 0) {
-    out.unshift(code % 4 === 1 ? 'esp' : 'ah');
-    code = Math.floor(code / 4);
-  }
-  return out;
 }
 
 function inRange(r: AddressRange | undefined, bytes: Uint8Array, at: number): boolean {
@@ -102,6 +101,30 @@ export class SecurityPolicyDatabase {
   addInbound(rule: InboundRule): this {
     this.inbound.push(rule);
     return this;
+  }
+
+  /**
+   * Put `rule` where the rule named `name` (or that rule object) stands, keeping the order;
+   * the list is the one `rule` belongs to (outbound rules have an action). False when no such rule.
+   */
+  replace(old: string | OutboundRule | InboundRule, rule: OutboundRule | InboundRule): boolean {
+    const list: (OutboundRule | InboundRule)[] = 'action' in rule ? this.outbound : this.inbound;
+    const i = list.findIndex((r) => (typeof old === 'string' ? r.name === old : r === old));
+    if (i < 0) return false;
+    list[i] = rule;
+    return true;
+  }
+
+  /** Remove the rule named `name` (or that rule object) from whichever list holds it. */
+  remove(old: string | OutboundRule | InboundRule): boolean {
+    for (const list of [this.outbound, this.inbound] as (OutboundRule | InboundRule)[][]) {
+      const i = list.findIndex((r) => (typeof old === 'string' ? r.name === old : r === old));
+      if (i >= 0) {
+        list.splice(i, 1);
+        return true;
+      }
+    }
+    return false;
   }
 
   matchOutbound(p: PacketSelectors): OutboundRule | undefined {

@@ -51,6 +51,7 @@ describe('two sites through two security gateways', () => {
     writeUdp(m.buffer, 1, 7, s.hostB.address, s.hostA.address);
     writeIpv6Header(m.buffer, NextHeader.UDP, 64, s.hostB.address, s.hostA.address);
     adv.inject('b->a', m.buffer.copy());
+    m.release();
     s.net.run();
     expect(got).toBe(0);
     expect(s.gwA.graph.drops.get('esp-policy-violation')).toBe(1);
@@ -70,6 +71,7 @@ describe('two sites through two security gateways', () => {
     const adv = new Adversary();
     s.lanA.setAdversary(adv);
     adv.inject('a->b', m.buffer.copy());
+    m.release();
     s.net.run();
     expect(s.gwA.graph.drops.get('gw-hop-limit-exceeded')).toBe(1);
   });

@@ -39,7 +39,7 @@ describe('an ESP SA is a Protocol of FSM, Coder and Cipher sessions', () => {
     // Nothing reachable from the SA's own fields shows the key; the Cipher's fields are #private.
     expect(JSON.stringify(sa, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))).not.toContain(hex);
     p.sads.b.delete('inbound', 0x1001);
-    expect(sa.cipher.destroyed).toBe(true);
+    expect(sa.keysDestroyed).toBe(true);
     p.net.run(p.net.scheduler.now() + 1500); // the layer's housekeeping
     expect(describeGraph(p.b.graph).nodes.map((n) => n.name)).not.toContain('esp-fsm 0x00001001');
   });

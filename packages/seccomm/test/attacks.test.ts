@@ -7,11 +7,12 @@
 import { presets, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
 import { runScenario } from '@conduits/seccomm/testing';
 import { withSeed } from '@conduits/netsim';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'seccomm-attacks-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const paranoid: CompositionConfig = { ...presets.paranoid, microProtocols: presets.paranoid.microProtocols.map((m) => (m.use === 'non-repudiation' ? { ...m, params: { file: join(dir, 'proofs.jsonl') } } : m)) };
 const configs: Record<string, CompositionConfig> = { 'esp-like': presets['esp-like'], 'tls-record-like': presets['tls-record-like'], paranoid };
 const N = 30;
@@ -66,6 +67,17 @@ describe.each(Object.keys(configs))('preset %s under attack', (name) => {
     }
   });
 
+  test('reflection: the client\'s own frames sent back to it are refused with an alert (per-direction keys, the sender in the associated data)', () => {
+    const s = run('reflect');
+    expect(s).toMatchObject({ alerts: TARGETED, gotThrough: 0, intactAndExactlyOnce: true, complete: true });
+  });
+
+  test('downgrade: a frame rewritten into PROPOSE(no protection) on a live connection does not open; no switch, nothing crosses in clear', () => {
+    const s = run('downgrade');
+    expect(s).toMatchObject({ alerts: 1, gotThrough: 0, generation: { client: 0, server: 0 }, plaintextFrames: 0, intactAndExactlyOnce: true });
+    expect(s.delivered).toEqual({ clientToServer: N - 1, serverToClient: N });
+  });
+
   test('dropping: lost messages are lost (SecComm adds no reliability), the rest intact, no alert', () => {
     expect(run('drop')).toMatchObject({ alerts: 0, intactAndExactlyOnce: true, complete: false, delivered: { clientToServer: N - TARGETED } });
   });
@@ -92,6 +104,11 @@ describe('where an attribute is absent, the attack gets through (the trade-off, 
   test('timestamps with a cache of recent messages refuse the same replays', () => {
     const s = run({ keys: { predefined: [1] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'timestamp-replay-prevention' }] }, 'replay');
     expect(s).toMatchObject({ alerts: N, gotThrough: 0, rejected: { 'replay-duplicate': N } });
+  });
+
+  test('no integrity: AES-CTR on a live connection lets a known message be rewritten into a PROPOSE — which the default policy refuses', () => {
+    const s = run({ keys: { predefined: [1] }, microProtocols: [{ use: 'aes-128-ctr-privacy', key: 1 }] }, 'downgrade');
+    expect(s).toMatchObject({ generation: { client: 0, server: 0 }, plaintextFrames: 0, rejected: { 'recompose-refused': 1, 'recompose-unexpected': 1 } });
   });
 
   test('no integrity: AES-CTR privacy alone delivers altered messages', () => {

@@ -2,7 +2,7 @@ import { GraphBuilder, Scheduler } from '@conduits/core';
 import { linkPair, ProbeAdaptor } from '@conduits/core/testing';
 import { engines } from '@conduits/crypto';
 import { AuditLog, openConnection, resolveComposition, verifyProofs, type CompositionConfig } from '@conduits/seccomm';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,8 +12,12 @@ const alice = engine.randomBytes(32);
 const mallory = engine.randomBytes(32);
 const alicePublic = engine.signingKey('ed25519', alice).publicKey;
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function setup(config: CompositionConfig, signWith: Uint8Array, knownKeys = new Map([['alice', alicePublic]])) {
   const dir = mkdtempSync(join(tmpdir(), 'seccomm-nr-'));
+  dirs.push(dir);
   const proofs = join(dir, 'proofs.jsonl');
   const scheduler = new Scheduler();
   const withFile = { ...config, microProtocols: config.microProtocols.map((m) => (m.use === 'non-repudiation' ? { ...m, params: { file: proofs } } : m)) };

@@ -43,7 +43,8 @@ describe('the closure adds what a choice requires', () => {
   });
 
   test('non-repudiation gets signature authenticity', () => {
-    const r = resolveComposition({ keys: { privateKey: true }, microProtocols: [{ use: 'non-repudiation' }] });
+    // Since issue 10 the proof file is required by the resolver.
+    const r = resolveComposition({ keys: { privateKey: true }, microProtocols: [{ use: 'non-repudiation', params: { file: 'proofs.jsonl' } }] });
     expect(r.microProtocols.find((m) => m.class === 'authenticity')?.name).toBe('signature-authenticity');
   });
 

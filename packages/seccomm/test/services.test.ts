@@ -2,13 +2,14 @@
 import { engines } from '@conduits/crypto';
 import { AuditLog, CertificateAuthority, Certificates, certificateReply, certificateRequest, KeyDistributionCenter, Keys, PublicKeys, resolveComposition, verifyCertificate, type CompositionConfig } from '@conduits/seccomm';
 import { simulatedPair, runScenario } from '@conduits/seccomm/testing';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 const dir = mkdtempSync(join(tmpdir(), 'seccomm-services-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const kdcConfig: CompositionConfig = {
   keys: { predefined: [9] },

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { engineByName } from '@conduits/crypto';
 import { buildChat } from '../examples/chat/scenario.js';
 import { buildIpsecScenario } from '../examples/ipsec/scenario.js';
@@ -6,16 +6,23 @@ import { buildTwoSites } from '../examples/ipsec/two-sites.js';
 import { buildUdpScenario } from '../examples/udp/scenario.js';
 import { presets, resolveComposition } from '@conduits/seccomm';
 import { runScenario } from '@conduits/seccomm/testing';
-import { option, type Args } from './args.js';
+import { integerOption, option, positionals, UsageError, type Args, type OptionSpecs } from './args.js';
 import { renderGraphs } from './graph.js';
+import type { Io } from './io.js';
+
+export const demoUsage = 'conduits demo [--engine noble|node] [--out DIR] [--seed N]';
+export const demoOptions: OptionSpecs = { engine: { kind: 'string', choices: ['noble', 'node'] }, out: { kind: 'string' }, seed: { kind: 'integer', min: 0, max: 2 ** 31 - 1 } };
 
 /**
  * `conduits demo [--engine noble|node] [--out DIR] [--seed N]`: runs the demo scenarios on the virtual
  * clock, prints what happens, and writes the graphs it ran as DOT and Mermaid.
  */
-export function demoCommand(args: Args, out: (s: string) => void): void {
+export function demoCommand(args: Args, io: Io): void {
+  positionals(args, 0, demoUsage);
+  const out = io.out;
   const engine = engineByName(option(args, 'engine', 'noble'));
   const dir = option(args, 'out', '.');
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--out ${dir} exists and is not a directory`);
   mkdirSync(dir, { recursive: true });
   out(`== Java Conduits: a chat protocol as a conduit graph (crypto engine: ${engine.name}) ==`);
   out('client: app-1, app-2 -> chat Protocol (FSM / Coder / Cipher) x2 -> conversations mux -> link');
@@ -38,7 +45,7 @@ export function demoCommand(args: Args, out: (s: string) => void): void {
   const mmd = `${dir}/demo.chat.mmd`;
   writeFileSync(dot, renderGraphs([sc.client, sc.server], 'dot'));
   writeFileSync(mmd, renderGraphs([sc.client, sc.server], 'mermaid'));
-  out(`graphs written: ${dot} (render: dot -Tsvg ${dot} -o chat.svg), ${mmd}`);
+  out(`graphs written (client and server, one picture each file): ${dot} (render: dot -Tsvg ${dot} -o chat.svg), ${mmd}`);
   out('');
   udpSection(args, dir, out);
   out('');
@@ -49,7 +56,7 @@ export function demoCommand(args: Args, out: (s: string) => void): void {
 
 /** SecComm: the presets on the simulator, each under every attack, one line a run. */
 function seccommSection(args: Args, out: (s: string) => void): void {
-  const seed = Number(option(args, 'seed', '7'));
+  const seed = integerOption(args, 'seed', 7);
   out(`== SecComm: compositions of micro-protocols under a Dolev-Yao adversary (seed ${seed}, 30 messages each way) ==`);
   out('composition       adversary     delivered c→s/s→c  refused (reason: count)                       intact&once  bytes/msg');
   for (const name of ['esp-like', 'tls-record-like'] as const) {
@@ -102,7 +109,7 @@ function gatewaySection(dir: string, out: (s: string) => void): void {
 }
 
 function udpSection(args: Args, dir: string, out: (s: string) => void): void {
-  const seed = Number(option(args, 'seed', '7'));
+  const seed = integerOption(args, 'seed', 7);
   out(`== IPv6/UDP on the simulator: two hosts, a lossy, reordering, duplicating link, MTU 1280 (seed ${seed}) ==`);
   const sc = buildUdpScenario(seed);
   sc.net.run();

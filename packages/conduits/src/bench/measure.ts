@@ -76,3 +76,25 @@ export async function heapCost(run: (n: number) => void, n: number): Promise<{ p
   const after = process.memoryUsage().heapUsed;
   return { perOp: Math.max(0, after - before) / n, heapDelta: after - before };
 }
+
+/**
+ * Heap that `run(n)` leaves behind (retained, not merely allocated): heap used after a full GC
+ * following the run, minus the same before it, scaled to one million operations. A flood whose
+ * state is bounded reads flat (the bound, whatever n); one that keeps state per packet grows
+ * with n. Run node with `--expose-gc`; undefined without it.
+ */
+export async function heapGrowth(run: (n: number) => void, n: number, warmup = 100_000): Promise<{ perMillion: number; heapDelta: number } | undefined> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return undefined;
+  run(warmup);
+  const settle = async (): Promise<number> => {
+    await new Promise((r) => setImmediate(r));
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const before = await settle();
+  run(n);
+  const after = await settle();
+  return { perMillion: Math.round(((after - before) * 1_000_000) / n), heapDelta: after - before };
+}

@@ -104,8 +104,3 @@ export function describeGraph(graph: Graph): GraphDescription {
   for (const c of graph.roots) d.walk(c);
   return d.result(graph.name);
 }
-
-/** Describe what is reachable from `start`. */
-export function describeFrom(start: Conduit, name = start.name): GraphDescription {
-  return new Describe().walk(start).result(name);
-}

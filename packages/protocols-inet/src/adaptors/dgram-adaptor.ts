@@ -20,6 +20,14 @@ export interface DgramOptions {
   /** Send everything here instead of to the message's socket attributes. */
   readonly peer?: { readonly address: string; readonly port: number };
   readonly pool?: MessagePool;
+  /**
+   * The socket's receive buffer, bytes (SO_RCVBUF; the kernel doubles it and caps the request
+   * at net.core.rmem_max). The default (~200 KB) overflows, and drops datagrams, when a busy
+   * process leaves thousands of packets a second waiting. @default the kernel's
+   */
+  readonly receiveBufferSize?: number;
+  /** The socket's send buffer, bytes (SO_SNDBUF, capped at net.core.wmem_max). @default the kernel's */
+  readonly sendBufferSize?: number;
 }
 
 export class DgramAdaptor extends Adaptor {
@@ -43,7 +51,8 @@ export class DgramAdaptor extends Adaptor {
 
   /** Bind the socket; resolves with the local port. */
   open(): Promise<number> {
-    const socket = createSocket({ type: this.options.type, reuseAddr: false });
+    const o = this.options;
+    const socket = createSocket({ type: o.type, reuseAddr: false, ...(o.receiveBufferSize !== undefined ? { recvBufferSize: o.receiveBufferSize } : {}), ...(o.sendBufferSize !== undefined ? { sendBufferSize: o.sendBufferSize } : {}) });
     this.#socket = socket;
     socket.on('message', (data, rinfo) => {
       this.receivedCount++;
@@ -59,6 +68,12 @@ export class DgramAdaptor extends Adaptor {
         resolve(socket.address().port);
       });
     });
+  }
+
+  /** The socket's buffer sizes as the kernel set them (bytes), once open. */
+  get bufferSizes(): { readonly receive: number; readonly send: number } | undefined {
+    const s = this.#socket;
+    return s === null ? undefined : { receive: s.getRecvBufferSize(), send: s.getSendBufferSize() };
   }
 
   close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { Adaptor, defaultPool, type Conduit, type Message, type MessagePool, type Port } from '@conduits/core';
+import { Adaptor, defaultPool, edge, type Conduit, type Message, type MessagePool, type Port } from '@conduits/core';
 import { Observable, Subject } from 'rxjs';
 import { copyAddress, type Ipv6Address } from '../codec/address.js';
 import { SRC } from '../codec/ipv6-header.js';
@@ -47,8 +47,9 @@ export class UdpEndpoint extends Adaptor {
     return () => void (this.#handlers = this.#handlers.filter((h) => h !== handler));
   }
 
+  /** An Edge: a subscriber that throws is counted and raised as a fault of this endpoint; delivery goes on. */
   get datagrams$(): Observable<Datagram> {
-    return new Observable<Datagram>((sub) => {
+    const datagrams = new Observable<Datagram>((sub) => {
       this.#observers++;
       const s = this.#subject.subscribe(sub);
       return () => {
@@ -56,6 +57,7 @@ export class UdpEndpoint extends Adaptor {
         s.unsubscribe();
       };
     });
+    return edge(datagrams, (error) => this.graph.edgeFault(this.name, error));
   }
 
   deliver(msg: Message, _from: Port): void {

@@ -25,11 +25,14 @@ export type InetDropReason =
   | 'icmpv6-truncated'
   | 'icmpv6-bad-checksum'
   | 'icmpv6-unknown-type'
+  | 'icmpv6-ptb-not-ours'
+  | 'icmpv6-ptb-implausible'
   | 'fragment-truncated'
   | 'fragment-bad-length'
   | 'fragment-too-large'
   | 'fragment-overlap'
   | 'fragment-memory-limit'
+  | 'fragment-evicted'
   | 'fragment-timeout'
   | 'fragment-mismatched-header'
   | 'fragment-duplicate'
@@ -39,9 +42,11 @@ export type InetDropReason =
 export const securityRelevant: ReadonlySet<InetDropReason> = new Set<InetDropReason>([
   'fragment-overlap',
   'fragment-memory-limit',
+  'fragment-evicted',
   'ipv6-too-many-extension-headers',
   'ipv6-routing-header',
   'udp-bad-checksum',
+  'icmpv6-ptb-not-ours',
 ]);
 
 /** A decode error at the edges (pcap reading, tools), carrying the same reason. */

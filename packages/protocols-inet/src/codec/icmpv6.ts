@@ -27,3 +27,17 @@ export function sealIcmpv6(buf: PacketBuffer, src: Uint8Array, dst: Uint8Array):
 
 /** Largest invoking-packet excerpt an error may carry: min MTU - IPv6 header - ICMPv6 header. */
 export const ERROR_EXCERPT = IPV6_MIN_MTU - 40 - 8;
+
+/**
+ * RFC 8201 §5.2 / RFC 4443 §5.2: believe a Packet Too Big (its body at buf.start) only if the
+ * packet it quotes could be one we sent: an IPv6 header, our source address, and a length that
+ * our link let out yet the reported `mtu` refuses. Anything else is a spoofed or broken PTB.
+ */
+export function checkPacketTooBig(buf: PacketBuffer, local: Uint8Array, mtu: number, linkMtu: number): InetDropReason | null {
+  const q = buf.start + 8;
+  if (buf.length < 8 + 40 || (buf.bytes[q] as number) >> 4 !== 6) return 'icmpv6-ptb-implausible';
+  for (let i = 0; i < 16; i++) if (buf.bytes[q + SRC + i] !== local[i]) return 'icmpv6-ptb-not-ours';
+  const quoted = 40 + buf.view.getUint16(q + 4);
+  if (quoted <= mtu || quoted > linkMtu) return 'icmpv6-ptb-implausible';
+  return null;
+}

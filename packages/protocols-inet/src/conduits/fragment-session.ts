@@ -1,11 +1,12 @@
 /**
  * The Fragment session (RFC 8200 §4.5, Java Conduits Figure 8): between IPv6 and the
  * next-header Mux. Going up it reassembles fragments, with a timeout, bounded memory per
- * source, and the whole datagram discarded when fragments overlap (RFC 5722); exact
- * duplicates are dropped alone (§4.5 allows it, and links duplicate). Going down it splits
- * packets larger than the path MTU.
+ * source and in all (charged at what fragments really cost), fair eviction when full, and the
+ * whole datagram discarded when fragments overlap (RFC 5722); exact duplicates are dropped
+ * alone (§4.5 allows it, and links duplicate). Going down it splits packets larger than the
+ * path MTU.
  */
-import { defaultPool, Session, type Message, type MessagePool, type State } from '@conduits/core';
+import { defaultPool, Session, type Declaration, type Message, type MessagePool, type State } from '@conduits/core';
 import { FRAGMENT_HEADER, IPV6_HEADER, IPV6_MIN_MTU, NextHeader } from '../codec/constants.js';
 import { securityRelevant, type InetDropReason } from '../codec/drop-reasons.js';
 import { readFragmentHeader, writeFragmentHeader, type FragmentFields } from '../codec/fragment-header.js';
@@ -19,8 +20,10 @@ export interface FragmentConfig {
   readonly mtu?: number;
   /** Reassembly timeout, ms. @default 60000 (RFC 8200) */
   readonly timeout?: number;
-  /** Bytes of fragments held for one source address. @default 262144 */
+  /** Memory held for one source address, as charged (payload + FRAGMENT_OVERHEAD per fragment + REASSEMBLY_OVERHEAD per datagram). @default 262144 */
   readonly maxBytesPerSource?: number;
+  /** Memory held for all sources together, as charged. @default 4194304 */
+  readonly maxBytes?: number;
   /** Datagrams being reassembled at once, all sources together. @default 256 */
   readonly maxReassemblies?: number;
   /** Datagrams being reassembled at once for one source, so one flooding source cannot take every slot. @default 16 */
@@ -32,15 +35,32 @@ export interface FragmentConfig {
   readonly errors?: IcmpErrorSender;
 }
 
+/**
+ * What holding one fragment costs beyond its payload bytes: the piece record, the copied
+ * Uint8Array with its ArrayBuffer, the slot in the piece list (an 8-byte fragment measured
+ * ~260 heap bytes). Charging payload bytes alone let a flood of 8-byte fragments hold 30 times
+ * what the limits said.
+ */
+export const FRAGMENT_OVERHEAD = 256;
+/** What one datagram under reassembly costs before any fragment: its record, map entry, key string and timer. */
+export const REASSEMBLY_OVERHEAD = 512;
+
 interface Piece {
   readonly offset: number;
+  readonly end: number;
   readonly data: Uint8Array;
 }
 
 interface Reassembly {
   readonly source: string;
+  /** Disjoint, in offset order: an arriving fragment is checked against its two neighbours only. */
   readonly pieces: Piece[];
+  /** Payload bytes held. */
   bytes: number;
+  /** Memory charged: payload, per-fragment and per-datagram overheads. */
+  cost: number;
+  /** The highest end of any piece held. */
+  maxEnd: number;
   total: number;
   nextHeader: number;
   header: Uint8Array | null;
@@ -48,8 +68,11 @@ interface Reassembly {
 
 export interface FragmentData {
   readonly reassemblies: Map<string, Reassembly>;
+  /** Memory charged per source (see FRAGMENT_OVERHEAD). */
   readonly bytesBySource: Map<string, number>;
   readonly countBySource: Map<string, number>;
+  /** Memory charged, all sources together. */
+  bytesHeld: number;
   nextId: number;
 }
 
@@ -60,29 +83,72 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
   const linkMtu = Math.max(IPV6_MIN_MTU, config.mtu ?? IPV6_MIN_MTU);
   const timeout = config.timeout ?? 60_000;
   const maxPerSource = config.maxBytesPerSource ?? 256 * 1024;
+  const maxBytes = config.maxBytes ?? 4 * 1024 * 1024;
   const maxReassemblies = config.maxReassemblies ?? 256;
   const maxPerSourceCount = config.maxReassembliesPerSource ?? 16;
   const pool = config.pool ?? defaultPool;
 
+  const charge = (d: FragmentData, r: Reassembly, cost: number): void => {
+    r.cost += cost;
+    d.bytesHeld += cost;
+    d.bytesBySource.set(r.source, (d.bytesBySource.get(r.source) ?? 0) + cost);
+  };
   const discard = (s: Session<FragmentData>, key: string): void => {
-    const r = s.data.reassemblies.get(key);
+    const d = s.data;
+    const r = d.reassemblies.get(key);
     if (r === undefined) return;
-    s.data.reassemblies.delete(key);
+    d.reassemblies.delete(key);
     s.cancelTimer(key);
-    const left = (s.data.bytesBySource.get(r.source) ?? 0) - r.bytes;
-    if (left > 0) s.data.bytesBySource.set(r.source, left);
-    else s.data.bytesBySource.delete(r.source);
-    const n = (s.data.countBySource.get(r.source) ?? 0) - 1;
-    if (n > 0) s.data.countBySource.set(r.source, n);
-    else s.data.countBySource.delete(r.source);
+    d.bytesHeld -= r.cost;
+    const left = (d.bytesBySource.get(r.source) ?? 0) - r.cost;
+    if (left > 0) d.bytesBySource.set(r.source, left);
+    else d.bytesBySource.delete(r.source);
+    const n = (d.countBySource.get(r.source) ?? 0) - 1;
+    if (n > 0) d.countBySource.set(r.source, n);
+    else d.countBySource.delete(r.source);
   };
   const reject = (s: Session<FragmentData>, msg: Message, key: string | null, reason: InetDropReason): void => {
     if (key !== null) discard(s, key);
     s.drop(msg, reason, securityRelevant.has(reason));
   };
+  /**
+   * Fair eviction: make room for `source` (a reassembly slot when `slot`, `cost` more bytes)
+   * by discarding the oldest reassembly of the source holding the most (slots or bytes). A
+   * crowd of spoofed sources thus pushes out each other, not the newcomer; a source that is
+   * itself the heaviest is refused instead. False when `source` must be refused.
+   */
+  const makeRoom = (s: Session<FragmentData>, source: string, slot: boolean, cost: number, keep: string | null): boolean => {
+    const d = s.data;
+    for (;;) {
+      const needSlot = slot && d.reassemblies.size >= maxReassemblies;
+      if (!needSlot && d.bytesHeld + cost <= maxBytes) return true;
+      const by = needSlot ? d.countBySource : d.bytesBySource;
+      let victim: string | null = null;
+      let most = -1;
+      for (const [src, n] of by) {
+        if (n > most) {
+          most = n;
+          victim = src;
+        }
+      }
+      if (victim === null || victim === source) return false;
+      let oldest: string | null = null;
+      for (const [k, r] of d.reassemblies) {
+        if (r.source === victim && k !== keep) {
+          oldest = k;
+          break;
+        }
+      }
+      if (oldest === null) return false;
+      discard(s, oldest);
+      s.graph.drops.count(s.name, 'fragment-evicted');
+      s.graph.securityAlert(s, 'fragment-evicted');
+    }
+  };
 
   return {
     name: 'fragment',
+    declares: fragmentDeclaration,
     accept(s, msg, from) {
       if (from === 'B') return fragmentOut(s, msg);
       if (msg.get(nextHeader) !== NextHeader.FRAGMENT) return s.send('B', msg);
@@ -99,34 +165,40 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
       if (fields.more && len % 8 !== 0) return reject(s, msg, null, 'fragment-bad-length');
       if (len === 0 && fields.more) return reject(s, msg, null, 'fragment-bad-length');
       if (fields.offset + len > 65535) return reject(s, msg, null, 'fragment-too-large');
+      const d = s.data;
       const ipAt = msg.get(ipOffset) ?? 0;
       const source = hex(b.bytes, ipAt + SRC, ipAt + SRC + 16);
       const key = `${source}|${hex(b.bytes, ipAt + DST, ipAt + DST + 16)}|${fields.id}`;
-      let r = s.data.reassemblies.get(key);
+      let r = d.reassemblies.get(key);
       if (r === undefined) {
-        const mine = s.data.countBySource.get(source) ?? 0;
-        if (s.data.reassemblies.size >= maxReassemblies || mine >= maxPerSourceCount) return reject(s, msg, null, 'fragment-memory-limit');
-        r = { source, pieces: [], bytes: 0, total: -1, nextHeader: -1, header: null };
-        s.data.reassemblies.set(key, r);
-        s.data.countBySource.set(source, mine + 1);
+        const mine = d.countBySource.get(source) ?? 0;
+        if (mine >= maxPerSourceCount || !makeRoom(s, source, true, REASSEMBLY_OVERHEAD, null)) return reject(s, msg, null, 'fragment-memory-limit');
+        r = { source, pieces: [], bytes: 0, cost: 0, maxEnd: 0, total: -1, nextHeader: -1, header: null };
+        d.reassemblies.set(key, r);
+        d.countBySource.set(source, mine + 1);
+        charge(d, r, REASSEMBLY_OVERHEAD);
         s.setTimer(timeout, key);
       }
-      const end = fields.offset + len;
-      for (const p of r.pieces) {
-        if (p.offset === fields.offset && p.data.length === len && bytesEqual(p.data, b.bytes, b.start)) return s.drop(msg, 'fragment-duplicate');
-        if (fields.offset < p.offset + p.data.length && p.offset < end) return reject(s, msg, key, 'fragment-overlap');
-      }
+      const offset = fields.offset;
+      const end = offset + len;
+      // The pieces are disjoint and sorted: the new one can only meet the piece before it and the one at its place.
+      const pieces = r.pieces;
+      const at = firstAtOrAfter(pieces, offset);
+      const next = pieces[at];
+      if (next !== undefined && next.offset === offset && next.end === end && bytesEqual(next.data, b.bytes, b.start)) return s.drop(msg, 'fragment-duplicate');
+      if ((next !== undefined && next.offset < end) || (at > 0 && (pieces[at - 1] as Piece).end > offset)) return reject(s, msg, key, 'fragment-overlap');
       if (!fields.more) {
         if (r.total >= 0 && r.total !== end) return reject(s, msg, key, 'fragment-bad-length');
         r.total = end;
       }
-      if (r.total >= 0 && (end > r.total || r.pieces.some((p) => p.offset + p.data.length > r.total))) return reject(s, msg, key, 'fragment-bad-length');
-      const held = (s.data.bytesBySource.get(source) ?? 0) + len;
-      if (held > maxPerSource) return reject(s, msg, key, 'fragment-memory-limit');
-      s.data.bytesBySource.set(source, held);
+      if (r.total >= 0 && (end > r.total || r.maxEnd > r.total)) return reject(s, msg, key, 'fragment-bad-length');
+      const cost = len + FRAGMENT_OVERHEAD;
+      if ((d.bytesBySource.get(source) ?? 0) + cost > maxPerSource || !makeRoom(s, source, false, cost, key)) return reject(s, msg, key, 'fragment-memory-limit');
+      pieces.splice(at, 0, { offset, end, data: b.copy() });
       r.bytes += len;
-      r.pieces.push({ offset: fields.offset, data: b.copy() });
-      if (fields.offset === 0) {
+      if (end > r.maxEnd) r.maxEnd = end;
+      charge(d, r, cost);
+      if (offset === 0) {
         r.nextHeader = fields.nextHeader;
         r.header = b.bytes.slice(ipAt, ipAt + IPV6_HEADER);
       }
@@ -140,7 +212,7 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
       ob.bytes.set(r.header, hAt);
       ob.view.setUint16(hAt + 4, r.total);
       const dAt = ob.append(r.total);
-      for (const p of r.pieces) ob.bytes.set(p.data, dAt + p.offset);
+      for (const p of pieces) ob.bytes.set(p.data, dAt + p.offset);
       out.set(ipOffset, hAt);
       ob.pull(IPV6_HEADER);
       out.set(nextHeader, r.nextHeader);
@@ -152,8 +224,8 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
       discard(s, key);
       s.graph.drops.count(s.name, 'fragment-timeout');
       // RFC 8200 §4.5: Time Exceeded (fragment reassembly) to the source, if the first fragment arrived.
-      const first = r.pieces.find((p) => p.offset === 0);
-      if (config.errors !== undefined && r.header !== null && first !== undefined) {
+      const first = r.pieces[0];
+      if (config.errors !== undefined && r.header !== null && first !== undefined && first.offset === 0) {
         const m = pool.acquire();
         const hAt = m.buffer.append(IPV6_HEADER);
         m.buffer.bytes.set(r.header, hAt);
@@ -188,15 +260,34 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
   }
 }
 
+/** Index of the first piece whose offset is >= `offset` (binary search). */
+function firstAtOrAfter(pieces: readonly Piece[], offset: number): number {
+  let lo = 0;
+  let hi = pieces.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((pieces[mid] as Piece).offset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function bytesEqual(a: Uint8Array, b: Uint8Array, at: number): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[at + i]) return false;
   return true;
 }
 
+/** Unfragmented packets pass unchanged; reassembled ones get the attributes of the whole packet. */
+export const fragmentDeclaration: Declaration = {
+  role: 'inet.fragment',
+  fromA: { requires: [ipOffset, nextHeader], writes: [ipOffset, nextHeader] },
+  fromB: { reads: [remoteAddress, nextHeader], writes: [nextHeader, remoteAddress] },
+};
+
 export function fragmentSession(config: FragmentConfig = {}, firstId = 0x5eed0000): Session<FragmentData> {
   return new Session<FragmentData>('fragment', {
     initial: fragmentState(config),
-    data: () => ({ reassemblies: new Map(), bytesBySource: new Map(), countBySource: new Map(), nextId: firstId }),
+    data: () => ({ reassemblies: new Map(), bytesBySource: new Map(), countBySource: new Map(), bytesHeld: 0, nextId: firstId }),
   });
 }
 

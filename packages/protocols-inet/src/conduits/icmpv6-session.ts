@@ -2,11 +2,12 @@
  * ICMPv6 (RFC 4443): answers echo requests, reports echo replies and error messages on an
  * Observable edge, and counts what it drops.
  */
-import { Session, defaultPool, type Message, type State } from '@conduits/core';
+import { Session, defaultPool, edge, type Message, type State } from '@conduits/core';
 import { Subject, type Observable } from 'rxjs';
 import { copyAddress, isMulticast, type Ipv6Address } from '../codec/address.js';
 import { Icmpv6Type, NextHeader } from '../codec/constants.js';
-import { checkIcmpv6, ERROR_EXCERPT, sealIcmpv6 } from '../codec/icmpv6.js';
+import { securityRelevant } from '../codec/drop-reasons.js';
+import { checkIcmpv6, checkPacketTooBig, ERROR_EXCERPT, sealIcmpv6 } from '../codec/icmpv6.js';
 import { SRC } from '../codec/ipv6-header.js';
 import { ipOffset, nextHeader, remoteAddress } from '../attributes.js';
 import type { PathMtuCache } from './path-mtu.js';
@@ -71,8 +72,13 @@ export function icmpv6(localAddress: Ipv6Address, options: Icmpv6Options = {}): 
         return;
       }
       const value = b.view.getUint32(b.start + 4);
-      // The invoking packet follows the 8-byte header: its destination is the path that is too narrow.
-      if (type === Icmpv6Type.PACKET_TOO_BIG && options.pathMtu !== undefined && b.length >= 8 + 40) options.pathMtu.lower(b.bytes, b.start + 8 + 24, value, s.graph.scheduler.now());
+      // The invoking packet follows the 8-byte header: its destination is the path that is too
+      // narrow, if it could be a packet of ours at all (a spoofed PTB is dropped and counted).
+      if (type === Icmpv6Type.PACKET_TOO_BIG && options.pathMtu !== undefined) {
+        const bad = checkPacketTooBig(b, localAddress, value, options.pathMtu.linkMtu);
+        if (bad !== null) return s.drop(msg, bad, securityRelevant.has(bad));
+        options.pathMtu.lower(b.bytes, b.start + 8 + 24, value, s.graph.scheduler.now());
+      }
       events.next({ type, code: b.bytes[b.start + 1] as number, from: src, value, time: s.graph.scheduler.now() });
       msg.release();
     },
@@ -113,7 +119,8 @@ export function icmpv6(localAddress: Ipv6Address, options: Icmpv6Options = {}): 
     session,
     errorStats,
     sendError,
-    events$: events.asObservable(),
+    // An Edge: a listener that throws is a counted fault of the ICMPv6 session, not the end of the process.
+    events$: edge(events, (error) => session.graph.edgeFault(session.name, error)),
     ping(to, id, seq, payload = new Uint8Array(0)) {
       const m = defaultPool.acquire();
       const b = m.buffer;

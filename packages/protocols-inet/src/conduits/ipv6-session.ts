@@ -3,7 +3,7 @@
  * and Destination Options headers of packets addressed to this host; pushes the header on
  * packets going out. Above it sits the Fragment session, then the next-header Mux.
  */
-import { Session, type Message, type State } from '@conduits/core';
+import { Session, type Declaration, type Message, type State } from '@conduits/core';
 import { isMulticast, type Ipv6Address } from '../codec/address.js';
 import { securityRelevant } from '../codec/drop-reasons.js';
 import { checkIpv6Header, DST, walkExtensionHeaders, writeIpv6Header } from '../codec/ipv6-header.js';
@@ -21,8 +21,16 @@ export interface Ipv6Config {
 }
 
 export interface ExpressLane {
-  tryDeliver(msg: Message): boolean;
+  /** `at` is the IPv6 session the packet arrived at: the lane starts from its side B. */
+  tryDeliver(msg: Message, at: Session): boolean;
 }
+
+/** Going up: the offset of the fixed header and the protocol after the extension headers. */
+export const ipv6Declaration: Declaration = {
+  role: 'inet.ipv6',
+  fromA: { writes: [ipOffset, nextHeader] },
+  fromB: { reads: [remoteAddress, nextHeader] },
+};
 
 const walk = { nextHeader: 0 };
 
@@ -34,6 +42,7 @@ export function ipv6State(config: Ipv6Config): State {
   const a0 = a.getUint32(0), a1 = a.getUint32(4), a2 = a.getUint32(8), a3 = a.getUint32(12);
   return {
     name: 'ipv6',
+    declares: ipv6Declaration,
     accept(s, msg, from) {
       const b = msg.buffer;
       if (from === 'B') {
@@ -43,7 +52,7 @@ export function ipv6State(config: Ipv6Config): State {
         s.send('A', msg);
         return;
       }
-      if (express !== undefined && express.tryDeliver(msg)) return;
+      if (express !== undefined && express.tryDeliver(msg, s)) return;
       let r = checkIpv6Header(b);
       if (r === null) {
         const v = b.view;

@@ -12,32 +12,44 @@
  * exactly as before. A differential test feeds the same packets to hosts with and without
  * the lane and requires identical outcomes.
  *
- * The lane belongs to the composition (the Host that built the graph), not to a handler:
- * handlers still only act through their sessions.
+ * The lane knows the layers it skips only as data: `expressPath` lists them by the role each
+ * declares (or, for a mux, by its accessor and the key the lane's datagrams carry), and the
+ * attributes they declare they write must be ones the lane writes itself. It holds no
+ * conduit but the one it ends at, found by walking the graph from its own IPv6 session; every
+ * rewiring of the graph (connect, disconnect, mux install or remove, a session changing
+ * state) moves the graph's epoch on, and the lane stands aside until the walk, re-run on the
+ * next packet, finds the path it stands in for again. A layer inserted at run time (a
+ * policy, a security layer) breaks the path, so its packets take the layers through it.
  */
-import type { Graph, Message, Mux, Port, Session, State } from '@conduits/core';
+import type { AttrKey, Accessor, Message, Mux, Port, Session } from '@conduits/core';
 import { fold, sumView } from '../codec/checksum.js';
 import { IPV6_HEADER, NextHeader, UDP_HEADER } from '../codec/constants.js';
 import { DST, SRC } from '../codec/ipv6-header.js';
 import type { Ipv6Address } from '../codec/address.js';
 import { dstPort, ipOffset, nextHeader, srcPort } from '../attributes.js';
+import { nextHeaderAccessor, portAccessor } from './udp-session.js';
 
-/** What the lane checks the graph against before skipping it: set once the host's graph is built. */
-export interface UdpExpressRoute {
-  readonly graph: Graph;
-  readonly nextHeaders: Mux<number>;
-  /** The UDP session the next-header Mux must still route 17 to, still in the state it was built with. */
-  readonly udp: Session;
-  readonly ports: Mux<number>;
-}
+/** One layer the lane skips: a session playing `role`, or a mux demultiplexing `key` with `accessor`. */
+export type ExpressStep = { readonly role: string } | { readonly accessor: Accessor<number>; readonly key: number };
+
+/**
+ * The lane's preconditions, as data: the path from the IPv6 session's side B that a unicast
+ * UDP datagram takes, the mux it ends at, and the attributes the lane sets in the layers' place.
+ */
+export const expressPath = {
+  skips: [{ role: 'inet.fragment' }, { accessor: nextHeaderAccessor, key: NextHeader.UDP }, { role: 'inet.udp' }] as readonly ExpressStep[],
+  endsAt: portAccessor as Accessor<number>,
+  writes: [ipOffset, nextHeader, srcPort, dstPort] as readonly AttrKey<unknown>[],
+} as const;
 
 export class UdpExpress {
   readonly #a0: number;
   readonly #a1: number;
   readonly #a2: number;
   readonly #a3: number;
-  #route: UdpExpressRoute | null = null;
-  #udpState: State | null = null;
+  /** The graph epoch the lane was last validated at, and the ports Mux it found then (null: the path is broken). */
+  #epoch = -1;
+  #ports: Mux<number> | null = null;
   /** Datagrams that took the lane (the rest took the layered path). */
   taken = 0;
 
@@ -49,29 +61,36 @@ export class UdpExpress {
     this.#a3 = v.getUint32(12);
   }
 
-  bind(route: UdpExpressRoute): void {
-    this.#route = route;
-    this.#udpState = route.udp.state;
+  /** True when, at the graph's current epoch, the path the lane stands in for is there. */
+  validFor(at: Session): boolean {
+    const g = at.graph;
+    if (g.epoch !== this.#epoch) {
+      this.#ports = findPath(at);
+      this.#epoch = g.epoch;
+    }
+    return this.#ports !== null;
   }
 
   /**
-   * Deliver `msg` (an IPv6 packet at buffer start) through the lane, or return false having
-   * changed nothing, so the layered path can take it.
+   * Deliver `msg` (an IPv6 packet at buffer start, arrived at the IPv6 session `at`) through
+   * the lane, or return false having changed nothing, so the layered path can take it.
    */
-  tryDeliver(msg: Message): boolean {
-    const port = this.#commonCase(msg);
+  tryDeliver(msg: Message, at: Session): boolean {
+    if (at.graph.tracing || !this.validFor(at)) return false;
+    const ports = this.#ports as Mux<number>;
+    const port = this.#commonCase(msg, ports);
     if (port === undefined) return false;
     // Commit: what the IPv6 and UDP sessions would have set and pulled.
     const b = msg.buffer;
-    const at = b.start;
-    const u = at + IPV6_HEADER;
-    msg.set(ipOffset, at);
+    const start = b.start;
+    const u = start + IPV6_HEADER;
+    msg.set(ipOffset, start);
     msg.set(nextHeader, NextHeader.UDP);
     msg.set(srcPort, b.view.getUint16(u));
     msg.set(dstPort, b.view.getUint16(u + 2));
     b.pull(IPV6_HEADER + UDP_HEADER);
     this.taken++;
-    (this.#route as UdpExpressRoute).ports.sendVia(port, msg);
+    ports.sendVia(port, msg);
     return true;
   }
 
@@ -79,9 +98,7 @@ export class UdpExpress {
    * The common-case predicate: the ports Mux's side for this datagram when the layers would
    * deliver it unchanged to that side, undefined when anything is out of the ordinary. Reads only.
    */
-  #commonCase(msg: Message): Port | undefined {
-    const r = this.#route;
-    if (r === null || r.graph.tracing) return undefined;
+  #commonCase(msg: Message, ports: Mux<number>): Port | undefined {
     const b = msg.buffer;
     const at = b.start;
     const len = b.end - at;
@@ -100,10 +117,39 @@ export class UdpExpress {
     // The pseudo-header's addresses lie straight before the UDP header: one sweep from the source
     // address to the end, plus the upper-layer length and next header.
     if (fold(sumView(v, at + SRC, b.end, plen + NextHeader.UDP)) !== 0xffff) return undefined;
-    // The graph is still the one the lane was made for, and someone listens on the port.
-    // (A mux that drops a route disconnects it, so a UDP session still connected is still routed.)
-    const up = r.udp.a.peer;
-    if (up === null || up.owner !== r.nextHeaders || r.udp.state !== this.#udpState) return undefined;
-    return r.ports.portFor(v.getUint16(u + 2));
+    // Someone listens on the port.
+    return ports.portFor(v.getUint16(u + 2));
   }
+}
+
+/**
+ * Walk from the IPv6 session's side B along `expressPath`: the ports Mux at its end, or null
+ * when a conduit on the way is not the one the lane stands in for (another role, another
+ * state, a layer inserted, a route removed) or writes something the lane would not.
+ */
+function findPath(ip: Session): Mux<number> | null {
+  let next: Port | null = ip.b.peer;
+  for (const step of expressPath.skips) {
+    if (next === null) return null;
+    const c = next.owner;
+    const declared = c.declared?.();
+    if (!writesOnlyWhatTheLaneWrites(declared?.fromA?.writes)) return null;
+    if ('role' in step) {
+      if (c.kind !== 'session' || next.side !== 'A' || declared?.role !== step.role) return null;
+      next = (c as Session).b.peer;
+    } else {
+      const mux = c as Mux<number>;
+      if (c.kind !== 'mux' || next !== mux.a || mux.accessor !== step.accessor) return null;
+      next = mux.portFor(step.key)?.peer ?? null;
+    }
+  }
+  if (next === null || next.owner.kind !== 'mux') return null;
+  const ports = next.owner as Mux<number>;
+  if (next !== ports.a || ports.accessor !== expressPath.endsAt) return null;
+  // What the mux it ends at needs is among what the lane sets.
+  return writesOnlyWhatTheLaneWrites(ports.declared()?.fromA?.requires) ? ports : null;
+}
+
+function writesOnlyWhatTheLaneWrites(keys: readonly AttrKey<unknown>[] | undefined): boolean {
+  return keys === undefined || keys.every((k) => expressPath.writes.includes(k));
 }

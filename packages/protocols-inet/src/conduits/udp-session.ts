@@ -2,16 +2,24 @@
  * The UDP session (RFC 768 over IPv6): checks length and checksum on the way up and sets the
  * port attributes the ports Mux reads; pushes the header with its checksum on the way down.
  */
-import { Session, type Accessor, type Message, type State } from '@conduits/core';
+import { Session, type Accessor, type Declaration, type Message, type State } from '@conduits/core';
 import type { Ipv6Address } from '../codec/address.js';
 import { Icmpv6Type, NextHeader } from '../codec/constants.js';
 import { securityRelevant } from '../codec/drop-reasons.js';
 import { checkUdp, writeUdp } from '../codec/udp-header.js';
 import { dstPort, ipOffset, nextHeader, remoteAddress, srcPort } from '../attributes.js';
 
+/** Going up: needs the IPv6 header (for the pseudo-header), sets the ports; going down: pushes the header. */
+export const udpDeclaration: Declaration = {
+  role: 'inet.udp',
+  fromA: { requires: [ipOffset], writes: [srcPort, dstPort] },
+  fromB: { reads: [remoteAddress, srcPort, dstPort], writes: [nextHeader] },
+};
+
 export function udpState(localAddress: Ipv6Address): State {
   return {
     name: 'udp',
+    declares: udpDeclaration,
     accept(s, msg, from) {
       const b = msg.buffer;
       if (from === 'B') {
@@ -39,6 +47,7 @@ export function udpSession(localAddress: Ipv6Address): Session {
 /** The ports Mux's accessor: the destination port; going down it stamps the source port. */
 export const portAccessor: Accessor<number> = {
   name: 'udp-dst-port',
+  declares: { fromA: { requires: [dstPort] }, fromB: { writes: [srcPort] } },
   key: (m) => m.get(dstPort),
   stamp: (m, port) => {
     if (m.get(srcPort) === undefined) m.set(srcPort, port);
@@ -49,6 +58,7 @@ export const portAccessor: Accessor<number> = {
 /** The next-header Mux's accessor. */
 export const nextHeaderAccessor: Accessor<number> = {
   name: 'next-header',
+  declares: { fromA: { requires: [nextHeader] } },
   key: (m) => m.get(nextHeader),
   format: (n) => ({ 17: 'udp', 58: 'icmpv6', 50: 'esp', 51: 'ah', 6: 'tcp' })[n] ?? `nh ${n}`,
 };

@@ -5,6 +5,9 @@
  * behind) and open (verify the ICV in constant time, decrypt, IV and ICV removed).
  * The ESP header is not in the buffer while the Cipher works; its SPI and sequence number
  * come as arguments (they are the AEAD's AAD, and the HMAC covers them).
+ *
+ * Only an SA's Cipher session (conduits/sa-protocol.ts) makes one, and keeps it in a #private
+ * field: nothing that holds the SAD can reach it.
  */
 import type { PacketBuffer } from '@conduits/core';
 import { constantTimeEqual, type AeadKey, type CipherKey, type CryptoEngine, type MacKey } from '@conduits/crypto';
@@ -20,7 +23,34 @@ export interface CipherConfig {
   readonly esn: boolean;
   readonly engine: CryptoEngine;
   readonly allowNoProtection?: boolean | undefined;
-  readonly ivFor?: ((seq: number) => Uint8Array) | undefined;
+}
+
+/** What a transform puts around the payload. */
+export interface CipherShape {
+  readonly ivLength: number;
+  readonly icvLength: number;
+}
+
+/**
+ * Check an SA's transform and key lengths without making any key object, and say how long
+ * its IV and ICV are (the SA checks this when it is made; the Cipher session makes the keys later).
+ */
+export function cipherShape(c: Pick<CipherConfig, 'spi' | 'protocol' | 'transform' | 'allowNoProtection'> & { readonly encryptionKeyLength: number; readonly integrityKeyLength: number | undefined }): CipherShape {
+  const t = c.transform;
+  const sl = saltLength(t.encryption);
+  if (c.protocol === 'ah' && (t.encryption !== 'null' || t.integrity === 'none')) throw new RangeError('an AH SA has an integrity algorithm and no encryption');
+  if (t.encryption !== 'null' && c.encryptionKeyLength !== t.encryptionKeyLength + sl) throw new RangeError(`SA ${c.spi}: encryption keying material must be ${t.encryptionKeyLength + sl} bytes`);
+  if (isAead(t.encryption)) {
+    if (t.integrity !== 'none') throw new RangeError('an AEAD transform takes no separate integrity algorithm');
+    return { ivLength: ivLength(t.encryption), icvLength: t.icvLength ?? 16 };
+  }
+  if (t.integrity === 'none') {
+    if (t.encryption === 'null' && !c.allowNoProtection) throw new RangeError('ESP with neither encryption nor integrity protects nothing');
+    return { ivLength: ivLength(t.encryption), icvLength: 0 };
+  }
+  const m = integrityMac[t.integrity];
+  if (c.integrityKeyLength !== m.keyLength) throw new RangeError(`SA ${c.spi}: integrity key must be ${m.keyLength} bytes`);
+  return { ivLength: ivLength(t.encryption), icvLength: m.icvLength };
 }
 
 export class EspCipher {
@@ -34,7 +64,7 @@ export class EspCipher {
   #cipher: CipherKey | null = null;
   #mac: MacKey | null = null;
   #salt: Uint8Array;
-  readonly #ivFor: ((seq: number) => Uint8Array) | undefined;
+  #ivFor: ((seq: number) => Uint8Array) | undefined;
   readonly #nonce = new Uint8Array(12);
   readonly #aad = new Uint8Array(12);
   readonly #counter = new Uint8Array(16);
@@ -46,34 +76,28 @@ export class EspCipher {
 
   constructor(c: CipherConfig) {
     const t = c.transform;
+    const shape = cipherShape({ ...c, encryptionKeyLength: c.encryptionKey.length, integrityKeyLength: c.integrityKey?.length });
     this.#spi = c.spi;
     this.#transform = t;
     this.#esn = c.esn;
     this.#engine = c.engine;
-    this.#ivFor = c.ivFor;
-    this.ivLength = ivLength(t.encryption);
+    this.#ivFor = undefined;
+    this.ivLength = shape.ivLength;
+    this.icvLength = shape.icvLength;
     const sl = saltLength(t.encryption);
-    if (c.protocol === 'ah' && (t.encryption !== 'null' || t.integrity === 'none')) throw new RangeError('an AH SA has an integrity algorithm and no encryption');
     const key = c.encryptionKey;
-    if (t.encryption !== 'null' && key.length !== t.encryptionKeyLength + sl) throw new RangeError(`SA ${c.spi}: encryption keying material must be ${t.encryptionKeyLength + sl} bytes`);
     this.#salt = key.slice(key.length - sl);
     const k = key.subarray(0, key.length - sl);
-    if (isAead(t.encryption)) {
-      this.#aead = this.#engine.aead(aeadAlgorithm(t.encryption, t.encryptionKeyLength), k);
-      this.icvLength = t.icvLength ?? 16;
-      if (t.integrity !== 'none') throw new RangeError('an AEAD transform takes no separate integrity algorithm');
-    } else {
+    if (isAead(t.encryption)) this.#aead = this.#engine.aead(aeadAlgorithm(t.encryption, t.encryptionKeyLength), k);
+    else {
       if (t.encryption === 'aes-cbc' || t.encryption === 'aes-ctr') this.#cipher = this.#engine.cipher(cipherAlgorithm(t.encryption, t.encryptionKeyLength), k);
-      if (t.integrity === 'none') {
-        if (t.encryption === 'null' && !c.allowNoProtection) throw new RangeError('ESP with neither encryption nor integrity protects nothing');
-        this.icvLength = 0;
-      } else {
-        const m = integrityMac[t.integrity];
-        if (c.integrityKey === undefined || c.integrityKey.length !== m.keyLength) throw new RangeError(`SA ${c.spi}: integrity key must be ${m.keyLength} bytes`);
-        this.#mac = this.#engine.mac(m.mac, c.integrityKey, m.icvLength);
-        this.icvLength = m.icvLength;
-      }
+      if (t.integrity !== 'none') this.#mac = this.#engine.mac(integrityMac[t.integrity].mac, c.integrityKey as Uint8Array, this.icvLength);
     }
+  }
+
+  /** Known-answer tests only (reached through the test kit's `fixIvs`): send with these IVs. */
+  useIvs(ivFor: (seq: number) => Uint8Array): void {
+    this.#ivFor = ivFor;
   }
 
   /** Keys wiped; the cipher is unusable afterwards. */

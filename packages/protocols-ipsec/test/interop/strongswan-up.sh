@@ -1,19 +1,21 @@
 #!/bin/bash
-# Two charons (strongSwan 5.9, kernel-libipsec) in network namespaces cdA and cdB, IKEv2 with PSK,
-# a tunnel-mode child between 2001:db8:a::/64 and 2001:db8:b::/64 over 2001:db8:1::/64 (NAT-T forced
-# by kernel-libipsec: ESP in UDP 4500). Usage: strongswan-up.sh DIR. See ../../../../../shared/INTEROP.md.
+# Two charons (strongSwan 5.9, kernel-libipsec) in network namespaces TAG-A and TAG-B (TAG: unique
+# per run, so that runs on one machine never touch each other's namespaces and links), IKEv2 with
+# PSK, a tunnel-mode child between 2001:db8:a::/64 and 2001:db8:b::/64 over 2001:db8:1::/64 (NAT-T
+# forced by kernel-libipsec: ESP in UDP 4500). Usage: strongswan-up.sh DIR [TAG]; TAG defaults to cd.
 set -e
 D="$1"
-ip netns del cdA 2>/dev/null || true; ip netns del cdB 2>/dev/null || true
-ip netns add cdA; ip netns add cdB
-ip link del cdvA 2>/dev/null || true
-ip link add cdvA type veth peer name cdvB
-ip link set cdvA netns cdA; ip link set cdvB netns cdB
-for n in A B; do ip netns exec cd$n ip link set lo up; ip netns exec cd$n ip link set cdv$n up; done
-ip netns exec cdA ip -6 addr add 2001:db8:1::1/64 dev cdvA nodad
-ip netns exec cdB ip -6 addr add 2001:db8:1::2/64 dev cdvB nodad
-ip netns exec cdA ip -6 addr add 2001:db8:a::1/128 dev lo
-ip netns exec cdB ip -6 addr add 2001:db8:b::1/128 dev lo
+T="${2:-cd}"
+ip netns del ${T}A 2>/dev/null || true; ip netns del ${T}B 2>/dev/null || true
+ip netns add ${T}A; ip netns add ${T}B
+ip link del ${T}vA 2>/dev/null || true
+ip link add ${T}vA type veth peer name ${T}vB
+ip link set ${T}vA netns ${T}A; ip link set ${T}vB netns ${T}B
+for n in A B; do ip netns exec ${T}$n ip link set lo up; ip netns exec ${T}$n ip link set ${T}v$n up; done
+ip netns exec ${T}A ip -6 addr add 2001:db8:1::1/64 dev ${T}vA nodad
+ip netns exec ${T}B ip -6 addr add 2001:db8:1::2/64 dev ${T}vB nodad
+ip netns exec ${T}A ip -6 addr add 2001:db8:a::1/128 dev lo
+ip netns exec ${T}B ip -6 addr add 2001:db8:b::1/128 dev lo
 for n in A B; do
   mkdir -p $D/$n/run
   if [ $n = A ]; then me=2001:db8:1::1; peer=2001:db8:1::2; lts=2001:db8:a::/64; rts=2001:db8:b::/64; else me=2001:db8:1::2; peer=2001:db8:1::1; lts=2001:db8:b::/64; rts=2001:db8:a::/64; fi
@@ -30,7 +32,7 @@ charon {
       default = 1
       ike = 4
       chd = 4
-      esp = 3
+      esp = 1
       flush_line = yes
     }
   }
@@ -68,9 +70,11 @@ secrets {
 }
 EOC
   rm -f $D/$n/charon.log
-  ip netns exec cd$n sh -c "mount --bind $D/$n/run /run && STRONGSWAN_CONF=$D/$n/strongswan.conf exec /usr/lib/ipsec/charon" > $D/$n/stdout 2>&1 &
+  ip netns exec ${T}$n sh -c "mount --bind $D/$n/run /run && STRONGSWAN_CONF=$D/$n/strongswan.conf exec /usr/lib/ipsec/charon" > $D/$n/stdout 2>&1 &
   echo $! > $D/$n/pid
 done
 for n in A B; do for i in $(seq 1 50); do [ -S $D/$n/charon.vici ] && break; sleep 0.1; done; done
-for n in A B; do ip netns exec cd$n swanctl --load-all --file $D/$n/swanctl.conf --uri unix://$D/$n/charon.vici > /dev/null; done
-ip netns exec cdA swanctl --initiate --ike site --child net --uri unix://$D/A/charon.vici 2>&1 | tail -3
+# swanctl looks for credentials in these folders next to its configuration and warns about each missing one.
+for n in A B; do mkdir -p $D/$n/x509 $D/$n/x509ca $D/$n/x509ocsp $D/$n/x509aa $D/$n/x509ac $D/$n/x509crl $D/$n/pubkey $D/$n/private $D/$n/rsa $D/$n/ecdsa $D/$n/bliss $D/$n/pkcs8 $D/$n/pkcs12; done
+for n in A B; do ip netns exec ${T}$n swanctl --load-all --file $D/$n/swanctl.conf --uri unix://$D/$n/charon.vici > /dev/null; done
+ip netns exec ${T}A swanctl --initiate --ike site --child net --uri unix://$D/A/charon.vici 2>&1 | tail -3

@@ -11,6 +11,7 @@ import { ApplicationAdaptor, connect, type CompositeProtocol, type Session, type
 import { parseIpv6, type Host, type Ipv6Address } from '@conduits/protocols-inet';
 import type { Observable } from 'rxjs';
 import type { CompositionConfig, ResolvedComposition } from '../config/composition.js';
+import type { Strength } from '../config/strength.js';
 import { LiveConnection, RecompositionBusyError } from '../live/live-connection.js';
 import { AUTH_SENDER } from '../micro/authenticity.js';
 import { Push } from '../runtime/push-gate.js';
@@ -25,8 +26,10 @@ export interface ChannelOptions extends Omit<OpenOptions, 'now'> {
   readonly name?: string;
   /** Allow recompose() on this channel (adds a generation byte and a kind byte per message). */
   readonly live?: boolean;
-  /** With `live`: which of the peer's proposals this end accepts (null) or refuses (why). */
+  /** With `live`: which of the peer's proposals this end accepts (null) or refuses (why). @default refuse anything weaker than the composition in force */
   readonly recompositionPolicy?: (composition: ResolvedComposition) => string | null;
+  /** With `live`: no composition below this strength is used, whoever proposes it. */
+  readonly recompositionFloor?: Partial<Strength>;
 }
 
 /** What the application receives: the bytes (valid during the call) and who sent them, when authenticated. */
@@ -81,7 +84,7 @@ export class SecureChannel {
     const scheduler = host.graph.scheduler;
     const app = new ApplicationAdaptor(`${name}-app`);
     if (options.live) {
-      const live = new LiveConnection(name, composition, { ...options, now: () => scheduler.now(), ...(options.recompositionPolicy ? { policy: options.recompositionPolicy } : {}) });
+      const live = new LiveConnection(name, composition, { ...options, now: () => scheduler.now(), ...(options.recompositionPolicy ? { policy: options.recompositionPolicy } : {}), ...(options.recompositionFloor ? { floor: options.recompositionFloor } : {}) });
       const parts = live.conduits();
       connect(below.b, live.bottom.a);
       connect(live.top.b, app.a);

@@ -39,7 +39,8 @@ export const presets: Record<'esp-like' | 'tls-record-like' | 'paranoid', Compos
       { use: 'sha512-digest', order: 21, mode: 'BOTH' },
       { use: 'signature-digest-authenticity', order: 30, mode: 'BOTH' },
       { use: 'timestamp-replay-prevention', mode: 'BOTH' },
-      { use: 'non-repudiation' },
+      // Relative to the working directory: each receiver appends its proofs there (give your own path).
+      { use: 'non-repudiation', params: { file: 'seccomm-proofs.jsonl' } },
       { use: 'security-audit' },
     ],
   },

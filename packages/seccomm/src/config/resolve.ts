@@ -13,10 +13,25 @@
  *  - non-repudiation relies on authenticity by public-key signatures (§2.2);
  *  - replay prevention is useless without authenticity, privacy or keyed integrity (§2.2);
  *  - ConsistencyCheck finds tampering through the redundancy decryption exposes: it needs privacy;
- *  - one key index, one length; one distribution per key index.
+ *  - one key index, one length; one distribution per key index;
+ *  - replay prevention must be inside (a lower order than) something that authenticates it,
+ *    or one forged sequence number locks out every later message;
+ *  - non-repudiation needs its proof file;
+ *  - privacy without keyed integrity or authenticity (CBC, CTR, a one-time pad, Caesar) is
+ *    malleable: a loud warning.
+ * Before any of it, validateConfig checks the configuration's shape: any JSON at all gives a
+ * CompositionError or a composition.
  */
 import { catalog, isMicroProtocol, type CatalogEntry, type MicroProtocolClass, type MicroProtocolName } from './catalog.js';
 import { CompositionError, label, type CompositionConfig, type Dependency, type Direction, type Mode, type ResolvedComposition, type ResolvedMicroProtocol } from './composition.js';
+import { validateConfig } from './validate.js';
+
+/** Privacy that hides without detecting changes. */
+const malleable = new Set<MicroProtocolName>(['aes-128-cbc-privacy', 'aes-256-cbc-privacy', 'aes-128-ctr-privacy', 'one-time-pad-privacy', 'caesar-privacy']);
+/** What detects a change made by someone without the key: keyed integrity, authenticity by key or signature, AEAD privacy. */
+const authenticates = (m: ResolvedMicroProtocol): boolean =>
+  m.name === 'hmac-sha256-integrity' || m.name === 'signature-authenticity' || m.name === 'signature-digest-authenticity' || m.name === 'keyed-digest-authenticity' || (m.class === 'privacy' && !malleable.has(m.name));
+const covers = (m: ResolvedMicroProtocol, mode: 'DATA' | 'KEYS'): boolean => m.mode === 'BOTH' || m.mode === mode;
 
 /** Where each class runs by default on the sending side (receivers run in reverse). */
 const defaultOrder: Record<MicroProtocolClass, number> = {
@@ -33,7 +48,8 @@ const defaultOrder: Record<MicroProtocolClass, number> = {
 
 const entry = (n: MicroProtocolName): CatalogEntry => catalog[n];
 
-export function resolveComposition(config: CompositionConfig): ResolvedComposition {
+export function resolveComposition(input: CompositionConfig): ResolvedComposition {
+  const config = validateConfig(input);
   const predefined = new Set(config.keys?.predefined ?? []);
   const publicKeys = config.keys?.publicKeys ?? 'predefined';
   const warnings: string[] = [];
@@ -70,6 +86,7 @@ export function resolveComposition(config: CompositionConfig): ResolvedCompositi
       if (v !== undefined && (!Number.isInteger(v) || (p !== 'order' && v < 1))) throw new CompositionError(`${c.use}: ${p} ${String(v)}`, `${p} is ${p === 'order' ? 'an integer' : 'a positive integer'}`);
     }
     if (c.use === 'one-time-pad-privacy' && typeof c.params?.['file'] !== 'string') throw new CompositionError('one-time-pad-privacy has no shared file', 'give params.file, the pad both ends hold');
+    if (c.use === 'non-repudiation' && typeof c.params?.['file'] !== 'string') throw new CompositionError('non-repudiation has no proof file', 'give params.file, the append-only file the receiver keeps proofs in');
     add(make(c.use, { ...(c.order !== undefined ? { order: c.order } : {}), ...(c.direction ? { direction: c.direction as Direction } : {}), ...(c.mode ? { mode: c.mode as Mode } : {}), ...(c.key !== undefined ? { key: c.key } : {}), ...(c.creation !== undefined ? { creation: c.creation } : {}), ...(c.distribution !== undefined ? { distributions: [c.distribution] } : {}), ...(c.params ? { params: c.params } : {}) }));
   }
 
@@ -137,6 +154,16 @@ export function resolveComposition(config: CompositionConfig): ResolvedCompositi
   if (has('replay-prevention') !== undefined && has('authenticity') === undefined && has('privacy') === undefined && has('integrity', (m) => entry(m.name).keyLength !== undefined) === undefined) {
     throw new CompositionError('replay prevention alone: anyone could forge a fresh message with a valid timestamp or sequence number', 'add authenticity, privacy or a keyed integrity micro-protocol');
   }
+  for (const r of chosen.filter((x) => x.class === 'replay-prevention')) {
+    for (const mode of ['DATA', 'KEYS'] as const) {
+      if (!covers(r, mode)) continue;
+      // What could protect it in this mode; refused when all of it is inside (sent before) the replay prevention.
+      const guards = chosen.filter((x) => covers(x, mode) && (authenticates(x) || x.class === 'privacy' || x.class === 'authenticity'));
+      if (guards.length > 0 && guards.every((x) => x.order < r.order)) {
+        throw new CompositionError(`${label(r)} (order ${r.order}) is outside ${guards.map((x) => `${label(x)} (order ${x.order})`).join(', ')} in mode ${mode}: its sequence numbers or timestamps are not authenticated, and one forged value locks out later messages`, `give ${label(r)} a lower order than what authenticates it (the default, 10, is inside everything)`);
+      }
+    }
+  }
   const cc = has('authenticity', (m) => m.name === 'consistency-check');
   if (cc !== undefined && has('privacy') === undefined) throw new CompositionError('consistency-check finds tampering through the redundancy decryption exposes, and nothing is encrypted', 'add a privacy micro-protocol');
   const lengths = new Map<number, [number, string]>();
@@ -184,6 +211,10 @@ export function resolveComposition(config: CompositionConfig): ResolvedCompositi
   for (const m of chosen) {
     const w = entry(m.name).weak;
     if (w !== undefined) warnings.push(`${label(m)}: ${w}`);
+  }
+  for (const p of chosen.filter((x) => malleable.has(x.name) && covers(x, 'DATA'))) {
+    if (chosen.some((x) => x !== p && covers(x, 'DATA') && authenticates(x))) continue;
+    warnings.push(`MALLEABLE: ${label(p)} encrypts without integrity: anyone on the path can change the plaintext (flip bits, rewrite a message they can guess) and the receiver cannot tell; add hmac-sha256-integrity or an authenticity micro-protocol, or use an AEAD (aes-*-gcm, chacha20-poly1305)`);
   }
   const digestProtected = has('privacy') !== undefined || has('authenticity', (m) => entry(m.name).needsDigest === true) !== undefined;
   for (const m of chosen.filter((x) => entry(x.name).plainDigest && !digestProtected)) {

@@ -25,11 +25,19 @@
  * keys); a new key it needs is distributed inside it, with push held meanwhile. A refused
  * config answers REJECT with the conflict, and nothing changes. When both ends propose at once
  * the client's proposal wins.
+ *
+ * Downgrades: unless the application gives its own `policy`, a peer's proposal weaker than the
+ * composition in force (config/strength.ts) is refused — an attacker who could rewrite one
+ * message of a malleable composition into a PROPOSE must not be able to switch protection off.
+ * A `floor` bounds every proposal, the peer's (REJECT) and our own (CompositionError), whatever
+ * the policy.
  */
 import { attribute, connect, defaultPool, Mux, Session, type Accessor, type CompositeProtocol, type Conduit, type Message } from '@conduits/core';
 import { Subject, type Observable } from 'rxjs';
 import { CompositionError, type CompositionConfig, type ResolvedComposition } from '../config/composition.js';
 import { resolveComposition } from '../config/resolve.js';
+import { validateConfig } from '../config/validate.js';
+import { compareStrength, strengthOf, type Strength } from '../config/strength.js';
 import { Keys } from '../runtime/context.js';
 import { Push } from '../runtime/push-gate.js';
 import { closeConnection, openConnection, type OpenOptions } from '../runtime/secure-connection.js';
@@ -89,8 +97,13 @@ function unknownGeneration(name: string): Session {
 export interface LiveOptions {
   /** ms before a replaced generation is cut from the wire. @default 2000 */
   readonly grace?: number;
-  /** What this end accepts from its peer: null, or why it refuses (sent back as REJECT). */
+  /**
+   * What this end accepts from its peer: null, or why it refuses (sent back as REJECT).
+   * @default refuse anything weaker than the composition in force (strengthOf / compareStrength)
+   */
   readonly policy?: (composition: ResolvedComposition) => string | null;
+  /** No composition below this strength, proposed by either end, is ever used. @default none */
+  readonly floor?: Partial<Strength>;
 }
 
 interface Installed {
@@ -109,6 +122,7 @@ export class LiveConnection {
   readonly #changes = new Subject<Recomposition>();
   readonly #options: OpenOptions;
   readonly #policy: (composition: ResolvedComposition) => string | null;
+  readonly #floor: Partial<Strength>;
   readonly #name: string;
   /** Generations are cut from the wire after this many ms (late packets on them are then dropped). */
   readonly grace: number;
@@ -118,7 +132,11 @@ export class LiveConnection {
   constructor(name: string, composition: ResolvedComposition, options: OpenOptions & LiveOptions) {
     this.#name = name;
     this.#options = options;
-    this.#policy = options.policy ?? (() => null);
+    this.#policy = options.policy ?? ((proposed) => {
+      const weaker = compareStrength(strengthOf(proposed), strengthOf((this.#generations.get(this.#current) as Installed).composition));
+      return weaker === null ? null : `weaker than the composition in force: ${weaker}`;
+    });
+    this.#floor = options.floor ?? {};
     this.grace = options.grace ?? 2_000;
     this.#upper = new Mux<number>(`${name}-generations`, upperAccessor);
     this.bottom = new Mux<number>(`${name}-generation-bytes`, lowerAccessor);
@@ -191,14 +209,19 @@ export class LiveConnection {
   #resolve(config: CompositionConfig): ResolvedComposition {
     // The keys in force now carry over: for the new composition they are predefined.
     const carried = [...this.current.shared.get(Keys).indices()];
-    return resolveComposition({ ...config, keys: { ...config.keys, predefined: [...new Set([...(config.keys?.predefined ?? []), ...carried])] } });
+    // Checked before it is merged with the carried keys: a proposal may be any JSON.
+    validateConfig(config);
+    const resolved = resolveComposition({ ...config, keys: { ...config.keys, predefined: [...new Set([...(config.keys?.predefined ?? []), ...carried])] } });
+    const below = compareStrength(strengthOf(resolved), this.#floor);
+    if (below !== null) throw new CompositionError(`${resolved.name} is below this connection's floor: ${below}`, 'propose a composition at least as strong as the floor');
+    return resolved;
   }
 
   #install(g: number, composition: ResolvedComposition, adopt = false): void {
     const keys = g === 0 ? this.#options.keys : this.current.shared.get(Keys).snapshot();
     let composite: CompositeProtocol;
     try {
-      composite = openConnection(`${this.#name}#${g}`, composition, { ...this.#options, ...(keys ? { keys } : {}) });
+      composite = openConnection(`${this.#name}#${g}`, composition, { ...this.#options, generation: g, ...(keys ? { keys } : {}) });
     } finally {
       if (g > 0) for (const k of keys?.values() ?? []) k.fill(0);
     }
@@ -275,6 +298,8 @@ export class LiveConnection {
         this.#install(g, resolved, true);
       } catch (e) {
         const conflict = e instanceof CompositionError ? e.conflict : `not a composition: ${(e as Error).message}`;
+        // A refused proposal may be a downgrade attempt: loud.
+        this.top.graph.securityAlert(this.top, 'recompose-refused');
         this.#changes.next({ kind: 'rejected', generation: g, conflict, by: 'us' });
         return this.#sendControl(REJECT, g, new TextEncoder().encode(conflict), this.#current);
       }

@@ -2,14 +2,17 @@
  * Authenticity by signatures (§3.3.4; the roles of RSAAuthenticity and RSADigestAuthenticity):
  * the sender signs the whole message, or only the digest an integrity micro-protocol appended;
  * the receiver verifies with the peer's public key and sets the AUTH_SENDER stack attribute.
- * A missing public key raises keyMiss. For non-repudiation the verified evidence is left in a
- * local attribute.
+ * A missing public key raises keyMiss. The signature covers the frame header (FrameHeader:
+ * kind, epoch, generation, the sender's role) before the message or digest, so a signed frame
+ * cannot be reflected or moved into another generation. For non-repudiation the verified
+ * evidence is left in a local attribute.
  */
 import { attribute, type CompositeProtocol, type Message, type MicroProtocol } from '@conduits/core';
 import type { SignatureAlgorithm, SigningKey } from '@conduits/crypto';
 import { label, type ResolvedMicroProtocol } from '../config/composition.js';
 import { Participants, PrivateKey, PublicKeys, settings } from '../runtime/context.js';
 import { keyMiss } from '../runtime/events.js';
+import { FrameHeader, HEADER_LENGTH } from '../runtime/frame-header.js';
 import { bindTransform } from './bind-transform.js';
 
 /** The authenticated sender of a delivered message (§3.1: AUTH_SENDER). */
@@ -18,9 +21,11 @@ export const AUTH_SENDER = attribute<string>('seccomm.AUTH_SENDER', 'stack');
 export interface Evidence {
   readonly sender: string;
   readonly algorithm: SignatureAlgorithm;
-  /** Exactly the bytes the signature covers. */
+  /** The message the signature is about (with digest signatures: the message and its digest). */
   readonly signed: Uint8Array;
   readonly signature: Uint8Array;
+  /** The frame header the signature covers first (FrameHeader). */
+  readonly header?: Uint8Array;
 }
 /** Set for the non-repudiation micro-protocol once a signature verified. */
 export const evidence = attribute<Evidence>('seccomm.evidence', 'local');
@@ -38,10 +43,18 @@ export function authenticity(m: ResolvedMicroProtocol, digestLength: number): Mi
       const s = settings(c);
       const priv = c.shared.get(PrivateKey);
       if (priv !== null) signer = s.engine.signingKey(algorithm, priv);
+      const header = new FrameHeader(c);
       const covered = (b: Message['buffer']): Uint8Array => (overDigest ? b.bytes.subarray(b.end - digestLength, b.end) : b.subarray());
+      /** header ‖ what the signature is about. */
+      const withHeader = (h: Uint8Array, body: Uint8Array): Uint8Array => {
+        const out = new Uint8Array(HEADER_LENGTH + body.length);
+        out.set(h);
+        out.set(body, HEADER_LENGTH);
+        return out;
+      };
       const send = (msg: Message): string | null => {
         if (signer === null) return 'private-key-missing';
-        msg.buffer.appendBytes(signer.sign(covered(msg.buffer)));
+        msg.buffer.appendBytes(signer.sign(withHeader(header.of(msg, true), covered(msg.buffer))));
         return null;
       };
       const receive = (msg: Message): string | null => {
@@ -55,10 +68,11 @@ export function authenticity(m: ResolvedMicroProtocol, digestLength: number): Mi
         if (b.length < SIGNATURE + (overDigest ? digestLength : 0)) return 'authenticity-truncated';
         const signature = b.bytes.slice(b.end - SIGNATURE, b.end);
         b.trim(SIGNATURE);
-        const signed = Uint8Array.from(covered(b));
+        const h = Uint8Array.from(header.of(msg, false));
+        const signed = withHeader(h, covered(b));
         if (!s.engine.verify(algorithm, key, signed, signature)) return 'authenticity-failed';
         msg.set(AUTH_SENDER, peer);
-        msg.set(evidence, { sender: peer, algorithm, signed: overDigest ? Uint8Array.from(b.subarray()) : signed, signature });
+        msg.set(evidence, { sender: peer, algorithm, signed: Uint8Array.from(b.subarray()), signature, header: h });
         return null;
       };
       bindTransform(c, m, name, s.role, send, receive);

@@ -19,6 +19,8 @@ export interface ProofRecord {
   readonly signature: string;
   /** Digest signatures: how many trailing bytes of `signed` are the digest the signature covers. */
   readonly digestLength?: number;
+  /** The frame header (hex) the signature covers before the message or digest. */
+  readonly header?: string;
 }
 
 export function nonRepudiation(m: ResolvedMicroProtocol, digestLength: number | undefined): MicroProtocol {
@@ -34,7 +36,7 @@ export function nonRepudiation(m: ResolvedMicroProtocol, digestLength: number | 
         (msg: Message) => {
           const e = msg.get(evidence);
           if (e === undefined) return;
-          const rec: ProofRecord = { sender: e.sender, receivedAt: s.now(), algorithm: e.algorithm, signed: Buffer.from(e.signed).toString('hex'), signature: Buffer.from(e.signature).toString('hex'), ...(digestLength ? { digestLength } : {}) };
+          const rec: ProofRecord = { sender: e.sender, receivedAt: s.now(), algorithm: e.algorithm, signed: Buffer.from(e.signed).toString('hex'), signature: Buffer.from(e.signature).toString('hex'), ...(digestLength ? { digestLength } : {}), ...(e.header ? { header: Buffer.from(e.header).toString('hex') } : {}) };
           appendFileSync(file, JSON.stringify(rec) + '\n', { flag: 'a' });
         },
         m.order,
@@ -67,7 +69,8 @@ export function verifyProofs(text: string, publicKey: Uint8Array, engine: Crypto
     }
     const signed = Uint8Array.from(Buffer.from(r.signed, 'hex'));
     const covered = r.digestLength ? signed.subarray(signed.length - r.digestLength) : signed;
-    let valid = engine.verify(r.algorithm, publicKey, covered, Uint8Array.from(Buffer.from(r.signature, 'hex')));
+    const header = typeof r.header === 'string' ? Uint8Array.from(Buffer.from(r.header, 'hex')) : new Uint8Array(0);
+    let valid = engine.verify(r.algorithm, publicKey, Uint8Array.from([...header, ...covered]), Uint8Array.from(Buffer.from(r.signature, 'hex')));
     if (valid && r.digestLength) {
       const body = signed.subarray(0, signed.length - r.digestLength);
       const hash = r.digestLength === 64 ? 'sha512' : r.digestLength === 32 ? 'sha256' : r.digestLength === 20 ? 'sha1' : 'md5';

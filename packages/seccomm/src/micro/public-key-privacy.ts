@@ -4,6 +4,9 @@
  * the shared secret and both public keys, ChaCha20-Poly1305), as HPKE's base mode does. Only
  * the receiver's private key opens it; no shared key is needed.
  *
+ * The associated data is the ephemeral key and the frame header (FrameHeader), so a sealed
+ * frame cannot be moved to another epoch, kind or generation, nor reflected.
+ *
  * Wire: ephemeral public key (32) ‖ sealed message (+16).
  */
 import type { CompositeProtocol, Message, MicroProtocol } from '@conduits/core';
@@ -11,6 +14,7 @@ import type { KeyAgreementKey } from '@conduits/crypto';
 import { label, type ResolvedMicroProtocol } from '../config/composition.js';
 import { AgreementKeys, AgreementPrivateKey, Participants, settings } from '../runtime/context.js';
 import { keyMiss } from '../runtime/events.js';
+import { FrameHeader, HEADER_LENGTH } from '../runtime/frame-header.js';
 import { bindTransform } from './bind-transform.js';
 
 const enc = new TextEncoder();
@@ -24,6 +28,13 @@ export function publicKeyPrivacy(m: ResolvedMicroProtocol): MicroProtocol {
     name,
     start(c: CompositeProtocol) {
       const s = settings(c);
+      const header = new FrameHeader(c);
+      const aad = new Uint8Array(32 + HEADER_LENGTH);
+      const associated = (eph: Uint8Array, msg: Message, outbound: boolean): Uint8Array => {
+        aad.set(eph);
+        aad.set(header.of(msg, outbound), 32);
+        return aad;
+      };
       const priv = c.shared.get(AgreementPrivateKey);
       if (priv !== null) mine = s.engine.keyAgreement('x25519', priv);
       const keyFor = (shared: Uint8Array, eph: Uint8Array, recipient: Uint8Array): Uint8Array => {
@@ -44,7 +55,7 @@ export function publicKeyPrivacy(m: ResolvedMicroProtocol): MicroProtocol {
         const aead = s.engine.aead('chacha20-poly1305', k);
         k.fill(0);
         const b = msg.buffer;
-        const sealed = aead.seal(NONCE, b.subarray(), eph.publicKey);
+        const sealed = aead.seal(NONCE, b.subarray(), associated(eph.publicKey, msg, true));
         aead.destroy();
         b.reset();
         b.appendBytes(eph.publicKey);
@@ -66,7 +77,7 @@ export function publicKeyPrivacy(m: ResolvedMicroProtocol): MicroProtocol {
         const k = keyFor(shared, eph, mine.publicKey);
         const aead = s.engine.aead('chacha20-poly1305', k);
         k.fill(0);
-        const plain = aead.open(NONCE, b.bytes.subarray(b.start + 32, b.end), eph);
+        const plain = aead.open(NONCE, b.bytes.subarray(b.start + 32, b.end), associated(eph, msg, false));
         aead.destroy();
         if (plain === null) return 'privacy-check-failed';
         b.reset();

@@ -13,6 +13,8 @@ export interface ConnectionSettings {
   readonly role: 'client' | 'server';
   /** Clock for timestamps, ms. */
   readonly now: () => number;
+  /** The live connection's generation this composite is (0 when not live): part of every frame's associated data. */
+  readonly generation?: number;
 }
 
 /** Participants (§3.2): who we are and who the peer is. */

@@ -10,6 +10,7 @@
  */
 import { defaultPool, msgFromAbove, msgFromBelow, type CompositeProtocol, type Message, type MicroProtocol } from '@conduits/core';
 import { Keys, KeyEpoch, reject } from './context.js';
+import { FrameKind, KEY_FRAME } from './frame-header.js';
 import { keyMsgReceive, keyMsgSend, openSession } from './events.js';
 import { Push } from './push-gate.js';
 
@@ -30,6 +31,7 @@ export function framing(): MicroProtocol {
         (msg: Message, _s: null, rt) => {
           if (gate.enabled) {
             msg.set(KeyEpoch, keys.epoch);
+            msg.set(FrameKind, 0);
             return;
           }
           rt.stop();
@@ -63,6 +65,7 @@ export function framing(): MicroProtocol {
           if (kind !== DATA && kind !== KEY) return refuse('frame-kind-unknown');
           if (epoch === null) return refuse('key-epoch-unknown');
           msg.set(KeyEpoch, epoch);
+          msg.set(FrameKind, kind === DATA ? 0 : KEY_FRAME | ((b.bytes[b.start + 2] ?? 0) as number));
           if (kind === DATA) {
             b.pull(2);
             return;
@@ -96,6 +99,7 @@ export function sendKeyMessage(c: CompositeProtocol, index: number, body: Uint8A
   const keys = c.shared.get(Keys);
   const msg = defaultPool.from(body);
   msg.set(KeyEpoch, keys.epoch);
+  msg.set(FrameKind, KEY_FRAME | (index & 0xff));
   if (!c.runtime.raise(keyMsgSend(index), msg)) return;
   msg.buffer.prependByte(index);
   msg.buffer.prependByte(keys.epoch & 0xff);

@@ -30,14 +30,14 @@ function build(m: ResolvedMicroProtocol, all: readonly ResolvedMicroProtocol[]):
   switch (m.class) {
     case 'authenticity':
       if (m.name === 'signature-authenticity' || m.name === 'signature-digest-authenticity') return () => authenticity(m, digestLength ?? 0);
-      if (m.name === 'keyed-digest-authenticity') return () => keyedDigestAuthenticity(m, digestLength ?? 0);
+      if (m.name === 'keyed-digest-authenticity') return () => keyedDigestAuthenticity(m, digestLength ?? 0, { rekeyable: all.some((x) => x.class === 'key-distribution' && x.key === m.key) });
       return () => consistencyCheck(m);
     case 'non-repudiation':
       return () => nonRepudiation(m, digestSigner === undefined ? undefined : digestLengthBelow(digestSigner.order, all));
     case 'privacy':
       if (m.name === 'public-key-privacy') return () => publicKeyPrivacy(m);
       if (m.name === 'one-time-pad-privacy') return () => oneTimePad(m);
-      return () => privacy(m);
+      return () => privacy(m, { rekeyable: all.some((x) => x.class === 'key-distribution' && x.key === m.key) });
     case 'integrity':
       return () => integrity(m);
     case 'replay-prevention':
@@ -84,6 +84,8 @@ export interface OpenOptions {
   readonly services?: ServiceClient;
   /** The CA whose certificates public key acquisition trusts. */
   readonly caPublicKey?: Uint8Array;
+  /** Set by LiveConnection: which generation this composite is (bound into every frame and key). @default 0 */
+  readonly generation?: number;
 }
 
 /** Build the connection conduit for `composition`; put it in a graph between the application and the network. */
@@ -108,7 +110,7 @@ export function openConnection(name: string, composition: ResolvedComposition, o
   if (options.privateKey) c.shared.set(PrivateKey, Uint8Array.from(options.privateKey));
   for (const [who, k] of options.agreementKeys ?? []) c.shared.get(AgreementKeys).set(who, Uint8Array.from(k));
   if (options.agreementKey) c.shared.set(AgreementPrivateKey, Uint8Array.from(options.agreementKey));
-  c.shared.set(Settings, { engine: options.engine, role: options.role, now: options.now });
+  c.shared.set(Settings, { engine: options.engine, role: options.role, now: options.now, generation: options.generation ?? 0 });
   const keys = c.shared.get(Keys);
   for (const [i, k] of options.keys ?? []) keys.predefine(i, k);
   return c;

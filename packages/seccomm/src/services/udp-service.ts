@@ -1,14 +1,16 @@
 /**
  * Request/response services over UDP (a KDC, a CA) for a simulated or real host: the client
- * side implements ServiceClient with retransmissions on the scheduler's clock; `serveUdp`
- * answers on a bound port. Each request carries a 32-bit id the server echoes, so replies
- * match requests and a late or foreign reply is ignored.
+ * side implements ServiceClient, each call an exchange on a TaskHost (retransmission with
+ * backoff on the scheduler's clock, a retry limit, cancel on close); `serveUdp` answers on a
+ * bound port. Each request carries a random 32-bit id the server echoes, so replies match
+ * requests; a reply with the id is offered to the caller, who refuses it unless it
+ * authenticates and is bound to the request (see ServiceClient), and the call waits on.
  *
  * Addresses are "[ipv6]:port" (or "ipv6 port").
  */
-import type { Scheduler, Timer } from '@conduits/core';
+import { done, needMore, refused, TaskHost, type BuildResult, type ProcessResult, type Scheduler, type Task, type TaskError, type TaskOwner, type TaskWire } from '@conduits/core';
 import { addressEquals, formatIpv6, ipOffset, parseIpv6, sourceOf, SRC, srcPort, type Ipv6Address, type UdpEndpoint } from '@conduits/protocols-inet';
-import type { ServiceClient } from '../runtime/services.js';
+import type { ServiceCall, ServiceClient, ServiceReplyHandler } from '../runtime/services.js';
 
 export class ServiceAddressError extends Error {
   override readonly name = 'ServiceAddressError';
@@ -28,53 +30,131 @@ export function serviceAddress(address: Ipv6Address, port: number): string {
   return `[${formatIpv6(address)}]:${port}`;
 }
 
-interface Pending {
-  readonly to: { address: Ipv6Address; port: number };
-  readonly request: Uint8Array;
-  readonly onReply: (reply: Uint8Array | null) => void;
-  tries: number;
-  timer: Timer | null;
+/** Where ids come from: anything with a uniform 32-bit `nextU32()` (a SeededRandom in simulations). */
+export interface IdSource {
+  nextU32(): number;
+}
+
+/** The CSPRNG, when no source is given. */
+const cryptoIds: IdSource = {
+  nextU32: () => crypto.getRandomValues(new Uint32Array(1))[0] as number,
+};
+
+export interface UdpServiceOptions {
+  /** First retransmission timeout, ms. @default 500 */
+  readonly timeout?: number;
+  /** Transmissions in all. @default 4 */
+  readonly tries?: number;
+  /** Request ids. @default the CSPRNG */
+  readonly random?: IdSource;
+}
+
+/** A framed request or reply: [id u32][bytes]. */
+interface Datagram {
+  readonly id: number;
+  bytes: Uint8Array;
+}
+
+/** One call: send the request until a reply the caller accepts comes. */
+class ServiceRequest implements Task<Datagram, Datagram>, TaskWire<Datagram, Datagram>, TaskOwner<Datagram, Datagram>, ServiceCall {
+  readonly kind = 'service-request';
+  readonly host: TaskHost<Datagram, Datagram>;
+  #over = false;
+
+  constructor(
+    readonly client: UdpServiceClient,
+    readonly id: number,
+    readonly to: { readonly address: Ipv6Address; readonly port: number },
+    readonly request: Uint8Array,
+    readonly onReply: ServiceReplyHandler,
+    options: UdpServiceOptions,
+  ) {
+    this.host = new TaskHost(client.scheduler, this, this, { name: 'service-request', timeout: options.timeout ?? 500, tries: options.tries ?? 4 });
+  }
+
+  // Task
+  build(out: Datagram): BuildResult {
+    out.bytes = new Uint8Array(4 + this.request.length);
+    new DataView(out.bytes.buffer).setUint32(0, this.id);
+    out.bytes.set(this.request, 4);
+    return needMore;
+  }
+  process(reply: Datagram): ProcessResult {
+    return this.onReply(reply.bytes) === false ? refused('service-reply-refused') : done;
+  }
+
+  // TaskWire: one exchange (the id), one step (the reply).
+  exchangeOf(d: Datagram): number {
+    return d.id;
+  }
+  stepOf(): number {
+    return 0;
+  }
+  create(exchange: number): Datagram {
+    return { id: exchange, bytes: new Uint8Array(0) };
+  }
+  send(d: Datagram): void {
+    this.client.endpoint.send(this.to.address, this.to.port, d.bytes);
+  }
+
+  // TaskOwner
+  completed(): void {
+    this.#end();
+  }
+  failed(_task: Task<Datagram, Datagram>, _error: TaskError): void {
+    this.#end();
+    this.onReply(null);
+  }
+
+  cancel(): void {
+    this.#end();
+  }
+
+  #end(): void {
+    if (this.#over) return;
+    this.#over = true;
+    this.client.forget(this.id);
+    this.host.close();
+  }
 }
 
 export class UdpServiceClient implements ServiceClient {
-  readonly #pending = new Map<number, Pending>();
-  #nextId = 1;
+  readonly #pending = new Map<number, ServiceRequest>();
+  readonly #random: IdSource;
 
   constructor(
     readonly endpoint: UdpEndpoint,
     readonly scheduler: Scheduler,
-    readonly options: { timeout?: number; tries?: number } = {},
+    readonly options: UdpServiceOptions = {},
   ) {
+    this.#random = options.random ?? cryptoIds;
     endpoint.onDatagram((msg) => {
       const b = msg.buffer;
       if (b.length < 4) return;
-      const p = this.#pending.get(b.view.getUint32(b.start));
+      const id = b.view.getUint32(b.start);
+      const p = this.#pending.get(id);
       if (p === undefined || msg.get(srcPort) !== p.to.port || !addressEquals(msg.buffer.bytes, (msg.get(ipOffset) ?? 0) + SRC, p.to.address)) return;
-      this.#pending.delete(b.view.getUint32(b.start));
-      scheduler.cancel(p.timer);
-      p.onReply(b.bytes.slice(b.start + 4, b.end));
+      p.host.receive({ id, bytes: b.bytes.slice(b.start + 4, b.end) });
     });
   }
 
-  call(address: string, request: Uint8Array, onReply: (reply: Uint8Array | null) => void): void {
-    const id = this.#nextId++ >>> 0;
-    const framed = new Uint8Array(4 + request.length);
-    new DataView(framed.buffer).setUint32(0, id);
-    framed.set(request, 4);
-    const p: Pending = { to: parseServiceAddress(address), request: framed, onReply, tries: 0, timer: null };
+  /** Calls under way. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  call(address: string, request: Uint8Array, onReply: ServiceReplyHandler): ServiceCall {
+    let id = this.#random.nextU32() >>> 0;
+    while (this.#pending.has(id)) id = this.#random.nextU32() >>> 0;
+    const p = new ServiceRequest(this, id, parseServiceAddress(address), request, onReply, this.options);
     this.#pending.set(id, p);
-    this.#send(id, p);
+    p.host.initiate(p, id);
+    return p;
   }
 
-  #send(id: number, p: Pending): void {
-    this.endpoint.send(p.to.address, p.to.port, p.request);
-    const timeout = (this.options.timeout ?? 500) * 2 ** p.tries;
-    p.timer = this.scheduler.after(timeout, () => {
-      if (++p.tries >= (this.options.tries ?? 4)) {
-        this.#pending.delete(id);
-        p.onReply(null);
-      } else this.#send(id, p);
-    });
+  /** A call is over (answered, given up, cancelled). */
+  forget(id: number): void {
+    this.#pending.delete(id);
   }
 }
 

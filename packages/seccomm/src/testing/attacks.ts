@@ -13,8 +13,10 @@ import { catalog, type CatalogEntry } from '../config/catalog.js';
 import type { ResolvedComposition } from '../config/composition.js';
 import { openConnection } from '../runtime/secure-connection.js';
 
-export type AttackKind = 'none' | 'tamper' | 'replay' | 'reorder' | 'reorder-far' | 'impersonate' | 'drop' | 'replay-keys';
-export const attackKinds: readonly AttackKind[] = ['none', 'tamper', 'replay', 'reorder', 'reorder-far', 'impersonate', 'drop', 'replay-keys'];
+export const attackKinds = ['none', 'tamper', 'replay', 'reorder', 'reorder-far', 'impersonate', 'drop', 'replay-keys', 'reflect', 'downgrade'] as const;
+export type AttackKind = (typeof attackKinds)[number];
+/** Attacks that need a live connection (a generation byte and recomposition). */
+export const liveAttacks: readonly AttackKind[] = ['downgrade'];
 
 const PAYLOAD = 48;
 /** SecComm frame kinds (first payload byte). */
@@ -41,6 +43,34 @@ export function withPayload(packet: Uint8Array, payload: Uint8Array): Uint8Array
 }
 
 const isData = (p: InFlight): boolean => p.direction === 'a->b' && seccommPayload(p.data)?.[0] === DATA;
+/** On a live connection the generation byte comes first, the frame kind second. */
+const isLiveData = (p: InFlight): boolean => p.direction === 'a->b' && seccommPayload(p.data)?.[1] === DATA;
+
+/** The packet sent back to where it came from: IPv6 addresses and UDP ports swapped. */
+export function reflected(packet: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(packet);
+  out.set(packet.subarray(24, 40), 8);
+  out.set(packet.subarray(8, 24), 24);
+  out.set(packet.subarray(42, 44), 40);
+  out.set(packet.subarray(40, 42), 42);
+  return withPayload(out, out.subarray(PAYLOAD));
+}
+
+/** What the downgrade attacker turns a known application message into: a PROPOSE of no protection for the next generation. */
+export function downgradeProposal(length: number, generation: number): Uint8Array | null {
+  const json = new TextEncoder().encode('{"name":"nothing","microProtocols":[]}');
+  // [CONTROL][PROPOSE][generation] json, padded with JSON whitespace to the length of what it replaces.
+  if (length < json.length + 3) return null;
+  const out = new Uint8Array(length).fill(0x20);
+  out.set([1, 1, generation & 0xff]);
+  out.set(json, 3);
+  return out;
+}
+
+export interface KnownTraffic {
+  /** The application bytes of the client's i-th message (the attacker knows or guesses them). */
+  readonly plaintext: (i: number) => Uint8Array;
+}
 const isKey = (p: InFlight): boolean => seccommPayload(p.data)?.[0] === KEY;
 
 export interface AttackPlan {
@@ -54,7 +84,7 @@ export interface AttackPlan {
  * Arm `adversary` (on the client's link, 'a->b' is client → server). Every third data packet
  * from the client is the target where the attack is selective.
  */
-export function mountAttack(kind: AttackKind, adversary: Adversary, forge: () => Uint8Array): AttackPlan {
+export function mountAttack(kind: AttackKind, adversary: Adversary, forge: () => Uint8Array, known?: KnownTraffic): AttackPlan {
   let n = 0;
   let injected = 0;
   const every3 = (p: InFlight): boolean => isData(p) && n++ % 3 === 1;
@@ -76,6 +106,36 @@ export function mountAttack(kind: AttackKind, adversary: Adversary, forge: () =>
     case 'drop':
       adversary.drop(every3);
       break;
+    case 'reflect':
+      // Every third client data packet also comes back to the client, as if the server had sent it.
+      adversary.rule((p) => {
+        if (every3(p)) {
+          adversary.inject('b->a', reflected(p.data), 1);
+          injected++;
+        }
+        return 'pass';
+      });
+      break;
+    case 'downgrade': {
+      // On a live connection: the client's second message, whose plaintext the attacker knows, is
+      // rewritten in place (XOR, as a malleable cipher allows) into a PROPOSE of no protection at all.
+      // [generation][kind][epoch] ... E([APP] message): the application bytes end the frame unless something follows.
+      let k = 0;
+      adversary.modify((p) => isLiveData(p) && k++ === 1, (d) => {
+        const plain = known?.plaintext(1);
+        const payload = seccommPayload(d);
+        if (plain === undefined || payload === null) return d;
+        const original = new Uint8Array(plain.length + 1);
+        original.set(plain, 1);
+        const forged = downgradeProposal(original.length, (payload[0] as number) + 1);
+        if (forged === null || payload.length < original.length) return d;
+        const at = payload.length - original.length;
+        for (let i = 0; i < original.length; i++) payload[at + i] = (payload[at + i] as number) ^ (original[i] as number) ^ (forged[i] as number);
+        injected++;
+        return withPayload(d, payload);
+      });
+      break;
+    }
     case 'impersonate':
       // Alongside every third client packet, a message forged by an attacker who holds none of the client's keys.
       adversary.rule((p) => {

@@ -7,11 +7,13 @@
  *
  * Used by the tests, `pnpm conduits seccomm run` and the benchmarks.
  */
+import { SeededRandom } from '@conduits/core';
 import { engines, type CryptoEngine } from '@conduits/crypto';
 import { Adversary, Network, Switch, type Link, type LinkParams } from '@conduits/netsim';
 import { parseIpv6, type Host } from '@conduits/protocols-inet';
 import { catalog, type CatalogEntry } from '../config/catalog.js';
 import type { ResolvedComposition } from '../config/composition.js';
+import type { Strength } from '../config/strength.js';
 import { CertificateAuthority } from '../ca/certificate-authority.js';
 import { SecureChannel } from '../channel/secure-channel.js';
 import { KeyDistributionCenter } from '../kdc/key-distribution-center.js';
@@ -29,6 +31,8 @@ export interface SimulatedPairOptions {
   readonly live?: boolean;
   /** The server's recomposition policy (with `live`). */
   readonly serverPolicy?: (composition: ResolvedComposition) => string | null;
+  /** The server's recomposition floor (with `live`). */
+  readonly serverFloor?: Partial<Strength>;
 }
 
 export interface SimulatedPair {
@@ -139,9 +143,11 @@ export function simulatedPair(composition: ResolvedComposition, options: Simulat
       name: `seccomm-${who}`,
       ...(options.live ? { live: true } : {}),
       ...(who === 'server' && options.serverPolicy ? { recompositionPolicy: options.serverPolicy } : {}),
+      ...(who === 'server' && options.serverFloor ? { recompositionFloor: options.serverFloor } : {}),
       keys: who === 'client' ? predefined : serverKeys,
       participants: { self: who, peer: other },
-      services: new UdpServiceClient(host.bind(port + 1), network.scheduler),
+      // Request ids from a generator seeded from the scenario's seed (its own, so the links' draws stay as they were).
+      services: new UdpServiceClient(host.bind(port + 1), network.scheduler, { random: new SeededRandom((options.seed ^ (who === 'client' ? 0x5e1d : 0x5e2d)) >>> 0) }),
       // Every end holds its key pairs (a live connection may come to need them); peers' public keys are predefined unless acquired.
       privateKey: sig[who].priv,
       agreementKey: agree[who].priv,

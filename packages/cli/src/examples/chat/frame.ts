@@ -1,7 +1,8 @@
 /**
  * The chat protocol's frames. Inside the cipher: `type u8 ‖ payload`. On the wire, the
  * cipher session frames that as `conversation u16 ‖ seq u64 ‖ AEAD(type ‖ payload) ‖ tag16`,
- * with conversation and seq authenticated as associated data.
+ * with the direction, conversation and seq authenticated as associated data; each direction
+ * has its own key.
  */
 import { attribute } from '@conduits/core';
 

@@ -25,7 +25,17 @@ export interface ChatScenario {
   readonly alerts: readonly Alert[];
 }
 
-export function buildChat(engine: CryptoEngine, options: { readonly loseFirstHello?: boolean; readonly tamperFrame?: number } = {}): ChatScenario {
+export interface ChatOptions {
+  readonly loseFirstHello?: boolean;
+  /** The client's frame with this number (from 1) has its last bit flipped on the wire. */
+  readonly tamperFrame?: number;
+  /** The client's frame with this number is also sent straight back to the client (a reflection attack). */
+  readonly reflectFrame?: number;
+  /** Sees every frame on the wire, each direction. */
+  readonly tap?: (from: 'client' | 'server', bytes: Uint8Array) => void;
+}
+
+export function buildChat(engine: CryptoEngine, options: ChatOptions = {}): ChatScenario {
   const scheduler = new Scheduler();
   const log: string[] = [];
   const say = (line: string): void => void log.push(`[${String(scheduler.now()).padStart(4)} ms] ${line}`);
@@ -37,6 +47,11 @@ export function buildChat(engine: CryptoEngine, options: { readonly loseFirstHel
   let frames = 0;
   clientLink.intercept = (bytes) => {
     frames++;
+    options.tap?.('client', bytes);
+    if (frames === options.reflectFrame) {
+      say(`link: an attacker sends frame ${frames} back to the client`);
+      clientLink.inject(pool.from(bytes));
+    }
     if (options.loseFirstHello && frames === 1) {
       say('link: the first frame is lost');
       return null;
@@ -49,6 +64,7 @@ export function buildChat(engine: CryptoEngine, options: { readonly loseFirstHel
     }
     return bytes;
   };
+  if (options.tap !== undefined) serverLink.intercept = (bytes) => (options.tap?.('server', bytes), bytes);
 
   const c = new GraphBuilder('client');
   const cmux = c.mux('conversations', conversationOf);

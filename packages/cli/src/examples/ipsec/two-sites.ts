@@ -68,6 +68,7 @@ export function buildTwoSites(seed = 11): TwoSiteDemo {
     writeUdp(m.buffer, 80, 4000, hostB.address, hostA.address);
     writeIpv6Header(m.buffer, NextHeader.UDP, 64, hostB.address, hostA.address);
     adv.inject('b->a', m.buffer.copy());
+    m.release();
   });
   const espSa = [formatEspSa({ source: ends.A.outside, destination: ends.B.outside, spi: 0xa0b, transform, encryptionKey: kab }), formatEspSa({ source: ends.B.outside, destination: ends.A.outside, spi: 0xb0a, transform, encryptionKey: kba })].join('\n') + '\n';
   return { net, hostA, hostB, gateways: [A.gw, B.gw], wan, pcap, espSa, log };

@@ -1,0 +1,30 @@
+/**
+ * @conduits/proactive: the cryptographic core of a proactive security toolkit (Herzberg et
+ * al.): keys shared among n servers so that an adversary breaking into t of them per period,
+ * different ones each period, learns and corrupts nothing.
+ */
+export { DealingProtocol } from './dealing-protocol.js';
+export { DealingSession, type DealingOutcome, type DealingParams, type DisqualifyReason } from './dealing-session.js';
+export { Dkg, type DkgOptions } from './dkg.js';
+export { BadSignatureShareError, NonceExhaustedError, NotEnoughPartiesError, ProactiveError, ThresholdParameterError, VerificationError } from './errors.js';
+export { expectedSharePoint, verifyPublicShare, verifyShare } from './feldman.js';
+export { combineCommitments, KeyShare } from './key-share.js';
+export { lagrangeAt } from './lagrange.js';
+export { protocols, roundOf, type AnswerMessage, type ComplaintMessage, type DealingMessage, type DealMessage, type Header, type ProtocolTag, type ShareMessage } from './messages.js';
+export { PedersenDealing, pedersenGenerator, verifyPedersenShare, type PedersenShare } from './pedersen.js';
+export { SecretPolynomial } from './polynomial.js';
+export { proveKnowledge, verifyKnowledge } from './proof-of-knowledge.js';
+export { Refresh, type RefreshOptions } from './refresh.js';
+export type { Outgoing, RoundProtocol } from './round-protocol.js';
+export { sumSecrets } from './sum-shares.js';
+export { FrostCoordinator, frostIdentifier, frostPublicData, FrostSigner, verifyFrostSignature, type FrostPublicData, type NonceCommitment, type SignatureShare, type SigningPackage } from './frost.js';
+export { GivenSecret, randomJointSecret, type GivenSecretOptions } from './joint-secret.js';
+export { JointRandom, type JointRandomOptions, type JointRandomResult } from './joint-random.js';
+export { Recovery, type RecoveryOptions, type RecoveryResult } from './recovery.js';
+export { Reshare, type ReshareOptions } from './reshare.js';
+export type { ContributionMessage, RevealMessage } from './messages.js';
+export { BroadcastChannel, type DropReason, type Envelope, type ServerIdentity } from './conduit/broadcast-channel.js';
+export { decodeMessage, encodeMessage, type RoundMessage } from './conduit/codec.js';
+export { ProactiveNode, type NodeOptions, type RunOutcome } from './conduit/proactive-node.js';
+export { RoundTask } from './conduit/round-task.js';
+export { SimulatedServers, type SimulatedServersOptions } from './conduit/simulated-servers.js';
