@@ -16,10 +16,12 @@ const packages = {
 const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 for (const [name, dir] of Object.entries(packages)) {
   moduleNameMapper[`^@conduits/${name}$`] = `<rootDir>/packages/${dir}/src/index.ts`;
-  moduleNameMapper[`^@conduits/${name}/testing$`] = `<rootDir>/packages/${dir}/src/testing/index.ts`;
+  moduleNameMapper[`^@conduits/${name}/testing$`] =
+    `<rootDir>/packages/${dir}/src/testing/index.ts`;
   moduleNameMapper[`^@conduits/${name}/bench$`] = `<rootDir>/packages/${dir}/src/bench/measure.ts`;
   moduleNameMapper[`^@conduits/${name}/codec$`] = `<rootDir>/packages/${dir}/src/codec/index.ts`;
-  moduleNameMapper[`^@conduits/${name}/internal$`] = `<rootDir>/packages/${dir}/src/internal/index.ts`;
+  moduleNameMapper[`^@conduits/${name}/internal$`] =
+    `<rootDir>/packages/${dir}/src/internal/index.ts`;
 }
 
 /** @type {import('jest').Config} */
@@ -33,5 +35,8 @@ export default {
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
   // Carrier checks: use after release, double release and leaked carriers fail the test.
   setupFilesAfterEnv: ['<rootDir>/packages/conduits/test/setup/carrier-checks.ts'],
-  testPathIgnorePatterns: ['/node_modules/', process.env.CONDUITS_FUZZ ? '^$' : '\\.fuzz\\.test\\.ts$'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    process.env.CONDUITS_FUZZ ? '^$' : '\\.fuzz\\.test\\.ts$',
+  ],
 };

@@ -13,7 +13,11 @@ export function redrawGraphs(text: string): string {
   return text.replace(marker, (_all, args: string, lang: string) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = main(args.split(' '), (l) => out.push(l), (l) => err.push(l));
+    const code = main(
+      args.split(' '),
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
     if (code !== 0) throw new Error(`conduits ${args}: ${err.join(' ')}`);
     return `<!-- pnpm -s conduits ${args} -->\n\`\`\`${lang}\n${out.join('\n')}\n\`\`\``;
   });

@@ -11,7 +11,14 @@ import { graphCommand, graphOptions, graphUsage } from './commands/graph.js';
 import { groupOptions, groupRunCommand, groupUsage } from './commands/group.js';
 import type { Io } from './commands/io.js';
 import { pcapCommand, pcapOptions, pcapUsage } from './commands/pcap-decode.js';
-import { seccommCheckCommand, seccommGraphCommand, seccommOptions, seccommRunCommand, seccommUsage, seccommVerifyProofCommand } from './commands/seccomm.js';
+import {
+  seccommCheckCommand,
+  seccommGraphCommand,
+  seccommOptions,
+  seccommRunCommand,
+  seccommUsage,
+  seccommVerifyProofCommand,
+} from './commands/seccomm.js';
 
 interface Command {
   readonly summary: string;
@@ -27,13 +34,15 @@ interface CommandGroup {
 
 const commands: Readonly<Record<string, Command | CommandGroup>> = {
   demo: {
-    summary: 'run the demo scenarios on the virtual clock and write their graphs and captures (--engine noble|node, --out DIR, --seed N for the simulated network)',
+    summary:
+      'run the demo scenarios on the virtual clock and write their graphs and captures (--engine noble|node, --out DIR, --seed N for the simulated network)',
     usage: demoUsage,
     options: demoOptions,
     run: demoCommand,
   },
   graph: {
-    summary: 'print an example graph as Graphviz DOT or Mermaid (examples: chat, host, ipsec-host, ipsec-gateway)',
+    summary:
+      'print an example graph as Graphviz DOT or Mermaid (examples: chat, host, ipsec-host, ipsec-gateway)',
     usage: graphUsage,
     options: graphOptions,
     run: graphCommand,
@@ -42,26 +51,57 @@ const commands: Readonly<Record<string, Command | CommandGroup>> = {
     summary: 'decode a capture',
     subcommands: {
       decode: {
-        summary: "one JSON object per packet, printed as it is read (pcap or pcapng, optionally gzipped; link types 1, 101, 228, 229); ESP decrypted and its ICV checked with SAs in tshark's esp_sa format; IPv6 fragments reassembled",
+        summary:
+          "one JSON object per packet, printed as it is read (pcap or pcapng, optionally gzipped; link types 1, 101, 228, 229); ESP decrypted and its ICV checked with SAs in tshark's esp_sa format; IPv6 fragments reassembled",
         usage: pcapUsage,
         options: pcapOptions,
-        run: (args, io) => pcapCommand({ ...args, positionals: ['decode', ...args.positionals] }, io),
+        run: (args, io) =>
+          pcapCommand({ ...args, positionals: ['decode', ...args.positionals] }, io),
       },
     },
   },
   group: {
     summary: 'leader-based secure groups (Enclaves, Antigone) on the simulator',
     subcommands: {
-      run: { summary: 'a group under an attack, published or repaired preset: one JSON summary on stdout (a published preset warns on stderr)', usage: groupUsage, options: groupOptions, run: groupRunCommand },
+      run: {
+        summary:
+          'a group under an attack, published or repaired preset: one JSON summary on stdout (a published preset warns on stderr)',
+        usage: groupUsage,
+        options: groupOptions,
+        run: groupRunCommand,
+      },
     },
   },
   seccomm: {
     summary: 'SecComm compositions: check, draw, run under attack, verify non-repudiation proofs',
     subcommands: {
-      check: { summary: 'a composition (JSON file or preset) resolved against its constraints, or refused with a way out', usage: seccommUsage.check, options: seccommOptions.check, run: seccommCheckCommand },
-      graph: { summary: 'its micro-protocols and their dependencies, drawn', usage: seccommUsage.graph, options: seccommOptions.graph, run: seccommGraphCommand },
-      run: { summary: 'a client/server pair on the simulator under attack: one JSON summary on stdout, progress on stderr', usage: seccommUsage.run, options: seccommOptions.run, run: seccommRunCommand },
-      'verify-proof': { summary: 'non-repudiation proofs checked offline with a sender\'s public key (as seccomm run prints it)', usage: seccommUsage['verify-proof'], options: seccommOptions['verify-proof'], run: seccommVerifyProofCommand },
+      check: {
+        summary:
+          'a composition (JSON file or preset) resolved against its constraints, or refused with a way out',
+        usage: seccommUsage.check,
+        options: seccommOptions.check,
+        run: seccommCheckCommand,
+      },
+      graph: {
+        summary: 'its micro-protocols and their dependencies, drawn',
+        usage: seccommUsage.graph,
+        options: seccommOptions.graph,
+        run: seccommGraphCommand,
+      },
+      run: {
+        summary:
+          'a client/server pair on the simulator under attack: one JSON summary on stdout, progress on stderr',
+        usage: seccommUsage.run,
+        options: seccommOptions.run,
+        run: seccommRunCommand,
+      },
+      'verify-proof': {
+        summary:
+          "non-repudiation proofs checked offline with a sender's public key (as seccomm run prints it)",
+        usage: seccommUsage['verify-proof'],
+        options: seccommOptions['verify-proof'],
+        run: seccommVerifyProofCommand,
+      },
     },
   },
 };
@@ -71,10 +111,16 @@ function isGroup(c: Command | CommandGroup): c is CommandGroup {
 }
 
 function help(): string {
-  const lines = ['usage: conduits <command> [options]   (conduits <command> --help for its options)', '', 'commands:'];
+  const lines = [
+    'usage: conduits <command> [options]   (conduits <command> --help for its options)',
+    '',
+    'commands:',
+  ];
   for (const [name, c] of Object.entries(commands)) {
     if (!isGroup(c)) lines.push(`  ${name.padEnd(20)} ${c.summary}`);
-    else for (const [sub, s] of Object.entries(c.subcommands)) lines.push(`  ${`${name} ${sub}`.padEnd(20)} ${s.summary}`);
+    else
+      for (const [sub, s] of Object.entries(c.subcommands))
+        lines.push(`  ${`${name} ${sub}`.padEnd(20)} ${s.summary}`);
   }
   return lines.join('\n');
 }
@@ -84,14 +130,22 @@ function commandHelp(c: Command): string {
 }
 
 function groupHelp(name: string, g: CommandGroup): string {
-  return [`usage: conduits ${name} <${Object.keys(g.subcommands).join('|')}> ...`, '', ...Object.values(g.subcommands).map((s) => `  ${s.usage}\n      ${s.summary}`)].join('\n');
+  return [
+    `usage: conduits ${name} <${Object.keys(g.subcommands).join('|')}> ...`,
+    '',
+    ...Object.values(g.subcommands).map((s) => `  ${s.usage}\n      ${s.summary}`),
+  ].join('\n');
 }
 
 const stdoutLine = (s: string): void => void process.stdout.write(s + '\n');
 const stderrLine = (s: string): void => void process.stderr.write(s + '\n');
 
 /** Run the command line `argv` (without node and the script); returns the exit code. */
-export function main(argv: readonly string[], out: (line: string) => void = stdoutLine, err: (line: string) => void = stderrLine): number {
+export function main(
+  argv: readonly string[],
+  out: (line: string) => void = stdoutLine,
+  err: (line: string) => void = stderrLine,
+): number {
   const io: Io = { out, err };
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
@@ -99,20 +153,34 @@ export function main(argv: readonly string[], out: (line: string) => void = stdo
     return 0;
   }
   try {
-    if (name === undefined) throw new UsageError('a command is needed: demo, graph, pcap decode, seccomm check|graph|run|verify-proof', 'conduits --help says what each does');
+    if (name === undefined)
+      throw new UsageError(
+        'a command is needed: demo, graph, pcap decode, seccomm check|graph|run|verify-proof',
+        'conduits --help says what each does',
+      );
     const found = commands[name];
-    if (found === undefined) throw new UsageError(`unknown command ${name}`, 'conduits --help lists the commands');
+    if (found === undefined)
+      throw new UsageError(`unknown command ${name}`, 'conduits --help lists the commands');
     let cmd: Command;
     let args = rest;
     if (isGroup(found)) {
       const [sub, ...more] = rest;
       if (sub === undefined || sub === '--help' || sub === '-h') {
-        if (sub === undefined) throw new UsageError(`conduits ${name} needs a command: ${Object.keys(found.subcommands).join(', ')}`);
+        if (sub === undefined)
+          throw new UsageError(
+            `conduits ${name} needs a command: ${Object.keys(found.subcommands).join(', ')}`,
+          );
         out(groupHelp(name, found));
         return 0;
       }
       const s = found.subcommands[sub];
-      if (s === undefined) throw new UsageError(`unknown command ${name} ${sub}`, `commands: ${Object.keys(found.subcommands).map((k) => `${name} ${k}`).join(', ')}`);
+      if (s === undefined)
+        throw new UsageError(
+          `unknown command ${name} ${sub}`,
+          `commands: ${Object.keys(found.subcommands)
+            .map((k) => `${name} ${k}`)
+            .join(', ')}`,
+        );
       cmd = s;
       args = more;
     } else cmd = found;
@@ -149,4 +217,8 @@ export function runCommandLine(): void {
   process.exitCode = main(process.argv.slice(2));
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/src/main.ts')) runCommandLine();
+if (
+  import.meta.url === `file://${process.argv[1]}` ||
+  process.argv[1]?.endsWith('/cli/src/main.ts')
+)
+  runCommandLine();

@@ -9,7 +9,11 @@ import { parseMermaid } from './mermaid.js';
 function run(argv: string[]): { code: number; out: string; err: string } {
   const lines: string[] = [];
   const errors: string[] = [];
-  const code = main(argv, (s) => lines.push(s), (s) => errors.push(s));
+  const code = main(
+    argv,
+    (s) => lines.push(s),
+    (s) => errors.push(s),
+  );
   return { code, out: lines.join('\n'), err: errors.join('\n') };
 }
 
@@ -53,18 +57,35 @@ describe('conduits CLI', () => {
   });
 
   const tshark = tsharkMissing();
-  (tshark ? test.skip : test)(`the IPsec section: drops by reason, and its capture decrypts in tshark with the esp_sa file it wrote${tshark ? ` (${tshark})` : ''}`, () => {
-    // The SA's own sessions refuse: the Cipher the forgery, the FSM the replay (Java Conduits' FSM / Coder / Cipher per SA).
-    expect(demo.out).toContain('ALERT bob/esp-cipher 0x000a11ce: esp-icv-failed');
-    expect(demo.out).toContain('ALERT bob/esp-fsm 0x000a11ce: esp-replay');
-    const rows = execFileSync('tshark', ['-r', join(dir, 'demo-esp.pcap'), '-T', 'fields', '-e', 'esp.icv_good', '-e', 'esp.icv_bad'], {
-      env: { ...process.env, WIRESHARK_CONFIG_DIR: join(dir, 'demo-wireshark') },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    // Five genuine frames, the one the attacker modified, and the replay (genuine bytes: tshark has no replay window).
-    expect(rows.trim().split('\n')).toEqual(['1\t0', '1\t0', '1\t0', '1\t0', '0\t1', '1\t0']);
-  }, 60_000);
+  (tshark ? test.skip : test)(
+    `the IPsec section: drops by reason, and its capture decrypts in tshark with the esp_sa file it wrote${tshark ? ` (${tshark})` : ''}`,
+    () => {
+      // The SA's own sessions refuse: the Cipher the forgery, the FSM the replay (Java Conduits' FSM / Coder / Cipher per SA).
+      expect(demo.out).toContain('ALERT bob/esp-cipher 0x000a11ce: esp-icv-failed');
+      expect(demo.out).toContain('ALERT bob/esp-fsm 0x000a11ce: esp-replay');
+      const rows = execFileSync(
+        'tshark',
+        [
+          '-r',
+          join(dir, 'demo-esp.pcap'),
+          '-T',
+          'fields',
+          '-e',
+          'esp.icv_good',
+          '-e',
+          'esp.icv_bad',
+        ],
+        {
+          env: { ...process.env, WIRESHARK_CONFIG_DIR: join(dir, 'demo-wireshark') },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
+      // Five genuine frames, the one the attacker modified, and the replay (genuine bytes: tshark has no replay window).
+      expect(rows.trim().split('\n')).toEqual(['1\t0', '1\t0', '1\t0', '1\t0', '0\t1', '1\t0']);
+    },
+    60_000,
+  );
 
   test('graph chat in both formats; unknown example or format is a usage error', () => {
     expect(run(['graph', 'chat', '--format', 'mermaid']).out).toContain('subgraph');
@@ -80,7 +101,12 @@ describe('every graph the CLI writes renders: Graphviz for DOT, the Mermaid pars
 
   test('the demo files', async () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.dot') || f.endsWith('.mmd'));
-    expect(files.sort()).toEqual(['demo.chat.dot', 'demo.chat.mmd', 'demo.host.dot', 'demo.ipsec-gateway.dot']);
+    expect(files.sort()).toEqual([
+      'demo.chat.dot',
+      'demo.chat.mmd',
+      'demo.host.dot',
+      'demo.ipsec-gateway.dot',
+    ]);
     for (const f of files) {
       const text = readFileSync(join(dir, f), 'utf8');
       if (f.endsWith('.dot')) renderDot(text);
@@ -88,22 +114,30 @@ describe('every graph the CLI writes renders: Graphviz for DOT, the Mermaid pars
     }
   }, 60_000);
 
-  test.each(examples)('graph %s', async (name) => {
-    const dot = run(['graph', name]);
-    expect(dot.code).toBe(0);
-    expect(dot.out).toMatch(/rankdir=BT;/);
-    renderDot(dot.out);
-    const mmd = run(['graph', name, '--format', 'mermaid']);
-    expect(mmd.out).toMatch(/^flowchart BT/);
-    expect(await parseMermaid(mmd.out)).toBe('flowchart-v2');
-  }, 60_000);
+  test.each(examples)(
+    'graph %s',
+    async (name) => {
+      const dot = run(['graph', name]);
+      expect(dot.code).toBe(0);
+      expect(dot.out).toMatch(/rankdir=BT;/);
+      renderDot(dot.out);
+      const mmd = run(['graph', name, '--format', 'mermaid']);
+      expect(mmd.out).toMatch(/^flowchart BT/);
+      expect(await parseMermaid(mmd.out)).toBe('flowchart-v2');
+    },
+    60_000,
+  );
 
   test.each(presets)('seccomm graph %s', async (name) => {
     renderDot(run(['seccomm', 'graph', name]).out);
-    expect(await parseMermaid(run(['seccomm', 'graph', name, '--format', 'mermaid']).out)).toBe('flowchart-v2');
+    expect(await parseMermaid(run(['seccomm', 'graph', name, '--format', 'mermaid']).out)).toBe(
+      'flowchart-v2',
+    );
   });
 
   test('the Mermaid parser refuses two diagrams in one text (what demo.chat.mmd held before)', async () => {
-    await expect(parseMermaid('flowchart BT\n  a --- b\nflowchart BT\n  c --- d\n')).rejects.toThrow(/Parse error/);
+    await expect(
+      parseMermaid('flowchart BT\n  a --- b\nflowchart BT\n  c --- d\n'),
+    ).rejects.toThrow(/Parse error/);
   });
 });

@@ -23,10 +23,12 @@ function files(dir: string, exts: readonly string[]): string[] {
 
 const markdown = files(root, ['.md']);
 
-test('no file points outside the repository (../shared or the team\'s shared folder)', () => {
+test("no file points outside the repository (../shared or the team's shared folder)", () => {
   const offenders = files(root, ['.md', '.ts', '.sh', '.json', '.js'])
     .filter((f) => f !== join(root, 'packages/cli/test/docs.test.ts'))
-    .filter((f) => /\.\.\/shared\b|\bshared\/(DESIGN|INTEROP|STYLE|seeds|vectors)/.test(readFileSync(f, 'utf8')))
+    .filter((f) =>
+      /\.\.\/shared\b|\bshared\/(DESIGN|INTEROP|STYLE|seeds|vectors)/.test(readFileSync(f, 'utf8')),
+    )
     .map((f) => relative(root, f));
   expect(offenders).toEqual([]);
 });
@@ -38,22 +40,43 @@ test('every relative link in the Markdown resolves to a file of the repository',
       const target = m[1] as string;
       if (/^[a-z]+:/.test(target)) continue;
       const resolved = join(dirname(f), target);
-      if (!existsSync(resolved) || !relative(root, resolved) || relative(root, resolved).startsWith('..')) broken.push(`${relative(root, f)} -> ${target}`);
+      if (
+        !existsSync(resolved) ||
+        !relative(root, resolved) ||
+        relative(root, resolved).startsWith('..')
+      )
+        broken.push(`${relative(root, f)} -> ${target}`);
     }
   }
   expect(broken).toEqual([]);
-  expect(markdown.map((f) => relative(root, f))).toEqual(expect.arrayContaining(['README.md', 'docs/architecture.md', 'docs/interop.md', 'docs/benchmarks.md', 'vectors/README.md']));
+  expect(markdown.map((f) => relative(root, f))).toEqual(
+    expect.arrayContaining([
+      'README.md',
+      'docs/architecture.md',
+      'docs/interop.md',
+      'docs/benchmarks.md',
+      'vectors/README.md',
+    ]),
+  );
 });
 
 test('vectors/README.md lists exactly the vector files that are there', () => {
-  const listed = [...readFileSync(join(root, 'vectors/README.md'), 'utf8').matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]).sort();
-  const present = files(join(root, 'vectors'), ['.json']).map((f) => relative(join(root, 'vectors'), f)).sort();
+  const listed = [
+    ...readFileSync(join(root, 'vectors/README.md'), 'utf8').matchAll(/^\| `([^`]+)` \|/gm),
+  ]
+    .map((m) => m[1])
+    .sort();
+  const present = files(join(root, 'vectors'), ['.json'])
+    .map((f) => relative(join(root, 'vectors'), f))
+    .sort();
   expect(listed).toEqual(present);
 });
 
 test('the README keeps its first two commands', () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  expect(readme).toContain('```sh\nnpm install -g pnpm@9.15.9 && pnpm install && pnpm conduits demo\n```');
+  expect(readme).toContain(
+    '```sh\nnpm install -g pnpm@9.15.9 && pnpm install && pnpm conduits demo\n```',
+  );
   expect(readme).toContain('```sh\npnpm test\n```');
   expect(readme).toContain('docs/architecture.md');
 });
@@ -76,7 +99,10 @@ test('every ```ts example in a README is an examples/ file that pnpm typecheck c
   for (const f of markdown) {
     for (const m of readFileSync(f, 'utf8').matchAll(/^```ts\n([\s\S]*?)^```/gm)) {
       count++;
-      if (!examples.includes(m[1] as string)) missing.push(`${relative(root, f)}: the example starting "${(m[1] as string).split('\n')[0]}"`);
+      if (!examples.includes(m[1] as string))
+        missing.push(
+          `${relative(root, f)}: the example starting "${(m[1] as string).split('\n')[0]}"`,
+        );
     }
   }
   expect(missing).toEqual([]);

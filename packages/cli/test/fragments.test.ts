@@ -1,14 +1,28 @@
 /** IPv6 fragments across a capture: any order, complete only when covered, bounded. */
 import { Reassembler, type Fragment } from '../src/commands/fragments.js';
 
-const frag = (offset: number, length: number, more: boolean, id = 7): Fragment => ({ id, offset, more, nextHeader: 17, data: new Uint8Array(length).fill(offset / 8 + 1) });
+const frag = (offset: number, length: number, more: boolean, id = 7): Fragment => ({
+  id,
+  offset,
+  more,
+  nextHeader: 17,
+  data: new Uint8Array(length).fill(offset / 8 + 1),
+});
 
 test('out of order, completed by whichever fragment fills the last gap', () => {
   const r = new Reassembler();
   expect(r.add(1, 'a', 'b', frag(16, 8, false))).toBeNull();
   expect(r.add(2, 'a', 'b', frag(0, 8, true))).toBeNull();
   const whole = r.add(3, 'a', 'b', frag(8, 8, true));
-  expect(whole).toEqual({ nextHeader: 17, payload: Uint8Array.from([...new Uint8Array(8).fill(1), ...new Uint8Array(8).fill(2), ...new Uint8Array(8).fill(3)]), frames: [2, 3, 1] });
+  expect(whole).toEqual({
+    nextHeader: 17,
+    payload: Uint8Array.from([
+      ...new Uint8Array(8).fill(1),
+      ...new Uint8Array(8).fill(2),
+      ...new Uint8Array(8).fill(3),
+    ]),
+    frames: [2, 3, 1],
+  });
 });
 
 test('datagrams are told apart by source, destination and identification', () => {

@@ -6,7 +6,11 @@ import { main } from '../src/main.js';
 function run(argv: string[]): { code: number; out: string; err: string } {
   const lines: string[] = [];
   const errors: string[] = [];
-  const code = main(argv, (s) => lines.push(s), (s) => errors.push(s));
+  const code = main(
+    argv,
+    (s) => lines.push(s),
+    (s) => errors.push(s),
+  );
   return { code, out: lines.join('\n'), err: errors.join('\n') };
 }
 
@@ -19,7 +23,9 @@ describe('conduits seccomm', () => {
     const { code, out } = run(['seccomm', 'check', 'esp-like']);
     expect(code).toBe(0);
     expect(out).toMatch(/aes-128-gcm-privacy\[key 1\]/);
-    expect(out).toMatch(/derived-key-creation\[1\].*added: dh-key-distribution\[key 1\] raises keyCreate_1/);
+    expect(out).toMatch(
+      /derived-key-creation\[1\].*added: dh-key-distribution\[key 1\] raises keyCreate_1/,
+    );
   });
 
   test('check a file that cannot work: exit 2 with the conflict and a way out', () => {
@@ -33,32 +39,80 @@ describe('conduits seccomm', () => {
   test('graph draws micro-protocols and dependencies (added ones dashed)', () => {
     const dot = run(['seccomm', 'graph', 'paranoid']).out;
     expect(dot).toMatch(/^digraph "paranoid"/);
-    expect(dot).toContain('"non-repudiation" -> "signature-digest-authenticity" [label="signatures"');
+    expect(dot).toContain(
+      '"non-repudiation" -> "signature-digest-authenticity" [label="signatures"',
+    );
     expect(dot).toMatch(/dh-key-distribution\[key 2\].*style=dashed/);
     // Wire at the bottom, as every graph the CLI draws.
     expect(dot).toContain('rankdir=BT;');
-    expect(run(['seccomm', 'graph', 'paranoid', '--format', 'mermaid']).out).toMatch(/^flowchart BT/);
+    expect(run(['seccomm', 'graph', 'paranoid', '--format', 'mermaid']).out).toMatch(
+      /^flowchart BT/,
+    );
   });
 });
 
 describe('conduits seccomm run', () => {
   test('a preset under replay: one JSON summary — delivered, refused by reason, alerts, bytes per message, intact and exactly once', () => {
-    const { code, out } = run(['seccomm', 'run', 'tls-record-like', '--messages', '12', '--adversary', 'replay', '--seed', '5']);
+    const { code, out } = run([
+      'seccomm',
+      'run',
+      'tls-record-like',
+      '--messages',
+      '12',
+      '--adversary',
+      'replay',
+      '--seed',
+      '5',
+    ]);
     expect(code).toBe(0);
     const s = JSON.parse(out) as Record<string, unknown>;
-    expect(s).toMatchObject({ composition: 'tls-record-like', seed: 5, adversary: 'replay', delivered: { clientToServer: 12, serverToClient: 12 }, rejected: { 'replay-duplicate': 12 }, alerts: 12, intactAndExactlyOnce: true, complete: true });
+    expect(s).toMatchObject({
+      composition: 'tls-record-like',
+      seed: 5,
+      adversary: 'replay',
+      delivered: { clientToServer: 12, serverToClient: 12 },
+      rejected: { 'replay-duplicate': 12 },
+      alerts: 12,
+      intactAndExactlyOnce: true,
+      complete: true,
+    });
     // frame 2 + sequence number 8 + nonce 12 + 64 bytes + tag 16 (the signature protects key messages only)
     expect(s['bytesOnWirePerMessage']).toBe(2 + 8 + 12 + 64 + 16);
   });
 
   test('the same seed gives the same run; an unknown adversary is a usage error', () => {
-    const a = run(['seccomm', 'run', 'esp-like', '--messages', '9', '--adversary', 'reorder', '--seed', '77']).out;
-    expect(run(['seccomm', 'run', 'esp-like', '--messages', '9', '--adversary', 'reorder', '--seed', '77']).out).toBe(a);
+    const a = run([
+      'seccomm',
+      'run',
+      'esp-like',
+      '--messages',
+      '9',
+      '--adversary',
+      'reorder',
+      '--seed',
+      '77',
+    ]).out;
+    expect(
+      run([
+        'seccomm',
+        'run',
+        'esp-like',
+        '--messages',
+        '9',
+        '--adversary',
+        'reorder',
+        '--seed',
+        '77',
+      ]).out,
+    ).toBe(a);
     expect(run(['seccomm', 'run', 'esp-like', '--adversary', 'nuke']).code).toBe(2);
   });
 
   test('--size 1200: the frames are fragmented on the wire and still counted (bytesOnWirePerMessage is not 0)', () => {
-    const s = JSON.parse(run(['seccomm', 'run', 'tls-record-like', '--messages', '3', '--size', '1200', '--seed', '5']).out) as Record<string, unknown>;
+    const s = JSON.parse(
+      run(['seccomm', 'run', 'tls-record-like', '--messages', '3', '--size', '1200', '--seed', '5'])
+        .out,
+    ) as Record<string, unknown>;
     expect(s['bytesOnWirePerMessage']).toBe(2 + 8 + 12 + 1200 + 16);
   });
 
@@ -67,7 +121,11 @@ describe('conduits seccomm run', () => {
     expect(r.code).toBe(0);
     expect(r.out.split('\n')).toHaveLength(1);
     // More than one batch of scheduled messages: every one delivered once, in order of sending.
-    expect(JSON.parse(r.out)).toMatchObject({ delivered: { clientToServer: 2500, serverToClient: 2500 }, complete: true, intactAndExactlyOnce: true });
+    expect(JSON.parse(r.out)).toMatchObject({
+      delivered: { clientToServer: 2500, serverToClient: 2500 },
+      complete: true,
+      intactAndExactlyOnce: true,
+    });
     const lines = r.err.split('\n');
     expect(lines).toHaveLength(10);
     expect(lines[0]).toBe('seccomm run: 250 of 2500 messages each way sent (10%)');
@@ -79,20 +137,59 @@ describe('conduits seccomm run', () => {
   test('paranoid: the proofs it writes verify with the public key it prints, and the key says which sender it covers', () => {
     const r = run(['seccomm', 'run', 'paranoid', '--messages', '4', '--seed', '9']);
     expect(r.code).toBe(0);
-    const s = JSON.parse(r.out) as { proofs: string; signingPublicKeys: { client: string; server: string } };
+    const s = JSON.parse(r.out) as {
+      proofs: string;
+      signingPublicKeys: { client: string; server: string };
+    };
     try {
-      const senders = readFileSync(s.proofs, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { sender: string }).sender);
+      const senders = readFileSync(s.proofs, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { sender: string }).sender);
       expect(new Set(senders)).toEqual(new Set(['client', 'server']));
-      const client = run(['seccomm', 'verify-proof', s.proofs, '--public-key', s.signingPublicKeys.client]);
+      const client = run([
+        'seccomm',
+        'verify-proof',
+        s.proofs,
+        '--public-key',
+        s.signingPublicKeys.client,
+      ]);
       expect(client.code).toBe(0);
-      const summary = JSON.parse(client.out.split('\n').at(-1) as string) as Record<string, unknown>;
-      expect(summary).toEqual({ verified: senders.filter((x) => x === 'client').length, keyCovers: ['client'], otherRecords: senders.filter((x) => x === 'server').length });
-      expect(client.err).toMatch(/^all \d+ records from client verify: .*records from server are signed by another key/);
+      const summary = JSON.parse(client.out.split('\n').at(-1) as string) as Record<
+        string,
+        unknown
+      >;
+      expect(summary).toEqual({
+        verified: senders.filter((x) => x === 'client').length,
+        keyCovers: ['client'],
+        otherRecords: senders.filter((x) => x === 'server').length,
+      });
+      expect(client.err).toMatch(
+        /^all \d+ records from client verify: .*records from server are signed by another key/,
+      );
       // Naming the other sender with the client's key: every one of its records refused.
-      const wrong = run(['seccomm', 'verify-proof', s.proofs, '--public-key', s.signingPublicKeys.client, '--sender', 'server']);
+      const wrong = run([
+        'seccomm',
+        'verify-proof',
+        s.proofs,
+        '--public-key',
+        s.signingPublicKeys.client,
+        '--sender',
+        'server',
+      ]);
       expect(wrong.code).toBe(2);
       expect(wrong.err).toMatch(/^refused: (\d+) of \1 records from server do not verify/);
-      expect(run(['seccomm', 'verify-proof', s.proofs, '--public-key', s.signingPublicKeys.server, '--sender', 'server']).code).toBe(0);
+      expect(
+        run([
+          'seccomm',
+          'verify-proof',
+          s.proofs,
+          '--public-key',
+          s.signingPublicKeys.server,
+          '--sender',
+          'server',
+        ]).code,
+      ).toBe(0);
     } finally {
       rmSync(dirname(s.proofs), { recursive: true, force: true });
     }
@@ -100,14 +197,20 @@ describe('conduits seccomm run', () => {
 });
 
 describe('conduits seccomm verify-proof', () => {
-  test('verifies a proof file with the sender\'s public key, and refuses an altered one', async () => {
+  test("verifies a proof file with the sender's public key, and refuses an altered one", async () => {
     const { engines } = await import('@conduits/crypto');
     const { verifyProofs } = await import('@conduits/seccomm');
     const engine = engines.noble;
     const key = engine.signingKey('ed25519', engine.randomBytes(32));
     const record = (text: string) => {
       const signed = Buffer.from(text);
-      return JSON.stringify({ sender: 'alice', receivedAt: 5, algorithm: 'ed25519', signed: signed.toString('hex'), signature: Buffer.from(key.sign(signed)).toString('hex') });
+      return JSON.stringify({
+        sender: 'alice',
+        receivedAt: 5,
+        algorithm: 'ed25519',
+        signed: signed.toString('hex'),
+        signature: Buffer.from(key.sign(signed)).toString('hex'),
+      });
     };
     const file = join(dir, 'proofs.jsonl');
     writeFileSync(file, `${record('I owe you 10')}\n${record('I owe you 20')}\n`);
@@ -115,8 +218,15 @@ describe('conduits seccomm verify-proof', () => {
     const ok = run(['seccomm', 'verify-proof', file, '--public-key', pub]);
     expect(ok.code).toBe(0);
     expect(ok.err).toMatch(/^all 2 records from alice verify/);
-    expect(JSON.parse(ok.out.split('\n').at(-1) as string)).toEqual({ verified: 2, keyCovers: ['alice'], otherRecords: 0 });
-    writeFileSync(file, `${record('I owe you 10').replace(Buffer.from('10').toString('hex'), Buffer.from('99').toString('hex'))}\n`);
+    expect(JSON.parse(ok.out.split('\n').at(-1) as string)).toEqual({
+      verified: 2,
+      keyCovers: ['alice'],
+      otherRecords: 0,
+    });
+    writeFileSync(
+      file,
+      `${record('I owe you 10').replace(Buffer.from('10').toString('hex'), Buffer.from('99').toString('hex'))}\n`,
+    );
     const bad = run(['seccomm', 'verify-proof', file, '--public-key', pub]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/^refused: 1 of 1 records do not verify/);
@@ -125,9 +235,27 @@ describe('conduits seccomm verify-proof', () => {
 });
 
 describe('conduits seccomm run: the reflect and downgrade adversaries (issue 10)', () => {
-  test.each(['reflect', 'downgrade'])('--adversary %s on esp-like: refused, nothing got through', (adversary) => {
-    const { code, out } = run(['seccomm', 'run', 'esp-like', '--messages', '12', '--adversary', adversary, '--seed', '3']);
-    expect(code).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ adversary, gotThrough: 0, plaintextFrames: 0, intactAndExactlyOnce: true });
-  });
+  test.each(['reflect', 'downgrade'])(
+    '--adversary %s on esp-like: refused, nothing got through',
+    (adversary) => {
+      const { code, out } = run([
+        'seccomm',
+        'run',
+        'esp-like',
+        '--messages',
+        '12',
+        '--adversary',
+        adversary,
+        '--seed',
+        '3',
+      ]);
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toMatchObject({
+        adversary,
+        gotThrough: 0,
+        plaintextFrames: 0,
+        intactAndExactlyOnce: true,
+      });
+    },
+  );
 });

@@ -7,7 +7,20 @@
  *    cancelled per packet; a new demux key per frame into a mux whose factory holds new keys
  *    half-open (1,024), and with the default options (65,536 conversations, then refusal)
  */
-import { Adaptor, GraphBuilder, MessagePool, Mux, PassThrough, Scheduler, Session, type Accessor, type Conduit, type Message, type Port, type State } from '../src/index.js';
+import {
+  Adaptor,
+  GraphBuilder,
+  MessagePool,
+  Mux,
+  PassThrough,
+  Scheduler,
+  Session,
+  type Accessor,
+  type Conduit,
+  type Message,
+  type Port,
+  type State,
+} from '../src/index.js';
 import { compare, emit, heapCost, heapGrowth, opsPerSecond, round2 } from '../src/bench/measure.js';
 
 /** Counts and keeps messages: the bench reuses one carrier. */
@@ -59,10 +72,21 @@ function benchChain(): void {
   };
   const [g, b, ratio] = compare(viaGraph, plain, 2_000_000);
   if (bottom.count === 0) throw new Error('chain delivered nothing');
-  emit({ bench: 'chain-8-sessions', unit: 'msg/s', value: g, baseline: '8 plain objects calling next.accept(msg)', baselineValue: b, ratio: round2(ratio), target: 'ratio >= 0.5' });
+  emit({
+    bench: 'chain-8-sessions',
+    unit: 'msg/s',
+    value: g,
+    baseline: '8 plain objects calling next.accept(msg)',
+    baselineValue: b,
+    ratio: round2(ratio),
+    target: 'ratio >= 0.5',
+  });
 }
 
-const firstU16: Accessor<number> = { name: 'u16', key: (m) => m.buffer.view.getUint16(m.buffer.start) };
+const firstU16: Accessor<number> = {
+  name: 'u16',
+  key: (m) => m.buffer.view.getUint16(m.buffer.start),
+};
 const Count: State<{ n: number }> = {
   name: 'count',
   accept(s) {
@@ -75,7 +99,16 @@ function benchMux(): void {
   const net = g.add(new Sink('net'));
   const mux = g.add(new Mux<number>('m', firstU16));
   g.connect(mux.a, net.a);
-  for (let k = 0; k < 1000; k++) g.route(mux, k, new Session<{ n: number }>(`s${k}`, { initial: Count, data: () => ({ n: 0 }), terminal: 'B' }));
+  for (let k = 0; k < 1000; k++)
+    g.route(
+      mux,
+      k,
+      new Session<{ n: number }>(`s${k}`, {
+        initial: Count,
+        data: () => ({ n: 0 }),
+        terminal: 'B',
+      }),
+    );
   g.build(new Scheduler());
   const pool = new MessagePool();
   const msgs = Array.from({ length: 1000 }, (_, k) => {
@@ -98,23 +131,39 @@ async function benchAlloc(): Promise<void> {
   const N = 1_000_000;
   // The full carrier loop: acquire from the pool, enqueue at the adaptor, the scheduler runs the chain, the sink releases.
   let sink: Uint8Array | null = null;
-  const loop = (allocate: boolean) => (n: number): void => {
-    for (let i = 0; i < n; i++) {
-      const m = pool.acquire();
-      m.buffer.appendBytes(payload);
-      if (allocate) sink = new Uint8Array(16); // control: a known 16-byte allocation per message
-      top.inject(m);
-      graph.scheduler.step();
-    }
-  };
+  const loop =
+    (allocate: boolean) =>
+    (n: number): void => {
+      for (let i = 0; i < n; i++) {
+        const m = pool.acquire();
+        m.buffer.appendBytes(payload);
+        if (allocate) sink = new Uint8Array(16); // control: a known 16-byte allocation per message
+        top.inject(m);
+        graph.scheduler.step();
+      }
+    };
   const control = await heapCost(loop(true), N);
   const real = await heapCost(loop(false), N);
   void sink;
   if (control === undefined || real === undefined) {
-    emit({ bench: 'alloc-per-msg', unit: 'B/msg', value: Number.NaN, note: 'run with node --expose-gc' });
+    emit({
+      bench: 'alloc-per-msg',
+      unit: 'B/msg',
+      value: Number.NaN,
+      note: 'run with node --expose-gc',
+    });
     return;
   }
-  emit({ bench: 'alloc-per-msg', unit: 'B/msg', value: round2(real.perOp), messages: N, heapDelta: real.heapDelta, carriersCreated: pool.created, target: '0 amortised', control: `a deliberate 16-byte allocation per message reads ${round2(control.perOp)} B/msg` });
+  emit({
+    bench: 'alloc-per-msg',
+    unit: 'B/msg',
+    value: round2(real.perOp),
+    messages: N,
+    heapDelta: real.heapDelta,
+    carriersCreated: pool.created,
+    target: '0 amortised',
+    control: `a deliberate 16-byte allocation per message reads ${round2(control.perOp)} B/msg`,
+  });
 }
 
 const Waiting: State = {
@@ -124,17 +173,31 @@ const Waiting: State = {
     msg.release();
   },
 };
-const u32: Accessor<number> = { name: 'u32', key: (m) => (m.buffer.length >= 4 ? m.buffer.view.getUint32(m.buffer.start) : undefined) };
+const u32: Accessor<number> = {
+  name: 'u32',
+  key: (m) => (m.buffer.length >= 4 ? m.buffer.view.getUint32(m.buffer.start) : undefined),
+};
 
 async function benchFloods(): Promise<void> {
   const N = 1_000_000;
   const note = 'run with node --expose-gc';
   const scheduler = new Scheduler();
   const noop = (): void => {};
-  const timers = await heapGrowth((n) => {
-    for (let i = 0; i < n; i++) scheduler.cancel(scheduler.after(60_000, noop));
-  }, N, 1000);
-  emit({ bench: 'cancelled-timer-flood-heap', unit: 'B per million packets', value: timers?.perMillion ?? Number.NaN, limit: 65_536, timersLeft: scheduler.timers, ...(timers ? {} : { note }) });
+  const timers = await heapGrowth(
+    (n) => {
+      for (let i = 0; i < n; i++) scheduler.cancel(scheduler.after(60_000, noop));
+    },
+    N,
+    1000,
+  );
+  emit({
+    bench: 'cancelled-timer-flood-heap',
+    unit: 'B per million packets',
+    value: timers?.perMillion ?? Number.NaN,
+    limit: 65_536,
+    timersLeft: scheduler.timers,
+    ...(timers ? {} : { note }),
+  });
 
   for (const [name, options, limit] of [
     ['factory-flood-heap', { halfOpen: 1024 }, 4 * 1024 * 1024],
@@ -143,7 +206,10 @@ async function benchFloods(): Promise<void> {
     const g = new GraphBuilder('flood');
     const net = g.add(new Sink('net'));
     net.release = true;
-    const mux = g.mux('m', u32, { prototype: new Session('conv', { initial: Waiting, terminal: 'B' }), options });
+    const mux = g.mux('m', u32, {
+      prototype: new Session('conv', { initial: Waiting, terminal: 'B' }),
+      options,
+    });
     g.connect(mux.a, net.a);
     const graph = g.build(new Scheduler());
     const pool = new MessagePool();

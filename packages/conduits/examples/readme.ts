@@ -22,9 +22,13 @@ const Echo: State = {
 };
 
 const g = new GraphBuilder('tagged-echo');
-const app = g.add(new ApplicationAdaptor('app'));                 // where application code meets the graph
-g.stack(app, g.session('tag', { initial: Tag }), g.session('echo', { initial: Echo, terminal: 'A' }));
-const graph = g.build(new Scheduler());                            // virtual clock by default
+const app = g.add(new ApplicationAdaptor('app')); // where application code meets the graph
+g.stack(
+  app,
+  g.session('tag', { initial: Tag }),
+  g.session('echo', { initial: Echo, terminal: 'A' }),
+);
+const graph = g.build(new Scheduler()); // virtual clock by default
 app.messages$.subscribe((d) => console.log(new TextDecoder().decode(d.data))); // hi
-app.send(new TextEncoder().encode('hi'));                          // enqueued: runs when the scheduler does
+app.send(new TextEncoder().encode('hi')); // enqueued: runs when the scheduler does
 graph.scheduler.run();

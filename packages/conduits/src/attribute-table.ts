@@ -42,7 +42,13 @@ export class AttributeTable {
     if (id >= this.#stamps.length) this.#grow(id);
     const stamps = this.#stamps;
     const epoch = this.#epoch;
-    if (typeof value !== 'number' && value !== undefined && (stamps[id] !== epoch || typeof this.#values[id] === 'number' || this.#values[id] === undefined)) {
+    if (
+      typeof value !== 'number' &&
+      value !== undefined &&
+      (stamps[id] !== epoch ||
+        typeof this.#values[id] === 'number' ||
+        this.#values[id] === undefined)
+    ) {
       if (this.#heldCount === this.#held.length && this.#heldCount >= 64) this.#compactHeld();
       this.#held[this.#heldCount++] = id;
     }
@@ -76,7 +82,8 @@ export class AttributeTable {
 
   /** Visit every attribute that is set, in the order the keys were registered. */
   forEach(fn: (key: AttrKey<unknown>, value: unknown) => void): void {
-    for (let id = this.#nextSet(0); id >= 0; id = this.#nextSet(id + 1)) fn(attributeById(id) as AttrKey<unknown>, this.#values[id]);
+    for (let id = this.#nextSet(0); id >= 0; id = this.#nextSet(id + 1))
+      fn(attributeById(id) as AttrKey<unknown>, this.#values[id]);
   }
 
   /** Push the peer attributes in front of the buffer's contents; returns the bytes added. */
@@ -84,7 +91,8 @@ export class AttributeTable {
     let size = 2;
     for (let id = this.#nextSet(0); id >= 0; id = this.#nextSet(id + 1)) {
       const key = attributeById(id) as AttrKey<unknown>;
-      if (key.scope === 'peer' && key.codec !== undefined) size += 4 + key.codec.size(this.#values[id]);
+      if (key.scope === 'peer' && key.codec !== undefined)
+        size += 4 + key.codec.size(this.#values[id]);
     }
     if (size > 0xffff) throw new RangeError('peer attributes exceed 65535 bytes');
     let at = buf.push(size);
@@ -140,14 +148,16 @@ export class AttributeTable {
     for (let i = 0; i < this.#heldCount; i++) {
       const id = this.#held[i] as number;
       const v = this.#values[id];
-      if (v !== undefined && typeof v !== 'number' && !this.#held.slice(0, n).includes(id)) this.#held[n++] = id;
+      if (v !== undefined && typeof v !== 'number' && !this.#held.slice(0, n).includes(id))
+        this.#held[n++] = id;
     }
     this.#heldCount = n;
   }
 
   /** The first slot from `from` holding a value set in this epoch, or -1. */
   #nextSet(from: number): number {
-    for (let id = from; id < this.#stamps.length; id++) if (this.#stamps[id] === this.#epoch && this.#values[id] !== undefined) return id;
+    for (let id = from; id < this.#stamps.length; id++)
+      if (this.#stamps[id] === this.#epoch && this.#values[id] !== undefined) return id;
     return -1;
   }
 

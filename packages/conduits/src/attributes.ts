@@ -33,16 +33,32 @@ const peerIds = new Map<number, AttrKey<unknown>>();
 export function attribute<T>(name: string, scope: 'local' | 'stack'): AttrKey<T> {
   // Every key has the same fields in the same order (wireId 0 here), so reading `key.id` on
   // the packet path sees one object shape.
-  const key: AttrKey<T> & { wireId: number } = { id: registry.length, name, scope, codec: undefined, wireId: 0 };
+  const key: AttrKey<T> & { wireId: number } = {
+    id: registry.length,
+    name,
+    scope,
+    codec: undefined,
+    wireId: 0,
+  };
   registry.push(key as AttrKey<unknown>);
   return key;
 }
 
 /** A peer attribute with a stable wire id (1..65535) chosen by the protocol that owns it. */
 export function peerAttribute<T>(name: string, wireId: number, codec: AttrCodec<T>): AttrKey<T> {
-  if (!Number.isInteger(wireId) || wireId < 1 || wireId > 0xffff) throw new RangeError(`peer attribute ${name}: wire id ${wireId} out of range`);
-  if (peerIds.has(wireId)) throw new RangeError(`peer attribute ${name}: wire id ${wireId} already used by ${peerIds.get(wireId)?.name}`);
-  const key: AttrKey<T> & { wireId: number } = { id: registry.length, name, scope: 'peer', codec, wireId };
+  if (!Number.isInteger(wireId) || wireId < 1 || wireId > 0xffff)
+    throw new RangeError(`peer attribute ${name}: wire id ${wireId} out of range`);
+  if (peerIds.has(wireId))
+    throw new RangeError(
+      `peer attribute ${name}: wire id ${wireId} already used by ${peerIds.get(wireId)?.name}`,
+    );
+  const key: AttrKey<T> & { wireId: number } = {
+    id: registry.length,
+    name,
+    scope: 'peer',
+    codec,
+    wireId,
+  };
   registry.push(key as AttrKey<unknown>);
   peerIds.set(wireId, key as AttrKey<unknown>);
   return key;
@@ -69,17 +85,20 @@ export const codecs = {
   u8: {
     size: () => 1,
     write: (v: number, b: Uint8Array, _d: DataView, at: number) => void (b[at] = v),
-    read: (b: Uint8Array, _d: DataView, at: number, len: number) => (len === 1 ? (b[at] as number) : new AttributeDecodeError('u8 length')),
+    read: (b: Uint8Array, _d: DataView, at: number, len: number) =>
+      len === 1 ? (b[at] as number) : new AttributeDecodeError('u8 length'),
   } satisfies AttrCodec<number>,
   u32: {
     size: () => 4,
     write: (v: number, _b: Uint8Array, d: DataView, at: number) => d.setUint32(at, v),
-    read: (_b: Uint8Array, d: DataView, at: number, len: number) => (len === 4 ? d.getUint32(at) : new AttributeDecodeError('u32 length')),
+    read: (_b: Uint8Array, d: DataView, at: number, len: number) =>
+      len === 4 ? d.getUint32(at) : new AttributeDecodeError('u32 length'),
   } satisfies AttrCodec<number>,
   u64: {
     size: () => 8,
     write: (v: bigint, _b: Uint8Array, d: DataView, at: number) => d.setBigUint64(at, v),
-    read: (_b: Uint8Array, d: DataView, at: number, len: number) => (len === 8 ? d.getBigUint64(at) : new AttributeDecodeError('u64 length')),
+    read: (_b: Uint8Array, d: DataView, at: number, len: number) =>
+      len === 8 ? d.getBigUint64(at) : new AttributeDecodeError('u64 length'),
   } satisfies AttrCodec<bigint>,
   bytes: {
     size: (v: Uint8Array) => v.length,
@@ -88,7 +107,8 @@ export const codecs = {
   } satisfies AttrCodec<Uint8Array>,
   utf8: {
     size: (v: string) => new TextEncoder().encode(v).length,
-    write: (v: string, b: Uint8Array, _d: DataView, at: number) => void new TextEncoder().encodeInto(v, b.subarray(at)),
+    write: (v: string, b: Uint8Array, _d: DataView, at: number) =>
+      void new TextEncoder().encodeInto(v, b.subarray(at)),
     read: (b: Uint8Array, _d: DataView, at: number, len: number) => {
       try {
         return new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(at, at + len));

@@ -14,8 +14,10 @@ import { Session, type SessionOptions } from './session.js';
 
 /** Join two sides. Each side has at most one neighbour. In a running graph, its epoch moves on. */
 export function connect(p: Port, q: Port): void {
-  if (p.peer !== null) throw new SideAlreadyConnectedError(p.owner.name, p.label, p.peer.toString());
-  if (q.peer !== null) throw new SideAlreadyConnectedError(q.owner.name, q.label, q.peer.toString());
+  if (p.peer !== null)
+    throw new SideAlreadyConnectedError(p.owner.name, p.label, p.peer.toString());
+  if (q.peer !== null)
+    throw new SideAlreadyConnectedError(q.owner.name, q.label, q.peer.toString());
   p.peer = q;
   q.peer = p;
   rewired(p);
@@ -65,10 +67,20 @@ export class GraphBuilder {
   }
 
   /** A mux; with `factory`, a ConduitFactory cloning `factory.prototype` sits on its side B[0]. */
-  mux<K>(name: string, accessor: Accessor<K>, factory?: { readonly prototype: Conduit; readonly name?: string; readonly options?: FactoryOptions }): Mux<K> {
+  mux<K>(
+    name: string,
+    accessor: Accessor<K>,
+    factory?: {
+      readonly prototype: Conduit;
+      readonly name?: string;
+      readonly options?: FactoryOptions;
+    },
+  ): Mux<K> {
     const mux = this.add(new Mux<K>(name, accessor));
     if (factory) {
-      const f = this.add(new ConduitFactory(factory.name ?? `${name}-factory`, factory.prototype, factory.options));
+      const f = this.add(
+        new ConduitFactory(factory.name ?? `${name}-factory`, factory.prototype, factory.options),
+      );
       connect(mux.b, f.a);
     }
     return mux;
@@ -99,7 +111,8 @@ export class GraphBuilder {
     for (let i = 0; i + 1 < layers.length; i++) {
       const upper = layers[i] as Conduit;
       const lower = layers[i + 1] as Conduit;
-      if (upper.kind === 'adaptor' && i > 0) throw new WiringError(upper.name, 'an adaptor has only side A: it can only end a stack');
+      if (upper.kind === 'adaptor' && i > 0)
+        throw new WiringError(upper.name, 'an adaptor has only side A: it can only end a stack');
       connect(upper.a, upperSide(lower, i + 1 === layers.length - 1));
     }
     for (const l of layers) if (!this.#added.includes(l)) this.add(l);
@@ -126,7 +139,8 @@ export class GraphBuilder {
     const all = this.conduits();
     for (const c of all) {
       const optional = c.optionalPorts();
-      for (const p of c.ports()) if (p.peer === null && !optional.includes(p)) throw new DanglingSideError(c.name, p.label);
+      for (const p of c.ports())
+        if (p.peer === null && !optional.includes(p)) throw new DanglingSideError(c.name, p.label);
     }
     checkRequirements(all);
     const graph = new Graph(this.name, scheduler);
@@ -138,17 +152,22 @@ export class GraphBuilder {
 function upperSide(lower: Conduit, isLast: boolean): Port {
   switch (lower.kind) {
     case 'adaptor':
-      if (!isLast) throw new WiringError(lower.name, 'an adaptor has only side A: it can only end a stack');
+      if (!isLast)
+        throw new WiringError(lower.name, 'an adaptor has only side A: it can only end a stack');
       return lower.a;
     case 'mux':
-      throw new WiringError(lower.name, 'the sides above a mux are its B[i]: use route() or a factory, not stack()');
+      throw new WiringError(
+        lower.name,
+        'the sides above a mux are its B[i]: use route() or a factory, not stack()',
+      );
     case 'factory':
       throw new WiringError(lower.name, 'a factory belongs on a mux side B[0], not in a stack');
     case 'session':
       return (lower as Session<unknown>).b;
     case 'protocol': {
       const b = (lower as Protocol).b;
-      if (b === undefined) throw new WiringError(lower.name, 'this protocol delegates no side B to stack on');
+      if (b === undefined)
+        throw new WiringError(lower.name, 'this protocol delegates no side B to stack on');
       return b;
     }
   }

@@ -26,7 +26,12 @@ interface Ledger {
   readonly swallowed: ReleasedMessageError[];
 }
 
-export const carrierLedger: Ledger = { on: false, live: new Set(), swallowed: [], conduits: new Map() };
+export const carrierLedger: Ledger = {
+  on: false,
+  live: new Set(),
+  swallowed: [],
+  conduits: new Map(),
+};
 
 /** Turn the checks on or off (for the whole process: a test setup does it once). */
 export function setCarrierChecks(on: boolean): void {

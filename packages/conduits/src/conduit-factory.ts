@@ -107,13 +107,15 @@ class Install implements Visitor {
     const msg = this.#msg as Message;
     this.#conduit = null;
     this.#msg = null;
-    if (from !== mux.b) throw new WiringError(mux.name, 'an Install visitor must come from side B[0]');
+    if (from !== mux.b)
+      throw new WiringError(mux.name, 'an Install visitor must come from side B[0]');
     const key = mux.accessor.key(msg);
     const factory = this.#factory as ConduitFactory;
     const halfOpen = factory.options.halfOpen;
     if (key !== undefined && halfOpen !== undefined) {
       // New keys push out the oldest unauthenticated ones, never the established.
-      while (mux.halfOpen > 0 && (mux.halfOpen >= halfOpen || mux.size >= this.#limit)) mux.evictOldestHalfOpen();
+      while (mux.halfOpen > 0 && (mux.halfOpen >= halfOpen || mux.size >= this.#limit))
+        mux.evictOldestHalfOpen();
     }
     if (key === undefined || mux.size >= this.#limit) {
       mux.graph.retire(conduit);
@@ -145,6 +147,9 @@ class Install implements Visitor {
   }
 
   #misplaced(at: string): never {
-    throw new WiringError(this.#factory?.name ?? 'factory', `side A must connect to a mux's side B[0], not to ${at}`);
+    throw new WiringError(
+      this.#factory?.name ?? 'factory',
+      `side A must connect to a mux's side B[0], not to ${at}`,
+    );
   }
 }

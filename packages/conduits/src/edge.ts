@@ -19,11 +19,23 @@ export class Edge<T> extends Observable<T> {
   }
 
   // The override keeps the deprecated three-callback form working as well.
-  override subscribe(observerOrNext?: Partial<Observer<T>> | ((value: T) => void) | null, error?: ((e: unknown) => void) | null, complete?: (() => void) | null): Subscription {
+  override subscribe(
+    observerOrNext?: Partial<Observer<T>> | ((value: T) => void) | null,
+    error?: ((e: unknown) => void) | null,
+    complete?: (() => void) | null,
+  ): Subscription {
     // Operator subscribers come from `lift` below: the user's callbacks sit further down and are guarded there.
     if (observerOrNext instanceof Subscriber) return super.subscribe(observerOrNext);
-    if (typeof observerOrNext === 'function' || observerOrNext === null || observerOrNext === undefined) {
-      return super.subscribe({ next: this.#guard(observerOrNext ?? undefined), error: this.#guard(error ?? undefined), complete: this.#guard(complete ?? undefined) });
+    if (
+      typeof observerOrNext === 'function' ||
+      observerOrNext === null ||
+      observerOrNext === undefined
+    ) {
+      return super.subscribe({
+        next: this.#guard(observerOrNext ?? undefined),
+        error: this.#guard(error ?? undefined),
+        complete: this.#guard(complete ?? undefined),
+      });
     }
     const o = observerOrNext;
     return super.subscribe({
@@ -39,7 +51,9 @@ export class Edge<T> extends Observable<T> {
     return e;
   }
 
-  #guard<A extends unknown[]>(f: ((...args: A) => void) | undefined): ((...args: A) => void) | undefined {
+  #guard<A extends unknown[]>(
+    f: ((...args: A) => void) | undefined,
+  ): ((...args: A) => void) | undefined {
     if (f === undefined) return undefined;
     const onError = this.#onError;
     return (...args: A) => {

@@ -107,7 +107,8 @@ export class Graph {
   retire(conduit: Conduit): void {
     this.#conduits.delete(conduit);
     if (conduit.kind === 'session') (conduit as Session).cancelTimers();
-    else if (conduit.kind === 'protocol') for (const c of (conduit as Protocol).children) this.retire(c);
+    else if (conduit.kind === 'protocol')
+      for (const c of (conduit as Protocol).children) this.retire(c);
     this.epoch++;
   }
 
@@ -117,7 +118,12 @@ export class Graph {
   }
 
   hop(from: Port, to: Port, visitor: Visitor): void {
-    this.#hops.next({ time: this.scheduler.now(), from: from.toString(), to: to.toString(), visitor: visitor.name });
+    this.#hops.next({
+      time: this.scheduler.now(),
+      from: from.toString(),
+      to: to.toString(),
+      visitor: visitor.name,
+    });
   }
 
   /** A handler threw while `visitor` was at `conduit`: drop the visitor, count, alert, carry on. */
@@ -125,7 +131,8 @@ export class Graph {
     this.#faults++;
     this.drops.count(conduit.name, 'handler-threw');
     visitor.dropped?.(conduit);
-    if (carrierLedger.on && error instanceof ReleasedMessageError) carrierLedger.swallowed.push(error);
+    if (carrierLedger.on && error instanceof ReleasedMessageError)
+      carrierLedger.swallowed.push(error);
     this.#alerts.next({
       kind: 'fault',
       time: this.scheduler.now(),
@@ -154,7 +161,8 @@ export class Graph {
         graph: this.name,
         conduit: edgeName,
         side: undefined,
-        reason: error instanceof Error ? `${error.name}: ${error.message}` : 'edge-subscriber-threw',
+        reason:
+          error instanceof Error ? `${error.name}: ${error.message}` : 'edge-subscriber-threw',
         error,
       });
     } finally {
@@ -169,6 +177,14 @@ export class Graph {
   }
 
   securityAlert(conduit: Conduit, reason: string, error: unknown = undefined): void {
-    this.#alerts.next({ kind: 'security', time: this.scheduler.now(), graph: this.name, conduit: conduit.name, side: undefined, reason, error });
+    this.#alerts.next({
+      kind: 'security',
+      time: this.scheduler.now(),
+      graph: this.name,
+      conduit: conduit.name,
+      side: undefined,
+      reason,
+      error,
+    });
   }
 }

@@ -25,14 +25,31 @@ export {
   UnknownKeyError,
   WiringError,
 } from './errors.js';
-export { Describe, describeGraph, type EdgeDescription, type GraphDescription, type NodeDescription } from './export/describe.js';
+export {
+  Describe,
+  describeGraph,
+  type EdgeDescription,
+  type GraphDescription,
+  type NodeDescription,
+} from './export/describe.js';
 export { toDot } from './export/dot.js';
 export { toMermaid } from './export/mermaid.js';
 export { Graph, type Alert, type Hop } from './graph.js';
 export { Message, MessagePool, defaultPool } from './message.js';
 export { Deliver, defineMessenger, defineTag, type Messenger } from './messenger.js';
-export { CompositeProtocol, type CompositeOptions, type MicroProtocol, type MicroProtocolFactory } from './micro/composite-protocol.js';
-export { EventRuntime, RaiseHandle, type BindingId, type Handler, type RaiseMode } from './micro/event-runtime.js';
+export {
+  CompositeProtocol,
+  type CompositeOptions,
+  type MicroProtocol,
+  type MicroProtocolFactory,
+} from './micro/composite-protocol.js';
+export {
+  EventRuntime,
+  RaiseHandle,
+  type BindingId,
+  type Handler,
+  type RaiseMode,
+} from './micro/event-runtime.js';
 export { EventType, defineEvent } from './micro/event-type.js';
 export { msgFromAbove, msgFromBelow } from './micro/events.js';
 export { SharedData, sharedKey, type SharedKey } from './micro/shared-data.js';
@@ -49,6 +66,33 @@ export type { Visitor } from './visitor.js';
 export { TaskHost, type Receipt, type TaskHostOptions, type TaskOwner } from './task/task-host.js';
 export type { Task } from './task/task.js';
 export type { TaskWire } from './task/task-wire.js';
-export { done, failed, later, needMore, refused, waiting, type BuildResult, type ProcessResult, type TaskDone, type TaskFailed, type TaskLater, type TaskNeedMore, type TaskRefused, type TaskResult, type TaskWaiting } from './task/task-result.js';
-export { RetransmitLimitError, RetransmitPolicyError, TaskError, TaskHostClosedError, TaskRejectedError } from './task/task-errors.js';
-export { retransmission, retransmitDelay, type RetransmitPolicy, type Retransmission } from './task/retransmit-policy.js';
+export {
+  done,
+  failed,
+  later,
+  needMore,
+  refused,
+  waiting,
+  type BuildResult,
+  type ProcessResult,
+  type TaskDone,
+  type TaskFailed,
+  type TaskLater,
+  type TaskNeedMore,
+  type TaskRefused,
+  type TaskResult,
+  type TaskWaiting,
+} from './task/task-result.js';
+export {
+  RetransmitLimitError,
+  RetransmitPolicyError,
+  TaskError,
+  TaskHostClosedError,
+  TaskRejectedError,
+} from './task/task-errors.js';
+export {
+  retransmission,
+  retransmitDelay,
+  type RetransmitPolicy,
+  type Retransmission,
+} from './task/retransmit-policy.js';

@@ -47,7 +47,7 @@ export class IntTable<V> {
     }
     // Backward shift: an entry after the hole moves into it unless its home slot lies
     // (cyclically) after the hole, so every remaining key is still found from its home.
-    for (let j = i; ; ) {
+    for (let j = i; ;) {
       j = (j + 1) & mask;
       const k = keys[j] as number;
       if (k === -1) break;

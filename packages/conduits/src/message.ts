@@ -99,7 +99,13 @@ export class Message implements Visitor {
    */
   dropped(at?: Conduit): void {
     if (this.#released) return;
-    if (at !== undefined && (at.kind === 'session' || at.kind === 'adaptor') && this.heldBy !== 0 && this.heldBy !== at.serial) return;
+    if (
+      at !== undefined &&
+      (at.kind === 'session' || at.kind === 'adaptor') &&
+      this.heldBy !== 0 &&
+      this.heldBy !== at.serial
+    )
+      return;
     this.release();
   }
 
@@ -126,7 +132,12 @@ export class Message implements Visitor {
   /** Where this message is and what it holds, for leak reports. */
   describe(): string {
     const c = carrierLedger.conduits.get(this.heldBy)?.deref();
-    const at = this.heldBy === 0 ? 'not yet sent' : c === undefined ? `at conduit #${this.heldBy}` : `at ${c.kind} ${c.name}`;
+    const at =
+      this.heldBy === 0
+        ? 'not yet sent'
+        : c === undefined
+          ? `at conduit #${this.heldBy}`
+          : `at ${c.kind} ${c.name}`;
     return `${at}, ${this.buffer.length} bytes, messenger ${this.messenger.name}, generation ${this.#generation}`;
   }
 
@@ -155,7 +166,15 @@ function deadObject<T extends object>(generation: number): T {
   const fail = (): never => {
     throw new ReleasedMessageError(generation);
   };
-  return new Proxy({} as T, { get: fail, set: fail, has: fail, ownKeys: fail, getOwnPropertyDescriptor: fail, defineProperty: fail, deleteProperty: fail });
+  return new Proxy({} as T, {
+    get: fail,
+    set: fail,
+    has: fail,
+    ownKeys: fail,
+    getOwnPropertyDescriptor: fail,
+    defineProperty: fail,
+    deleteProperty: fail,
+  });
 }
 
 /**

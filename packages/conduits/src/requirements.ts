@@ -35,7 +35,9 @@ export function checkRequirements(conduits: readonly Conduit[]): void {
 /** The ports of `c` on `side` through which messages arrive. */
 function arrivals(c: Conduit, side: 'A' | 'B'): Port[] {
   if (side === 'A') return [c.a];
-  return c.ports().filter((p) => p.side === 'B' && p.peer !== null && p.peer.owner.kind !== 'factory');
+  return c
+    .ports()
+    .filter((p) => p.side === 'B' && p.peer !== null && p.peer.owner.kind !== 'factory');
 }
 
 /**
@@ -57,7 +59,10 @@ function pathWithout(port: Port, key: AttrKey<unknown>, seen: Set<Port>): string
     return pathWithout(o.a, key, seen);
   }
   if (writes(d.fromB, key)) return null;
-  const inner = o.kind === 'mux' ? (o as Mux<unknown>).ports().filter((p) => p.side === 'B' && p.index > 0) : o.ports().filter((p) => p.side === 'B');
+  const inner =
+    o.kind === 'mux'
+      ? (o as Mux<unknown>).ports().filter((p) => p.side === 'B' && p.index > 0)
+      : o.ports().filter((p) => p.side === 'B');
   for (const p of inner) {
     const missing = pathWithout(p, key, seen);
     if (missing !== null) return missing;

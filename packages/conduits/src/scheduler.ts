@@ -138,7 +138,8 @@ export class Scheduler {
    */
   run(until = Number.POSITIVE_INFINITY): number {
     const clock = this.clock;
-    if (!(clock instanceof VirtualClock)) throw new Error('run() drives virtual time; use start() with a real clock');
+    if (!(clock instanceof VirtualClock))
+      throw new Error('run() drives virtual time; use start() with a real clock');
     let n = 0;
     for (;;) {
       while (this.step()) n++;
@@ -160,7 +161,8 @@ export class Scheduler {
 
   /** Real time: drive the loop from Node's event loop until stop(). */
   start(): void {
-    if (this.clock.virtual) throw new Error('start() needs a real clock; use run() with a virtual clock');
+    if (this.clock.virtual)
+      throw new Error('start() needs a real clock; use run() with a virtual clock');
     this.#started = true;
     this.#kick();
   }
@@ -267,7 +269,10 @@ export class Scheduler {
     else {
       const next = this.#nextLive();
       if (this.#timeout) clearTimeout(this.#timeout);
-      this.#timeout = next === undefined ? null : setTimeout(() => this.#kick(), Math.max(0, next.time - this.clock.now()));
+      this.#timeout =
+        next === undefined
+          ? null
+          : setTimeout(() => this.#kick(), Math.max(0, next.time - this.clock.now()));
     }
   }
 }

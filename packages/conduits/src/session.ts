@@ -64,7 +64,8 @@ export class Session<D = unknown> extends ConduitBase {
   apply(msg: Message, from: Port): void {
     const m = msg.messenger;
     // The default messenger only calls the state's accept: skip a call level on the hot path.
-    if (m === Deliver || (m.protocol !== undefined && m.protocol !== this.protocol)) this.state.accept(this, msg, from.side);
+    if (m === Deliver || (m.protocol !== undefined && m.protocol !== this.protocol))
+      this.state.accept(this, msg, from.side);
     else m.apply(this as Session<unknown>, msg, from.side);
   }
 

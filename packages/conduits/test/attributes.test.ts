@@ -23,7 +23,11 @@ describe('attributes', () => {
   test('peer attributes pack in front of the payload and unpack at the receiver; other scopes are not encoded', () => {
     const pool = new MessagePool();
     const m = pool.from(enc('body'));
-    m.set(seq, 42).set(nonce, Uint8Array.of(1, 2, 3)).set(who, 'alice').set(route, 'eth0').set(scratch, 7);
+    m.set(seq, 42)
+      .set(nonce, Uint8Array.of(1, 2, 3))
+      .set(who, 'alice')
+      .set(route, 'eth0')
+      .set(scratch, 7);
     const added = m.attrs.packPeer(m.buffer);
     expect(added).toBe(2 + (4 + 4) + (4 + 3) + (4 + 5));
     const wire = m.buffer.copy();
@@ -49,7 +53,13 @@ describe('attributes', () => {
     expect([...r.buffer.copy()]).toEqual([0x41]);
     r.release();
 
-    for (const bad of [Uint8Array.of(0), Uint8Array.of(0, 1), Uint8Array.of(0, 9, 1), Uint8Array.of(0, 6, 0x70, 1, 0, 9), Uint8Array.of(0, 7, 0x70, 1, 0, 1, 5)]) {
+    for (const bad of [
+      Uint8Array.of(0),
+      Uint8Array.of(0, 1),
+      Uint8Array.of(0, 9, 1),
+      Uint8Array.of(0, 6, 0x70, 1, 0, 9),
+      Uint8Array.of(0, 7, 0x70, 1, 0, 1, 5),
+    ]) {
       const m = pool.from(bad);
       const err = m.attrs.unpackPeer(m.buffer);
       expect(err).toBeInstanceOf(AttributeDecodeError);
@@ -75,19 +85,25 @@ describe('attributes', () => {
   test('round trip of any peer values (property)', () => {
     const pool = new MessagePool();
     fc.assert(
-      fc.property(fc.nat({ max: 0xffffffff }), fc.uint8Array({ maxLength: 300 }), fc.string(), fc.uint8Array({ maxLength: 100 }), (n, b, s, body) => {
-        const m = pool.from(body);
-        m.set(seq, n).set(nonce, b).set(who, s);
-        m.attrs.packPeer(m.buffer);
-        const r = pool.from(m.buffer.copy());
-        expect(r.attrs.unpackPeer(r.buffer)).toBeUndefined();
-        expect(r.get(seq)).toBe(n);
-        expect([...r.get(nonce)!]).toEqual([...b]);
-        expect(r.get(who)).toBe(s);
-        expect([...r.buffer.copy()]).toEqual([...body]);
-        m.release();
-        r.release();
-      }),
+      fc.property(
+        fc.nat({ max: 0xffffffff }),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.string(),
+        fc.uint8Array({ maxLength: 100 }),
+        (n, b, s, body) => {
+          const m = pool.from(body);
+          m.set(seq, n).set(nonce, b).set(who, s);
+          m.attrs.packPeer(m.buffer);
+          const r = pool.from(m.buffer.copy());
+          expect(r.attrs.unpackPeer(r.buffer)).toBeUndefined();
+          expect(r.get(seq)).toBe(n);
+          expect([...r.get(nonce)!]).toEqual([...b]);
+          expect(r.get(who)).toBe(s);
+          expect([...r.buffer.copy()]).toEqual([...body]);
+          m.release();
+          r.release();
+        },
+      ),
     );
   });
 
@@ -97,10 +113,15 @@ describe('attributes', () => {
         () => ({
           name: 'marks',
           start(cp) {
-            cp.runtime.bind(msgFromAbove, (m) => {
-              m.set(scratch, 1);
-              m.set(route, 'down');
-            }, 1, null);
+            cp.runtime.bind(
+              msgFromAbove,
+              (m) => {
+                m.set(scratch, 1);
+                m.set(route, 'down');
+              },
+              1,
+              null,
+            );
           },
         }),
       ],

@@ -51,8 +51,12 @@ describe('GraphBuilder wiring errors', () => {
   test('stack refuses an adaptor in the middle, a mux or factory as a lower layer', () => {
     const g = new GraphBuilder('g');
     const s = new Session('s', { initial: PassThrough });
-    expect(() => g.stack(s, new ProbeAdaptor('mid'), new Session('t', { initial: PassThrough }))).toThrow(WiringError);
-    expect(() => g.stack(new Session('u', { initial: PassThrough }), new Mux('m', k))).toThrow(/route\(\) or a factory/);
+    expect(() =>
+      g.stack(s, new ProbeAdaptor('mid'), new Session('t', { initial: PassThrough })),
+    ).toThrow(WiringError);
+    expect(() => g.stack(new Session('u', { initial: PassThrough }), new Mux('m', k))).toThrow(
+      /route\(\) or a factory/,
+    );
   });
 
   test('stack onto a protocol without side B is refused', () => {
@@ -61,7 +65,9 @@ describe('GraphBuilder wiring errors', () => {
       const s = inner.session('s', { initial: PassThrough, terminal: 'B' });
       return { a: s.a };
     });
-    expect(() => g.stack(new Session('x', { initial: PassThrough }), p)).toThrow(/delegates no side B/);
+    expect(() => g.stack(new Session('x', { initial: PassThrough }), p)).toThrow(
+      /delegates no side B/,
+    );
   });
 
   test('sending through a side that is not connected is a typed fault, the message is dropped', () => {

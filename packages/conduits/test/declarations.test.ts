@@ -2,7 +2,19 @@
  * Declared attributes (declaration.ts) checked by the builder, and the graph epoch that
  * every rewiring moves on.
  */
-import { attribute, connect, disconnect, GraphBuilder, MissingAttributeError, Mux, PassThrough, Scheduler, Session, type Declaration, type State } from '@conduits/core';
+import {
+  attribute,
+  connect,
+  disconnect,
+  GraphBuilder,
+  MissingAttributeError,
+  Mux,
+  PassThrough,
+  Scheduler,
+  Session,
+  type Declaration,
+  type State,
+} from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
 
 const offset = attribute<number>('test.offset', 'stack');
@@ -16,23 +28,49 @@ class Wire extends ProbeAdaptor {
 }
 const plain: State = { ...PassThrough, name: 'plain', declares: {} };
 const writer: State = { ...PassThrough, name: 'writer', declares: { fromA: { writes: [offset] } } };
-const downWriter: State = { ...PassThrough, name: 'down-writer', declares: { fromB: { writes: [offset] } } };
-const needer: State = { ...PassThrough, name: 'needer', declares: { fromA: { requires: [offset] } } };
+const downWriter: State = {
+  ...PassThrough,
+  name: 'down-writer',
+  declares: { fromB: { writes: [offset] } },
+};
+const needer: State = {
+  ...PassThrough,
+  name: 'needer',
+  declares: { fromA: { requires: [offset] } },
+};
 
 describe('declared attributes', () => {
   test('a conduit requiring an attribute nothing below it writes is refused by the builder, naming both ends', () => {
     const g = new GraphBuilder('g');
-    g.stack(g.add(new ProbeAdaptor('app')), g.session('needer', { initial: needer }), g.session('plain', { initial: plain }), g.add(new Wire('net')));
+    g.stack(
+      g.add(new ProbeAdaptor('app')),
+      g.session('needer', { initial: needer }),
+      g.session('plain', { initial: plain }),
+      g.add(new Wire('net')),
+    );
     expect(() => g.build()).toThrow(MissingAttributeError);
-    expect(() => g.build()).toThrow('needer: requires test.offset on messages arriving at side A, but nothing from net writes it');
+    expect(() => g.build()).toThrow(
+      'needer: requires test.offset on messages arriving at side A, but nothing from net writes it',
+    );
   });
 
   test('a writer below satisfies it; a conduit that declares nothing may write anything, so it is not refused', () => {
     const g = new GraphBuilder('g');
-    g.stack(g.add(new ProbeAdaptor('app')), g.session('needer', { initial: needer }), g.session('plain', { initial: plain }), g.session('writer', { initial: writer }), g.add(new Wire('net')));
+    g.stack(
+      g.add(new ProbeAdaptor('app')),
+      g.session('needer', { initial: needer }),
+      g.session('plain', { initial: plain }),
+      g.session('writer', { initial: writer }),
+      g.add(new Wire('net')),
+    );
     expect(() => g.build()).not.toThrow();
     const u = new GraphBuilder('u');
-    u.stack(u.add(new ProbeAdaptor('app')), u.session('needer', { initial: needer }), u.session('unknown', { initial: PassThrough }), u.add(new Wire('net')));
+    u.stack(
+      u.add(new ProbeAdaptor('app')),
+      u.session('needer', { initial: needer }),
+      u.session('unknown', { initial: PassThrough }),
+      u.add(new Wire('net')),
+    );
     expect(() => u.build()).not.toThrow();
   });
 
@@ -41,10 +79,15 @@ describe('declared attributes', () => {
     const build = (second: State) => {
       const g = new GraphBuilder('g');
       const mux = g.mux('m', { name: 'k', key: (m) => m.get(key), declares: {} });
-      const bottom = g.session('needer', { initial: { ...PassThrough, name: 'n', declares: { fromB: { requires: [offset] } } } });
+      const bottom = g.session('needer', {
+        initial: { ...PassThrough, name: 'n', declares: { fromB: { requires: [offset] } } },
+      });
       g.connect(bottom.b, mux.a);
       g.connect(bottom.a, g.add(new Wire('net')).a);
-      for (const [k, st] of [[1, downWriter], [2, second]] as const) {
+      for (const [k, st] of [
+        [1, downWriter],
+        [2, second],
+      ] as const) {
         const s = g.session(`s${k}`, { initial: st });
         g.route(mux, k, s);
         g.connect(s.b, g.add(new Wire(`app${k}`)).a);
@@ -80,6 +123,14 @@ describe('graph epoch', () => {
     step('state', () => s.changeState({ ...PassThrough, name: 'other' }));
     step('same state', () => s.changeState(s.state));
     step('retire', () => graph.retire(extra));
-    expect(moves).toEqual(['adopt', 'install', 'remove', 'connect', 'disconnect', 'state', 'retire']);
+    expect(moves).toEqual([
+      'adopt',
+      'install',
+      'remove',
+      'connect',
+      'disconnect',
+      'state',
+      'retire',
+    ]);
   });
 });

@@ -1,4 +1,14 @@
-import { GraphBuilder, PassThrough, Protocol, Scheduler, Session, describeGraph, toDot, toMermaid, type Accessor } from '@conduits/core';
+import {
+  GraphBuilder,
+  PassThrough,
+  Protocol,
+  Scheduler,
+  Session,
+  describeGraph,
+  toDot,
+  toMermaid,
+  type Accessor,
+} from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
 
 const key: Accessor<number> = { name: 'first-byte', key: (m) => m.buffer.bytes[m.buffer.start] };
@@ -12,8 +22,15 @@ function sample() {
     inner.stack(fsm, coder);
     return { a: coder.a, b: fsm.b };
   });
-  g.stack(g.add(new ProbeAdaptor('app')), chat, g.session('cipher', { initial: PassThrough }), g.add(new ProbeAdaptor('net1')));
-  const mux = g.mux('ports', key, { prototype: new Session('conv', { initial: PassThrough, terminal: 'B' }) });
+  g.stack(
+    g.add(new ProbeAdaptor('app')),
+    chat,
+    g.session('cipher', { initial: PassThrough }),
+    g.add(new ProbeAdaptor('net1')),
+  );
+  const mux = g.mux('ports', key, {
+    prototype: new Session('conv', { initial: PassThrough, terminal: 'B' }),
+  });
   g.connect(mux.a, g.add(new ProbeAdaptor('net2')).a);
   g.route(mux, 80, new Session('www', { initial: PassThrough, terminal: 'B' }));
   return g.build(new Scheduler());
@@ -24,14 +41,27 @@ describe('graph export', () => {
     const d = describeGraph(sample());
     const names = d.nodes.map((n) => `${n.kind}:${n.name}`).sort();
     expect(names).toEqual(
-      ['adaptor:app', 'adaptor:net1', 'adaptor:net2', 'factory:ports-factory', 'mux:ports', 'protocol:chat', 'session:cipher', 'session:coder', 'session:fsm', 'session:www'].sort(),
+      [
+        'adaptor:app',
+        'adaptor:net1',
+        'adaptor:net2',
+        'factory:ports-factory',
+        'mux:ports',
+        'protocol:chat',
+        'session:cipher',
+        'session:coder',
+        'session:fsm',
+        'session:www',
+      ].sort(),
     );
     const mux = d.nodes.find((n) => n.name === 'ports')!;
     expect(mux.detail).toBe('accessor: first-byte; routes: 1 (80)');
     const fsm = d.nodes.find((n) => n.name === 'fsm')!;
     expect(fsm.parent).toBe(d.nodes.find((n) => n.name === 'chat')!.id);
     // every connection appears once
-    const keys = d.edges.map((e) => [`${e.from}.${e.fromSide}`, `${e.to}.${e.toSide}`].sort().join('~'));
+    const keys = d.edges.map((e) =>
+      [`${e.from}.${e.fromSide}`, `${e.to}.${e.toSide}`].sort().join('~'),
+    );
     expect(new Set(keys).size).toBe(keys.length);
     expect(d.edges.length).toBe(7);
   });

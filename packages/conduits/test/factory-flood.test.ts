@@ -3,7 +3,14 @@
  * Idle conversations expire, their conduits leave the graph, and a factory can keep new keys
  * half-open (bounded, the oldest evicted) until the conversation authenticates.
  */
-import { GraphBuilder, Protocol, Scheduler, type Accessor, type Alert, type State } from '@conduits/core';
+import {
+  GraphBuilder,
+  Protocol,
+  Scheduler,
+  type Accessor,
+  type Alert,
+  type State,
+} from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
 
 /** Key = first four bytes. */
@@ -11,7 +18,8 @@ const key32: Accessor<number> = {
   name: 'u32',
   key: (m) => (m.buffer.length >= 4 ? m.buffer.view.getUint32(m.buffer.start) : undefined),
 };
-const frame = (k: number, b: number): Uint8Array => Uint8Array.of(k >>> 24, (k >> 16) & 0xff, (k >> 8) & 0xff, k & 0xff, b);
+const frame = (k: number, b: number): Uint8Array =>
+  Uint8Array.of(k >>> 24, (k >> 16) & 0xff, (k >> 8) & 0xff, k & 0xff, b);
 
 /** A conversation: byte 1 = "authenticated" (it then asks the mux to admit it); anything else is kept waiting. */
 const Conversation: State<{ n: number }> = {
@@ -86,7 +94,9 @@ describe('factory floods', () => {
     expect(mux.lookup(1000)).toBeUndefined();
     expect(mux.lookup(10_999)).toBeDefined();
     expect(graph.drops.get('factory-evicted-half-open')).toBe(9_900);
-    expect(alerts.some((a) => a.kind === 'security' && a.reason === 'factory-evicted-half-open')).toBe(true);
+    expect(
+      alerts.some((a) => a.kind === 'security' && a.reason === 'factory-evicted-half-open'),
+    ).toBe(true);
     // Evicted conversations leave the graph with their timers.
     expect(graph.scheduler.timers).toBeLessThanOrEqual(101 + 1);
     net.write(frame(6, 0));

@@ -103,9 +103,14 @@ describe('EventRuntime (Cactus)', () => {
 
   test('a handler that throws propagates out of a sync raise and leaves the stop flag clean', () => {
     const rt = new EventRuntime();
-    rt.bind(ping, () => {
-      throw new Error('bad handler');
-    }, 1, null);
+    rt.bind(
+      ping,
+      () => {
+        throw new Error('bad handler');
+      },
+      1,
+      null,
+    );
     expect(() => rt.raise(ping, [])).toThrow('bad handler');
     const ok = new EventRuntime();
     ok.bind(ping, () => undefined, 1, null);
@@ -120,27 +125,40 @@ function tagger(tag: number, order: number): () => MicroProtocol {
   return () => ({
     name: `tagger-${tag}`,
     start(c) {
-      c.runtime.bind(msgFromAbove, (msg: Message) => {
-        c.shared.get(Trail).push(`out${tag}`);
-        msg.buffer.prependByte(tag);
-      }, order, null);
-      c.runtime.bind(msgFromBelow, (msg: Message, _s, rt) => {
-        c.shared.get(Trail).push(`in${tag}`);
-        if (msg.buffer.bytes[msg.buffer.start] !== tag) {
-          c.alert(`tag ${tag} missing`);
-          c.drop(msg, 'bad-tag', true);
-          rt.stop();
-          return;
-        }
-        msg.buffer.pull(1);
-      }, order, null);
+      c.runtime.bind(
+        msgFromAbove,
+        (msg: Message) => {
+          c.shared.get(Trail).push(`out${tag}`);
+          msg.buffer.prependByte(tag);
+        },
+        order,
+        null,
+      );
+      c.runtime.bind(
+        msgFromBelow,
+        (msg: Message, _s, rt) => {
+          c.shared.get(Trail).push(`in${tag}`);
+          if (msg.buffer.bytes[msg.buffer.start] !== tag) {
+            c.alert(`tag ${tag} missing`);
+            c.drop(msg, 'bad-tag', true);
+            rt.stop();
+            return;
+          }
+          msg.buffer.pull(1);
+        },
+        order,
+        null,
+      );
     },
   });
 }
 
 describe('CompositeProtocol', () => {
   test('senders run micro-protocols in order, receivers in reverse: transforms undo cleanly', () => {
-    const make = () => new CompositeProtocol('secure', { microProtocols: [tagger(1, 10), tagger(2, 20), tagger(3, 30)] });
+    const make = () =>
+      new CompositeProtocol('secure', {
+        microProtocols: [tagger(1, 10), tagger(2, 20), tagger(3, 30)],
+      });
     const sender = make();
     const e = embed(sender);
     e.writeB(enc('m')).run();
@@ -161,7 +179,9 @@ describe('CompositeProtocol', () => {
     const r = embed(receiver);
     const alerts: string[] = [];
     r.graph.alerts$.subscribe((a) => alerts.push(a.reason));
-    r.writeA(Uint8Array.of(9, 1, 2)).writeA(Uint8Array.of(1, 65)).run();
+    r.writeA(Uint8Array.of(9, 1, 2))
+      .writeA(Uint8Array.of(1, 65))
+      .run();
     expect(r.readB().map((c) => dec(c.data))).toEqual(['A']);
     expect(r.graph.drops.get('bad-tag')).toBe(1);
     expect(alerts).toContain('tag 1 missing');
@@ -179,9 +199,14 @@ describe('CompositeProtocol', () => {
     const flaky = (): MicroProtocol => ({
       name: 'flaky',
       start(c) {
-        c.runtime.bind(msgFromAbove, () => {
-          if (++n === 1) throw new Error('first message breaks');
-        }, 1, null);
+        c.runtime.bind(
+          msgFromAbove,
+          () => {
+            if (++n === 1) throw new Error('first message breaks');
+          },
+          1,
+          null,
+        );
       },
     });
     const e = embed(new CompositeProtocol('c', { microProtocols: [flaky] }));

@@ -39,8 +39,16 @@ const Echo: State<Count> = {
 function build(withFactory = true, limit?: number) {
   const g = new GraphBuilder('mux-test');
   const net = g.add(new ProbeAdaptor('net'));
-  const proto = new Session<Count>('echo', { initial: Echo, data: () => ({ n: 0 }), terminal: 'B' });
-  const mux = g.mux('conversations', firstByte, withFactory ? { prototype: proto, options: limit ? { limit } : {} } : undefined);
+  const proto = new Session<Count>('echo', {
+    initial: Echo,
+    data: () => ({ n: 0 }),
+    terminal: 'B',
+  });
+  const mux = g.mux(
+    'conversations',
+    firstByte,
+    withFactory ? { prototype: proto, options: limit ? { limit } : {} } : undefined,
+  );
   g.connect(mux.a, net.a);
   const graph = g.build(new Scheduler());
   return { graph, net, mux };
@@ -81,7 +89,11 @@ describe('Mux and ConduitFactory', () => {
     const net = g.add(new ProbeAdaptor('net'));
     const mux = g.add(new Mux<number>('demux', firstByte));
     g.connect(mux.a, net.a);
-    g.route(mux, 1, new Session<Count>('one', { initial: Echo, data: () => ({ n: 0 }), terminal: 'B' }));
+    g.route(
+      mux,
+      1,
+      new Session<Count>('one', { initial: Echo, data: () => ({ n: 0 }), terminal: 'B' }),
+    );
     const graph = g.build(new Scheduler());
     const alerts: Alert[] = [];
     graph.alerts$.subscribe((a) => alerts.push(a));
@@ -116,8 +128,15 @@ describe('Mux and ConduitFactory', () => {
   test('admit hook refuses new conversations', () => {
     const g = new GraphBuilder('admit');
     const net = g.add(new ProbeAdaptor('net'));
-    const proto = new Session<Count>('echo', { initial: Echo, data: () => ({ n: 0 }), terminal: 'B' });
-    const mux = g.mux('m', firstByte, { prototype: proto, options: { admit: (m) => m.buffer.bytes[m.buffer.start] !== 66 } });
+    const proto = new Session<Count>('echo', {
+      initial: Echo,
+      data: () => ({ n: 0 }),
+      terminal: 'B',
+    });
+    const mux = g.mux('m', firstByte, {
+      prototype: proto,
+      options: { admit: (m) => m.buffer.bytes[m.buffer.start] !== 66 },
+    });
     g.connect(mux.a, net.a);
     const graph = g.build(new Scheduler());
     net.write(Uint8Array.of(66, 0));

@@ -3,8 +3,23 @@
  * with carrier checks on (test/setup/carrier-checks.ts), so a stale reference is a dead
  * object; the last tests turn them off to show what production still catches.
  */
-import { disconnect, DoubleReleaseError, GraphBuilder, MessagePool, PassThrough, ReleasedMessageError, Scheduler, type Message, type State } from '@conduits/core';
-import { ProbeAdaptor, liveCarriers, setCarrierChecks, takeOwnershipErrors } from '@conduits/core/testing';
+import {
+  disconnect,
+  DoubleReleaseError,
+  GraphBuilder,
+  MessagePool,
+  PassThrough,
+  ReleasedMessageError,
+  Scheduler,
+  type Message,
+  type State,
+} from '@conduits/core';
+import {
+  ProbeAdaptor,
+  liveCarriers,
+  setCarrierChecks,
+  takeOwnershipErrors,
+} from '@conduits/core/testing';
 import { dec, enc } from './helpers.js';
 
 describe('carrier ownership', () => {
@@ -75,7 +90,9 @@ describe('carrier ownership', () => {
     m.release();
     expect(() => m.buffer.length).toThrow(ReleasedMessageError);
     expect(() => m.buffer.copy()).toThrow(ReleasedMessageError);
-    expect(() => m.get({ id: 0, name: 'x', scope: 'stack', codec: undefined })).toThrow(ReleasedMessageError);
+    expect(() => m.get({ id: 0, name: 'x', scope: 'stack', codec: undefined })).toThrow(
+      ReleasedMessageError,
+    );
     expect(() => m.check()).toThrow(ReleasedMessageError);
     expect(() => m.release()).toThrow(DoubleReleaseError);
   });
@@ -110,7 +127,11 @@ describe('carrier ownership', () => {
     graph.alerts$.subscribe((a) => alerts.push(a.reason));
     app.write(enc('x'));
     graph.scheduler.run();
-    expect(alerts).toEqual([expect.stringMatching(/^ReleasedMessageError: message used after release \(generation \d+\)$/)]);
+    expect(alerts).toEqual([
+      expect.stringMatching(
+        /^ReleasedMessageError: message used after release \(generation \d+\)$/,
+      ),
+    ]);
     // The setup's afterEach would fail this test with that error; take it to show it is kept.
     expect(takeOwnershipErrors().map((e) => e.name)).toEqual(['ReleasedMessageError']);
     net.take();
@@ -121,11 +142,18 @@ describe('carrier ownership', () => {
     const app = g.add(new ProbeAdaptor('app'));
     const net = g.add(new ProbeAdaptor('net'));
     let sunk: Message | undefined;
-    g.stack(app, g.session('sink', { initial: { name: 'sink', accept: (_s, msg) => void (sunk = msg) } }), g.session('p', { initial: PassThrough }), net);
+    g.stack(
+      app,
+      g.session('sink', { initial: { name: 'sink', accept: (_s, msg) => void (sunk = msg) } }),
+      g.session('p', { initial: PassThrough }),
+      net,
+    );
     const graph = g.build(new Scheduler());
     net.write(enc('lost'));
     graph.scheduler.run();
-    expect(liveCarriers()).toEqual([expect.stringMatching(/^at session sink, 4 bytes, messenger deliver, generation \d+$/)]);
+    expect(liveCarriers()).toEqual([
+      expect.stringMatching(/^at session sink, 4 bytes, messenger deliver, generation \d+$/),
+    ]);
     // Release it so this test itself leaks nothing.
     sunk?.release();
   });

@@ -30,23 +30,27 @@ describe('PacketBuffer', () => {
 
   test('grows headroom and tailroom when needed, keeping contents (property)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 300 })), { maxLength: 10 }), (data, ops) => {
-        const b = new PacketBuffer(32, 4);
-        b.set(data);
-        const model: number[] = [...data];
-        for (const [front, n] of ops) {
-          if (front) {
-            const at = b.push(n);
-            b.bytes.fill(7, at, at + n);
-            model.unshift(...new Array<number>(n).fill(7));
-          } else {
-            const at = b.append(n);
-            b.bytes.fill(5, at, at + n);
-            model.push(...new Array<number>(n).fill(5));
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 300 })), { maxLength: 10 }),
+        (data, ops) => {
+          const b = new PacketBuffer(32, 4);
+          b.set(data);
+          const model: number[] = [...data];
+          for (const [front, n] of ops) {
+            if (front) {
+              const at = b.push(n);
+              b.bytes.fill(7, at, at + n);
+              model.unshift(...new Array<number>(n).fill(7));
+            } else {
+              const at = b.append(n);
+              b.bytes.fill(5, at, at + n);
+              model.push(...new Array<number>(n).fill(5));
+            }
           }
-        }
-        expect([...b.copy()]).toEqual(model);
-      }),
+          expect([...b.copy()]).toEqual(model);
+        },
+      ),
     );
   });
 });

@@ -28,7 +28,12 @@ describe('Protocol (Proxy)', () => {
     expect(dec(app.take()[0]!.data)).toBe('x');
     // Connecting to p.a connected to the inner session's side A.
     expect(p.a.owner.name).toBe('bottom');
-    expect(graph.conduits.filter((c) => c.parent === p).map((c) => c.name).sort()).toEqual(['bottom', 'top']);
+    expect(
+      graph.conduits
+        .filter((c) => c.parent === p)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['bottom', 'top']);
   });
 
   test('a protocol is a component of a bigger protocol, and its clone builds a fresh inner graph', () => {

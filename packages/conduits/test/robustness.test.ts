@@ -1,4 +1,12 @@
-import { GraphBuilder, MessagePool, PassThrough, Scheduler, type Alert, type Hop, type State } from '@conduits/core';
+import {
+  GraphBuilder,
+  MessagePool,
+  PassThrough,
+  Scheduler,
+  type Alert,
+  type Hop,
+  type State,
+} from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
 import { dec, enc } from './helpers.js';
 
@@ -15,7 +23,13 @@ function build(pool: MessagePool) {
   const g = new GraphBuilder('robust');
   const app = g.add(new ProbeAdaptor('app', pool));
   const net = g.add(new ProbeAdaptor('net', pool));
-  g.stack(app, g.session('upper', { initial: PassThrough }), g.session('fragile', { initial: Fragile }), g.session('lower', { initial: PassThrough }), net);
+  g.stack(
+    app,
+    g.session('upper', { initial: PassThrough }),
+    g.session('fragile', { initial: Fragile }),
+    g.session('lower', { initial: PassThrough }),
+    net,
+  );
   return { graph: g.build(new Scheduler()), app, net };
 }
 
@@ -30,7 +44,12 @@ describe('a handler that throws', () => {
     expect(app.take().map((c) => dec(c.data))).toEqual(['one', 'two', 'three']);
     expect(graph.drops.get('handler-threw', 'fragile')).toBe(2);
     expect(alerts).toHaveLength(2);
-    expect(alerts[0]).toMatchObject({ kind: 'fault', conduit: 'fragile', side: 'A', reason: 'TypeError: cannot parse' });
+    expect(alerts[0]).toMatchObject({
+      kind: 'fault',
+      conduit: 'fragile',
+      side: 'A',
+      reason: 'TypeError: cannot parse',
+    });
     // The dropped carriers went back to the pool: nothing leaked.
     expect(pool.idle).toBe(pool.created);
   });
@@ -41,7 +60,12 @@ describe('a handler that throws', () => {
     const sub = graph.trace$.subscribe((h) => hops.push(h));
     app.write(enc('x'));
     graph.scheduler.run();
-    expect(hops.map((h) => `${h.from} -> ${h.to}`)).toEqual(['app.A -> upper.B', 'upper.A -> fragile.B', 'fragile.A -> lower.B', 'lower.A -> net.A']);
+    expect(hops.map((h) => `${h.from} -> ${h.to}`)).toEqual([
+      'app.A -> upper.B',
+      'upper.A -> fragile.B',
+      'fragile.A -> lower.B',
+      'lower.A -> net.A',
+    ]);
     sub.unsubscribe();
     expect(graph.tracing).toBe(false);
     app.write(enc('y'));

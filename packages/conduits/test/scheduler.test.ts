@@ -50,7 +50,7 @@ describe('Scheduler (the carrier loop)', () => {
     expect(s.now()).toBe(1000);
   });
 
-  test('an unref\'d periodic timer does not keep an unbounded run() alive, but runs while other work exists', () => {
+  test("an unref'd periodic timer does not keep an unbounded run() alive, but runs while other work exists", () => {
     const s = new Scheduler();
     const ticks: number[] = [];
     s.unref(s.every(100, () => ticks.push(s.now())));

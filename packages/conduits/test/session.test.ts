@@ -1,4 +1,12 @@
-import { defineMessenger, GraphBuilder, Message, PassThrough, Scheduler, Session, type State } from '@conduits/core';
+import type { Message } from '@conduits/core';
+import {
+  defineMessenger,
+  GraphBuilder,
+  PassThrough,
+  Scheduler,
+  Session,
+  type State,
+} from '@conduits/core';
 import { embed, ProbeAdaptor } from '@conduits/core/testing';
 import { dec, enc, marker } from './helpers.js';
 
@@ -41,7 +49,11 @@ describe('Session', () => {
   test('enter and exit hooks run on state change', () => {
     const log: string[] = [];
     const S2: State = { name: 's2', accept: PassThrough.accept, enter: () => log.push('enter s2') };
-    const S1: State = { name: 's1', accept: (s, msg) => (s.changeState(S2), msg.release()), exit: () => log.push('exit s1') };
+    const S1: State = {
+      name: 's1',
+      accept: (s, msg) => (s.changeState(S2), msg.release()),
+      exit: () => log.push('exit s1'),
+    };
     const e = embed(new Session('s', { initial: S1 }));
     e.writeB(enc('x')).run();
     expect(log).toEqual(['exit s1', 'enter s2']);
@@ -63,7 +75,9 @@ describe('Session', () => {
         msg.release();
       },
     };
-    const Greeting = defineMessenger<unknown, FsmState>('fsm', 'greeting', (state, s, msg, from) => state.greet(s, msg, from));
+    const Greeting = defineMessenger<unknown, FsmState>('fsm', 'greeting', (state, s, msg, from) =>
+      state.greet(s, msg, from),
+    );
     // The coder decodes: a leading 'G' means "greeting": it pulls the tag and gives the bytes a new meaning.
     const Coder: State = {
       name: 'coder',

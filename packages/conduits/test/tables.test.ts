@@ -5,7 +5,11 @@ import { ProbeAdaptor } from '@conduits/core/testing';
 
 describe('IntTable', () => {
   test('behaves as a Map under any sequence of sets, deletes and gets (growth and rebuilds included)', () => {
-    const op = fc.tuple(fc.constantFrom('set', 'delete', 'get'), fc.oneof(fc.nat(70), fc.nat(0x7fffffff), fc.constantFrom(0, 1, 7, 8, 16, 500, 4500, 65535)), fc.nat());
+    const op = fc.tuple(
+      fc.constantFrom('set', 'delete', 'get'),
+      fc.oneof(fc.nat(70), fc.nat(0x7fffffff), fc.constantFrom(0, 1, 7, 8, 16, 500, 4500, 65535)),
+      fc.nat(),
+    );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
         const t = new IntTable<number>();
@@ -26,7 +30,9 @@ describe('IntTable', () => {
 
   test('only non-negative 32-bit integers fit', () => {
     expect([0, 7, 65535, 0x7fffffff].every((k) => IntTable.fits(k))).toBe(true);
-    expect([-1, 1.5, 2 ** 31, Number.NaN, '7', 7n, undefined].some((k) => IntTable.fits(k))).toBe(false);
+    expect([-1, 1.5, 2 ** 31, Number.NaN, '7', 7n, undefined].some((k) => IntTable.fits(k))).toBe(
+      false,
+    );
   });
 });
 
@@ -64,11 +70,26 @@ describe('Mux routes by integer and by other keys alike', () => {
 });
 
 describe('AttributeTable', () => {
-  const keys = [attribute<unknown>('test.model-a', 'stack'), attribute<unknown>('test.model-b', 'local'), attribute<unknown>('test.model-c', 'stack'), attribute<unknown>('test.model-d', 'local')];
+  const keys = [
+    attribute<unknown>('test.model-a', 'stack'),
+    attribute<unknown>('test.model-b', 'local'),
+    attribute<unknown>('test.model-c', 'stack'),
+    attribute<unknown>('test.model-d', 'local'),
+  ];
 
   test('behaves as a map of key to value under sets, deletes, clears and scope clears, numbers and objects alike', () => {
-    const value = fc.oneof(fc.integer(), fc.constant(undefined), fc.string(), fc.constant({ o: 1 }), fc.constant(Uint8Array.of(1)));
-    const op = fc.tuple(fc.constantFrom('set', 'delete', 'clear', 'clearLocal', 'get'), fc.nat(keys.length - 1), value);
+    const value = fc.oneof(
+      fc.integer(),
+      fc.constant(undefined),
+      fc.string(),
+      fc.constant({ o: 1 }),
+      fc.constant(Uint8Array.of(1)),
+    );
+    const op = fc.tuple(
+      fc.constantFrom('set', 'delete', 'clear', 'clearLocal', 'get'),
+      fc.nat(keys.length - 1),
+      value,
+    );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
         const t = new AttributeTable();

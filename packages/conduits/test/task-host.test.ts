@@ -131,7 +131,10 @@ function toy(options: ConstructorParameters<typeof TaskHost>[3] = {}) {
   const tasks: Ponger[] = [];
   const receipts: string[] = [];
   // B answers a new exchange with a fresh responder task; A only receives.
-  aWire.deliver = (m) => void receipts.push(`b:${b.receive(m) === 'ahead' ? b.respond(push(tasks, new Ponger()), m) : 'dup'}`);
+  aWire.deliver = (m) =>
+    void receipts.push(
+      `b:${b.receive(m) === 'ahead' ? b.respond(push(tasks, new Ponger()), m) : 'dup'}`,
+    );
   bWire.deliver = (m) => void receipts.push(`a:${a.receive(m)}`);
   return { scheduler, a, b, aWire, bWire, aOwner, bOwner, tasks, receipts };
 }
@@ -213,7 +216,11 @@ describe('TaskHost', () => {
     expect(t.b.stats.answered).toBe(2);
     // At A the duplicate PONGs are answered with nothing (its last step sent nothing) and not shown to the task.
     t.scheduler.run();
-    expect(t.receipts.filter((r) => r.startsWith('a:'))).toEqual(['a:processed', 'a:answered', 'a:answered']);
+    expect(t.receipts.filter((r) => r.startsWith('a:'))).toEqual([
+      'a:processed',
+      'a:answered',
+      'a:answered',
+    ]);
     expect(t.aWire.sent).toHaveLength(1);
   });
 
@@ -277,7 +284,8 @@ describe('TaskHost', () => {
         return this.#next > 3 ? needMore : waiting;
       }
     }
-    const msg = (exchange: number, step: number, word: string): Msg => Object.assign(new Msg(exchange), { step, word });
+    const msg = (exchange: number, step: number, word: string): Msg =>
+      Object.assign(new Msg(exchange), { step, word });
 
     test('messages of later rounds are held and offered again, in order, once their round comes', () => {
       const scheduler = new Scheduler();
@@ -315,7 +323,9 @@ describe('TaskHost', () => {
 
     test('the hold is bounded: beyond the limit the oldest is let go', () => {
       const scheduler = new Scheduler();
-      const host = new TaskHost<Msg, Msg>(scheduler, new ToyWire(scheduler), new Owner(), { holdLimit: 2 });
+      const host = new TaskHost<Msg, Msg>(scheduler, new ToyWire(scheduler), new Owner(), {
+        holdLimit: 2,
+      });
       host.initiate(new Collector(), 1);
       const held = [msg(1, 2, 'a'), msg(1, 3, 'b'), msg(1, 3, 'c')];
       for (const m of held) host.receive(m);
@@ -374,7 +384,9 @@ describe('TaskHost', () => {
     ['maxTimeout', { maxTimeout: -1 }],
   ])('a policy whose %s would loop forever or never wait is refused (%p)', (field, policy) => {
     const scheduler = new Scheduler();
-    expect(() => new TaskHost<Msg, Msg>(scheduler, new ToyWire(scheduler), new Owner(), policy)).toThrow(RetransmitPolicyError);
+    expect(
+      () => new TaskHost<Msg, Msg>(scheduler, new ToyWire(scheduler), new Owner(), policy),
+    ).toThrow(RetransmitPolicyError);
     try {
       new TaskHost<Msg, Msg>(scheduler, new ToyWire(scheduler), new Owner(), policy);
     } catch (e) {

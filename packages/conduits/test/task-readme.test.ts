@@ -1,19 +1,43 @@
 /** The README's task example, run as written (keep the two in step). */
-import { done, needMore, refused, Scheduler, TaskHost, type Task, type TaskWire } from '@conduits/core';
+import {
+  done,
+  needMore,
+  refused,
+  Scheduler,
+  TaskHost,
+  type Task,
+  type TaskWire,
+} from '@conduits/core';
 
 test('README: PING → PONG on two task hosts, the first PING lost and retransmitted', () => {
   // --- README example starts ---
-  interface Msg { exchange: number; step: number; text: string }
+  interface Msg {
+    exchange: number;
+    step: number;
+    text: string;
+  }
 
   class Ping implements Task<Msg, Msg> {
     readonly kind = 'ping';
-    build(out: Msg) { out.step = 1; out.text = 'ping'; return needMore; }
-    process(m: Msg) { return m.step === 2 ? done : refused('not-a-pong'); }
+    build(out: Msg) {
+      out.step = 1;
+      out.text = 'ping';
+      return needMore;
+    }
+    process(m: Msg) {
+      return m.step === 2 ? done : refused('not-a-pong');
+    }
   }
   class Pong implements Task<Msg, Msg> {
     readonly kind = 'pong';
-    process(m: Msg) { return m.step === 1 ? needMore : refused('not-a-ping'); }
-    build(out: Msg) { out.step = 2; out.text = 'pong'; return done; }
+    process(m: Msg) {
+      return m.step === 1 ? needMore : refused('not-a-ping');
+    }
+    build(out: Msg) {
+      out.step = 2;
+      out.text = 'pong';
+      return done;
+    }
   }
 
   const scheduler = new Scheduler(); // virtual time
@@ -33,8 +57,16 @@ test('README: PING → PONG on two task hosts, the first PING lost and retransmi
     completed: (t: Task<Msg, Msg>) => void log.push(`${t.kind} done`),
     failed: (t: Task<Msg, Msg>) => void log.push(`${t.kind} failed`),
   };
-  const a = new TaskHost<Msg, Msg>(scheduler, wire((m) => b.receive(m) === 'ahead' && b.respond(new Pong(), m)), owner);
-  const b = new TaskHost<Msg, Msg>(scheduler, wire((m) => a.receive(m)), owner);
+  const a = new TaskHost<Msg, Msg>(
+    scheduler,
+    wire((m) => b.receive(m) === 'ahead' && b.respond(new Pong(), m)),
+    owner,
+  );
+  const b = new TaskHost<Msg, Msg>(
+    scheduler,
+    wire((m) => a.receive(m)),
+    owner,
+  );
   a.initiate(new Ping(), 1);
   scheduler.run();
   // log: ['0 ms: ping', '200 ms: ping', '210 ms: pong', 'pong done', 'ping done']

@@ -12,11 +12,15 @@ describe('cancelled timers', () => {
   test('cancelling from the middle keeps the order of the rest', () => {
     const s = new Scheduler();
     const log: number[] = [];
-    const timers = Array.from({ length: 200 }, (_, i) => s.after((i * 37) % 101, () => log.push(i)));
+    const timers = Array.from({ length: 200 }, (_, i) =>
+      s.after((i * 37) % 101, () => log.push(i)),
+    );
     for (let i = 0; i < 200; i += 3) s.cancel(timers[i]);
     expect(s.timers).toBe(200 - 67);
     s.run();
-    const expected = [...Array(200).keys()].filter((i) => i % 3 !== 0).sort((x, y) => (x * 37) % 101 - (y * 37) % 101 || x - y);
+    const expected = [...Array(200).keys()]
+      .filter((i) => i % 3 !== 0)
+      .sort((x, y) => ((x * 37) % 101) - ((y * 37) % 101) || x - y);
     expect(log).toEqual(expected);
     expect(s.timers).toBe(0);
   });
@@ -48,7 +52,7 @@ let fired = 0;
 const firstByte: Accessor<number> = { name: 'b0', key: (m) => m.buffer.bytes[m.buffer.start] };
 
 describe('sessions cancel their timers when they go', () => {
-  test('Mux.remove cancels the removed session\'s timers', () => {
+  test("Mux.remove cancels the removed session's timers", () => {
     fired = 0;
     const g = new GraphBuilder('t');
     const net = g.add(new ProbeAdaptor('net'));

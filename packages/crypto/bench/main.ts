@@ -25,8 +25,21 @@ function sealOpen(engine: CryptoEngine, alg: AeadAlgorithm, size: number): (n: n
 for (const alg of aeads) {
   for (const size of sizes) {
     const n = size > 512 ? 4000 : 10000;
-    const [node, noble, ratio] = compare(sealOpen(engines.node, alg, size), sealOpen(engines.noble, alg, size), n, 5);
-    emit({ bench: `aead-${alg}-${size}`, unit: 'pkt/s', value: node, baseline: `noble ${alg}`, baselineValue: noble, ratio: round2(ratio), note: 'seal+open per packet; value = node engine, baseline = noble engine' });
+    const [node, noble, ratio] = compare(
+      sealOpen(engines.node, alg, size),
+      sealOpen(engines.noble, alg, size),
+      n,
+      5,
+    );
+    emit({
+      bench: `aead-${alg}-${size}`,
+      unit: 'pkt/s',
+      value: node,
+      baseline: `noble ${alg}`,
+      baselineValue: noble,
+      ratio: round2(ratio),
+      note: 'seal+open per packet; value = node engine, baseline = noble engine',
+    });
   }
 }
 
@@ -46,7 +59,20 @@ for (const alg of ['aes-128-cbc', 'aes-128-ctr'] as const) {
         }
       };
     };
-    const [node, noble, ratio] = compare(mk(engines.node), mk(engines.noble), size > 512 ? 3000 : 8000, 5);
-    emit({ bench: `${alg}-hmac-sha256-128-${size}`, unit: 'pkt/s', value: node, baseline: `noble ${alg}+hmac`, baselineValue: noble, ratio: round2(ratio), note: 'encrypt+MAC+verify+decrypt per packet; value = node engine' });
+    const [node, noble, ratio] = compare(
+      mk(engines.node),
+      mk(engines.noble),
+      size > 512 ? 3000 : 8000,
+      5,
+    );
+    emit({
+      bench: `${alg}-hmac-sha256-128-${size}`,
+      unit: 'pkt/s',
+      value: node,
+      baseline: `noble ${alg}+hmac`,
+      baselineValue: noble,
+      ratio: round2(ratio),
+      note: 'encrypt+MAC+verify+decrypt per packet; value = node engine',
+    });
   }
 }

@@ -4,7 +4,8 @@
 export type AeadAlgorithm = 'aes-128-gcm' | 'aes-192-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
 
 /** Unauthenticated modes used by ESP with a separate MAC: CBC without padding (ESP pads), CTR on a full 16-byte counter block. */
-export type CipherAlgorithm = 'aes-128-cbc' | 'aes-192-cbc' | 'aes-256-cbc' | 'aes-128-ctr' | 'aes-192-ctr' | 'aes-256-ctr';
+export type CipherAlgorithm =
+  'aes-128-cbc' | 'aes-192-cbc' | 'aes-256-cbc' | 'aes-128-ctr' | 'aes-192-ctr' | 'aes-256-ctr';
 
 export type HashAlgorithm = 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'md5';
 
@@ -31,7 +32,13 @@ export const cipherKeyLength: Record<CipherAlgorithm, number> = {
   'aes-256-ctr': 32,
 };
 
-export const hashLength: Record<HashAlgorithm, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64, md5: 16 };
+export const hashLength: Record<HashAlgorithm, number> = {
+  sha1: 20,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+  md5: 16,
+};
 
 export const macHash: Record<MacAlgorithm, HashAlgorithm> = {
   'hmac-sha1': 'sha1',

@@ -1,6 +1,13 @@
 import type { MacOptions } from './checks.js';
 import type { Group, GroupName } from './group.js';
-import type { AeadAlgorithm, CipherAlgorithm, HashAlgorithm, KeyAgreementGroup, MacAlgorithm, SignatureAlgorithm } from './algorithms.js';
+import type {
+  AeadAlgorithm,
+  CipherAlgorithm,
+  HashAlgorithm,
+  KeyAgreementGroup,
+  MacAlgorithm,
+  SignatureAlgorithm,
+} from './algorithms.js';
 
 /** scrypt cost: N (a power of two), r, p and the output length in bytes. RFC 7914 §2. */
 export interface ScryptParams {
@@ -22,7 +29,12 @@ export interface AeadKey extends Destroyable {
   /** Nonce length in bytes (12 for all of ours). */
   readonly nonceLength: number;
   seal(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, tagLength?: number): Uint8Array;
-  open(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, tagLength?: number): Uint8Array | null;
+  open(
+    nonce: Uint8Array,
+    sealed: Uint8Array,
+    aad?: Uint8Array,
+    tagLength?: number,
+  ): Uint8Array | null;
 }
 
 /** An unauthenticated cipher key. For CBC `iv` is the IV and data must be whole blocks; for CTR `iv` is the 16-byte initial counter block. */
@@ -70,7 +82,13 @@ export interface CryptoEngine {
   /** Keys shorter than `hmacMinKeyLength(algorithm)` throw InvalidKeyError unless `options.minKeyLength` allows them. */
   mac(algorithm: MacAlgorithm, key: Uint8Array, truncateTo?: number, options?: MacOptions): MacKey;
   hash(algorithm: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array;
-  hkdf(hash: HashAlgorithm, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  hkdf(
+    hash: HashAlgorithm,
+    ikm: Uint8Array,
+    salt: Uint8Array,
+    info: Uint8Array,
+    length: number,
+  ): Uint8Array;
   /** scrypt (RFC 7914), the memory-hard KDF for password-derived keys: never a fast hash. */
   scrypt(password: Uint8Array, salt: Uint8Array, params: ScryptParams): Uint8Array;
   /**
@@ -81,7 +99,12 @@ export interface CryptoEngine {
   keyAgreement(group: KeyAgreementGroup, privateKey?: Uint8Array): KeyAgreementKey;
   signingKey(algorithm: SignatureAlgorithm, privateKey?: Uint8Array): SigningKey;
   /** False for any signature under an Ed25519 public key of small order (see ed25519PublicKeyAcceptable). */
-  verify(algorithm: SignatureAlgorithm, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  verify(
+    algorithm: SignatureAlgorithm,
+    publicKey: Uint8Array,
+    message: Uint8Array,
+    signature: Uint8Array,
+  ): boolean;
   randomBytes(n: number): Uint8Array;
   /** Prime-order group arithmetic (scalars, points, hashing to scalars) for threshold protocols; both engines use @noble/curves. */
   group(name: GroupName): Group;

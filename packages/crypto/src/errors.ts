@@ -5,14 +5,20 @@ export class CryptoError extends Error {
 
 export class UnsupportedAlgorithmError extends CryptoError {
   override readonly name = 'UnsupportedAlgorithmError';
-  constructor(readonly engine: string, readonly algorithm: string) {
+  constructor(
+    readonly engine: string,
+    readonly algorithm: string,
+  ) {
     super(`engine ${engine} does not support ${algorithm}`);
   }
 }
 
 export class InvalidKeyError extends CryptoError {
   override readonly name = 'InvalidKeyError';
-  constructor(readonly algorithm: string, readonly reason: string) {
+  constructor(
+    readonly algorithm: string,
+    readonly reason: string,
+  ) {
     super(`${algorithm}: ${reason}`);
   }
 }
@@ -26,7 +32,10 @@ export class KeyDestroyedError extends CryptoError {
 
 export class InvalidParameterError extends CryptoError {
   override readonly name = 'InvalidParameterError';
-  constructor(readonly algorithm: string, readonly reason: string) {
+  constructor(
+    readonly algorithm: string,
+    readonly reason: string,
+  ) {
     super(`${algorithm}: ${reason}`);
   }
 }

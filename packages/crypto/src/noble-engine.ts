@@ -11,20 +11,54 @@ import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { randomBytes as nobleRandom } from '@noble/hashes/utils.js';
-import { hashLength, macHash, type AeadAlgorithm, type CipherAlgorithm, type HashAlgorithm, type KeyAgreementGroup, type SignatureAlgorithm } from './algorithms.js';
+import {
+  hashLength,
+  macHash,
+  type AeadAlgorithm,
+  type CipherAlgorithm,
+  type HashAlgorithm,
+  type KeyAgreementGroup,
+  type SignatureAlgorithm,
+} from './algorithms.js';
 import { constantTimeEqual, wipe } from './constant-time.js';
-import type { AeadKey, CipherKey, CryptoEngine, KeyAgreementKey, MacKey, SigningKey } from './engine.js';
+import type {
+  AeadKey,
+  CipherKey,
+  CryptoEngine,
+  KeyAgreementKey,
+  MacKey,
+  SigningKey,
+} from './engine.js';
 import { InvalidKeyError, InvalidParameterError } from './errors.js';
-import { checkAead, checkAeadCall, checkCipher, checkCipherInput, checkScrypt, ed25519PublicKeyAcceptable } from './checks.js';
+import {
+  checkAead,
+  checkAeadCall,
+  checkCipher,
+  checkCipherInput,
+  checkScrypt,
+  ed25519PublicKeyAcceptable,
+} from './checks.js';
 import { KeyHolder, MacKeyBase } from './key-holder.js';
-import { bigintToBytes, bytesToBigint, checkModpPublic, modPow, modp1024, modp2048, modpPublicOf, type ModpGroup } from './modp.js';
+import {
+  bigintToBytes,
+  bytesToBigint,
+  checkModpPublic,
+  modPow,
+  modp1024,
+  modp2048,
+  modpPublicOf,
+  type ModpGroup,
+} from './modp.js';
 import { nobleGroup } from './noble-groups.js';
 
 const hashes = { sha1, sha256, sha384, sha512, md5 } as const;
 
 class NobleAead extends KeyHolder implements AeadKey {
   readonly nonceLength = 12;
-  constructor(readonly algorithm: AeadAlgorithm, key: Uint8Array) {
+  constructor(
+    readonly algorithm: AeadAlgorithm,
+    key: Uint8Array,
+  ) {
     checkAead(algorithm, key);
     super(`aead ${algorithm}`, key);
   }
@@ -52,7 +86,10 @@ class NobleAead extends KeyHolder implements AeadKey {
       counter[15] = 2;
       const plaintext = ctr(k, counter).decrypt(body);
       const full = gcm(k, nonce, aad).encrypt(plaintext);
-      const ok = constantTimeEqual(full.subarray(body.length, body.length + tagLength), sealed.subarray(body.length));
+      const ok = constantTimeEqual(
+        full.subarray(body.length, body.length + tagLength),
+        sealed.subarray(body.length),
+      );
       wipe(full);
       if (ok) return plaintext;
       wipe(plaintext);
@@ -60,12 +97,17 @@ class NobleAead extends KeyHolder implements AeadKey {
     });
   }
   #cipher(k: Uint8Array, nonce: Uint8Array, aad?: Uint8Array) {
-    return this.algorithm === 'chacha20-poly1305' ? chacha20poly1305(k, nonce, aad) : gcm(k, nonce, aad);
+    return this.algorithm === 'chacha20-poly1305'
+      ? chacha20poly1305(k, nonce, aad)
+      : gcm(k, nonce, aad);
   }
 }
 
 class NobleCipher extends KeyHolder implements CipherKey {
-  constructor(readonly algorithm: CipherAlgorithm, key: Uint8Array) {
+  constructor(
+    readonly algorithm: CipherAlgorithm,
+    key: Uint8Array,
+  ) {
     checkCipher(algorithm, key);
     super(`cipher ${algorithm}`, key);
   }
@@ -92,7 +134,10 @@ class NobleMac extends MacKeyBase implements MacKey {
 
 class NobleKeyAgreement extends KeyHolder implements KeyAgreementKey {
   readonly publicKey: Uint8Array;
-  constructor(readonly group: KeyAgreementGroup, priv: Uint8Array) {
+  constructor(
+    readonly group: KeyAgreementGroup,
+    priv: Uint8Array,
+  ) {
     super(`key-agreement ${group}`, priv);
     this.publicKey = this.withKey((k) => publicOf(group, k));
   }
@@ -100,7 +145,8 @@ class NobleKeyAgreement extends KeyHolder implements KeyAgreementKey {
     return this.withKey((k) => {
       switch (this.group) {
         case 'x25519': {
-          if (peer.length !== 32) throw new InvalidKeyError('x25519', 'public value must be 32 bytes');
+          if (peer.length !== 32)
+            throw new InvalidKeyError('x25519', 'public value must be 32 bytes');
           try {
             return x25519.getSharedSecret(k, peer);
           } catch {
@@ -108,7 +154,8 @@ class NobleKeyAgreement extends KeyHolder implements KeyAgreementKey {
           }
         }
         case 'p256': {
-          if (peer.length !== 64) throw new InvalidKeyError('p256', 'public value must be x‖y, 64 bytes');
+          if (peer.length !== 64)
+            throw new InvalidKeyError('p256', 'public value must be x‖y, 64 bytes');
           const sec1 = new Uint8Array(65);
           sec1[0] = 4;
           sec1.set(peer, 1);
@@ -121,7 +168,10 @@ class NobleKeyAgreement extends KeyHolder implements KeyAgreementKey {
         case 'modp1024':
         case 'modp2048': {
           const g = modpGroup(this.group);
-          return bigintToBytes(modPow(checkModpPublic(g, peer), bytesToBigint(k), g.prime), g.bytes);
+          return bigintToBytes(
+            modPow(checkModpPublic(g, peer), bytesToBigint(k), g.prime),
+            g.bytes,
+          );
         }
       }
     });
@@ -130,13 +180,22 @@ class NobleKeyAgreement extends KeyHolder implements KeyAgreementKey {
 
 class NobleSigningKey extends KeyHolder implements SigningKey {
   readonly publicKey: Uint8Array;
-  constructor(readonly algorithm: SignatureAlgorithm, priv: Uint8Array) {
+  constructor(
+    readonly algorithm: SignatureAlgorithm,
+    priv: Uint8Array,
+  ) {
     if (priv.length !== 32) throw new InvalidKeyError(algorithm, 'private key must be 32 bytes');
     super(`signing-key ${algorithm}`, priv);
-    this.publicKey = this.withKey((k) => (algorithm === 'ed25519' ? ed25519.getPublicKey(k) : p256.getPublicKey(k, false)));
+    this.publicKey = this.withKey((k) =>
+      algorithm === 'ed25519' ? ed25519.getPublicKey(k) : p256.getPublicKey(k, false),
+    );
   }
   sign(message: Uint8Array): Uint8Array {
-    return this.withKey((k) => (this.algorithm === 'ed25519' ? ed25519.sign(message, k) : p256.sign(message, k, { prehash: true })));
+    return this.withKey((k) =>
+      this.algorithm === 'ed25519'
+        ? ed25519.sign(message, k)
+        : p256.sign(message, k, { prehash: true }),
+    );
   }
 }
 
@@ -159,7 +218,10 @@ function publicOf(group: KeyAgreementGroup, k: Uint8Array): Uint8Array {
   }
 }
 
-export function newPrivateValue(group: KeyAgreementGroup, random: (n: number) => Uint8Array): Uint8Array {
+export function newPrivateValue(
+  group: KeyAgreementGroup,
+  random: (n: number) => Uint8Array,
+): Uint8Array {
   if (group === 'p256') return p256.utils.randomSecretKey();
   return random(32);
 }
@@ -175,24 +237,35 @@ export const nobleEngine: CryptoEngine = {
     return h.digest();
   },
   hkdf: (hash, ikm, salt, info, length) => {
-    if (length > 255 * hashLength[hash]) throw new InvalidParameterError(`hkdf-${hash}`, 'output too long');
+    if (length > 255 * hashLength[hash])
+      throw new InvalidParameterError(`hkdf-${hash}`, 'output too long');
     return nobleHkdf(hashes[hash], ikm, salt, info, length);
   },
   scrypt(password, salt, params) {
     checkScrypt(params);
-    return nobleScrypt(password, salt, { N: params.N, r: params.r, p: params.p, dkLen: params.dkLen });
+    return nobleScrypt(password, salt, {
+      N: params.N,
+      r: params.r,
+      p: params.p,
+      dkLen: params.dkLen,
+    });
   },
   keyAgreement(group, privateKey) {
     const priv = privateKey ?? newPrivateValue(group, nobleRandom);
     return new NobleKeyAgreement(group, priv);
   },
   signingKey(algorithm, privateKey) {
-    const priv = privateKey ?? (algorithm === 'ed25519' ? ed25519.utils.randomSecretKey() : p256.utils.randomSecretKey());
+    const priv =
+      privateKey ??
+      (algorithm === 'ed25519' ? ed25519.utils.randomSecretKey() : p256.utils.randomSecretKey());
     return new NobleSigningKey(algorithm, priv);
   },
   verify(algorithm, publicKey, message, signature) {
     try {
-      if (algorithm === 'ed25519') return ed25519PublicKeyAcceptable(publicKey) && ed25519.verify(signature, message, publicKey);
+      if (algorithm === 'ed25519')
+        return (
+          ed25519PublicKeyAcceptable(publicKey) && ed25519.verify(signature, message, publicKey)
+        );
       return p256.verify(signature, message, publicKey, { prehash: true, lowS: false });
     } catch {
       return false;
@@ -202,4 +275,3 @@ export const nobleEngine: CryptoEngine = {
   // node:crypto has no scalar or point arithmetic, so both engines share noble's groups.
   group: (name) => nobleGroup(name),
 };
-

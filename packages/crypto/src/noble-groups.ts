@@ -4,13 +4,25 @@
  * all the field and curve arithmetic; this file only validates inputs and keeps secret
  * scalars in `Secret`s.
  */
-import { ed25519, ed25519_hasher, ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
+import {
+  ed25519,
+  ed25519_hasher,
+  ristretto255,
+  ristretto255_hasher,
+} from '@noble/curves/ed25519.js';
 import { p256, p256_hasher } from '@noble/curves/nist.js';
 import { bytesToHex, bytesToNumberBE, concatBytes } from '@noble/curves/utils.js';
 import { randomBytes as nobleRandom } from '@noble/hashes/utils.js';
 import { constantTimeEqual, wipe } from './constant-time.js';
 import { InvalidParameterError } from './errors.js';
-import type { Group, GroupName, GroupPoint, RandomSource, ScalarField, SecretScalar } from './group.js';
+import type {
+  Group,
+  GroupName,
+  GroupPoint,
+  RandomSource,
+  ScalarField,
+  SecretScalar,
+} from './group.js';
 import { Secret } from './secret.js';
 
 /** What we need of a noble point class (Edwards, Ristretto and Weierstrass points all have it). */
@@ -102,7 +114,8 @@ class NobleSecretScalar implements SecretScalar {
   }
   #other(o: SecretScalar | bigint): bigint {
     if (typeof o === 'bigint') return this.impl.scalars.reduce(o);
-    if (!(o instanceof NobleSecretScalar) || o.impl !== this.impl) throw new InvalidParameterError(this.impl.name, 'scalar of another group');
+    if (!(o instanceof NobleSecretScalar) || o.impl !== this.impl)
+      throw new InvalidParameterError(this.impl.name, 'scalar of another group');
     return o.value();
   }
   plus(o: SecretScalar | bigint): SecretScalar {
@@ -181,7 +194,8 @@ class NobleGroup implements Group {
       reduce,
       toBytes: (a) => Fn.toBytes(reduce(a)),
       fromBytes: (b) => {
-        if (b.length !== Fn.BYTES) throw new InvalidParameterError(name, `scalar must be ${Fn.BYTES} bytes`);
+        if (b.length !== Fn.BYTES)
+          throw new InvalidParameterError(name, `scalar must be ${Fn.BYTES} bytes`);
         const v = Fn.fromBytes(b, true);
         if (v >= n) throw new InvalidParameterError(name, 'scalar not below the group order');
         return v;
@@ -197,18 +211,23 @@ class NobleGroup implements Group {
   }
 
   unwrap(p: GroupPoint): NP {
-    if (!(p instanceof NoblePoint) || p.impl !== this) throw new InvalidParameterError(this.name, 'point of another group');
+    if (!(p instanceof NoblePoint) || p.impl !== this)
+      throw new InvalidParameterError(this.name, 'point of another group');
     return p.p;
   }
 
   base(k: bigint): GroupPoint {
     const r = this.scalars.reduce(k);
-    return new NoblePoint(this, r === 0n ? this.suite.Point.ZERO : this.suite.Point.BASE.multiply(r));
+    return new NoblePoint(
+      this,
+      r === 0n ? this.suite.Point.ZERO : this.suite.Point.BASE.multiply(r),
+    );
   }
 
   tryPoint(bytes: Uint8Array, allowIdentity = false): GroupPoint | null {
     if (bytes.length !== this.pointLength) return null;
-    if (this.name === 'p256' && bytes.every((b) => b === 0)) return allowIdentity ? this.identity : null;
+    if (this.name === 'p256' && bytes.every((b) => b === 0))
+      return allowIdentity ? this.identity : null;
     // Points are public and decoding is a pure function: a validated point is remembered by
     // its encoding (the subgroup check costs a full scalar multiplication on ed25519, and every
     // server of a run decodes the same commitments).
@@ -229,7 +248,8 @@ class NobleGroup implements Group {
 
   point(bytes: Uint8Array, allowIdentity = false): GroupPoint {
     const p = this.tryPoint(bytes, allowIdentity);
-    if (p === null) throw new InvalidParameterError(this.name, 'not a canonical point of the prime-order group');
+    if (p === null)
+      throw new InvalidParameterError(this.name, 'not a canonical point of the prime-order group');
     return p;
   }
 
@@ -266,7 +286,8 @@ class NobleGroup implements Group {
   evaluateCommitment(points: readonly GroupPoint[], x: bigint): GroupPoint {
     let acc = this.suite.Point.ZERO;
     const k = this.scalars.reduce(x);
-    for (let i = points.length - 1; i >= 0; i--) acc = acc.multiplyUnsafe(k).add(this.unwrap(points[i] as GroupPoint));
+    for (let i = points.length - 1; i >= 0; i--)
+      acc = acc.multiplyUnsafe(k).add(this.unwrap(points[i] as GroupPoint));
     return new NoblePoint(this, acc);
   }
 }

@@ -1,6 +1,13 @@
 /** Group arithmetic (ed25519, ristretto255, P-256) on @noble/curves: scalars, points, secrets, hashing. */
 import { createHash } from 'node:crypto';
-import { engines, groupNames, InvalidParameterError, KeyDestroyedError, nobleGroup, type RandomSource } from '@conduits/crypto';
+import {
+  engines,
+  groupNames,
+  InvalidParameterError,
+  KeyDestroyedError,
+  nobleGroup,
+  type RandomSource,
+} from '@conduits/crypto';
 import { hex as fromHex, toHex } from './vectors.js';
 
 /** SHA-256 in counter mode: a deterministic byte stream for tests. */
@@ -8,7 +15,14 @@ function seeded(seed: string): RandomSource {
   let counter = 0;
   return (n) => {
     const out = new Uint8Array(n);
-    for (let off = 0; off < n; off += 32) out.set(createHash('sha256').update(`${seed}/${counter++}`).digest().subarray(0, Math.min(32, n - off)), off);
+    for (let off = 0; off < n; off += 32)
+      out.set(
+        createHash('sha256')
+          .update(`${seed}/${counter++}`)
+          .digest()
+          .subarray(0, Math.min(32, n - off)),
+        off,
+      );
     return out;
   };
 }
@@ -64,7 +78,10 @@ describe.each(groupNames)('group %s', (name) => {
 
   test('scalars: non-canonical (≥ order) and wrong-length encodings refused', () => {
     const n = F.order;
-    const big = name === 'p256' ? fromHex(n.toString(16).padStart(64, '0')) : fromHex(n.toString(16).padStart(64, '0')).reverse();
+    const big =
+      name === 'p256'
+        ? fromHex(n.toString(16).padStart(64, '0'))
+        : fromHex(n.toString(16).padStart(64, '0')).reverse();
     expect(() => F.fromBytes(big)).toThrow(InvalidParameterError);
     expect(() => g.secretScalar(big)).toThrow(InvalidParameterError);
     expect(() => F.fromBytes(new Uint8Array(31))).toThrow(InvalidParameterError);
@@ -107,8 +124,12 @@ describe.each(groupNames)('group %s', (name) => {
 describe('ed25519 group against published values', () => {
   const g = nobleGroup('ed25519');
   test('RFC 9591 FROST(Ed25519, SHA-512) group key: G·s is the published public key', () => {
-    const s = g.secretScalar(fromHex('7b1c33d3f5291d85de664833beb1ad469f7fb6025a0ec78b3a790c6e13a98304'));
-    expect(toHex(s.publicPoint().toBytes())).toBe('15d21ccd7ee42959562fc8aa63224c8851fb3ec85a3faf66040d380fb9738673');
+    const s = g.secretScalar(
+      fromHex('7b1c33d3f5291d85de664833beb1ad469f7fb6025a0ec78b3a790c6e13a98304'),
+    );
+    expect(toHex(s.publicPoint().toBytes())).toBe(
+      '15d21ccd7ee42959562fc8aa63224c8851fb3ec85a3faf66040d380fb9738673',
+    );
   });
 
   test('a small-order (torsion) point is refused', () => {

@@ -36,11 +36,18 @@ const smallOrderX25519 = [
 describe.each(both)('%s engine key checks', (_n, engine) => {
   test('MODP: a private exponent shorter than 32 bytes (0 bytes gives public value 1) is refused', () => {
     for (const group of ['modp1024', 'modp2048'] as const) {
-      for (const n of [0, 1, 16, 31]) expect(() => engine.keyAgreement(group, new Uint8Array(n).fill(0x5a))).toThrow(InvalidKeyError);
+      for (const n of [0, 1, 16, 31])
+        expect(() => engine.keyAgreement(group, new Uint8Array(n).fill(0x5a))).toThrow(
+          InvalidKeyError,
+        );
       expect(() => engine.keyAgreement(group, new Uint8Array(32))).toThrow(InvalidKeyError); // zero: public value 1
-      expect(() => engine.keyAgreement(group, Uint8Array.of(...new Uint8Array(31), 1))).toThrow(InvalidKeyError); // 32 bytes, value 1
+      expect(() => engine.keyAgreement(group, Uint8Array.of(...new Uint8Array(31), 1))).toThrow(
+        InvalidKeyError,
+      ); // 32 bytes, value 1
       const longest = group === 'modp1024' ? modp1024.bytes : modp2048.bytes;
-      expect(() => engine.keyAgreement(group, new Uint8Array(longest + 1).fill(0x5a))).toThrow(InvalidKeyError);
+      expect(() => engine.keyAgreement(group, new Uint8Array(longest + 1).fill(0x5a))).toThrow(
+        InvalidKeyError,
+      );
       const k = engine.keyAgreement(group, new Uint8Array(32).fill(0x5a));
       expect(k.publicKey.length).toBe(longest);
     }
@@ -53,21 +60,37 @@ describe.each(both)('%s engine key checks', (_n, engine) => {
       const b = new Uint8Array(128);
       let v = y;
       for (let i = 127; i >= 0; i--, v >>= 8n) b[i] = Number(v & 0xffn);
-      expect(() => k.deriveShared(y > p ? new Uint8Array(128).fill(0xff) : b)).toThrow(InvalidKeyError);
+      expect(() => k.deriveShared(y > p ? new Uint8Array(128).fill(0xff) : b)).toThrow(
+        InvalidKeyError,
+      );
     }
   });
 
-  test.each(['hmac-md5', 'hmac-sha1', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512'] as MacAlgorithm[])('%s refuses keys shorter than its minimum (RFC 2104 §3)', (alg) => {
+  test.each([
+    'hmac-md5',
+    'hmac-sha1',
+    'hmac-sha256',
+    'hmac-sha384',
+    'hmac-sha512',
+  ] as MacAlgorithm[])('%s refuses keys shorter than its minimum (RFC 2104 §3)', (alg) => {
     const min = hmacMinKeyLength(alg);
     expect(min).toBeGreaterThanOrEqual(16);
-    for (const n of [1, 4, min - 1]) expect(() => engine.mac(alg, new Uint8Array(n).fill(1))).toThrow(InvalidKeyError);
-    expect(engine.mac(alg, new Uint8Array(min).fill(1)).compute(Uint8Array.of(1)).length).toBeGreaterThan(0);
+    for (const n of [1, 4, min - 1])
+      expect(() => engine.mac(alg, new Uint8Array(n).fill(1))).toThrow(InvalidKeyError);
+    expect(
+      engine.mac(alg, new Uint8Array(min).fill(1)).compute(Uint8Array.of(1)).length,
+    ).toBeGreaterThan(0);
     // Known-answer tests with the RFCs' short keys ("Jefe") must say so.
-    expect(engine.mac(alg, new TextEncoder().encode('Jefe'), undefined, { minKeyLength: 4 }).outputLength).toBeGreaterThan(0);
+    expect(
+      engine.mac(alg, new TextEncoder().encode('Jefe'), undefined, { minKeyLength: 4 })
+        .outputLength,
+    ).toBeGreaterThan(0);
   });
 
   test('Ed25519: small-order public keys never verify (the identity key accepts R = identity, S = 0 for any message)', () => {
-    const forgery = hex('0100000000000000000000000000000000000000000000000000000000000000' + '00'.repeat(32));
+    const forgery = hex(
+      '0100000000000000000000000000000000000000000000000000000000000000' + '00'.repeat(32),
+    );
     for (const msg of [new Uint8Array(0), new TextEncoder().encode('pay mallory 100')]) {
       for (const pub of smallOrderEd25519) {
         expect(engine.verify('ed25519', hex(pub), msg, forgery)).toBe(false);
@@ -75,7 +98,9 @@ describe.each(both)('%s engine key checks', (_n, engine) => {
     }
     // A real key still verifies.
     const s = engine.signingKey('ed25519', new Uint8Array(32).fill(3));
-    expect(engine.verify('ed25519', s.publicKey, Uint8Array.of(1), s.sign(Uint8Array.of(1)))).toBe(true);
+    expect(engine.verify('ed25519', s.publicKey, Uint8Array.of(1), s.sign(Uint8Array.of(1)))).toBe(
+      true,
+    );
   });
 
   test('X25519: every small-order peer value is refused with InvalidKeyError (no all-zero shared secret)', () => {

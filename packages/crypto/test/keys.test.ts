@@ -1,6 +1,14 @@
 /** Key hygiene: bytes in #private fields, wiped by destroy(), never printed; typed errors on bad input. */
 import { inspect } from 'node:util';
-import { constantTimeEqual, engines, InvalidKeyError, InvalidParameterError, KeyDestroyedError, Secret, type CryptoEngine } from '@conduits/crypto';
+import {
+  constantTimeEqual,
+  engines,
+  InvalidKeyError,
+  InvalidParameterError,
+  KeyDestroyedError,
+  Secret,
+  type CryptoEngine,
+} from '@conduits/crypto';
 
 const both = Object.values(engines).map((e) => [e.name, e] as [string, CryptoEngine]);
 const key = Uint8Array.from({ length: 32 }, (_, i) => 0xa0 + i);
@@ -8,9 +16,19 @@ const keyHex = Buffer.from(key).toString('hex');
 
 describe.each(both)('%s engine keys', (_n, engine) => {
   test('no key bytes in toString, JSON, inspect or errors', () => {
-    const objects = [engine.aead('aes-256-gcm', key), engine.mac('hmac-sha256', key, 16), engine.cipher('aes-256-ctr', key), engine.signingKey('ed25519', key), engine.keyAgreement('x25519', key)];
+    const objects = [
+      engine.aead('aes-256-gcm', key),
+      engine.mac('hmac-sha256', key, 16),
+      engine.cipher('aes-256-ctr', key),
+      engine.signingKey('ed25519', key),
+      engine.keyAgreement('x25519', key),
+    ];
     for (const o of objects) {
-      for (const text of [String(o), JSON.stringify(o), inspect(o, { showHidden: true, depth: 5 })]) {
+      for (const text of [
+        String(o),
+        JSON.stringify(o),
+        inspect(o, { showHidden: true, depth: 5 }),
+      ]) {
         expect(text).not.toContain(keyHex.slice(0, 8));
         expect(text).not.toContain('160,161,162');
       }
@@ -40,13 +58,29 @@ describe.each(both)('%s engine keys', (_n, engine) => {
 
   test('typed errors for wrong key and parameter sizes', () => {
     expect(() => engine.aead('aes-128-gcm', key)).toThrow(InvalidKeyError);
-    expect(() => engine.aead('aes-256-gcm', key).seal(new Uint8Array(8), new Uint8Array(1))).toThrow(InvalidParameterError);
-    expect(() => engine.aead('chacha20-poly1305', key).seal(new Uint8Array(12), new Uint8Array(1), undefined, 12)).toThrow(InvalidParameterError);
+    expect(() =>
+      engine.aead('aes-256-gcm', key).seal(new Uint8Array(8), new Uint8Array(1)),
+    ).toThrow(InvalidParameterError);
+    expect(() =>
+      engine
+        .aead('chacha20-poly1305', key)
+        .seal(new Uint8Array(12), new Uint8Array(1), undefined, 12),
+    ).toThrow(InvalidParameterError);
     expect(() => engine.mac('hmac-sha256', key, 40)).toThrow(InvalidParameterError);
-    expect(() => engine.cipher('aes-256-cbc', key).encrypt(new Uint8Array(16), new Uint8Array(5))).toThrow(InvalidParameterError);
-    expect(() => engine.keyAgreement('x25519', key).deriveShared(new Uint8Array(31))).toThrow(InvalidKeyError);
-    expect(() => engine.keyAgreement('x25519', key).deriveShared(new Uint8Array(32))).toThrow(InvalidKeyError); // low order (all zero)
-    expect(() => engine.keyAgreement('p256', Uint8Array.of(1, ...key.subarray(1))).deriveShared(new Uint8Array(64).fill(7))).toThrow(InvalidKeyError);
+    expect(() =>
+      engine.cipher('aes-256-cbc', key).encrypt(new Uint8Array(16), new Uint8Array(5)),
+    ).toThrow(InvalidParameterError);
+    expect(() => engine.keyAgreement('x25519', key).deriveShared(new Uint8Array(31))).toThrow(
+      InvalidKeyError,
+    );
+    expect(() => engine.keyAgreement('x25519', key).deriveShared(new Uint8Array(32))).toThrow(
+      InvalidKeyError,
+    ); // low order (all zero)
+    expect(() =>
+      engine
+        .keyAgreement('p256', Uint8Array.of(1, ...key.subarray(1)))
+        .deriveShared(new Uint8Array(64).fill(7)),
+    ).toThrow(InvalidKeyError);
   });
 
   test('open refuses short and garbage input without throwing', () => {

@@ -55,7 +55,17 @@ function leaves(): void {
     t.acceptJoinsWithoutRekey();
     t.commit();
   }
-  emit({ bench: 'group-leave-rekey-n10000', unit: 'ms/leave', value: round2(median(times)), p95: round2(times.sort((a, b) => a - b)[Math.floor(times.length * 0.95)] as number), wrappedKeysMax: Math.max(...wraps), wrappedKeysMedian: median(wraps), rekeyMessageBytes: bytes, target: 'wrappedKeys <= 28, < 5 ms', anchor: 'ts-mls remove at 201 members ~46 ms' });
+  emit({
+    bench: 'group-leave-rekey-n10000',
+    unit: 'ms/leave',
+    value: round2(median(times)),
+    p95: round2(times.sort((a, b) => a - b)[Math.floor(times.length * 0.95)] as number),
+    wrappedKeysMax: Math.max(...wraps),
+    wrappedKeysMedian: median(wraps),
+    rekeyMessageBytes: bytes,
+    target: 'wrappedKeys <= 28, < 5 ms',
+    anchor: 'ts-mls remove at 201 members ~46 ms',
+  });
 }
 
 function joins(): void {
@@ -77,7 +87,15 @@ function joins(): void {
     wraps.push(b.count);
     for (const p of path) p.key.fill(0);
   }
-  emit({ bench: 'group-join-rekey-n10000', unit: 'ms/join', value: round2(median(times)), wrappedKeysMax: Math.max(...wraps), wrappedKeysMedian: median(wraps), note: 'leader side: tree, wraps, signed rekey, the newcomer path (authentication exchange not included)', anchor: 'OpenMLS add at 1,000 members ~734 ms' });
+  emit({
+    bench: 'group-join-rekey-n10000',
+    unit: 'ms/join',
+    value: round2(median(times)),
+    wrappedKeysMax: Math.max(...wraps),
+    wrappedKeysMedian: median(wraps),
+    note: 'leader side: tree, wraps, signed rekey, the newcomer path (authentication exchange not included)',
+    anchor: 'OpenMLS add at 1,000 members ~734 ms',
+  });
 }
 
 function batched(): void {
@@ -96,7 +114,16 @@ function batched(): void {
     single += t2.commit().count;
   }
   const singleMs = performance.now() - t1;
-  emit({ bench: 'group-batched-rekey-100-leaves-n10000', unit: 'wrapped keys', value: b.count, ms: round2(batchMs), baseline: '100 single-leave rekeys', baselineValue: single, baselineMs: round2(singleMs), ratio: round2(b.count / single) });
+  emit({
+    bench: 'group-batched-rekey-100-leaves-n10000',
+    unit: 'wrapped keys',
+    value: b.count,
+    ms: round2(batchMs),
+    baseline: '100 single-leave rekeys',
+    baselineValue: single,
+    baselineMs: round2(singleMs),
+    ratio: round2(b.count / single),
+  });
 }
 
 function relay(members: number, size: number): void {
@@ -127,14 +154,28 @@ function relay(members: number, size: number): void {
   }
   scheduler.run();
   const s = (performance.now() - t0) / 1000;
-  emit({ bench: `group-relay-${members}-members-${size}B`, unit: 'frames/s', value: Math.round(frames / s), copiesPerSecond: Math.round(copies / s), outMbitPerSecond: round2((copies * (size + 57) * 8) / s / 1e6) });
+  emit({
+    bench: `group-relay-${members}-members-${size}B`,
+    unit: 'frames/s',
+    value: Math.round(frames / s),
+    copiesPerSecond: Math.round(copies / s),
+    outMbitPerSecond: round2((copies * (size + 57) * 8) / s / 1e6),
+  });
 }
 
 function memory(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   // Every join rekeys and tells every member (n² work in the simulator): 300 members keep it short.
   const n = 300;
-  const sim = new GroupSim({ members: n, engine, seed: 1, net: { record: false }, heartbeat: 60_000, deadAfter: 600_000, leader: { capacity: 512 } });
+  const sim = new GroupSim({
+    members: n,
+    engine,
+    seed: 1,
+    net: { record: false },
+    heartbeat: 60_000,
+    deadAfter: 600_000,
+    leader: { capacity: 512 },
+  });
   sim.run(5000);
   const joined = sim.members.filter((m) => m.state === 'member').length;
   gc?.();
@@ -144,7 +185,15 @@ function memory(): void {
   gc?.();
   const after = process.memoryUsage().heapUsed;
   for (const m of sim.members) m.close();
-  emit({ bench: 'group-leader-memory-per-member', unit: 'B/member', value: Math.round((before - after + treeBytes) / joined), members: joined, treeBytesPerMember: Math.round(treeBytes / joined), gcExposed: gc !== undefined, note: 'heap freed when the leader closes (records, relay links, task hosts, keys) + its key tree share' });
+  emit({
+    bench: 'group-leader-memory-per-member',
+    unit: 'B/member',
+    value: Math.round((before - after + treeBytes) / joined),
+    members: joined,
+    treeBytesPerMember: Math.round(treeBytes / joined),
+    gcExposed: gc !== undefined,
+    note: 'heap freed when the leader closes (records, relay links, task hosts, keys) + its key tree share',
+  });
 }
 
 const only = process.argv[2];
@@ -153,5 +202,6 @@ if (only === undefined || only === 'rekey') {
   joins();
   batched();
 }
-if (only === undefined || only === 'relay') for (const m of [10, 1000]) for (const size of [64, 1400]) relay(m, size);
+if (only === undefined || only === 'relay')
+  for (const m of [10, 1000]) for (const size of [64, 1400]) relay(m, size);
 if (only === undefined || only === 'memory') memory();

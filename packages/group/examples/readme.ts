@@ -7,10 +7,17 @@ const scheduler = new Scheduler(); // virtual time
 const net = new StarNet(scheduler, { seed: 1, latency: 5 });
 const leaderKey = engine.signingKey('ed25519');
 const keys = { alice: engine.signingKey('ed25519'), bob: engine.signingKey('ed25519') };
-const registry = new Map<string, RegisteredMember>(Object.entries(keys).map(([name, k]) => [name, { kind: 'ed25519', publicKey: k.publicKey }]));
+const registry = new Map<string, RegisteredMember>(
+  Object.entries(keys).map(([name, k]) => [name, { kind: 'ed25519', publicKey: k.publicKey }]),
+);
 const leader = new Leader(scheduler, net, { engine, identity: leaderKey, registry }); // preset: repaired
 const member = (name: 'alice' | 'bob') =>
-  new Member(scheduler, net, leader.endpoint, { name, engine, credential: { kind: 'ed25519', key: keys[name] }, leaderPublicKey: leaderKey.publicKey });
+  new Member(scheduler, net, leader.endpoint, {
+    name,
+    engine,
+    credential: { kind: 'ed25519', key: keys[name] },
+    leaderPublicKey: leaderKey.publicKey,
+  });
 const alice = member('alice');
 const bob = member('bob');
 alice.join();

@@ -14,12 +14,34 @@ export { KeyPath } from './lkh/key-path.js';
 export { LkhTree, type RekeyBatch } from './lkh/lkh-tree.js';
 export { ENTRY, type WrapContext } from './lkh/wrap.js';
 export { GroupConfigError, GroupError, GroupStateError } from './errors.js';
-export { interactiveScrypt, passwordKey, testScrypt, Method, type MemberCredential, type RegisteredMember } from './auth/credentials.js';
+export {
+  interactiveScrypt,
+  passwordKey,
+  testScrypt,
+  Method,
+  type MemberCredential,
+  type RegisteredMember,
+} from './auth/credentials.js';
 export { Ctl, decodeControl, type ControlMessage } from './control/control-message.js';
 export { Leader, type LeaderOptions } from './node/leader.js';
-export { Member, type MemberOptions, type MemberState, type GossipDelivered } from './node/member.js';
+export {
+  Member,
+  type MemberOptions,
+  type MemberState,
+  type GossipDelivered,
+} from './node/member.js';
 export type { GroupAlert } from './node/group-alert.js';
-export { antigonePublished, enclaves1, enclaves2Published, preset, presetNames, presets, repaired, type GroupPolicy, type PresetName } from './preset.js';
+export {
+  antigonePublished,
+  enclaves1,
+  enclaves2Published,
+  preset,
+  presetNames,
+  presets,
+  repaired,
+  type GroupPolicy,
+  type PresetName,
+} from './preset.js';
 export { StarNet, type Interception, type NetOptions, type Packet } from './sim/star-net.js';
 export { PairKeyFetch, type TtpMessage } from './ttp/pair-key-fetch.js';
 export { TrustedThirdParty } from './ttp/ttp.js';

@@ -7,7 +7,12 @@ import { boundChannel, publishedChannel, type ChannelPolicy } from './channel/ch
 import { GroupConfigError } from './errors.js';
 
 export type PresetName = 'repaired' | 'antigone-published' | 'enclaves2-published' | 'enclaves1';
-export const presetNames: readonly PresetName[] = ['repaired', 'antigone-published', 'enclaves2-published', 'enclaves1'];
+export const presetNames: readonly PresetName[] = [
+  'repaired',
+  'antigone-published',
+  'enclaves2-published',
+  'enclaves1',
+];
 
 export interface GroupPolicy {
   readonly name: PresetName;
@@ -86,7 +91,8 @@ export const antigonePublished: GroupPolicy = Object.freeze({
   sealSequence: false,
   ttpNamesMember: false,
   heartbeat: 'counter',
-  warning: 'antigone-published: the published Antigone protocols (Dutertre 2000 lists their flaws); for attack demonstrations only',
+  warning:
+    'antigone-published: the published Antigone protocols (Dutertre 2000 lists their flaws); for attack demonstrations only',
 });
 
 export const enclaves2Published: GroupPolicy = Object.freeze({
@@ -97,7 +103,8 @@ export const enclaves2Published: GroupPolicy = Object.freeze({
   authClose: false,
   authDenial: false,
   heartbeat: 'none',
-  warning: 'enclaves2-published: the published Enclaves 2.0 protocols (Dutertre 2000 lists their flaws); for attack demonstrations only',
+  warning:
+    'enclaves2-published: the published Enclaves 2.0 protocols (Dutertre 2000 lists their flaws); for attack demonstrations only',
 });
 
 /** Enclaves 1.0's conservative format (sender, recipient, sequence number in every message), its group-wide key distribution and no fault detection. */
@@ -118,6 +125,7 @@ export const presets: Readonly<Record<PresetName, GroupPolicy>> = Object.freeze(
 
 export function preset(name: string): GroupPolicy {
   const p = (presets as Record<string, GroupPolicy>)[name];
-  if (p === undefined) throw new GroupConfigError(`unknown preset ${name} (have: ${presetNames.join(', ')})`);
+  if (p === undefined)
+    throw new GroupConfigError(`unknown preset ${name} (have: ${presetNames.join(', ')})`);
   return p;
 }

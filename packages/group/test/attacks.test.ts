@@ -40,7 +40,10 @@ describe.each(Object.keys(refusedBy) as AttackName[])('%s', (name) => {
   }
   test(`fails against repaired: refused (${refusedBy[name]}), alert raised`, () => {
     const r = runAttack(name, 'repaired', 5);
-    expect({ succeeded: r.succeeded, outcome: r.outcome }).toEqual({ succeeded: false, outcome: r.outcome });
+    expect({ succeeded: r.succeeded, outcome: r.outcome }).toEqual({
+      succeeded: false,
+      outcome: r.outcome,
+    });
     expect(r.refusals[refusedBy[name]]).toBeGreaterThan(0);
     expect(r.alerts[refusedBy[name]]).toBeGreaterThan(0);
   });

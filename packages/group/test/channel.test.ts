@@ -1,7 +1,16 @@
 /** The n-party channel: frames bound to sender, group, epoch and seq; the leader's fan-out; insider spoofing, replay and reflection refused. */
 import { Scheduler } from '@conduits/core';
 import { nobleEngine as engine } from '@conduits/crypto';
-import { boundChannel, GroupChannel, linkKeys, publishedChannel, Refusals, Relay, ReplayWindow, type ChannelPolicy } from '@conduits/group';
+import {
+  boundChannel,
+  GroupChannel,
+  linkKeys,
+  publishedChannel,
+  Refusals,
+  Relay,
+  ReplayWindow,
+  type ChannelPolicy,
+} from '@conduits/group';
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -11,13 +20,25 @@ function setup(policy: ChannelPolicy) {
   const scheduler = new Scheduler();
   const inbox = new Map<number, Uint8Array[]>();
   const alerts: string[] = [];
-  const relay = new Relay(scheduler, group, policy, (m, f) => void inbox.get(m)?.push(f), new Refusals((r) => alerts.push(`leader:${r}`)));
+  const relay = new Relay(
+    scheduler,
+    group,
+    policy,
+    (m, f) => void inbox.get(m)?.push(f),
+    new Refusals((r) => alerts.push(`leader:${r}`)),
+  );
   relay.epoch = 1;
   const gk = engine.randomBytes(32);
   const members = new Map<number, { ch: GroupChannel; ka: Uint8Array }>();
   for (const id of [1, 2, 3]) {
     const ka = engine.randomBytes(32);
-    const ch = new GroupChannel(engine, group, id, policy, new Refusals((r) => alerts.push(`${id}:${r}`)));
+    const ch = new GroupChannel(
+      engine,
+      group,
+      id,
+      policy,
+      new Refusals((r) => alerts.push(`${id}:${r}`)),
+    );
     const mine = linkKeys(engine, ka, group);
     const leaders = linkKeys(engine, ka, group);
     ch.setLinkKeys(mine.up, mine.down);
@@ -86,7 +107,7 @@ describe('bound channel (repaired)', () => {
     expect(s.alerts).toEqual(expect.arrayContaining(['2:replay', 'leader:replay']));
   });
 
-  test('reflection: a member\'s own frame sent back to it is refused (other direction\'s key; own sender id)', () => {
+  test("reflection: a member's own frame sent back to it is refused (other direction's key; own sender id)", () => {
     const s = setup(boundChannel);
     const up = s.ch(1).seal(te.encode('mine'));
     expect(s.ch(1).open(up)).toBeNull();
@@ -119,7 +140,8 @@ describe('bound channel (repaired)', () => {
   test('a frame of an epoch no longer held is refused (stale-epoch)', () => {
     const s = setup(boundChannel);
     const old = s.ch(1).seal(te.encode('old'));
-    for (const e of [2, 3]) for (const id of [1, 2, 3]) s.ch(id).keys.install(e, engine.randomBytes(32));
+    for (const e of [2, 3])
+      for (const id of [1, 2, 3]) s.ch(id).keys.install(e, engine.randomBytes(32));
     s.relay.epoch = 3;
     expect(s.send(1, old)).toBe(false);
     expect(s.relay.refusals.get('stale-epoch')).toBe(1);

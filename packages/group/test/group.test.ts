@@ -17,7 +17,8 @@ describe('group (repaired)', () => {
     }
     sim.say(sim.members[0]!, 'hello group');
     expect(sim.members[0]!.delivered).toHaveLength(0);
-    for (const m of sim.members.slice(1)) expect(m.delivered.map((d) => td.decode(d.data))).toEqual(['hello group']);
+    for (const m of sim.members.slice(1))
+      expect(m.delivered.map((d) => td.decode(d.data))).toEqual(['hello group']);
     expect(sim.warnings).toEqual([]);
     sim.close();
   });
@@ -29,7 +30,10 @@ describe('group (repaired)', () => {
     const before = sim.net.log.length;
     sim.members[3]!.join();
     sim.run(300);
-    const announcements = sim.net.log.slice(before).map((p) => decodeControl(p.bytes)).filter((m) => m?.type === Ctl.members);
+    const announcements = sim.net.log
+      .slice(before)
+      .map((p) => decodeControl(p.bytes))
+      .filter((m) => m?.type === Ctl.members);
     expect(announcements).toHaveLength(3); // one to each earlier member
     expect(sim.members[0]!.view.size).toBe(4);
     sim.close();
@@ -40,7 +44,10 @@ describe('group (repaired)', () => {
     sim.members[0]!.join();
     sim.run(300);
     expect(sim.members[0]!.state).toBe('member');
-    const wrong = sim.member('m2', { kind: 'password', passwordKey: passwordKey(sim.engine, 'not-the-password', 'sim', 'm2', testScrypt) });
+    const wrong = sim.member('m2', {
+      kind: 'password',
+      passwordKey: passwordKey(sim.engine, 'not-the-password', 'sim', 'm2', testScrypt),
+    });
     wrong.join();
     sim.run(20000);
     expect(wrong.state).toBe('failed');
@@ -102,7 +109,8 @@ describe('group (repaired)', () => {
     const sim = new GroupSim({ members: 3, seed: 2, heartbeat: 500 });
     sim.run(700); // between heartbeats (every 500 ms)
     const m1 = sim.byName('m1');
-    sim.net.adversary = (p) => (p.to === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.rekey ? 'drop' : 'pass');
+    sim.net.adversary = (p) =>
+      p.to === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.rekey ? 'drop' : 'pass';
     sim.leader.rekeyNow();
     sim.run(50);
     expect(m1.epoch).toBe(sim.leader.epoch - 1);
@@ -131,7 +139,11 @@ describe('group (repaired)', () => {
     const run = () => {
       const sim = new GroupSim({ members: 6, seed: 42, net: { loss: 0.2, jitter: 20 } });
       sim.run(20000);
-      const r = { states: sim.members.map((m) => m.state), sent: sim.net.stats.sent, lost: sim.net.stats.lost };
+      const r = {
+        states: sim.members.map((m) => m.state),
+        sent: sim.net.stats.sent,
+        lost: sim.net.stats.lost,
+      };
       sim.close();
       return r;
     };
@@ -143,11 +155,13 @@ describe('group (repaired)', () => {
 });
 
 describe('join robustness', () => {
-  test('a replayed HELLO in a member\'s name (any endpoint) removes nobody; a rejoin that authenticates replaces the old membership', () => {
+  test("a replayed HELLO in a member's name (any endpoint) removes nobody; a rejoin that authenticates replaces the old membership", () => {
     const sim = new GroupSim({ members: 3, seed: 21 });
     sim.run(500);
     const m1 = sim.byName('m1');
-    const hello = sim.net.log.find((p) => p.from === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.hello)!.bytes;
+    const hello = sim.net.log.find(
+      (p) => p.from === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.hello,
+    )!.bytes;
     const replayed = Uint8Array.from(hello);
     replayed[20] = 9; // another exchange number
     sim.net.inject(m1.endpoint, sim.leader.endpoint, replayed);
@@ -169,7 +183,13 @@ describe('join robustness', () => {
 
 describe('heartbeats under loss', () => {
   test('20% loss and reordering for 30 s: nobody is declared dead, every member follows the rekeys', () => {
-    const sim = new GroupSim({ members: 4, seed: 31, heartbeat: 500, deadAfter: 3500, net: { loss: 0.2, jitter: 30 } });
+    const sim = new GroupSim({
+      members: 4,
+      seed: 31,
+      heartbeat: 500,
+      deadAfter: 3500,
+      net: { loss: 0.2, jitter: 30 },
+    });
     sim.run(5000);
     for (let i = 0; i < 5; i++) {
       sim.leader.rekeyNow();
@@ -186,13 +206,19 @@ describe('heartbeats under loss', () => {
 });
 
 describe('expulsion requested by a member', () => {
-  test('the leader\'s policy decides: refused for one member, granted for another (expelled, group rekeyed)', () => {
-    const sim = new GroupSim({ members: 4, seed: 17, leader: { expelPolicy: (requester, target) => requester === 'm1' && target !== 'm1' } });
+  test("the leader's policy decides: refused for one member, granted for another (expelled, group rekeyed)", () => {
+    const sim = new GroupSim({
+      members: 4,
+      seed: 17,
+      leader: { expelPolicy: (requester, target) => requester === 'm1' && target !== 'm1' },
+    });
     sim.run(500);
     const epoch = sim.leader.epoch;
     sim.byName('m2').requestExpulsion(sim.byName('m3').id);
     sim.run(100);
-    expect(sim.byName('m2').expelAnswers).toEqual([{ target: sim.byName('m3').id, accepted: false }]);
+    expect(sim.byName('m2').expelAnswers).toEqual([
+      { target: sim.byName('m3').id, accepted: false },
+    ]);
     expect(sim.byName('m3').state).toBe('member');
     sim.byName('m1').requestExpulsion(sim.byName('m3').id);
     sim.run(100);
@@ -204,19 +230,31 @@ describe('expulsion requested by a member', () => {
 });
 
 describe('acknowledged rekeys (tasks)', () => {
-  test('a lost rekey is sent again by the leader\'s task until acknowledged; a repeat is answered from the stored ack, never applied twice', () => {
-    const sim = new GroupSim({ members: 3, seed: 23, leader: { rekeyAcks: true }, heartbeat: 60_000, deadAfter: 600_000 });
+  test("a lost rekey is sent again by the leader's task until acknowledged; a repeat is answered from the stored ack, never applied twice", () => {
+    const sim = new GroupSim({
+      members: 3,
+      seed: 23,
+      leader: { rekeyAcks: true },
+      heartbeat: 60_000,
+      deadAfter: 600_000,
+    });
     sim.run(500);
     const m1 = sim.byName('m1');
     let dropped = 0;
-    sim.net.adversary = (p) => (p.to === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.rekey && dropped++ < 2 ? 'drop' : 'pass');
+    sim.net.adversary = (p) =>
+      p.to === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.rekey && dropped++ < 2
+        ? 'drop'
+        : 'pass';
     sim.leader.rekeyNow();
     sim.run(2000);
     expect(dropped).toBe(3);
     expect(m1.epoch).toBe(sim.leader.epoch);
     expect(sim.leader.stats.keyReplies).toBe(0);
     // A lost ack: the member answers the repeated rekey from its host.
-    sim.net.adversary = (p) => (p.from === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.rekeyAck && dropped++ < 4 ? 'drop' : 'pass');
+    sim.net.adversary = (p) =>
+      p.from === m1.endpoint && decodeControl(p.bytes)?.type === Ctl.rekeyAck && dropped++ < 4
+        ? 'drop'
+        : 'pass';
     sim.leader.rekeyNow();
     sim.run(2000);
     expect(m1.epoch).toBe(sim.leader.epoch);

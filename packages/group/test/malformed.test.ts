@@ -14,19 +14,27 @@ test('random bytes and bit-flipped real packets, injected everywhere: no fault, 
   const real = sim.net.log.map((p) => p.bytes);
   const ends = [sim.leader.endpoint, ...sim.members.map((m) => m.endpoint)];
   fc.assert(
-    fc.property(fc.uint8Array({ minLength: 0, maxLength: 200 }), fc.nat(), fc.nat(), (junk, pick, bit) => {
-      const to = ends[pick % ends.length]!;
-      sim.net.inject(ends[(pick + 1) % ends.length]!, to, junk);
-      const p = Uint8Array.from(real[pick % real.length]!);
-      if (p.length > 0) p[bit % p.length]! ^= 1 << (bit % 8);
-      sim.net.inject(ends[(pick + 2) % ends.length]!, to, p);
-      sim.net.inject(ends[(pick + 2) % ends.length]!, to, p.subarray(0, bit % (p.length + 1)));
-    }),
+    fc.property(
+      fc.uint8Array({ minLength: 0, maxLength: 200 }),
+      fc.nat(),
+      fc.nat(),
+      (junk, pick, bit) => {
+        const to = ends[pick % ends.length]!;
+        sim.net.inject(ends[(pick + 1) % ends.length]!, to, junk);
+        const p = Uint8Array.from(real[pick % real.length]!);
+        if (p.length > 0) p[bit % p.length]! ^= 1 << (bit % 8);
+        sim.net.inject(ends[(pick + 2) % ends.length]!, to, p);
+        sim.net.inject(ends[(pick + 2) % ends.length]!, to, p.subarray(0, bit % (p.length + 1)));
+      },
+    ),
     { numRuns: 300, seed: 7 },
   );
   sim.run(200);
   expect(sim.scheduler.faultCount).toBe(0);
-  const refused = [sim.leader, ...sim.members].reduce((n, x) => n + [...x.refusals.counts.values()].reduce((a, b) => a + b, 0), 0);
+  const refused = [sim.leader, ...sim.members].reduce(
+    (n, x) => n + [...x.refusals.counts.values()].reduce((a, b) => a + b, 0),
+    0,
+  );
   expect(refused).toBeGreaterThan(300);
   for (const m of sim.members) expect(m.state).toBe('member');
   const n = sim.byName('m3').delivered.length;

@@ -6,7 +6,12 @@ import { GroupSim } from '@conduits/group/testing';
 
 describe('presets', () => {
   test('published presets warn (and alert) when the leader starts; repaired and enclaves1 do not', () => {
-    for (const [name, warns] of [['repaired', false], ['enclaves1', false], ['antigone-published', true], ['enclaves2-published', true]] as const) {
+    for (const [name, warns] of [
+      ['repaired', false],
+      ['enclaves1', false],
+      ['antigone-published', true],
+      ['enclaves2-published', true],
+    ] as const) {
       const sim = new GroupSim({ members: 1, preset: name, join: false });
       expect(sim.warnings.length > 0).toBe(warns);
       expect(sim.leader.alerts.some((a) => a.reason === 'insecure-preset')).toBe(warns);
@@ -38,33 +43,41 @@ describe('presets', () => {
     for (const n of ['m2', 'm4', 'm6', 'm8', 'm10']) sim.byName(n).leave();
     sim.run(500);
     expect(sim.leader.stats.rekeys).toBe(rekeys + 1);
-    for (const n of ['m1', 'm3', 'm5', 'm7', 'm9']) expect(sim.byName(n).epoch).toBe(sim.leader.epoch);
+    for (const n of ['m1', 'm3', 'm5', 'm7', 'm9'])
+      expect(sim.byName(n).epoch).toBe(sim.leader.epoch);
     sim.close();
   });
 });
 
 describe('Antigone TTP exchange without an attacker', () => {
-  test.each([false, true])('the leader gets σ_SL,A right (reply names the member: %s)', (namesMember) => {
-    const scheduler = new Scheduler();
-    const ttp = new TrustedThirdParty(engine, namesMember);
-    const kSL = engine.randomBytes(32);
-    ttp.register('SL', kSL);
-    ttp.register('A', engine.randomBytes(32));
-    const fetch = new PairKeyFetch(engine, 'SL', 'A', kSL, namesMember);
-    let sigma: Uint8Array | null = null;
-    const host: TaskHost<TtpMessage, TtpMessage> = new TaskHost(
-      scheduler,
-      {
-        exchangeOf: (m) => m.exchange,
-        stepOf: (m) => m.step,
-        create: (exchange) => ({ exchange, step: 0, body: new Uint8Array(0) }),
-        send: (m) => scheduler.after(5, () => void host.receive({ exchange: m.exchange, step: 2, body: ttp.answer(m.body)! })),
-      },
-      { completed: () => void (sigma = fetch.sigma), failed: () => {} },
-    );
-    host.initiate(fetch, 1);
-    scheduler.run();
-    expect(sigma).not.toBeNull();
-    expect(Buffer.from(sigma!).equals(Buffer.from(ttp.sigmaFor('A', 'SL')!))).toBe(true);
-  });
+  test.each([false, true])(
+    'the leader gets σ_SL,A right (reply names the member: %s)',
+    (namesMember) => {
+      const scheduler = new Scheduler();
+      const ttp = new TrustedThirdParty(engine, namesMember);
+      const kSL = engine.randomBytes(32);
+      ttp.register('SL', kSL);
+      ttp.register('A', engine.randomBytes(32));
+      const fetch = new PairKeyFetch(engine, 'SL', 'A', kSL, namesMember);
+      let sigma: Uint8Array | null = null;
+      const host: TaskHost<TtpMessage, TtpMessage> = new TaskHost(
+        scheduler,
+        {
+          exchangeOf: (m) => m.exchange,
+          stepOf: (m) => m.step,
+          create: (exchange) => ({ exchange, step: 0, body: new Uint8Array(0) }),
+          send: (m) =>
+            scheduler.after(
+              5,
+              () => void host.receive({ exchange: m.exchange, step: 2, body: ttp.answer(m.body)! }),
+            ),
+        },
+        { completed: () => void (sigma = fetch.sigma), failed: () => {} },
+      );
+      host.initiate(fetch, 1);
+      scheduler.run();
+      expect(sigma).not.toBeNull();
+      expect(Buffer.from(sigma!).equals(Buffer.from(ttp.sigmaFor('A', 'SL')!))).toBe(true);
+    },
+  );
 });

@@ -8,10 +8,17 @@ test('README example: two members join, talk through the leader, one leaves and 
   const net = new StarNet(scheduler, { seed: 1, latency: 5 });
   const leaderKey = engine.signingKey('ed25519');
   const keys = { alice: engine.signingKey('ed25519'), bob: engine.signingKey('ed25519') };
-  const registry = new Map<string, RegisteredMember>(Object.entries(keys).map(([name, k]) => [name, { kind: 'ed25519', publicKey: k.publicKey }]));
+  const registry = new Map<string, RegisteredMember>(
+    Object.entries(keys).map(([name, k]) => [name, { kind: 'ed25519', publicKey: k.publicKey }]),
+  );
   const leader = new Leader(scheduler, net, { engine, identity: leaderKey, registry }); // preset: repaired
   const member = (name: 'alice' | 'bob') =>
-    new Member(scheduler, net, leader.endpoint, { name, engine, credential: { kind: 'ed25519', key: keys[name] }, leaderPublicKey: leaderKey.publicKey });
+    new Member(scheduler, net, leader.endpoint, {
+      name,
+      engine,
+      credential: { kind: 'ed25519', key: keys[name] },
+      leaderPublicKey: leaderKey.publicKey,
+    });
   const alice = member('alice');
   const bob = member('bob');
   alice.join();
@@ -19,7 +26,9 @@ test('README example: two members join, talk through the leader, one leaves and 
   scheduler.run(500);
   alice.send(new TextEncoder().encode('hi bob'));
   scheduler.run(600);
-  const got = bob.delivered.map((d) => `${leader.members().get(d.sender)}: ${new TextDecoder().decode(d.data)}`);
+  const got = bob.delivered.map(
+    (d) => `${leader.members().get(d.sender)}: ${new TextDecoder().decode(d.data)}`,
+  );
   bob.leave();
   scheduler.run(700);
   const after = { bob: bob.state, epochs: [alice.epoch, leader.epoch] };

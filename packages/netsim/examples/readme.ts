@@ -8,8 +8,11 @@ const pcap = new PcapWriter();
 link.capture(pcap);
 const adv = new Adversary();
 link.setAdversary(adv);
-adv.modify((p) => p.index === 3, (bytes) => {
-  bytes[bytes.length - 1]! ^= 1;
-  return bytes;
-});
+adv.modify(
+  (p) => p.index === 3,
+  (bytes) => {
+    bytes[bytes.length - 1]! ^= 1;
+    return bytes;
+  },
+);
 // ... bind, send, net.run(), then writeFileSync('x.pcap', pcap.toBytes())

@@ -14,7 +14,8 @@ export interface InFlight {
   readonly data: Uint8Array;
 }
 
-export type Verdict = 'pass' | 'drop' | { readonly replace: Uint8Array } | { readonly delay: number };
+export type Verdict =
+  'pass' | 'drop' | { readonly replace: Uint8Array } | { readonly delay: number };
 
 export type Rule = (packet: InFlight) => Verdict;
 
@@ -66,7 +67,8 @@ export class Adversary {
   /** Send again a packet seen earlier (by its index in `seen`), after `delay` ms. */
   replay(index: number, delay = 0): void {
     const p = this.seen[index];
-    if (p === undefined || this.#link === null) throw new RangeError(`no packet ${index} to replay`);
+    if (p === undefined || this.#link === null)
+      throw new RangeError(`no packet ${index} to replay`);
     this.stats.replayed++;
     this.#link.send(p.direction, Uint8Array.from(p.data), delay);
   }

@@ -3,7 +3,16 @@
  * Every random choice (loss, duplication, jitter, reordering) comes from the network's
  * seeded generator, so a run replays exactly from its seed.
  */
-import { Adaptor, defaultPool, type Conduit, type Message, type MessagePool, type Port, type SeededRandom, type Scheduler } from '@conduits/core';
+import {
+  Adaptor,
+  defaultPool,
+  type Conduit,
+  type Message,
+  type MessagePool,
+  type Port,
+  type SeededRandom,
+  type Scheduler,
+} from '@conduits/core';
 import type { Adversary, Direction } from './adversary.js';
 import type { PcapWriter } from './pcap-writer.js';
 
@@ -71,7 +80,15 @@ export class Interface extends Adaptor {
 }
 
 export class Link {
-  readonly stats: LinkStats = { sent: 0, delivered: 0, lost: 0, duplicated: 0, reordered: 0, tooBig: 0, partitioned: 0 };
+  readonly stats: LinkStats = {
+    sent: 0,
+    delivered: 0,
+    lost: 0,
+    duplicated: 0,
+    reordered: 0,
+    tooBig: 0,
+    partitioned: 0,
+  };
   up = true;
   adversary: Adversary | null = null;
   readonly captures: PcapWriter[] = [];
@@ -92,7 +109,9 @@ export class Link {
 
   setAdversary(adv: Adversary): void {
     this.adversary = adv;
-    adv.attach({ send: (dir, data, delay) => this.#arrive(dir, data, this.scheduler.now() + delay) });
+    adv.attach({
+      send: (dir, data, delay) => this.#arrive(dir, data, this.scheduler.now() + delay),
+    });
   }
 
   capture(writer: PcapWriter): void {
@@ -104,7 +123,8 @@ export class Link {
     this.stats.sent++;
     this.#emit('sent', dir, bytes);
     if (!this.up) return void (this.stats.partitioned++, this.#emit('partitioned', dir, bytes));
-    if (bytes.length > (this.params.mtu ?? 1500)) return void (this.stats.tooBig++, this.#emit('too-big', dir, bytes));
+    if (bytes.length > (this.params.mtu ?? 1500))
+      return void (this.stats.tooBig++, this.#emit('too-big', dir, bytes));
     const p = this.params;
     const now = this.scheduler.now();
     // Serialisation: a packet leaves when the previous one has.
@@ -120,7 +140,8 @@ export class Link {
       if (typeof v === 'object' && 'replace' in v) data = v.replace;
       if (typeof v === 'object' && 'delay' in v) extra = v.delay;
     }
-    if (this.random.chance(p.loss ?? 0)) return void (this.stats.lost++, this.#emit('lost', dir, data));
+    if (this.random.chance(p.loss ?? 0))
+      return void (this.stats.lost++, this.#emit('lost', dir, data));
     let at = done + (p.delay ?? 1) + extra + (p.jitter ? this.random.next() * p.jitter : 0);
     if (this.random.chance(p.reorder ?? 0)) {
       this.stats.reordered++;

@@ -16,8 +16,15 @@ export class Network {
   }
 
   /** A host with an IPv6/UDP stack on a fresh interface. */
-  host(name: string, address: string, options: Omit<HostOptions, 'name' | 'address' | 'link'> = {}): Host {
-    const h = new Host({ ...options, name, address, link: new Interface(`${name}-eth0`) }, this.scheduler);
+  host(
+    name: string,
+    address: string,
+    options: Omit<HostOptions, 'name' | 'address' | 'link'> = {},
+  ): Host {
+    const h = new Host(
+      { ...options, name, address, link: new Interface(`${name}-eth0`) },
+      this.scheduler,
+    );
     this.hosts.set(name, h);
     return h;
   }
@@ -48,7 +55,8 @@ export class Network {
 }
 
 function interfaceOf(h: Host): Interface {
-  if (!(h.link instanceof Interface)) throw new TypeError(`host ${h.graph.name} is not on a simulated interface`);
+  if (!(h.link instanceof Interface))
+    throw new TypeError(`host ${h.graph.name} is not on a simulated interface`);
   return h.link;
 }
 
@@ -56,7 +64,10 @@ function interfaceOf(h: Host): Interface {
  * Run a simulation body with a seed; on failure the error says how to replay it
  * (`SEED=<n>`), so a failing random scenario can be reproduced exactly.
  */
-export function withSeed<T>(body: (seed: number) => T, seed = Number(process.env['SEED'] ?? Math.floor(Math.random() * 2 ** 31))): T {
+export function withSeed<T>(
+  body: (seed: number) => T,
+  seed = Number(process.env['SEED'] ?? Math.floor(Math.random() * 2 ** 31)),
+): T {
   try {
     return body(seed);
   } catch (e) {

@@ -34,7 +34,8 @@ export class Switch {
 
   /** Connect `host` to a new port; its address is where packets for it go. */
   connect(host: Host, params: LinkParams = {}): Link {
-    if (!(host.link instanceof Interface)) throw new TypeError(`host ${host.graph.name} is not on a simulated interface`);
+    if (!(host.link instanceof Interface))
+      throw new TypeError(`host ${host.graph.name} is not on a simulated interface`);
     const port = new SwitchPort(`${this.name}-port${this.#ports.size}`, this);
     this.#ports.set(formatIpv6(host.address), port);
     return this.network.link(host.link, port, params);

@@ -14,7 +14,9 @@ export function tsharkAvailable(): boolean {
 
 /** Why a tshark test cannot run (a skip message), or undefined when tshark is there. */
 export function tsharkMissing(): string | undefined {
-  return tsharkAvailable() ? undefined : 'skipped: tshark is not installed (Debian package tshark; .ci/run installs it)';
+  return tsharkAvailable()
+    ? undefined
+    : 'skipped: tshark is not installed (Debian package tshark; .ci/run installs it)';
 }
 
 export class TsharkMissingError extends Error {
@@ -30,11 +32,24 @@ export function ensureTshark(): void {
 }
 
 /** Write `pcap` to a temp file and return tshark's fields, one row per frame. */
-export function tsharkFields(pcap: Uint8Array, fields: readonly string[], options: readonly string[] = []): string[][] {
+export function tsharkFields(
+  pcap: Uint8Array,
+  fields: readonly string[],
+  options: readonly string[] = [],
+): string[][] {
   const dir = mkdtempSync(join(tmpdir(), 'conduits-tshark-'));
   const file = join(dir, 'capture.pcap');
   writeFileSync(file, pcap);
-  const args = ['-r', file, ...options.flatMap((o) => ['-o', o]), '-T', 'fields', '-E', 'separator=\t', ...fields.flatMap((f) => ['-e', f])];
+  const args = [
+    '-r',
+    file,
+    ...options.flatMap((o) => ['-o', o]),
+    '-T',
+    'fields',
+    '-E',
+    'separator=\t',
+    ...fields.flatMap((f) => ['-e', f]),
+  ];
   let out: string;
   try {
     out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

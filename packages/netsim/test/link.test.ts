@@ -10,7 +10,8 @@ function run(seed: number, params: object, count = 200) {
   const order: number[] = [];
   eb.datagrams$.subscribe((d) => (times.push(d.time), order.push(d.data[0]! | (d.data[1]! << 8))));
   const ea = a.bind(1);
-  for (let i = 0; i < count; i++) net.scheduler.at(i, () => ea.send(b.address, 9, Uint8Array.of(i & 0xff, i >> 8, 0, 0)));
+  for (let i = 0; i < count; i++)
+    net.scheduler.at(i, () => ea.send(b.address, 9, Uint8Array.of(i & 0xff, i >> 8, 0, 0)));
   net.run();
   return { net, link, times, order, b };
 }
@@ -27,7 +28,11 @@ describe('simulated link', () => {
   });
 
   test('loss, duplication and reordering happen at about their rates', () => {
-    const { link, order } = run(5, { loss: 0.2, duplicate: 0.1, reorder: 0.3, reorderDelay: 20 }, 1000);
+    const { link, order } = run(
+      5,
+      { loss: 0.2, duplicate: 0.1, reorder: 0.3, reorderDelay: 20 },
+      1000,
+    );
     expect(link.stats.lost).toBeGreaterThan(140);
     expect(link.stats.lost).toBeLessThan(260);
     expect(link.stats.duplicated).toBeGreaterThan(50);
@@ -84,8 +89,15 @@ describe('simulated link', () => {
     const b = w.toBytes();
     const v = new DataView(b.buffer);
     expect(v.getUint32(0, true)).toBe(0xa1b2c3d4);
-    expect([v.getUint16(4, true), v.getUint16(6, true), v.getUint32(20, true)]).toEqual([2, 4, 229]);
-    expect([v.getUint32(24, true), v.getUint32(28, true), v.getUint32(32, true), v.getUint32(36, true)]).toEqual([1001, 500250, 3, 3]);
+    expect([v.getUint16(4, true), v.getUint16(6, true), v.getUint32(20, true)]).toEqual([
+      2, 4, 229,
+    ]);
+    expect([
+      v.getUint32(24, true),
+      v.getUint32(28, true),
+      v.getUint32(32, true),
+      v.getUint32(36, true),
+    ]).toEqual([1001, 500250, 3, 3]);
     expect([...b.subarray(40)]).toEqual([0x60, 1, 2]);
   });
 });

@@ -31,7 +31,10 @@ const pcapng = (() => {
   };
   block(0x0a0d0d0a, [0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255]);
   block(1, [229, 0, 0, 0, 0, 0, 0, 0]);
-  block(6, [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 8, 0, 0, 0, 0x60, 0, 0, 0, 0, 0, 59, 64]);
+  block(
+    6,
+    [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 8, 0, 0, 0, 0x60, 0, 0, 0, 0, 0, 59, 64],
+  );
   block(3, [4, 0, 0, 0, 0x60, 0, 0, 0]);
   return Uint8Array.from(out);
 })();
@@ -53,7 +56,8 @@ function mutate(valid: Uint8Array): fc.Arbitrary<Uint8Array> {
 
 function onlyFormatErrors(input: Uint8Array): void {
   try {
-    for (const p of captureRecords(input, { maxDecompressed: 1 << 20 })) expect(p.data).toBeInstanceOf(Uint8Array);
+    for (const p of captureRecords(input, { maxDecompressed: 1 << 20 }))
+      expect(p.data).toBeInstanceOf(Uint8Array);
   } catch (e) {
     if (!(e instanceof PcapFormatError)) throw e;
   }
@@ -63,7 +67,16 @@ describe('capture reader fuzzing', () => {
   test(`random bytes and mutated pcap / pcapng / gzip captures: only PcapFormatError (${RUNS} cases)`, () => {
     const gz = gzipSync(pcapng);
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), mutate(pcap), mutate(pcapng), mutate(gz), mutate(Uint8Array.from([...pcap.subarray(0, 24), ...pcapng.subarray(28)]))), (input) => onlyFormatErrors(input)),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          mutate(pcap),
+          mutate(pcapng),
+          mutate(gz),
+          mutate(Uint8Array.from([...pcap.subarray(0, 24), ...pcapng.subarray(28)])),
+        ),
+        (input) => onlyFormatErrors(input),
+      ),
       { numRuns: RUNS },
     );
   }, 600_000);

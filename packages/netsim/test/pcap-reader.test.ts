@@ -52,17 +52,26 @@ function fault(f: () => unknown): PcapFormatError {
 
 describe('capture reader faults', () => {
   test('an enhanced packet block shorter than 28 bytes is a PcapFormatError, not a RangeError', () => {
-    for (const len of [12, 16, 20, 24]) expect(fault(() => readCapture(pcapng(epb(len, 0)))).reason).toMatch(/enhanced packet block of \d+ bytes/);
-    expect(fault(() => readCapture(pcapng(epb(32, 100)))).reason).toMatch(/overruns its 32-byte block/);
+    for (const len of [12, 16, 20, 24])
+      expect(fault(() => readCapture(pcapng(epb(len, 0)))).reason).toMatch(
+        /enhanced packet block of \d+ bytes/,
+      );
+    expect(fault(() => readCapture(pcapng(epb(32, 100)))).reason).toMatch(
+      /overruns its 32-byte block/,
+    );
   });
 
   test('empty, short, bad magic, absurd record length: typed errors', () => {
     expect(fault(() => readCapture(new Uint8Array(0))).reason).toBe('empty file');
     expect(fault(() => readCapture(Uint8Array.of(1, 2))).reason).toMatch(/too short/);
-    expect(fault(() => readCapture(new Uint8Array(24).fill(0x41))).reason).toMatch(/magic 0x41414141/);
+    expect(fault(() => readCapture(new Uint8Array(24).fill(0x41))).reason).toMatch(
+      /magic 0x41414141/,
+    );
     const huge = pcapOf(1);
     new DataView(huge.buffer).setUint32(24 + 8, 0xfffffff0, true);
-    expect(fault(() => readCapture(huge)).reason).toMatch(/claims 4294967280 bytes, more than the 262144-byte maximum/);
+    expect(fault(() => readCapture(huge)).reason).toMatch(
+      /claims 4294967280 bytes, more than the 262144-byte maximum/,
+    );
   });
 
   test('an absurd snap length in the header is clamped, as Wireshark does', () => {
@@ -78,14 +87,20 @@ describe('capture reader faults', () => {
       for (const p of captureRecords(f.subarray(0, f.length - 10))) got.push(p.frame);
     });
     expect(got).toEqual([1, 2]);
-    expect(e.message).toBe(`capture file at byte ${24 + 2 * 76}: file cut in frame 3 (50 of 60 bytes)`);
+    expect(e.message).toBe(
+      `capture file at byte ${24 + 2 * 76}: file cut in frame 3 (50 of 60 bytes)`,
+    );
   });
 
   test('gzip beyond the cap is refused with a clear error; within it, read as usual', () => {
     const big = gzipSync(new Uint8Array(4 << 20));
-    expect(fault(() => readCapture(big, { maxDecompressed: 1 << 20 })).reason).toMatch(/expands beyond 1048576 bytes/);
+    expect(fault(() => readCapture(big, { maxDecompressed: 1 << 20 })).reason).toMatch(
+      /expands beyond 1048576 bytes/,
+    );
     expect(readCapture(gzipSync(pcapOf(2)))).toHaveLength(2);
-    expect(fault(() => readCapture(Uint8Array.of(0x1f, 0x8b, 8, 0, 1, 2, 3))).reason).toMatch(/bad gzip data/);
+    expect(fault(() => readCapture(Uint8Array.of(0x1f, 0x8b, 8, 0, 1, 2, 3))).reason).toMatch(
+      /bad gzip data/,
+    );
   });
 
   test('a file read in windows gives the same packets as one read whole', () => {

@@ -1,10 +1,17 @@
 /** The IPv6/UDP host stack on simulated links: fragmentation, reassembly attacks, ICMPv6, bad input. */
 import { MessagePool, type Alert } from '@conduits/core';
 import { NextHeader, parseIpv6, type Datagram } from '@conduits/protocols-inet';
-import { FRAGMENT_HEADER, sealIcmpv6, writeFragmentHeader, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
+import {
+  FRAGMENT_HEADER,
+  sealIcmpv6,
+  writeFragmentHeader,
+  writeIpv6Header,
+  writeUdp,
+} from '@conduits/protocols-inet/codec';
 import { Adversary, Network, withSeed } from '@conduits/netsim';
 
-const bytes = (n: number, seed = 1): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
+const bytes = (n: number, seed = 1): Uint8Array =>
+  Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
 
 function pair(seed: number, params = {}) {
   const net = new Network(seed);
@@ -52,33 +59,45 @@ describe('UDP between two simulated hosts', () => {
     expect(events).toEqual([129, (0x1234 << 16) | 7, 4]);
   });
 
-  test.each([1, 2, 3, 4, 5])('large datagrams are fragmented and reassembled over a lossy, reordering, duplicating link (seed %s)', (seed) => {
-    withSeed(() => {
-      const { net, a, b, link } = pair(seed, { delay: 5, jitter: 3, loss: 0.05, duplicate: 0.1, reorder: 0.3, mtu: 1280 });
-      const eb = b.bind(7);
-      const got = new Map<number, Uint8Array>();
-      eb.datagrams$.subscribe((d) => got.set(d.data[0]!, d.data));
-      const ea = a.bind(7000);
-      for (let i = 0; i < 20; i++) ea.send(b.address, 7, bytes(4000 + i * 50, i));
-      net.run();
-      // Every datagram that arrives is whole and right; the ones that do not lost a fragment.
-      for (const [first, data] of got) {
-        const i = [...Array(20).keys()].find((k) => (bytes(1, k)[0] === first)) as number;
-        expect([...data]).toEqual([...bytes(4000 + i * 50, i)]);
-      }
-      expect(got.size).toBeGreaterThan(0);
-      const lostSome = link.stats.lost > 0;
-      if (!lostSome) expect(got.size).toBe(20);
-      // Duplicated fragments are recognised as exact duplicates, never as overlaps.
-      expect(b.graph.drops.get('fragment-overlap')).toBe(0);
-      // Incomplete datagrams (and late duplicates of completed ones) are discarded after the
-      // reassembly timeout: at the end nothing is held.
-      expect(b.graph.drops.get('fragment-timeout')).toBeGreaterThanOrEqual(20 - got.size);
-      const frag = b.graph.find('fragment') as unknown as { data: { reassemblies: Map<string, unknown>; bytesBySource: Map<string, number> } };
-      expect(frag.data.reassemblies.size).toBe(0);
-      expect(frag.data.bytesBySource.size).toBe(0);
-    }, seed);
-  });
+  test.each([1, 2, 3, 4, 5])(
+    'large datagrams are fragmented and reassembled over a lossy, reordering, duplicating link (seed %s)',
+    (seed) => {
+      withSeed(() => {
+        const { net, a, b, link } = pair(seed, {
+          delay: 5,
+          jitter: 3,
+          loss: 0.05,
+          duplicate: 0.1,
+          reorder: 0.3,
+          mtu: 1280,
+        });
+        const eb = b.bind(7);
+        const got = new Map<number, Uint8Array>();
+        eb.datagrams$.subscribe((d) => got.set(d.data[0]!, d.data));
+        const ea = a.bind(7000);
+        for (let i = 0; i < 20; i++) ea.send(b.address, 7, bytes(4000 + i * 50, i));
+        net.run();
+        // Every datagram that arrives is whole and right; the ones that do not lost a fragment.
+        for (const [first, data] of got) {
+          const i = [...Array(20).keys()].find((k) => bytes(1, k)[0] === first) as number;
+          expect([...data]).toEqual([...bytes(4000 + i * 50, i)]);
+        }
+        expect(got.size).toBeGreaterThan(0);
+        const lostSome = link.stats.lost > 0;
+        if (!lostSome) expect(got.size).toBe(20);
+        // Duplicated fragments are recognised as exact duplicates, never as overlaps.
+        expect(b.graph.drops.get('fragment-overlap')).toBe(0);
+        // Incomplete datagrams (and late duplicates of completed ones) are discarded after the
+        // reassembly timeout: at the end nothing is held.
+        expect(b.graph.drops.get('fragment-timeout')).toBeGreaterThanOrEqual(20 - got.size);
+        const frag = b.graph.find('fragment') as unknown as {
+          data: { reassemblies: Map<string, unknown>; bytesBySource: Map<string, number> };
+        };
+        expect(frag.data.reassemblies.size).toBe(0);
+        expect(frag.data.bytesBySource.size).toBe(0);
+      }, seed);
+    },
+  );
 });
 
 describe('reassembly under attack', () => {
@@ -122,9 +141,14 @@ describe('reassembly under attack', () => {
 
   test('a fragment flood is bounded per source; legitimate traffic from another host still flows', () => {
     const { net, a, b, adv, got } = victim();
-    for (let id = 0; id < 1000; id++) adv.inject('a->b', fragment(id, 0, true, bytes(1232)), id * 0.01);
+    for (let id = 0; id < 1000; id++)
+      adv.inject('a->b', fragment(id, 0, true, bytes(1232)), id * 0.01);
     net.run(20);
-    const held = [...(b.graph.find('fragment') as unknown as { data: { bytesBySource: Map<string, number> } }).data.bytesBySource.values()];
+    const held = [
+      ...(
+        b.graph.find('fragment') as unknown as { data: { bytesBySource: Map<string, number> } }
+      ).data.bytesBySource.values(),
+    ];
     expect(Math.max(...held)).toBeLessThanOrEqual(256 * 1024);
     // At most 16 datagrams of one source are reassembled at once; the rest of the flood is refused.
     expect(b.graph.drops.get('fragment-memory-limit')).toBe(1000 - 16);
@@ -184,8 +208,14 @@ describe('bad packets are dropped and counted, valid traffic keeps flowing', () 
     for (let i = 0; i < 6; i++) ea.send(b.address, 7, Uint8Array.of(i, 1, 2, 3));
     net.run();
     expect(got).toEqual([3, 4, 5]);
-    expect(b.graph.drops.snapshot()).toEqual({ 'ipv6-not-for-us': 1, 'ipv6-truncated': 1, 'udp-bad-checksum': 1 });
-    expect(alerts.filter((x) => x.kind === 'security').map((x) => x.reason)).toEqual(['udp-bad-checksum']);
+    expect(b.graph.drops.snapshot()).toEqual({
+      'ipv6-not-for-us': 1,
+      'ipv6-truncated': 1,
+      'udp-bad-checksum': 1,
+    });
+    expect(alerts.filter((x) => x.kind === 'security').map((x) => x.reason)).toEqual([
+      'udp-bad-checksum',
+    ]);
     expect(b.graph.faults).toBe(0);
   });
 });
@@ -233,7 +263,9 @@ describe('path MTU discovery (RFC 8201) and reassembly time exceeded', () => {
     const ea = a.bind(1);
     ea.send(b.address, 7, new Uint8Array(1400));
     net.run();
-    expect(adv.seen.filter((p) => p.direction === 'a->b').map((p) => p.data[6])).toEqual([NextHeader.UDP]);
+    expect(adv.seen.filter((p) => p.direction === 'a->b').map((p) => p.data[6])).toEqual([
+      NextHeader.UDP,
+    ]);
     // A router on the path says 1400 is too big: Packet Too Big, MTU 1300, quoting the packet.
     const pool = new MessagePool();
     const ptb = (mtu: number): Uint8Array => {
@@ -253,7 +285,9 @@ describe('path MTU discovery (RFC 8201) and reassembly time exceeded', () => {
     ea.send(b.address, 7, new Uint8Array(1400));
     net.run();
     const after = adv.seen.slice(1).filter((p) => p.direction === 'a->b');
-    expect(after.every((p) => p.data.length <= 1300 && p.data[6] === NextHeader.FRAGMENT)).toBe(true);
+    expect(after.every((p) => p.data.length <= 1300 && p.data[6] === NextHeader.FRAGMENT)).toBe(
+      true,
+    );
     // A forged Packet Too Big cannot push the MTU below the IPv6 minimum.
     adv.inject('b->a', ptb(500));
     net.run();

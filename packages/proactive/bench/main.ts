@@ -15,7 +15,17 @@ import { emit, median, round2 } from '@conduits/core/bench';
 import { nobleGroup } from '@conduits/crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { loadavg } from 'node:os';
-import { Dkg, FrostCoordinator, frostPublicData, FrostSigner, Recovery, Refresh, type KeyShare, type SignatureShare, type SigningPackage } from '../src/index.js';
+import {
+  Dkg,
+  FrostCoordinator,
+  frostPublicData,
+  FrostSigner,
+  Recovery,
+  Refresh,
+  type KeyShare,
+  type SignatureShare,
+  type SigningPackage,
+} from '../src/index.js';
 import { runLocally } from '../src/testing/index.js';
 
 const g = nobleGroup('ed25519');
@@ -34,7 +44,10 @@ function calibration(): number {
   return Math.round((n * 1000) / (performance.now() - t0));
 }
 
-const context = () => ({ load1: round2(loadavg()[0] as number), calibrationEd25519SignPerSec: calibration() });
+const context = () => ({
+  load1: round2(loadavg()[0] as number),
+  calibrationEd25519SignPerSec: calibration(),
+});
 
 function timeMs(fn: () => void): number {
   const t0 = performance.now();
@@ -61,7 +74,16 @@ dkg(4, 1);
     times.push(timeMs(() => runLocally(parties)));
     keys = parties.map((p) => p.result());
   }
-  emit({ bench: 'proactive-refresh-n7-t3', unit: 'ms', value: round2(median(times)), best: round2(Math.min(...times)), runs: times.length, target: '< 50 ms (one process)', seed: '1999 toolkit: ~10 min for n=5', ...ctx });
+  emit({
+    bench: 'proactive-refresh-n7-t3',
+    unit: 'ms',
+    value: round2(median(times)),
+    best: round2(Math.min(...times)),
+    runs: times.length,
+    target: '< 50 ms (one process)',
+    seed: '1999 toolkit: ~10 min for n=5',
+    ...ctx,
+  });
 }
 
 for (const [n, t] of [
@@ -73,7 +95,15 @@ for (const [n, t] of [
   const runs = n === 31 ? 1 : 3;
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(timeMs(() => dkg(n, t)));
-  emit({ bench: `proactive-dkg-n${n}-t${t}`, unit: 'ms', value: round2(median(times)), runs, note: 'all n servers in one process: the time of the whole run, not per server', anchor: n === 10 ? 'ZF FROST: t=7 (min signers), n=10 in ~98 ms' : undefined, ...ctx });
+  emit({
+    bench: `proactive-dkg-n${n}-t${t}`,
+    unit: 'ms',
+    value: round2(median(times)),
+    runs,
+    note: 'all n servers in one process: the time of the whole run, not per server',
+    anchor: n === 10 ? 'ZF FROST: t=7 (min signers), n=10 in ~98 ms' : undefined,
+    ...ctx,
+  });
 }
 
 {
@@ -85,14 +115,27 @@ for (const [n, t] of [
   const tPre = timeMs(() => {
     for (const s of signers) coordinator.addCommitments(s.precompute(count));
   });
-  const ask = (pkg: SigningPackage): SignatureShare[] => pkg.commitments.map((c) => signers[c.signer - 1]!.sign(pkg));
+  const ask = (pkg: SigningPackage): SignatureShare[] =>
+    pkg.commitments.map((c) => signers[c.signer - 1]!.sign(pkg));
   const msg = new TextEncoder().encode('bench message');
   coordinator.sign(msg, ask);
   const lat: number[] = [];
   for (let i = 0; i < count - 1; i++) lat.push(timeMs(() => coordinator.sign(msg, ask)));
   const total = lat.reduce((a, b) => a + b, 0);
-  emit({ bench: 'proactive-frost-sign-n7-t3-latency', unit: 'ms', value: round2(median(lat)), note: 't+1 = 4 signature shares, share checks folded into aggregate, nonces precomputed', ...ctx });
-  emit({ bench: 'proactive-frost-sign-n7-t3-throughput', unit: 'sig/s', value: round2((lat.length * 1000) / total), noncePrecomputeMsPer: round2(tPre / (count * signers.length)), ...ctx });
+  emit({
+    bench: 'proactive-frost-sign-n7-t3-latency',
+    unit: 'ms',
+    value: round2(median(lat)),
+    note: 't+1 = 4 signature shares, share checks folded into aggregate, nonces precomputed',
+    ...ctx,
+  });
+  emit({
+    bench: 'proactive-frost-sign-n7-t3-throughput',
+    unit: 'sig/s',
+    value: round2((lat.length * 1000) / total),
+    noncePrecomputeMsPer: round2(tPre / (count * signers.length)),
+    ...ctx,
+  });
 }
 
 {
@@ -103,10 +146,27 @@ for (const [n, t] of [
     const pub = keys[0]!;
     keys[6]!.destroy();
     const parties = keys.map(
-      (k) => new Recovery({ group: g, self: k.index, target: 7, helpers: [1, 2, 3, 4, 5, 6], share: k.index === 7 ? undefined : k, servers: pub.servers, threshold: 3, commitments: pub.commitments, period: 0 }),
+      (k) =>
+        new Recovery({
+          group: g,
+          self: k.index,
+          target: 7,
+          helpers: [1, 2, 3, 4, 5, 6],
+          share: k.index === 7 ? undefined : k,
+          servers: pub.servers,
+          threshold: 3,
+          commitments: pub.commitments,
+          period: 0,
+        }),
     );
     times.push(timeMs(() => runLocally(parties as never)));
     if (!parties[6]!.result().share!.verify()) throw new Error('recovery failed');
   }
-  emit({ bench: 'proactive-recovery-n7-t3', unit: 'ms', value: round2(median(times)), runs: times.length, ...ctx });
+  emit({
+    bench: 'proactive-recovery-n7-t3',
+    unit: 'ms',
+    value: round2(median(times)),
+    runs: times.length,
+    ...ctx,
+  });
 }

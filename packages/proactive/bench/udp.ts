@@ -18,21 +18,45 @@ function netns(...args: string[]): void {
   execFileSync('ip', args, { stdio: 'ignore' });
 }
 
-export async function udpRefresh(n = Number(process.env.PROACTIVE_UDP_N ?? 7), refreshCount = 3): Promise<Record<string, unknown>> {
+export async function udpRefresh(
+  n = Number(process.env.PROACTIVE_UDP_N ?? 7),
+  refreshCount = 3,
+): Promise<Record<string, unknown>> {
   const t = Math.floor((n - 1) / 2);
   const ns = `conduits-proactive-${process.pid}-${runs++}`;
   netns('netns', 'add', ns);
   netns('-n', ns, 'link', 'set', 'lo', 'up');
-  const peers = Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i + 1), { host: '127.0.0.1', port: 47000 + i + 1 }]));
+  const peers = Object.fromEntries(
+    Array.from({ length: n }, (_, i) => [
+      String(i + 1),
+      { host: '127.0.0.1', port: 47000 + i + 1 },
+    ]),
+  );
   const children: ChildProcess[] = [];
   const events: Record<string, unknown>[] = [];
   const waiters: { event: string; count: number; resolve: () => void }[] = [];
   const seen = (event: string) => events.filter((e) => e.event === event).length;
-  const waitFor = (event: string, count: number) => new Promise<void>((res) => (seen(event) >= count ? res() : waiters.push({ event, count, resolve: res })));
+  const waitFor = (event: string, count: number) =>
+    new Promise<void>((res) =>
+      seen(event) >= count ? res() : waiters.push({ event, count, resolve: res }),
+    );
   try {
     for (let i = 1; i <= n; i++) {
       const config = JSON.stringify({ self: i, threshold: t, peers, seed: 'udp-bench' });
-      const c = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', resolve(here, 'udp-server-main.ts'), config], { stdio: ['pipe', 'pipe', 'inherit'], cwd: resolve(here, '..') });
+      const c = spawn(
+        'ip',
+        [
+          'netns',
+          'exec',
+          ns,
+          process.execPath,
+          '--import',
+          'tsx',
+          resolve(here, 'udp-server-main.ts'),
+          config,
+        ],
+        { stdio: ['pipe', 'pipe', 'inherit'], cwd: resolve(here, '..') },
+      );
       children.push(c);
       createInterface({ input: c.stdout! }).on('line', (line) => {
         try {
@@ -40,7 +64,10 @@ export async function udpRefresh(n = Number(process.env.PROACTIVE_UDP_N ?? 7), r
         } catch {
           return;
         }
-        for (const w of waiters.splice(0)) (seen(w.event) >= w.count ? w.resolve() : waiters.push(w));
+        for (const w of waiters.splice(0)) {
+          if (seen(w.event) >= w.count) w.resolve();
+          else waiters.push(w);
+        }
       });
     }
     const all = (line: string) => children.forEach((c) => c.stdin!.write(`${line}\n`));
@@ -57,10 +84,15 @@ export async function udpRefresh(n = Number(process.env.PROACTIVE_UDP_N ?? 7), r
       await waitFor('refresh', n * r);
       refreshTimes.push(performance.now() - t0);
     }
-    const refreshMs = [...refreshTimes].sort((a, b) => a - b)[Math.floor(refreshTimes.length / 2)] as number;
+    const refreshMs = [...refreshTimes].sort((a, b) => a - b)[
+      Math.floor(refreshTimes.length / 2)
+    ] as number;
     const refreshes = events.filter((e) => e.event === 'refresh');
-    const keys = new Set(events.filter((e) => e.event === 'dkg' || e.event === 'refresh').map((e) => e.publicKey));
-    if (process.env.PROACTIVE_UDP_DEBUG) console.error(JSON.stringify(events.filter((e) => e.event === 'dkg')));
+    const keys = new Set(
+      events.filter((e) => e.event === 'dkg' || e.event === 'refresh').map((e) => e.publicKey),
+    );
+    if (process.env.PROACTIVE_UDP_DEBUG)
+      console.error(JSON.stringify(events.filter((e) => e.event === 'dkg')));
     all('quit');
     return {
       bench: `proactive-refresh-udp-${n}-processes`,
@@ -88,6 +120,12 @@ export async function udpRefresh(n = Number(process.env.PROACTIVE_UDP_N ?? 7), r
 if (process.argv[1]?.endsWith('udp.ts')) {
   udpRefresh().then(
     (line) => process.stdout.write(JSON.stringify(line) + '\n'),
-    (e: unknown) => process.stdout.write(JSON.stringify({ bench: 'proactive-refresh-udp', skipped: String((e as Error).message ?? e) }) + '\n'),
+    (e: unknown) =>
+      process.stdout.write(
+        JSON.stringify({
+          bench: 'proactive-refresh-udp',
+          skipped: String((e as Error).message ?? e),
+        }) + '\n',
+      ),
   );
 }

@@ -3,7 +3,14 @@
 // next period, and sign again; node:crypto checks both signatures as plain Ed25519.
 import { createPublicKey, verify } from 'node:crypto';
 import { nobleGroup } from '@conduits/crypto';
-import { Dkg, FrostCoordinator, frostPublicData, FrostSigner, Refresh, type KeyShare } from '@conduits/proactive';
+import {
+  Dkg,
+  FrostCoordinator,
+  frostPublicData,
+  FrostSigner,
+  Refresh,
+  type KeyShare,
+} from '@conduits/proactive';
 import { runLocally } from '@conduits/proactive/testing';
 
 export function quickstart(): { publicKey: string; verified: boolean[] } {
@@ -20,7 +27,9 @@ export function quickstart(): { publicKey: string; verified: boolean[] } {
     const signers = keys.map((k) => new FrostSigner(k));
     const coordinator = new FrostCoordinator(frostPublicData(keys[0]!));
     for (const s of signers) coordinator.addCommitments(s.precompute(1));
-    return coordinator.sign(message, (pkg) => pkg.commitments.map((c) => signers[c.signer - 1]!.sign(pkg))).signature;
+    return coordinator.sign(message, (pkg) =>
+      pkg.commitments.map((c) => signers[c.signer - 1]!.sign(pkg)),
+    ).signature;
   };
   const m0 = new TextEncoder().encode('period 0');
   const sig0 = sign(m0);
@@ -34,8 +43,15 @@ export function quickstart(): { publicKey: string; verified: boolean[] } {
 
   // 3. Any Ed25519 verifier accepts both, under the one unchanged key.
   const pk = keys[0]!.publicKey.toBytes();
-  const key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pk]), format: 'der', type: 'spki' });
-  return { publicKey: Buffer.from(pk).toString('hex'), verified: [verify(null, m0, key, sig0), verify(null, m1, key, sig1)] };
+  const key = createPublicKey({
+    key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pk]),
+    format: 'der',
+    type: 'spki',
+  });
+  return {
+    publicKey: Buffer.from(pk).toString('hex'),
+    verified: [verify(null, m0, key, sig0), verify(null, m1, key, sig1)],
+  };
 }
 
 if (process.argv[1]?.endsWith('quickstart.ts')) console.log(quickstart());

@@ -4,12 +4,16 @@
  * recovery, joint secrets and randomness). Subclasses may add rounds after the third.
  */
 import { ThresholdParameterError } from './errors.js';
-import { DealingSession, type DealingOutcome } from './dealing-session.js';
+import type { DealingSession } from './dealing-session.js';
+import { type DealingOutcome } from './dealing-session.js';
 import type { DealingMessage } from './messages.js';
 import type { SecretPolynomial } from './polynomial.js';
 import type { Outgoing, RoundProtocol } from './round-protocol.js';
 
-export abstract class DealingProtocol<M extends { kind: string }, R> implements RoundProtocol<DealingMessage | M, R> {
+export abstract class DealingProtocol<M extends { kind: string }, R> implements RoundProtocol<
+  DealingMessage | M,
+  R
+> {
   protected readonly dealing: DealingSession;
   protected poly: SecretPolynomial | null = null;
   protected outcome: DealingOutcome | null = null;
@@ -62,7 +66,13 @@ export abstract class DealingProtocol<M extends { kind: string }, R> implements 
 
   receive(msg: DealingMessage | M): string | null {
     if (this.finished) return 'finished';
-    if (msg.kind === 'deal' || msg.kind === 'share' || msg.kind === 'complaint' || msg.kind === 'answer') return this.dealing.receive(msg as DealingMessage);
+    if (
+      msg.kind === 'deal' ||
+      msg.kind === 'share' ||
+      msg.kind === 'complaint' ||
+      msg.kind === 'answer'
+    )
+      return this.dealing.receive(msg as DealingMessage);
     return this.receiveExtra(msg as M);
   }
 
@@ -74,8 +84,14 @@ export abstract class DealingProtocol<M extends { kind: string }, R> implements 
     if (this.finished) return [];
     try {
       const r = this.#round++;
-      if (r === 1) return this.dealing.participants.includes(this.self) ? [{ msg: this.dealing.endDealing() }] : (this.dealing.endDealing(), []);
-      if (r === 2) return this.dealing.participants.includes(this.self) ? [{ msg: this.dealing.endComplaints(this.poly) }] : (this.dealing.endComplaints(null), []);
+      if (r === 1)
+        return this.dealing.participants.includes(this.self)
+          ? [{ msg: this.dealing.endDealing() }]
+          : (this.dealing.endDealing(), []);
+      if (r === 2)
+        return this.dealing.participants.includes(this.self)
+          ? [{ msg: this.dealing.endComplaints(this.poly) }]
+          : (this.dealing.endComplaints(null), []);
       if (r === 3) {
         this.outcome = this.dealing.finish();
         // The extra rounds may still need the polynomial (joint randomness reveals a_0).

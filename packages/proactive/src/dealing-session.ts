@@ -16,7 +16,14 @@
 import type { Destroyable, Group, GroupPoint, RandomSource, SecretScalar } from '@conduits/crypto';
 import { ThresholdParameterError } from './errors.js';
 import { verifyPublicShare, verifyShare } from './feldman.js';
-import type { AnswerMessage, ComplaintMessage, DealingMessage, DealMessage, ProtocolTag, ShareMessage } from './messages.js';
+import type {
+  AnswerMessage,
+  ComplaintMessage,
+  DealingMessage,
+  DealMessage,
+  ProtocolTag,
+  ShareMessage,
+} from './messages.js';
 import type { SecretPolynomial } from './polynomial.js';
 
 export interface DealingParams {
@@ -32,12 +39,21 @@ export interface DealingParams {
   /** Servers that see the broadcasts but neither deal nor receive (the server being recovered). */
   readonly observers?: readonly number[];
   /** A public check of a dealer's commitments beyond their form: the reason to disqualify, or null. */
-  readonly checkDeal?: (dealer: number, commitments: readonly GroupPoint[], proof: Uint8Array) => string | null;
+  readonly checkDeal?: (
+    dealer: number,
+    commitments: readonly GroupPoint[],
+    proof: Uint8Array,
+  ) => string | null;
   readonly random?: RandomSource;
 }
 
 /** Why a dealer was disqualified (stable strings, for reports and tests). */
-export type DisqualifyReason = 'no-deal' | 'bad-commitments' | 'share-does-not-match-commitments' | 'no-answer-to-complaint' | (string & {});
+export type DisqualifyReason =
+  | 'no-deal'
+  | 'bad-commitments'
+  | 'share-does-not-match-commitments'
+  | 'no-answer-to-complaint'
+  | (string & {});
 
 export interface DealingOutcome extends Destroyable {
   readonly qualified: readonly number[];
@@ -68,12 +84,20 @@ export class DealingSession implements Destroyable {
 
   constructor(params: DealingParams) {
     const { dealers, receivers, degree } = params;
-    if (!Number.isInteger(degree) || degree < 0 || degree >= receivers.length) throw new ThresholdParameterError(`degree ${degree} needs more than ${degree} receivers (have ${receivers.length})`);
-    for (const i of [...dealers, ...receivers]) if (!Number.isInteger(i) || i < 1 || i > 255) throw new ThresholdParameterError(`index ${i} out of 1..255`);
-    if (new Set(dealers).size !== dealers.length || new Set(receivers).size !== receivers.length) throw new ThresholdParameterError('an index appears twice');
+    if (!Number.isInteger(degree) || degree < 0 || degree >= receivers.length)
+      throw new ThresholdParameterError(
+        `degree ${degree} needs more than ${degree} receivers (have ${receivers.length})`,
+      );
+    for (const i of [...dealers, ...receivers])
+      if (!Number.isInteger(i) || i < 1 || i > 255)
+        throw new ThresholdParameterError(`index ${i} out of 1..255`);
+    if (new Set(dealers).size !== dealers.length || new Set(receivers).size !== receivers.length)
+      throw new ThresholdParameterError('an index appears twice');
     this.params = params;
     this.participants = [...new Set([...dealers, ...receivers])].sort((a, b) => a - b);
-    this.audience = [...new Set([...this.participants, ...(params.observers ?? [])])].sort((a, b) => a - b);
+    this.audience = [...new Set([...this.participants, ...(params.observers ?? [])])].sort(
+      (a, b) => a - b,
+    );
   }
 
   get phase(): Phase {
@@ -97,12 +121,23 @@ export class DealingSession implements Destroyable {
    * This server's round-1 messages: the broadcast commitments and one private share per other
    * receiver (its own share it keeps). The polynomial stays the caller's (to destroy).
    */
-  deal(poly: SecretPolynomial, proof: Uint8Array = new Uint8Array(0)): { broadcast: DealMessage; privates: ShareMessage[] } {
+  deal(
+    poly: SecretPolynomial,
+    proof: Uint8Array = new Uint8Array(0),
+  ): { broadcast: DealMessage; privates: ShareMessage[] } {
     if (!this.isDealer) throw new ThresholdParameterError(`${this.params.self} is not a dealer`);
-    if (poly.degree !== this.params.degree) throw new ThresholdParameterError(`polynomial degree ${poly.degree}, expected ${this.params.degree}`);
+    if (poly.degree !== this.params.degree)
+      throw new ThresholdParameterError(
+        `polynomial degree ${poly.degree}, expected ${this.params.degree}`,
+      );
     const h = this.#header();
     const commitments = poly.commitments();
-    const broadcast: DealMessage = { ...h, kind: 'deal', commitments: commitments.map((c) => c.toBytes()), proof };
+    const broadcast: DealMessage = {
+      ...h,
+      kind: 'deal',
+      commitments: commitments.map((c) => c.toBytes()),
+      proof,
+    };
     this.#takeDeal(this.params.self, commitments, proof);
     const privates: ShareMessage[] = [];
     for (const to of this.params.receivers) {
@@ -218,7 +253,12 @@ export class DealingSession implements Destroyable {
     const others = this.participants.filter((i) => i !== this.params.self);
     switch (this.#phase) {
       case 'dealing':
-        return this.params.dealers.every((d) => d === this.params.self || ((this.#deals.has(d) || this.#disqualified.has(d)) && (!this.isReceiver || this.#shares.has(d) || this.#badShares.has(d))));
+        return this.params.dealers.every(
+          (d) =>
+            d === this.params.self ||
+            ((this.#deals.has(d) || this.#disqualified.has(d)) &&
+              (!this.isReceiver || this.#shares.has(d) || this.#badShares.has(d))),
+        );
       case 'complaints':
         return others.every((i) => this.#complaints.has(i));
       case 'answers':
@@ -235,7 +275,8 @@ export class DealingSession implements Destroyable {
   endDealing(): ComplaintMessage {
     this.#expect('dealing');
     const { group, dealers, self } = this.params;
-    for (const d of dealers) if (!this.#deals.has(d) && !this.#disqualified.has(d)) this.#disqualified.set(d, 'no-deal');
+    for (const d of dealers)
+      if (!this.#deals.has(d) && !this.#disqualified.has(d)) this.#disqualified.set(d, 'no-deal');
     const against: number[] = [];
     if (this.isReceiver) {
       for (const [d, c] of this.#deals) {
@@ -268,7 +309,10 @@ export class DealingSession implements Destroyable {
     }
     this.#phase = 'answers';
     const msg: AnswerMessage = { ...this.#header(), kind: 'answer', reveals };
-    this.#answers.set(self, new Map(reveals.map((r) => [r.to, this.params.group.scalars.fromBytes(r.share)])));
+    this.#answers.set(
+      self,
+      new Map(reveals.map((r) => [r.to, this.params.group.scalars.fromBytes(r.share)])),
+    );
     return msg;
   }
 
@@ -282,12 +326,17 @@ export class DealingSession implements Destroyable {
         if (c === undefined || this.#disqualified.has(d)) continue;
         const v = this.#answers.get(d)?.get(complainer);
         if (v === undefined) this.#disqualified.set(d, 'no-answer-to-complaint');
-        else if (!verifyPublicShare(group, c, complainer, v)) this.#disqualified.set(d, 'share-does-not-match-commitments');
+        else if (!verifyPublicShare(group, c, complainer, v))
+          this.#disqualified.set(d, 'share-does-not-match-commitments');
         else if (complainer === self) this.#shares.set(d, group.secretFromValue(v));
       }
     }
-    const qualified = this.params.dealers.filter((d) => this.#deals.has(d) && !this.#disqualified.has(d));
-    const commitments = new Map(qualified.map((d) => [d, this.#deals.get(d) as readonly GroupPoint[]]));
+    const qualified = this.params.dealers.filter(
+      (d) => this.#deals.has(d) && !this.#disqualified.has(d),
+    );
+    const commitments = new Map(
+      qualified.map((d) => [d, this.#deals.get(d) as readonly GroupPoint[]]),
+    );
     const shares = new Map<number, SecretScalar>();
     for (const [d, s] of this.#shares) {
       if (qualified.includes(d)) shares.set(d, s);
@@ -316,7 +365,8 @@ export class DealingSession implements Destroyable {
   }
 
   #expect(phase: Phase): void {
-    if (this.#phase !== phase) throw new ThresholdParameterError(`dealing is in phase ${this.#phase}, not ${phase}`);
+    if (this.#phase !== phase)
+      throw new ThresholdParameterError(`dealing is in phase ${this.#phase}, not ${phase}`);
   }
 
   get destroyed(): boolean {

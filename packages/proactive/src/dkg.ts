@@ -44,7 +44,10 @@ export class Dkg extends DealingProtocol<never, KeyShare> {
         receivers: servers,
         degree: threshold,
         random: options.random,
-        checkDeal: (dealer, c, proof) => (verifyKnowledge(group, c[0] as never, proof, dealer, session, period) ? null : 'bad-proof-of-knowledge'),
+        checkDeal: (dealer, c, proof) =>
+          verifyKnowledge(group, c[0] as never, proof, dealer, session, period)
+            ? null
+            : 'bad-proof-of-knowledge',
       }),
     );
     this.#options = options;
@@ -62,10 +65,19 @@ export class Dkg extends DealingProtocol<never, KeyShare> {
 
   protected complete(o: DealingOutcome): KeyShare {
     const { group, self, servers, threshold } = this.#options;
-    if (o.qualified.length < threshold + 1) throw new NotEnoughPartiesError('dkg', o.qualified.length, threshold + 1);
+    if (o.qualified.length < threshold + 1)
+      throw new NotEnoughPartiesError('dkg', o.qualified.length, threshold + 1);
     const share = sumSecrets(group, o.shares.values());
     const commitments = combineCommitments(group, [...o.commitments.values()]);
-    const key = new KeyShare(group, self, threshold, servers, share, commitments, this.dealing.params.period);
+    const key = new KeyShare(
+      group,
+      self,
+      threshold,
+      servers,
+      share,
+      commitments,
+      this.dealing.params.period,
+    );
     if (!key.verify()) {
       key.destroy();
       throw new VerificationError('dkg', 'share does not match the combined commitments');

@@ -9,12 +9,24 @@
  * on this machine); RFC 9591's vector (test/frost.test.ts) checks this path byte for byte. The coordinator
  * names the signer of a bad share and signs again without it.
  */
-import { constantTimeEqual, nobleGroup, Secret, type Destroyable, type GroupPoint, type RandomSource } from '@conduits/crypto';
+import {
+  constantTimeEqual,
+  nobleGroup,
+  Secret,
+  type Destroyable,
+  type GroupPoint,
+  type RandomSource,
+} from '@conduits/crypto';
 import { ed25519_FROST } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, concatBytes } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { lagrangeAt } from './lagrange.js';
-import { BadSignatureShareError, NonceExhaustedError, NotEnoughPartiesError, ThresholdParameterError } from './errors.js';
+import {
+  BadSignatureShareError,
+  NonceExhaustedError,
+  NotEnoughPartiesError,
+  ThresholdParameterError,
+} from './errors.js';
 import type { KeyShare } from './key-share.js';
 
 const frost = ed25519_FROST;
@@ -57,7 +69,10 @@ export interface FrostPublicData {
 
 function publicPackage(p: FrostPublicData) {
   const group = p.commitments[0];
-  if (group === undefined || group.group !== 'ed25519') throw new ThresholdParameterError('FROST here is FROST(Ed25519, SHA-512): an ed25519 key is needed');
+  if (group === undefined || group.group !== 'ed25519')
+    throw new ThresholdParameterError(
+      'FROST here is FROST(Ed25519, SHA-512): an ed25519 key is needed',
+    );
   const verifyingShares: Record<string, Uint8Array> = {};
   const acc = p.commitments;
   for (const i of p.servers) {
@@ -75,7 +90,12 @@ function publicPackage(p: FrostPublicData) {
 
 /** The public data of a key share's period. */
 export function frostPublicData(key: KeyShare): FrostPublicData {
-  return { period: key.period, threshold: key.threshold, servers: key.servers, commitments: key.commitments };
+  return {
+    period: key.period,
+    threshold: key.threshold,
+    servers: key.servers,
+    commitments: key.commitments,
+  };
 }
 
 const g = nobleGroup('ed25519');
@@ -84,7 +104,8 @@ const utf8 = (x: string) => new TextEncoder().encode(x);
 const ctx = utf8('FROST-ED25519-SHA512-v1');
 const [rhoTag, msgTag, comTag] = [utf8('rho'), utf8('msg'), utf8('com')];
 /** SHA-512, read little-endian, reduced mod L (RFC 9591 §6.1's H1 and H2). */
-const hashToL = (...parts: Uint8Array[]): bigint => F.reduce(bytesToNumberLE(sha512(concatBytes(...parts))));
+const hashToL = (...parts: Uint8Array[]): bigint =>
+  F.reduce(bytesToNumberLE(sha512(concatBytes(...parts))));
 
 /** What every party computes from a signing package: ρ_i, λ_i, R and the challenge c. */
 interface Prepared {
@@ -110,8 +131,14 @@ function prepare(pk: GroupPoint, pkg: SigningPackage): Prepared | null {
     D.set(c.signer, d);
     E.set(c.signer, e);
   }
-  const encoded = concatBytes(...list.flatMap((c) => [F.toBytes(BigInt(c.signer)), c.hiding, c.binding]));
-  const prefix = concatBytes(pk.toBytes(), sha512(concatBytes(ctx, msgTag, pkg.message)), sha512(concatBytes(ctx, comTag, encoded)));
+  const encoded = concatBytes(
+    ...list.flatMap((c) => [F.toBytes(BigInt(c.signer)), c.hiding, c.binding]),
+  );
+  const prefix = concatBytes(
+    pk.toBytes(),
+    sha512(concatBytes(ctx, msgTag, pkg.message)),
+    sha512(concatBytes(ctx, comTag, encoded)),
+  );
   const rho = new Map<number, bigint>();
   const lambda = new Map<number, bigint>();
   let R = g.identity;
@@ -129,7 +156,10 @@ function prepare(pk: GroupPoint, pkg: SigningPackage): Prepared | null {
 export class FrostSigner implements Destroyable {
   readonly #key: KeyShare;
   readonly #random: RandomSource | undefined;
-  readonly #nonces = new Map<number, { hiding: Secret; binding: Secret; commitment: NonceCommitment }>();
+  readonly #nonces = new Map<
+    number,
+    { hiding: Secret; binding: Secret; commitment: NonceCommitment }
+  >();
   #next = 0;
 
   constructor(key: KeyShare, random?: RandomSource) {
@@ -147,7 +177,10 @@ export class FrostSigner implements Destroyable {
   }
 
   #secret() {
-    return { identifier: frostIdentifier(this.#key.index), signingShare: this.#key.secret.use((b) => Uint8Array.from(b)) };
+    return {
+      identifier: frostIdentifier(this.#key.index),
+      signingShare: this.#key.secret.use((b) => Uint8Array.from(b)),
+    };
   }
 
   /** Make `count` nonce pairs now (RFC 9591 commit(), hedged with the share), publish their commitments. */
@@ -159,8 +192,18 @@ export class FrostSigner implements Destroyable {
     try {
       for (let i = 0; i < count; i++) {
         const { nonces, commitments } = frost.commit(secret, rng);
-        const c: NonceCommitment = { signer: this.#key.index, period: this.#key.period, nonce: this.#next++, hiding: commitments.hiding, binding: commitments.binding };
-        this.#nonces.set(c.nonce, { hiding: new Secret('frost-nonce', nonces.hiding), binding: new Secret('frost-nonce', nonces.binding), commitment: c });
+        const c: NonceCommitment = {
+          signer: this.#key.index,
+          period: this.#key.period,
+          nonce: this.#next++,
+          hiding: commitments.hiding,
+          binding: commitments.binding,
+        };
+        this.#nonces.set(c.nonce, {
+          hiding: new Secret('frost-nonce', nonces.hiding),
+          binding: new Secret('frost-nonce', nonces.binding),
+          commitment: c,
+        });
         nonces.hiding.fill(0);
         nonces.binding.fill(0);
         out.push(c);
@@ -177,7 +220,10 @@ export class FrostSigner implements Destroyable {
    */
   sign(pkg: SigningPackage): SignatureShare {
     const me = this.#key.index;
-    if (pkg.period !== this.#key.period) throw new ThresholdParameterError(`signing package of period ${pkg.period}, share of period ${this.#key.period}`);
+    if (pkg.period !== this.#key.period)
+      throw new ThresholdParameterError(
+        `signing package of period ${pkg.period}, share of period ${this.#key.period}`,
+      );
     const mine = pkg.commitments.find((c) => c.signer === me);
     if (mine === undefined) throw new ThresholdParameterError(`signer ${me} is not in the package`);
     const entry = this.#nonces.get(mine.nonce);
@@ -185,9 +231,16 @@ export class FrostSigner implements Destroyable {
     this.#nonces.delete(mine.nonce);
     try {
       // The package must name the commitment this nonce made (never sign with another's).
-      if (!constantTimeEqual(mine.hiding, entry.commitment.hiding) || !constantTimeEqual(mine.binding, entry.commitment.binding)) throw new ThresholdParameterError(`signer ${me}: the package's commitment is not this signer's`);
+      if (
+        !constantTimeEqual(mine.hiding, entry.commitment.hiding) ||
+        !constantTimeEqual(mine.binding, entry.commitment.binding)
+      )
+        throw new ThresholdParameterError(
+          `signer ${me}: the package's commitment is not this signer's`,
+        );
       const p = prepare(this.#key.publicKey, pkg);
-      if (p === null) throw new ThresholdParameterError('signing package has an invalid or repeated commitment');
+      if (p === null)
+        throw new ThresholdParameterError('signing package has an invalid or repeated commitment');
       // z_i = d_i + e_i·ρ_i + λ_i·s_i·c (RFC 9591 §5.2), on secret scalars.
       const d = entry.hiding.use((b) => g.secretScalar(b));
       const e = entry.binding.use((b) => g.secretScalar(b));
@@ -234,7 +287,8 @@ export class FrostCoordinator {
     this.data = data;
     this.#pub = publicPackage(data);
     this.#pk = data.commitments[0] as GroupPoint;
-    for (const i of data.servers) this.#verifying.set(i, g.evaluateCommitment(data.commitments, BigInt(i)));
+    for (const i of data.servers)
+      this.#verifying.set(i, g.evaluateCommitment(data.commitments, BigInt(i)));
   }
 
   get publicKey(): Uint8Array {
@@ -266,7 +320,9 @@ export class FrostCoordinator {
     const need = this.data.threshold + 1;
     const chosen = candidates.filter((s) => this.available(s) > 0).slice(0, need);
     if (chosen.length < need) throw new NotEnoughPartiesError('frost-sign', chosen.length, need);
-    const commitments = chosen.map((s) => (this.#pool.get(s) as NonceCommitment[]).shift() as NonceCommitment);
+    const commitments = chosen.map(
+      (s) => (this.#pool.get(s) as NonceCommitment[]).shift() as NonceCommitment,
+    );
     return { period: this.data.period, message, commitments };
   }
 
@@ -287,16 +343,22 @@ export class FrostCoordinator {
     } catch {
       return false;
     }
-    const expected = D.add((p.E.get(i) as GroupPoint).multiply(p.rho.get(i) as bigint)).add(Y.multiply(F.mul(p.c, p.lambda.get(i) as bigint)));
+    const expected = D.add((p.E.get(i) as GroupPoint).multiply(p.rho.get(i) as bigint)).add(
+      Y.multiply(F.mul(p.c, p.lambda.get(i) as bigint)),
+    );
     return g.base(z).equals(expected);
   }
 
   /** Aggregate (RFC 9591 §5.3): the Ed25519 signature R ‖ Σ z_i, or BadSignatureShareError naming the signers whose shares fail. */
   aggregate(pkg: SigningPackage, shares: readonly SignatureShare[]): Uint8Array {
-    const missing = pkg.commitments.filter((c) => !shares.some((s) => s.signer === c.signer)).map((c) => c.signer);
-    if (missing.length > 0 || shares.length !== pkg.commitments.length) throw new NotEnoughPartiesError('frost-aggregate', shares.length, pkg.commitments.length);
+    const missing = pkg.commitments
+      .filter((c) => !shares.some((s) => s.signer === c.signer))
+      .map((c) => c.signer);
+    if (missing.length > 0 || shares.length !== pkg.commitments.length)
+      throw new NotEnoughPartiesError('frost-aggregate', shares.length, pkg.commitments.length);
     const p = prepare(this.#pk, pkg);
-    if (p === null) throw new ThresholdParameterError('signing package has an invalid or repeated commitment');
+    if (p === null)
+      throw new ThresholdParameterError('signing package has an invalid or repeated commitment');
     let z = 0n;
     let decodable = true;
     for (const s of shares) {
@@ -307,8 +369,11 @@ export class FrostCoordinator {
       }
     }
     // The whole signature first (one check); only if it fails, each share (to name the signer).
-    if (decodable && g.base(z).equals(p.R.add(this.#pk.multiply(p.c)))) return concatBytes(p.R.toBytes(), F.toBytes(z));
-    throw new BadSignatureShareError(shares.filter((s) => !this.#verifyShare(p, s)).map((s) => s.signer));
+    if (decodable && g.base(z).equals(p.R.add(this.#pk.multiply(p.c))))
+      return concatBytes(p.R.toBytes(), F.toBytes(z));
+    throw new BadSignatureShareError(
+      shares.filter((s) => !this.#verifyShare(p, s)).map((s) => s.signer),
+    );
   }
 
   /**
@@ -317,12 +382,19 @@ export class FrostCoordinator {
    * sends a bad share is left out and a new package made with the others, while t+1 remain.
    * Returns the signature and the signers excluded (with why).
    */
-  sign(message: Uint8Array, ask: (pkg: SigningPackage) => SignatureShare[]): { signature: Uint8Array; excluded: Map<number, 'withheld' | 'bad-share'> } {
+  sign(
+    message: Uint8Array,
+    ask: (pkg: SigningPackage) => SignatureShare[],
+  ): { signature: Uint8Array; excluded: Map<number, 'withheld' | 'bad-share'> } {
     const excluded = new Map<number, 'withheld' | 'bad-share'>();
     for (;;) {
-      const pkg = this.package(message, this.data.servers.filter((s) => !excluded.has(s)));
+      const pkg = this.package(
+        message,
+        this.data.servers.filter((s) => !excluded.has(s)),
+      );
       const shares = ask(pkg);
-      for (const c of pkg.commitments) if (!shares.some((s) => s.signer === c.signer)) excluded.set(c.signer, 'withheld');
+      for (const c of pkg.commitments)
+        if (!shares.some((s) => s.signer === c.signer)) excluded.set(c.signer, 'withheld');
       if (shares.length === pkg.commitments.length) {
         try {
           return { signature: this.aggregate(pkg, shares), excluded };
@@ -337,7 +409,11 @@ export class FrostCoordinator {
 }
 
 /** Plain Ed25519 verification of a group signature (RFC 8032, as any verifier does it). */
-export function verifyFrostSignature(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+export function verifyFrostSignature(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   try {
     return frost.verify(signature, message, publicKey);
   } catch {

@@ -5,15 +5,36 @@
  * are in `/codec`; the VSS arithmetic and the dealing rounds underneath in `/internal`.
  */
 export { Dkg, type DkgOptions } from './dkg.js';
-export { BadSignatureShareError, NonceExhaustedError, NotEnoughPartiesError, ProactiveError, ThresholdParameterError, VerificationError } from './errors.js';
+export {
+  BadSignatureShareError,
+  NonceExhaustedError,
+  NotEnoughPartiesError,
+  ProactiveError,
+  ThresholdParameterError,
+  VerificationError,
+} from './errors.js';
 export { KeyShare } from './key-share.js';
 export { Refresh, type RefreshOptions } from './refresh.js';
 export type { Outgoing, RoundProtocol } from './round-protocol.js';
-export { FrostCoordinator, frostIdentifier, frostPublicData, FrostSigner, verifyFrostSignature, type FrostPublicData, type NonceCommitment, type SignatureShare, type SigningPackage } from './frost.js';
+export {
+  FrostCoordinator,
+  frostIdentifier,
+  frostPublicData,
+  FrostSigner,
+  verifyFrostSignature,
+  type FrostPublicData,
+  type NonceCommitment,
+  type SignatureShare,
+  type SigningPackage,
+} from './frost.js';
 export { GivenSecret, randomJointSecret, type GivenSecretOptions } from './joint-secret.js';
 export { JointRandom, type JointRandomOptions, type JointRandomResult } from './joint-random.js';
 export { Recovery, type RecoveryOptions, type RecoveryResult } from './recovery.js';
 export { Reshare, type ReshareOptions } from './reshare.js';
-export { BroadcastChannel, type Envelope, type ServerIdentity } from './conduit/broadcast-channel.js';
+export {
+  BroadcastChannel,
+  type Envelope,
+  type ServerIdentity,
+} from './conduit/broadcast-channel.js';
 export { ProactiveNode, type NodeOptions, type RunOutcome } from './conduit/proactive-node.js';
 export { SimulatedServers, type SimulatedServersOptions } from './conduit/simulated-servers.js';

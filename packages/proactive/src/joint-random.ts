@@ -68,7 +68,14 @@ export class JointRandom extends DealingProtocol<RevealMessage, JointRandomResul
   }
 
   protected makePolynomial() {
-    return { poly: SecretPolynomial.random(this.#o.group, this.#o.threshold, this.#o.value ?? 'random', this.#o.random) };
+    return {
+      poly: SecretPolynomial.random(
+        this.#o.group,
+        this.#o.threshold,
+        this.#o.value ?? 'random',
+        this.#o.random,
+      ),
+    };
   }
 
   protected override extraRounds(): number {
@@ -77,7 +84,13 @@ export class JointRandom extends DealingProtocol<RevealMessage, JointRandomResul
 
   #header() {
     const { session, period, self } = this.#o;
-    return { protocol: 'joint-random' as const, session: session ?? 0, period, from: self, kind: 'reveal' as const };
+    return {
+      protocol: 'joint-random' as const,
+      session: session ?? 0,
+      period,
+      from: self,
+      kind: 'reveal' as const,
+    };
   }
 
   protected override extraRound(round: number): Outgoing<RevealMessage>[] {
@@ -115,7 +128,8 @@ export class JointRandom extends DealingProtocol<RevealMessage, JointRandomResul
     const { group, period, session, servers } = this.#o;
     if (m.kind !== 'reveal') return 'unexpected';
     if (m.period < period) return 'stale-period';
-    if (m.period !== period || m.session !== (session ?? 0) || m.protocol !== 'joint-random') return 'wrong-session';
+    if (m.period !== period || m.session !== (session ?? 0) || m.protocol !== 'joint-random')
+      return 'wrong-session';
     if (!servers.includes(m.from)) return 'unknown-sender';
     if (this.round !== m.round) return this.round < m.round ? 'early' : 'too-late';
     const spoke = this.#spoke[m.round - 4] as Set<number>;
@@ -133,7 +147,8 @@ export class JointRandom extends DealingProtocol<RevealMessage, JointRandomResul
       if (c === undefined) continue;
       if (m.round === 4) {
         // Only the dealer's own value, and only if it matches C_j0.
-        if (r.dealer === m.from && group.base(v).equals(c[0] as GroupPoint)) this.#constants.set(r.dealer, v);
+        if (r.dealer === m.from && group.base(v).equals(c[0] as GroupPoint))
+          this.#constants.set(r.dealer, v);
       } else if (verifyPublicShare(group, c, m.from, v)) this.#shareReveal(r.dealer, m.from, v);
     }
     return null;
@@ -150,14 +165,24 @@ export class JointRandom extends DealingProtocol<RevealMessage, JointRandomResul
     for (const j of o.qualified) {
       let a0 = this.#constants.get(j);
       if (a0 === undefined) {
-        const shares = [...(this.#shareReveals.get(j) ?? new Map<number, bigint>())].sort((a, b) => a[0] - b[0]).slice(0, threshold + 1);
-        if (shares.length < threshold + 1) throw new NotEnoughPartiesError('joint-random', shares.length, threshold + 1);
+        const shares = [...(this.#shareReveals.get(j) ?? new Map<number, bigint>())]
+          .sort((a, b) => a[0] - b[0])
+          .slice(0, threshold + 1);
+        if (shares.length < threshold + 1)
+          throw new NotEnoughPartiesError('joint-random', shares.length, threshold + 1);
         const idx = shares.map(([i]) => i);
-        a0 = shares.reduce((acc, [i, v]) => group.scalars.add(acc, group.scalars.mul(v, lagrangeAt(group.scalars, idx, i))), 0n);
+        a0 = shares.reduce(
+          (acc, [i, v]) =>
+            group.scalars.add(acc, group.scalars.mul(v, lagrangeAt(group.scalars, idx, i))),
+          0n,
+        );
         this.#reconstructed.push(j);
       }
       sum = group.scalars.add(sum, a0);
     }
-    return { value: sha256(concatBytes(dst, group.scalars.toBytes(sum))), reconstructed: [...this.#reconstructed] };
+    return {
+      value: sha256(concatBytes(dst, group.scalars.toBytes(sum))),
+      reconstructed: [...this.#reconstructed],
+    };
   }
 }

@@ -31,14 +31,29 @@ export class GivenSecret extends DealingProtocol<never, KeyShare> {
   readonly #o: GivenSecretOptions;
   constructor(o: GivenSecretOptions) {
     super(
-      new DealingSession({ group: o.group, protocol: 'joint-secret', session: o.session ?? 0, period: o.period, self: o.self, dealers: [o.dealer], receivers: o.servers, degree: o.threshold, random: o.random }),
+      new DealingSession({
+        group: o.group,
+        protocol: 'joint-secret',
+        session: o.session ?? 0,
+        period: o.period,
+        self: o.self,
+        dealers: [o.dealer],
+        receivers: o.servers,
+        degree: o.threshold,
+        random: o.random,
+      }),
     );
     this.#o = o;
   }
 
   protected makePolynomial() {
     const { group, threshold, value, random, self, dealer } = this.#o;
-    return { poly: self === dealer && value !== undefined ? SecretPolynomial.random(group, threshold, value, random) : null };
+    return {
+      poly:
+        self === dealer && value !== undefined
+          ? SecretPolynomial.random(group, threshold, value, random)
+          : null,
+    };
   }
 
   protected complete(o: DealingOutcome): KeyShare {

@@ -20,7 +20,10 @@ export class KeyShare implements Destroyable {
     readonly commitments: readonly GroupPoint[],
     readonly period: number,
   ) {
-    if (commitments.length !== threshold + 1) throw new ThresholdParameterError(`${commitments.length} commitments for threshold ${threshold}`);
+    if (commitments.length !== threshold + 1)
+      throw new ThresholdParameterError(
+        `${commitments.length} commitments for threshold ${threshold}`,
+      );
     this.#share = share;
   }
 
@@ -40,7 +43,9 @@ export class KeyShare implements Destroyable {
 
   /** The share matches this server's verification point. */
   verify(): boolean {
-    return !this.#share.destroyed && this.#share.publicPoint().equals(this.verificationPoint(this.index));
+    return (
+      !this.#share.destroyed && this.#share.publicPoint().equals(this.verificationPoint(this.index))
+    );
   }
 
   get destroyed(): boolean {
@@ -61,7 +66,11 @@ export class KeyShare implements Destroyable {
 }
 
 /** Σ of commitment vectors, coefficient by coefficient (scaled by λ_j if given). */
-export function combineCommitments(group: Group, vectors: readonly (readonly GroupPoint[])[], scale?: readonly bigint[]): GroupPoint[] {
+export function combineCommitments(
+  group: Group,
+  vectors: readonly (readonly GroupPoint[])[],
+  scale?: readonly bigint[],
+): GroupPoint[] {
   const len = vectors[0]?.length ?? 0;
   const out: GroupPoint[] = [];
   for (let k = 0; k < len; k++) {

@@ -8,7 +8,14 @@
  * Rounds: 1 deal (broadcast commitments + one private share per receiver), 2 complaints
  * (broadcast), 3 answers (the accused dealer reveals the disputed shares, broadcast).
  */
-export const protocols = ['dkg', 'refresh', 'reshare', 'recovery', 'joint-secret', 'joint-random'] as const;
+export const protocols = [
+  'dkg',
+  'refresh',
+  'reshare',
+  'recovery',
+  'joint-secret',
+  'joint-random',
+] as const;
 export type ProtocolTag = (typeof protocols)[number];
 
 export interface Header {
@@ -48,7 +55,8 @@ export interface AnswerMessage extends Header {
 
 export type DealingMessage = DealMessage | ShareMessage | ComplaintMessage | AnswerMessage;
 
-export const roundOf = (m: DealingMessage): 1 | 2 | 3 => (m.kind === 'deal' || m.kind === 'share' ? 1 : m.kind === 'complaint' ? 2 : 3);
+export const roundOf = (m: DealingMessage): 1 | 2 | 3 =>
+  m.kind === 'deal' || m.kind === 'share' ? 1 : m.kind === 'complaint' ? 2 : 3;
 
 /** Recovery, round 4, private to the recovering server: s_i + Σ δ_j(i), a point of a blinded polynomial. */
 export interface ContributionMessage extends Header {

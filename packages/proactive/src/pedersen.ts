@@ -12,7 +12,8 @@ const generators = new Map<string, GroupPoint>();
 /** Pedersen's second generator for `group`. */
 export function pedersenGenerator(group: Group): GroupPoint {
   let h = generators.get(group.name);
-  if (h === undefined) generators.set(group.name, (h = group.hashToPoint(dst, new TextEncoder().encode(group.name))));
+  if (h === undefined)
+    generators.set(group.name, (h = group.hashToPoint(dst, new TextEncoder().encode(group.name))));
   return h;
 }
 
@@ -68,7 +69,11 @@ export class PedersenDealing implements Destroyable {
 }
 
 /** G·s_i + H·s'_i = Σ C_k·i^k. */
-export function verifyPedersenShare(group: Group, commitments: readonly GroupPoint[], share: PedersenShare): boolean {
+export function verifyPedersenShare(
+  group: Group,
+  commitments: readonly GroupPoint[],
+  share: PedersenShare,
+): boolean {
   const lhs = share.value.publicPoint().add(share.blinding.multiplyPoint(pedersenGenerator(group)));
   return lhs.equals(group.evaluateCommitment(commitments, BigInt(share.index)));
 }

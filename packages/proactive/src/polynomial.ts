@@ -17,8 +17,18 @@ export class SecretPolynomial implements Destroyable {
    * A random polynomial of degree `degree` whose constant term is `constant` (copied; a share
    * being reshared, a given joint secret), zero (a refresh, a recovery blinding), or random.
    */
-  static random(group: Group, degree: number, constant: SecretScalar | 'zero' | 'random', random?: RandomSource): SecretPolynomial {
-    const a0 = constant === 'zero' ? group.secretFromValue(0n) : constant === 'random' ? group.randomScalar(random) : constant.clone();
+  static random(
+    group: Group,
+    degree: number,
+    constant: SecretScalar | 'zero' | 'random',
+    random?: RandomSource,
+  ): SecretPolynomial {
+    const a0 =
+      constant === 'zero'
+        ? group.secretFromValue(0n)
+        : constant === 'random'
+          ? group.randomScalar(random)
+          : constant.clone();
     const cs = [a0];
     for (let k = 1; k <= degree; k++) cs.push(group.randomScalar(random));
     return new SecretPolynomial(group, cs);
@@ -28,7 +38,12 @@ export class SecretPolynomial implements Destroyable {
    * A random polynomial of degree `degree` that is zero at `root` (Herzberg's recovery
    * blinding: f(x) = (x − root)·g(x), g random of degree − 1).
    */
-  static zeroAt(group: Group, degree: number, root: number, random?: RandomSource): SecretPolynomial {
+  static zeroAt(
+    group: Group,
+    degree: number,
+    root: number,
+    random?: RandomSource,
+  ): SecretPolynomial {
     const g = SecretPolynomial.random(group, degree - 1, 'random', random);
     const r = BigInt(root);
     // (x − r)·Σ g_k x^k: coefficient k is g_{k−1} − r·g_k.
@@ -37,7 +52,12 @@ export class SecretPolynomial implements Destroyable {
       const hi = k >= 1 ? g.#coefficients[k - 1] : undefined;
       const lo = k < degree ? g.#coefficients[k] : undefined;
       const minusRLo = lo?.times(group.scalars.neg(r));
-      const c = hi === undefined ? (minusRLo as SecretScalar) : minusRLo === undefined ? hi.clone() : hi.plus(minusRLo);
+      const c =
+        hi === undefined
+          ? (minusRLo as SecretScalar)
+          : minusRLo === undefined
+            ? hi.clone()
+            : hi.plus(minusRLo);
       if (minusRLo !== undefined && c !== minusRLo) minusRLo.destroy();
       cs.push(c);
     }

@@ -17,19 +17,41 @@ function context(dealer: number, session: number, period: number): Uint8Array {
   return b;
 }
 
-export function proveKnowledge(group: Group, a0: SecretScalar, dealer: number, session: number, period: number, random?: RandomSource): Uint8Array {
+export function proveKnowledge(
+  group: Group,
+  a0: SecretScalar,
+  dealer: number,
+  session: number,
+  period: number,
+  random?: RandomSource,
+): Uint8Array {
   const k = group.randomScalar(random);
   const R = k.publicPoint();
-  const c = group.hashToScalar(dst, context(dealer, session, period), a0.publicPoint().toBytes(), R.toBytes());
+  const c = group.hashToScalar(
+    dst,
+    context(dealer, session, period),
+    a0.publicPoint().toBytes(),
+    R.toBytes(),
+  );
   const z = k.plus(a0.times(c));
   k.destroy();
   // z is public (it reveals nothing about a_0 with k uniform).
-  const proof = concatBytes(R.toBytes(), z.use((b) => b));
+  const proof = concatBytes(
+    R.toBytes(),
+    z.use((b) => b),
+  );
   z.destroy();
   return proof;
 }
 
-export function verifyKnowledge(group: Group, c0: GroupPoint, proof: Uint8Array, dealer: number, session: number, period: number): boolean {
+export function verifyKnowledge(
+  group: Group,
+  c0: GroupPoint,
+  proof: Uint8Array,
+  dealer: number,
+  session: number,
+  period: number,
+): boolean {
   if (proof.length !== group.pointLength + group.scalars.length) return false;
   const R = group.tryPoint(proof.subarray(0, group.pointLength));
   if (R === null) return false;

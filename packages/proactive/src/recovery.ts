@@ -63,7 +63,8 @@ export class Recovery extends DealingProtocol<ContributionMessage, RecoveryResul
         observers: [o.target],
         degree: o.threshold,
         random: o.random,
-        checkDeal: (_d, c) => (o.group.evaluateCommitment(c, target).isIdentity() ? null : 'blinding-not-zero-at-target'),
+        checkDeal: (_d, c) =>
+          o.group.evaluateCommitment(c, target).isIdentity() ? null : 'blinding-not-zero-at-target',
       }),
     );
     this.#o = o;
@@ -71,7 +72,11 @@ export class Recovery extends DealingProtocol<ContributionMessage, RecoveryResul
 
   protected makePolynomial() {
     const { group, threshold, target, random, self, helpers } = this.#o;
-    return { poly: helpers.includes(self) ? SecretPolynomial.zeroAt(group, threshold, target, random) : null };
+    return {
+      poly: helpers.includes(self)
+        ? SecretPolynomial.zeroAt(group, threshold, target, random)
+        : null,
+    };
   }
 
   protected override extraRounds(): number {
@@ -86,7 +91,15 @@ export class Recovery extends DealingProtocol<ContributionMessage, RecoveryResul
     const { self, helpers, target, share, group, period, session } = this.#o;
     if (!helpers.includes(self) || share === undefined) return [];
     const v = sumSecrets(group, o.shares.values(), share.secret);
-    const msg: ContributionMessage = { protocol: 'recovery', session: session ?? 0, period, from: self, kind: 'contribution', to: target, value: v.use((b) => Uint8Array.from(b)) };
+    const msg: ContributionMessage = {
+      protocol: 'recovery',
+      session: session ?? 0,
+      period,
+      from: self,
+      kind: 'contribution',
+      to: target,
+      value: v.use((b) => Uint8Array.from(b)),
+    };
     v.destroy();
     return [{ to: target, msg }];
   }
@@ -95,7 +108,8 @@ export class Recovery extends DealingProtocol<ContributionMessage, RecoveryResul
     const { self, target, helpers, group, period, session } = this.#o;
     if (m.kind !== 'contribution') return 'unexpected';
     if (m.period < period) return 'stale-period';
-    if (m.period !== period || m.session !== (session ?? 0) || m.protocol !== 'recovery') return 'wrong-session';
+    if (m.period !== period || m.session !== (session ?? 0) || m.protocol !== 'recovery')
+      return 'wrong-session';
     if (self !== target || m.to !== target) return 'not-for-me';
     if (!helpers.includes(m.from)) return 'unknown-sender';
     if (this.#received.has(m.from)) return 'duplicate';
@@ -114,17 +128,22 @@ export class Recovery extends DealingProtocol<ContributionMessage, RecoveryResul
   protected complete(): RecoveryResult {
     const { self, target, group, threshold, commitments, servers, period } = this.#o;
     if (self !== target) return { share: null, liars: [] };
-    if (this.#qualified.length < threshold + 1) throw new NotEnoughPartiesError('recovery', this.#qualified.length, threshold + 1);
+    if (this.#qualified.length < threshold + 1)
+      throw new NotEnoughPartiesError('recovery', this.#qualified.length, threshold + 1);
     const blinding = [...this.#blinding.values()];
     const liars: number[] = [];
     const good: { index: number; value: SecretScalar }[] = [];
     for (const [i, v] of this.#received) {
-      const expected = blinding.reduce((acc, d) => acc.add(group.evaluateCommitment(d, BigInt(i))), group.evaluateCommitment(commitments, BigInt(i)));
+      const expected = blinding.reduce(
+        (acc, d) => acc.add(group.evaluateCommitment(d, BigInt(i))),
+        group.evaluateCommitment(commitments, BigInt(i)),
+      );
       if (v.publicPoint().equals(expected)) good.push({ index: i, value: v });
       else liars.push(i);
     }
     liars.sort((a, b) => a - b);
-    if (good.length < threshold + 1) throw new NotEnoughPartiesError('recovery', good.length, threshold + 1);
+    if (good.length < threshold + 1)
+      throw new NotEnoughPartiesError('recovery', good.length, threshold + 1);
     const use = good.sort((a, b) => a.index - b.index).slice(0, threshold + 1);
     const idx = use.map((u) => u.index);
     let acc = group.secretFromValue(0n);
@@ -140,7 +159,10 @@ export class Recovery extends DealingProtocol<ContributionMessage, RecoveryResul
     const key = new KeyShare(group, target, threshold, servers, acc, commitments, period);
     if (!key.verify()) {
       key.destroy();
-      throw new VerificationError('recovery', 'recovered share does not match its verification point');
+      throw new VerificationError(
+        'recovery',
+        'recovered share does not match its verification point',
+      );
     }
     return { share: key, liars };
   }

@@ -41,7 +41,8 @@ export class Refresh extends DealingProtocol<never, KeyShare> {
         receivers: servers,
         degree: old.threshold,
         random: options.random,
-        checkDeal: (_dealer, c) => ((c[0] as GroupPoint).isIdentity() ? null : 'refresh-constant-not-zero'),
+        checkDeal: (_dealer, c) =>
+          (c[0] as GroupPoint).isIdentity() ? null : 'refresh-constant-not-zero',
       }),
     );
     this.#old = old;
@@ -49,15 +50,26 @@ export class Refresh extends DealingProtocol<never, KeyShare> {
   }
 
   protected makePolynomial() {
-    return { poly: SecretPolynomial.random(this.#old.group, this.#old.threshold, 'zero', this.#random) };
+    return {
+      poly: SecretPolynomial.random(this.#old.group, this.#old.threshold, 'zero', this.#random),
+    };
   }
 
   protected complete(o: DealingOutcome): KeyShare {
     const old = this.#old;
-    if (o.qualified.length < old.threshold + 1) throw new NotEnoughPartiesError('refresh', o.qualified.length, old.threshold + 1);
+    if (o.qualified.length < old.threshold + 1)
+      throw new NotEnoughPartiesError('refresh', o.qualified.length, old.threshold + 1);
     const share = sumSecrets(old.group, o.shares.values(), old.secret);
     const commitments = combineCommitments(old.group, [old.commitments, ...o.commitments.values()]);
-    const next = new KeyShare(old.group, old.index, old.threshold, old.servers, share, commitments, old.period + 1);
+    const next = new KeyShare(
+      old.group,
+      old.index,
+      old.threshold,
+      old.servers,
+      share,
+      commitments,
+      old.period + 1,
+    );
     if (!next.verify() || !next.publicKey.equals(old.publicKey)) {
       next.destroy();
       throw new VerificationError('refresh', 'new share does not match the new commitments');

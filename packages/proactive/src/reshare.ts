@@ -48,7 +48,10 @@ export class Reshare extends DealingProtocol<never, KeyShare | null> {
         receivers: o.newServers,
         degree: o.newThreshold,
         random: o.random,
-        checkDeal: (j, c) => ((c[0] as GroupPoint).equals(o.group.evaluateCommitment(o.oldCommitments, BigInt(j))) ? null : 'reshare-constant-not-share'),
+        checkDeal: (j, c) =>
+          (c[0] as GroupPoint).equals(o.group.evaluateCommitment(o.oldCommitments, BigInt(j)))
+            ? null
+            : 'reshare-constant-not-share',
       }),
     );
     this.#o = o;
@@ -56,17 +59,34 @@ export class Reshare extends DealingProtocol<never, KeyShare | null> {
 
   protected makePolynomial() {
     const { group, newThreshold, share, random } = this.#o;
-    return { poly: share === undefined ? null : SecretPolynomial.random(group, newThreshold, share.secret, random) };
+    return {
+      poly:
+        share === undefined
+          ? null
+          : SecretPolynomial.random(group, newThreshold, share.secret, random),
+    };
   }
 
   protected complete(o: DealingOutcome): KeyShare | null {
-    const { group, self, oldThreshold, oldCommitments, newServers, newThreshold, oldPeriod, share } = this.#o;
-    if (o.qualified.length < oldThreshold + 1) throw new NotEnoughPartiesError('reshare', o.qualified.length, oldThreshold + 1);
+    const {
+      group,
+      self,
+      oldThreshold,
+      oldCommitments,
+      newServers,
+      newThreshold,
+      oldPeriod,
+      share,
+    } = this.#o;
+    if (o.qualified.length < oldThreshold + 1)
+      throw new NotEnoughPartiesError('reshare', o.qualified.length, oldThreshold + 1);
     const set = [...o.qualified].sort((a, b) => a - b).slice(0, oldThreshold + 1);
     const lambdas = set.map((j) => lagrangeAt(group.scalars, set, j));
     share?.destroy();
     if (!newServers.includes(self)) return null;
-    const terms = set.map((j, k) => (o.shares.get(j) as NonNullable<ReturnType<typeof o.shares.get>>).times(lambdas[k] as bigint));
+    const terms = set.map((j, k) =>
+      (o.shares.get(j) as NonNullable<ReturnType<typeof o.shares.get>>).times(lambdas[k] as bigint),
+    );
     const s = sumSecrets(group, terms);
     for (const t of terms) t.destroy();
     const commitments = combineCommitments(
@@ -77,7 +97,10 @@ export class Reshare extends DealingProtocol<never, KeyShare | null> {
     const key = new KeyShare(group, self, newThreshold, newServers, s, commitments, oldPeriod + 1);
     if (!key.verify() || !key.publicKey.equals(oldCommitments[0] as GroupPoint)) {
       key.destroy();
-      throw new VerificationError('reshare', 'new share does not match the new commitments or the key moved');
+      throw new VerificationError(
+        'reshare',
+        'new share does not match the new commitments or the key moved',
+      );
     }
     return key;
   }

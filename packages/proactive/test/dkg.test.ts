@@ -16,11 +16,20 @@ describe('DKG', () => {
       expect(k.verify()).toBe(true);
       expect(k.period).toBe(0);
     }
-    const three = interpolate(g, [keys[0]!, keys[2]!, keys[4]!].map((k) => ({ index: k.index, secret: k.secret })));
+    const three = interpolate(
+      g,
+      [keys[0]!, keys[2]!, keys[4]!].map((k) => ({ index: k.index, secret: k.secret })),
+    );
     expect(three.publicPoint().equals(pk)).toBe(true);
-    const other = interpolate(g, [keys[1]!, keys[3]!, keys[4]!].map((k) => ({ index: k.index, secret: k.secret })));
+    const other = interpolate(
+      g,
+      [keys[1]!, keys[3]!, keys[4]!].map((k) => ({ index: k.index, secret: k.secret })),
+    );
     expect(other.equals(three)).toBe(true);
-    const two = interpolate(g, [keys[0]!, keys[1]!].map((k) => ({ index: k.index, secret: k.secret })));
+    const two = interpolate(
+      g,
+      [keys[0]!, keys[1]!].map((k) => ({ index: k.index, secret: k.secret })),
+    );
     expect(two.publicPoint().equals(pk)).toBe(false);
   });
 
@@ -30,18 +39,25 @@ describe('DKG', () => {
   });
 
   test('seeded runs are deterministic', () => {
-    expect(dkg(4, 1, 'same')[0]!.publicKey.toBytes()).toEqual(dkg(4, 1, 'same')[0]!.publicKey.toBytes());
+    expect(dkg(4, 1, 'same')[0]!.publicKey.toBytes()).toEqual(
+      dkg(4, 1, 'same')[0]!.publicKey.toBytes(),
+    );
   });
 
   test('a dealer sending a share that does not match its commitments (and standing by it) is disqualified by everyone', () => {
     const servers = range(5);
-    const parties = servers.map((self) => new Dkg({ group: g, self, servers, threshold: 2, random: seededRandom(`bad/${self}`) }));
+    const parties = servers.map(
+      (self) =>
+        new Dkg({ group: g, self, servers, threshold: 2, random: seededRandom(`bad/${self}`) }),
+    );
     const bogus = new Uint8Array(32).fill(7);
     const run = runLocally<DealingMessage, unknown>(parties as never, {
       intercept: (f) => {
         // Dealer 3 gives server 1 garbage, and repeats it when answering the complaint.
-        if (f.from === 3 && f.msg.kind === 'share' && f.to === 1) return { ...(f.msg as ShareMessage), share: bogus };
-        if (f.from === 3 && f.msg.kind === 'answer') return { ...f.msg, reveals: f.msg.reveals.map((r) => ({ ...r, share: bogus })) };
+        if (f.from === 3 && f.msg.kind === 'share' && f.to === 1)
+          return { ...(f.msg as ShareMessage), share: bogus };
+        if (f.from === 3 && f.msg.kind === 'answer')
+          return { ...f.msg, reveals: f.msg.reveals.map((r) => ({ ...r, share: bogus })) };
         return f.msg;
       },
     });
@@ -54,7 +70,10 @@ describe('DKG', () => {
 
   test('a dealer that answers a complaint with the right share stays; the complainer gets it', () => {
     const servers = range(4);
-    const parties = servers.map((self) => new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`fixed/${self}`) }));
+    const parties = servers.map(
+      (self) =>
+        new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`fixed/${self}`) }),
+    );
     runLocally<DealingMessage, unknown>(parties as never, {
       intercept: (f) => (f.from === 2 && f.msg.kind === 'share' && f.to === 4 ? null : f.msg),
     });
@@ -65,9 +84,16 @@ describe('DKG', () => {
 
   test('a dealer that never answers a complaint is disqualified; one that sends nothing is too', () => {
     const servers = range(5);
-    const parties = servers.map((self) => new Dkg({ group: g, self, servers, threshold: 2, random: seededRandom(`mute/${self}`) }));
+    const parties = servers.map(
+      (self) =>
+        new Dkg({ group: g, self, servers, threshold: 2, random: seededRandom(`mute/${self}`) }),
+    );
     runLocally<DealingMessage, unknown>(parties as never, {
-      intercept: (f) => ((f.from === 2 && f.msg.kind === 'share' && f.to === 4) || (f.from === 2 && f.msg.kind === 'answer') ? null : f.msg),
+      intercept: (f) =>
+        (f.from === 2 && f.msg.kind === 'share' && f.to === 4) ||
+        (f.from === 2 && f.msg.kind === 'answer')
+          ? null
+          : f.msg,
       silent: [5],
     });
     for (const p of [parties[0]!, parties[2]!, parties[3]!]) {
@@ -80,7 +106,10 @@ describe('DKG', () => {
 
   test('a deal whose proof of knowledge is wrong (a copied C_0) is disqualified', () => {
     const servers = range(4);
-    const parties = servers.map((self) => new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`pok/${self}`) }));
+    const parties = servers.map(
+      (self) =>
+        new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`pok/${self}`) }),
+    );
     let copied: DealMessage | null = null;
     runLocally<DealingMessage, unknown>(parties as never, {
       intercept: (f) => {
@@ -91,13 +120,19 @@ describe('DKG', () => {
         return f.msg;
       },
     });
-    for (const p of parties.slice(0, 3)) expect(p.disqualified.get(4)).toBe('bad-proof-of-knowledge');
+    for (const p of parties.slice(0, 3))
+      expect(p.disqualified.get(4)).toBe('bad-proof-of-knowledge');
   });
 
   test('more than t bad dealers leave too few: NotEnoughPartiesError, typed', () => {
     const servers = range(3);
-    const parties = servers.map((self) => new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`few/${self}`) }));
+    const parties = servers.map(
+      (self) =>
+        new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`few/${self}`) }),
+    );
     runLocally(parties, { silent: [2, 3] });
-    expect(() => parties[0]!.result()).toThrow(expect.objectContaining({ name: 'NotEnoughPartiesError' }));
+    expect(() => parties[0]!.result()).toThrow(
+      expect.objectContaining({ name: 'NotEnoughPartiesError' }),
+    );
   });
 });

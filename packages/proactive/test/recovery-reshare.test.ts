@@ -1,13 +1,28 @@
 /** Share recovery, resharing to a new committee, joint randomness and joint secrets. */
 import { nobleGroup } from '@conduits/crypto';
-import { GivenSecret, JointRandom, KeyShare, Recovery, Reshare } from '@conduits/proactive';
-import type { ContributionMessage, DealingMessage, DealMessage, RevealMessage } from '@conduits/proactive/codec';
+import type { KeyShare } from '@conduits/proactive';
+import { GivenSecret, JointRandom, Recovery, Reshare } from '@conduits/proactive';
+import type {
+  ContributionMessage,
+  DealingMessage,
+  DealMessage,
+  RevealMessage,
+} from '@conduits/proactive/codec';
 import { runLocally, seededRandom } from '@conduits/proactive/testing';
 import { dkg, interpolate, range } from './helpers.js';
 
 const g = nobleGroup('ed25519');
 
-function recover(keys: KeyShare[], target: number, seed: string, intercept?: (f: { from: number; to: number; msg: DealingMessage | ContributionMessage }) => DealingMessage | ContributionMessage | null) {
+function recover(
+  keys: KeyShare[],
+  target: number,
+  seed: string,
+  intercept?: (f: {
+    from: number;
+    to: number;
+    msg: DealingMessage | ContributionMessage;
+  }) => DealingMessage | ContributionMessage | null,
+) {
   const pub = keys.find((k) => k.index !== target)!;
   const helpers = keys.map((k) => k.index).filter((i) => i !== target);
   const parties = keys.map(
@@ -56,7 +71,13 @@ describe('share recovery', () => {
     const idx = pts.map((p) => p.index);
     const F = g.scalars;
     const at1 = pts.reduce((acc, p) => {
-      const l = idx.reduce((num, j) => (j === p.index ? num : F.mul(num, F.mul(F.sub(1n, BigInt(j)), F.inv(F.sub(BigInt(p.index), BigInt(j)))))), 1n);
+      const l = idx.reduce(
+        (num, j) =>
+          j === p.index
+            ? num
+            : F.mul(num, F.mul(F.sub(1n, BigInt(j)), F.inv(F.sub(BigInt(p.index), BigInt(j))))),
+        1n,
+      );
       const term = p.secret.times(l);
       const next = acc.plus(term);
       term.destroy();
@@ -68,7 +89,11 @@ describe('share recovery', () => {
 
   test('a lying helper is detected and named; recovery completes with the honest ones', () => {
     const keys = dkg(6, 2, 'rec-liar');
-    const parties = recover(keys, 1, 'rec-liar-run', (f) => (f.msg.kind === 'contribution' && f.from === 2 ? { ...f.msg, value: new Uint8Array(32).fill(3) } : f.msg));
+    const parties = recover(keys, 1, 'rec-liar-run', (f) =>
+      f.msg.kind === 'contribution' && f.from === 2
+        ? { ...f.msg, value: new Uint8Array(32).fill(3) }
+        : f.msg,
+    );
     const { share, liars } = parties[0]!.result();
     expect(liars).toEqual([2]);
     expect(share!.verify()).toBe(true);
@@ -77,10 +102,15 @@ describe('share recovery', () => {
   test('a blinding polynomial that is not zero at the target is refused publicly, its dealer named', () => {
     const keys = dkg(5, 2, 'rec-blind');
     const parties = recover(keys, 4, 'rec-blind-run', (f) => {
-      if (f.msg.kind === 'deal' && f.from === 5) return { ...(f.msg as DealMessage), commitments: (f.msg as DealMessage).commitments.map(() => g.base(11n).toBytes()) };
+      if (f.msg.kind === 'deal' && f.from === 5)
+        return {
+          ...(f.msg as DealMessage),
+          commitments: (f.msg as DealMessage).commitments.map(() => g.base(11n).toBytes()),
+        };
       return f.msg;
     });
-    for (const p of parties.filter((p) => p.self !== 5)) expect(p.disqualified.get(5)).toBe('blinding-not-zero-at-target');
+    for (const p of parties.filter((p) => p.self !== 5))
+      expect(p.disqualified.get(5)).toBe('blinding-not-zero-at-target');
     expect(parties[3]!.result().share!.verify()).toBe(true);
   });
 });
@@ -118,8 +148,22 @@ describe('resharing to a new committee', () => {
       expect(k.period).toBe(1);
     }
     expect(keys.every((k) => k.destroyed)).toBe(true);
-    expect(interpolate(g, fresh.slice(2, 5).map((k) => ({ index: k.index, secret: k.secret }))).publicPoint().equals(pk)).toBe(true);
-    expect(interpolate(g, fresh.slice(0, 2).map((k) => ({ index: k.index, secret: k.secret }))).publicPoint().equals(pk)).toBe(false);
+    expect(
+      interpolate(
+        g,
+        fresh.slice(2, 5).map((k) => ({ index: k.index, secret: k.secret })),
+      )
+        .publicPoint()
+        .equals(pk),
+    ).toBe(true);
+    expect(
+      interpolate(
+        g,
+        fresh.slice(0, 2).map((k) => ({ index: k.index, secret: k.secret })),
+      )
+        .publicPoint()
+        .equals(pk),
+    ).toBe(false);
   });
 
   test('an old server dealing something other than its share is named and excluded', () => {
@@ -127,10 +171,28 @@ describe('resharing to a new committee', () => {
     const old = keys[0]!;
     const newServers = [1, 2, 3];
     const parties = [1, 2, 3, 4].map(
-      (self) => new Reshare({ group: g, self, dealers: old.servers, share: keys[self - 1], oldThreshold: 1, oldCommitments: old.commitments, oldPeriod: 0, newServers, newThreshold: 1, random: seededRandom(`rb/${self}`) }),
+      (self) =>
+        new Reshare({
+          group: g,
+          self,
+          dealers: old.servers,
+          share: keys[self - 1],
+          oldThreshold: 1,
+          oldCommitments: old.commitments,
+          oldPeriod: 0,
+          newServers,
+          newThreshold: 1,
+          random: seededRandom(`rb/${self}`),
+        }),
     );
     runLocally<DealingMessage, unknown>(parties as never, {
-      intercept: (f) => (f.msg.kind === 'deal' && f.from === 4 ? { ...(f.msg as DealMessage), commitments: [g.base(5n).toBytes(), ...(f.msg as DealMessage).commitments.slice(1)] } : f.msg),
+      intercept: (f) =>
+        f.msg.kind === 'deal' && f.from === 4
+          ? {
+              ...(f.msg as DealMessage),
+              commitments: [g.base(5n).toBytes(), ...(f.msg as DealMessage).commitments.slice(1)],
+            }
+          : f.msg,
     });
     for (const p of parties.slice(0, 3)) {
       expect(p.disqualified.get(4)).toBe('reshare-constant-not-share');
@@ -142,7 +204,17 @@ describe('resharing to a new committee', () => {
 describe('joint randomness and joint secrets', () => {
   test('all servers agree on the value; it changes with any contribution', () => {
     const run = (seed: string) => {
-      const parties = range(5).map((self) => new JointRandom({ group: g, self, servers: range(5), threshold: 2, period: 0, random: seededRandom(`${seed}/${self}`) }));
+      const parties = range(5).map(
+        (self) =>
+          new JointRandom({
+            group: g,
+            self,
+            servers: range(5),
+            threshold: 2,
+            period: 0,
+            random: seededRandom(`${seed}/${self}`),
+          }),
+      );
       runLocally(parties);
       return parties.map((p) => Buffer.from(p.result().value).toString('hex'));
     };
@@ -152,14 +224,28 @@ describe('joint randomness and joint secrets', () => {
   });
 
   test('no last-mover bias: a server that withholds its reveal does not change the output (its value is reconstructed)', () => {
-    const make = () => range(5).map((self) => new JointRandom({ group: g, self, servers: range(5), threshold: 2, period: 0, random: seededRandom(`bias/${self}`) }));
+    const make = () =>
+      range(5).map(
+        (self) =>
+          new JointRandom({
+            group: g,
+            self,
+            servers: range(5),
+            threshold: 2,
+            period: 0,
+            random: seededRandom(`bias/${self}`),
+          }),
+      );
     const honest = make();
     runLocally(honest);
     const expected = Buffer.from(honest[0]!.result().value).toString('hex');
     const parties = make();
     runLocally<DealingMessage | RevealMessage, unknown>(parties as never, {
       // Server 5 sees everyone's round-4 reveal and keeps its own back.
-      intercept: (f) => (f.msg.kind === 'reveal' && f.msg.round === 4 && f.from === 5 ? { ...f.msg, values: [] } : f.msg),
+      intercept: (f) =>
+        f.msg.kind === 'reveal' && f.msg.round === 4 && f.from === 5
+          ? { ...f.msg, values: [] }
+          : f.msg,
     });
     for (const p of parties.slice(0, 4)) {
       expect(Buffer.from(p.result().value).toString('hex')).toBe(expected);
@@ -169,21 +255,57 @@ describe('joint randomness and joint secrets', () => {
 
   test('a given secret is shared by VSS: t+1 shares give it back; an inconsistent dealer is disqualified', () => {
     const value = g.randomScalar(seededRandom('given'));
-    const parties = range(4).map((self) => new GivenSecret({ group: g, self, servers: range(4), threshold: 1, period: 0, dealer: 1, value: self === 1 ? value : undefined, random: seededRandom(`gs/${self}`) }));
+    const parties = range(4).map(
+      (self) =>
+        new GivenSecret({
+          group: g,
+          self,
+          servers: range(4),
+          threshold: 1,
+          period: 0,
+          dealer: 1,
+          value: self === 1 ? value : undefined,
+          random: seededRandom(`gs/${self}`),
+        }),
+    );
     runLocally(parties);
     const shares = parties.map((p) => p.result());
-    expect(interpolate(g, shares.slice(1, 3).map((k) => ({ index: k.index, secret: k.secret }))).equals(value)).toBe(true);
-    const cheat = range(4).map((self) => new GivenSecret({ group: g, self, servers: range(4), threshold: 1, period: 0, dealer: 1, value: self === 1 ? value : undefined, random: seededRandom(`gs2/${self}`) }));
+    expect(
+      interpolate(
+        g,
+        shares.slice(1, 3).map((k) => ({ index: k.index, secret: k.secret })),
+      ).equals(value),
+    ).toBe(true);
+    const cheat = range(4).map(
+      (self) =>
+        new GivenSecret({
+          group: g,
+          self,
+          servers: range(4),
+          threshold: 1,
+          period: 0,
+          dealer: 1,
+          value: self === 1 ? value : undefined,
+          random: seededRandom(`gs2/${self}`),
+        }),
+    );
     runLocally<DealingMessage, unknown>(cheat as never, {
       // The dealer sends server 3 a bad share and stands by it (to everyone) when 3 complains.
       intercept: (f) => {
         if (f.from !== 1) return f.msg;
-        if (f.msg.kind === 'share' && f.to === 3) return { ...f.msg, share: new Uint8Array(32).fill(1) };
-        if (f.msg.kind === 'answer') return { ...f.msg, reveals: f.msg.reveals.map((r) => ({ ...r, share: new Uint8Array(32).fill(1) })) };
+        if (f.msg.kind === 'share' && f.to === 3)
+          return { ...f.msg, share: new Uint8Array(32).fill(1) };
+        if (f.msg.kind === 'answer')
+          return {
+            ...f.msg,
+            reveals: f.msg.reveals.map((r) => ({ ...r, share: new Uint8Array(32).fill(1) })),
+          };
         return f.msg;
       },
     });
     expect(cheat[1]!.disqualified.get(1)).toBe('share-does-not-match-commitments');
-    expect(() => cheat[1]!.result()).toThrow(expect.objectContaining({ name: 'NotEnoughPartiesError' }));
+    expect(() => cheat[1]!.result()).toThrow(
+      expect.objectContaining({ name: 'NotEnoughPartiesError' }),
+    );
   });
 });

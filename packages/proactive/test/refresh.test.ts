@@ -4,15 +4,22 @@
  * and excluded; a replayed message of an earlier period is refused.
  */
 import { nobleGroup } from '@conduits/crypto';
-import { KeyShare, Refresh } from '@conduits/proactive';
+import type { KeyShare } from '@conduits/proactive';
+import { Refresh } from '@conduits/proactive';
 import type { DealingMessage, DealMessage } from '@conduits/proactive/codec';
 import { runLocally, seededRandom, type Flight } from '@conduits/proactive/testing';
 import { dkg, interpolate } from './helpers.js';
 
 const g = nobleGroup('ed25519');
 
-function refresh(keys: KeyShare[], seed: string, intercept?: (f: Flight<DealingMessage>) => DealingMessage | null) {
-  const parties = keys.map((k) => new Refresh({ share: k, random: seededRandom(`${seed}/${k.index}`) }));
+function refresh(
+  keys: KeyShare[],
+  seed: string,
+  intercept?: (f: Flight<DealingMessage>) => DealingMessage | null,
+) {
+  const parties = keys.map(
+    (k) => new Refresh({ share: k, random: seededRandom(`${seed}/${k.index}`) }),
+  );
   const run = runLocally<DealingMessage, KeyShare>(parties, { intercept });
   return { parties, run };
 }
@@ -32,7 +39,10 @@ describe('proactive refresh', () => {
     // Shares changed, commitments beyond A_0 changed.
     expect(next[0]!.commitments[1]!.equals(keys[0]!.commitments[1]!)).toBe(false);
     // t+1 new shares still give the same secret.
-    const s = interpolate(g, next.slice(0, 4).map((k) => ({ index: k.index, secret: k.secret })));
+    const s = interpolate(
+      g,
+      next.slice(0, 4).map((k) => ({ index: k.index, secret: k.secret })),
+    );
     expect(s.publicPoint().equals(pk)).toBe(true);
   });
 
@@ -70,7 +80,11 @@ describe('proactive refresh', () => {
     const pk = keys[0]!.publicKey;
     const { parties } = refresh(keys, 'wrong-p1', (f) => {
       // Server 2 replaces its C_0 (the identity) by G·1: a contribution of 1 to the key.
-      if (f.from === 2 && f.msg.kind === 'deal') return { ...(f.msg as DealMessage), commitments: [g.generator.toBytes(), ...(f.msg as DealMessage).commitments.slice(1)] };
+      if (f.from === 2 && f.msg.kind === 'deal')
+        return {
+          ...(f.msg as DealMessage),
+          commitments: [g.generator.toBytes(), ...(f.msg as DealMessage).commitments.slice(1)],
+        };
       return f.msg;
     });
     for (const p of parties.filter((p) => p.self !== 2)) {
@@ -86,7 +100,8 @@ describe('proactive refresh', () => {
     const bad = new Uint8Array(32).fill(9);
     const { parties } = refresh(keys, 'ws-p1', (f) => {
       if (f.from === 4 && f.msg.kind === 'share' && f.to === 1) return { ...f.msg, share: bad };
-      if (f.from === 4 && f.msg.kind === 'answer') return { ...f.msg, reveals: f.msg.reveals.map((r) => ({ ...r, share: bad })) };
+      if (f.from === 4 && f.msg.kind === 'answer')
+        return { ...f.msg, reveals: f.msg.reveals.map((r) => ({ ...r, share: bad })) };
       return f.msg;
     });
     for (const p of parties.filter((p) => p.self !== 4)) {
@@ -103,10 +118,14 @@ describe('proactive refresh', () => {
       return f.msg;
     }).parties.map((p) => p.result());
     // Period 2: server 1 is fed server 2's period-1 messages.
-    const second = first.map((k) => new Refresh({ share: k, random: seededRandom(`replay-p2/${k.index}`) }));
+    const second = first.map(
+      (k) => new Refresh({ share: k, random: seededRandom(`replay-p2/${k.index}`) }),
+    );
     const s1 = second[0]!;
     s1.start();
-    const reasons = recorded.filter((m) => m.kind === 'deal' || (m.kind === 'share' && m.to === 1)).map((m) => s1.receive(m));
+    const reasons = recorded
+      .filter((m) => m.kind === 'deal' || (m.kind === 'share' && m.to === 1))
+      .map((m) => s1.receive(m));
     expect(reasons).toEqual(['stale-period', 'stale-period']);
     expect(recorded.every((m) => m.period === 1)).toBe(true);
   });
@@ -116,7 +135,9 @@ describe('proactive refresh', () => {
     const pk = keys[0]!.publicKey;
     for (let period = 1; period <= 3; period++) {
       keys = refresh(keys, `chain-p${period}`).parties.map((p) => p.result());
-      expect(keys.every((k) => k.period === period && k.verify() && k.publicKey.equals(pk))).toBe(true);
+      expect(keys.every((k) => k.period === period && k.verify() && k.publicKey.equals(pk))).toBe(
+        true,
+      );
     }
   });
 });

@@ -2,7 +2,13 @@
 import fc from 'fast-check';
 import { nobleGroup } from '@conduits/crypto';
 import { decodeMessage, encodeMessage, type RoundMessage } from '@conduits/proactive/codec';
-import { lagrangeAt, PedersenDealing, SecretPolynomial, verifyPedersenShare, verifyShare } from '@conduits/proactive/internal';
+import {
+  lagrangeAt,
+  PedersenDealing,
+  SecretPolynomial,
+  verifyPedersenShare,
+  verifyShare,
+} from '@conduits/proactive/internal';
 import { seededRandom } from '@conduits/proactive/testing';
 
 const g = nobleGroup('ed25519');
@@ -34,7 +40,10 @@ describe('verifiable secret sharing', () => {
     expect(z.evaluate(5).publicPoint().isIdentity()).toBe(false);
     expect(g.evaluateCommitment(z.commitments(), 6n).isIdentity()).toBe(true);
     const idx = shares.map((x) => x.i);
-    const a0 = shares.reduce((acc, { i, s }) => acc.plus(s.times(lagrangeAt(g.scalars, idx, i))), g.secretFromValue(0n));
+    const a0 = shares.reduce(
+      (acc, { i, s }) => acc.plus(s.times(lagrangeAt(g.scalars, idx, i))),
+      g.secretFromValue(0n),
+    );
     expect(a0.equals(f.constantTerm())).toBe(true);
     f.destroy();
     expect(f.destroyed).toBe(true);
@@ -44,12 +53,51 @@ describe('verifiable secret sharing', () => {
 
 describe('codec', () => {
   const samples: RoundMessage[] = [
-    { protocol: 'dkg', session: 7, period: 3, from: 2, kind: 'deal', commitments: [g.base(5n).toBytes(), g.base(6n).toBytes()], proof: new Uint8Array(64).fill(1) },
-    { protocol: 'refresh', session: 0, period: 9, from: 4, kind: 'share', to: 1, share: new Uint8Array(32).fill(2) },
+    {
+      protocol: 'dkg',
+      session: 7,
+      period: 3,
+      from: 2,
+      kind: 'deal',
+      commitments: [g.base(5n).toBytes(), g.base(6n).toBytes()],
+      proof: new Uint8Array(64).fill(1),
+    },
+    {
+      protocol: 'refresh',
+      session: 0,
+      period: 9,
+      from: 4,
+      kind: 'share',
+      to: 1,
+      share: new Uint8Array(32).fill(2),
+    },
     { protocol: 'recovery', session: 1, period: 1, from: 3, kind: 'complaint', against: [1, 5] },
-    { protocol: 'reshare', session: 1, period: 1, from: 3, kind: 'answer', reveals: [{ to: 2, share: new Uint8Array(32).fill(3) }] },
-    { protocol: 'recovery', session: 2, period: 4, from: 6, kind: 'contribution', to: 7, value: new Uint8Array(32).fill(4) },
-    { protocol: 'joint-random', session: 2, period: 4, from: 6, kind: 'reveal', round: 5, values: [{ dealer: 2, value: new Uint8Array(32).fill(5) }] },
+    {
+      protocol: 'reshare',
+      session: 1,
+      period: 1,
+      from: 3,
+      kind: 'answer',
+      reveals: [{ to: 2, share: new Uint8Array(32).fill(3) }],
+    },
+    {
+      protocol: 'recovery',
+      session: 2,
+      period: 4,
+      from: 6,
+      kind: 'contribution',
+      to: 7,
+      value: new Uint8Array(32).fill(4),
+    },
+    {
+      protocol: 'joint-random',
+      session: 2,
+      period: 4,
+      from: 6,
+      kind: 'reveal',
+      round: 5,
+      values: [{ dealer: 2, value: new Uint8Array(32).fill(5) }],
+    },
   ];
 
   test('every kind round-trips', () => {

@@ -12,10 +12,29 @@
  * reassemble a datagram of 1,000 and of 8,000 8-byte fragments arriving scrambled (flat: no
  * quadratic overlap scan).
  */
-import { Adaptor, MessagePool, Scheduler, type Conduit, type Message, type Port } from '@conduits/core';
+import {
+  Adaptor,
+  MessagePool,
+  Scheduler,
+  type Conduit,
+  type Message,
+  type Port,
+} from '@conduits/core';
 import { compare, emit, heapCost, heapGrowth, round2 } from '@conduits/core/bench';
-import { Host, NextHeader, parseIpv6, type FragmentConfig, type FragmentData } from '../src/index.js';
-import { pseudoHeaderChecksum, sealIcmpv6, writeFragmentHeader, writeIpv6Header, writeUdp } from '../src/codec/index.js';
+import {
+  Host,
+  NextHeader,
+  parseIpv6,
+  type FragmentConfig,
+  type FragmentData,
+} from '../src/index.js';
+import {
+  pseudoHeaderChecksum,
+  sealIcmpv6,
+  writeFragmentHeader,
+  writeIpv6Header,
+  writeUdp,
+} from '../src/codec/index.js';
 
 class Wire extends Adaptor {
   clone(): Conduit {
@@ -89,15 +108,34 @@ const byHand = (n: number): void => {
   }
 };
 
-for (const [name, express] of [['udp-host-stack-64', true], ['udp-host-stack-64-layered', false]] as const) {
+for (const [name, express] of [
+  ['udp-host-stack-64', true],
+  ['udp-host-stack-64-layered', false],
+] as const) {
   const { host, run, counted } = stack(express);
   const [g, h, ratio] = compare(run, byHand, 1_000_000, 9);
-  if (counted.n < 1_000_000 || host.graph.drops.total > 0) throw new Error(`stack dropped packets: ${JSON.stringify(host.graph.drops.snapshot())}`);
-  if (express && host.express?.taken !== counted.n) throw new Error('the express lane did not carry the datagrams');
+  if (counted.n < 1_000_000 || host.graph.drops.total > 0)
+    throw new Error(`stack dropped packets: ${JSON.stringify(host.graph.drops.snapshot())}`);
+  if (express && host.express?.taken !== counted.n)
+    throw new Error('the express lane did not carry the datagrams');
   // Allocation per datagram through the same stack (the adaptor's pooled copy included): 0 means no allocation per hop.
   const alloc = await heapCost(run, 1_000_000);
-  emit({ bench: `${name}-alloc`, unit: 'B/datagram', value: alloc === undefined ? Number.NaN : round2(alloc.perOp), heapDelta: alloc?.heapDelta, target: '0 amortised' });
-  emit({ bench: name, unit: 'datagram/s', value: g, baseline: 'hand-written IPv6+UDP parse with the same checks', baselineValue: h, ratio: round2(ratio), target: 'value >= 1000000, ratio >= 0.5' });
+  emit({
+    bench: `${name}-alloc`,
+    unit: 'B/datagram',
+    value: alloc === undefined ? Number.NaN : round2(alloc.perOp),
+    heapDelta: alloc?.heapDelta,
+    target: '0 amortised',
+  });
+  emit({
+    bench: name,
+    unit: 'datagram/s',
+    value: g,
+    baseline: 'hand-written IPv6+UDP parse with the same checks',
+    baselineValue: h,
+    ratio: round2(ratio),
+    target: 'value >= 1000000, ratio >= 0.5',
+  });
 }
 
 // The floods. Each packet is built in a pooled message (the adaptor's copy), as above.
@@ -106,7 +144,10 @@ const N = 1_000_000;
 function floodHost(fragment: FragmentConfig = {}) {
   const scheduler = new Scheduler();
   const wire = new Wire('wire');
-  const host = new Host({ name: 'flood', address: dst, link: wire, pool, fragment: { mtu: 1500, ...fragment } }, scheduler);
+  const host = new Host(
+    { name: 'flood', address: dst, link: wire, pool, fragment: { mtu: 1500, ...fragment } },
+    scheduler,
+  );
   host.bind(7);
   return { host, wire, scheduler };
 }
@@ -137,7 +178,15 @@ const gcNote = (x: unknown) => (x === undefined ? { note: 'run with node --expos
     }
   };
   const grown = await heapGrowth(flood, N, 1000);
-  emit({ bench: 'ptb-flood-heap', unit: 'B per million packets', value: grown?.perMillion ?? Number.NaN, limit: 1024 * 1024, cacheEntries: host.pathMtu.size, cacheLimit: host.pathMtu.maxEntries, ...gcNote(grown) });
+  emit({
+    bench: 'ptb-flood-heap',
+    unit: 'B per million packets',
+    value: grown?.perMillion ?? Number.NaN,
+    limit: 1024 * 1024,
+    cacheEntries: host.pathMtu.size,
+    cacheLimit: host.pathMtu.maxEntries,
+    ...gcNote(grown),
+  });
 }
 
 /** A raw fragment from `from` (its last word set to `srcWord`) into a pooled message, injected and run. */
@@ -160,10 +209,21 @@ function fragmentInjector(wire: Wire, scheduler: Scheduler, payload: number) {
   const { host, wire, scheduler } = floodHost();
   const send = fragmentInjector(wire, scheduler, 8);
   let i = 0;
-  const grown = await heapGrowth((count) => {
-    for (let k = 0; k < count; k++, i++) send(1, i >>> 10, (i & 1023) * 16, true);
-  }, N, 1000);
-  emit({ bench: 'tiny-fragment-flood-heap', unit: 'B per million packets', value: grown?.perMillion ?? Number.NaN, limit: 1024 * 1024, refused: host.graph.drops.get('fragment-memory-limit'), ...gcNote(grown) });
+  const grown = await heapGrowth(
+    (count) => {
+      for (let k = 0; k < count; k++, i++) send(1, i >>> 10, (i & 1023) * 16, true);
+    },
+    N,
+    1000,
+  );
+  emit({
+    bench: 'tiny-fragment-flood-heap',
+    unit: 'B per million packets',
+    value: grown?.perMillion ?? Number.NaN,
+    limit: 1024 * 1024,
+    refused: host.graph.drops.get('fragment-memory-limit'),
+    ...gcNote(grown),
+  });
 }
 
 {
@@ -171,10 +231,21 @@ function fragmentInjector(wire: Wire, scheduler: Scheduler, payload: number) {
   const { host, wire, scheduler } = floodHost();
   const send = fragmentInjector(wire, scheduler, 64);
   let i = 0;
-  const grown = await heapGrowth((count) => {
-    for (let k = 0; k < count; k++, i++) send(0x10000 + i, i & 0xffff, 0, true);
-  }, N, 1000);
-  emit({ bench: 'spoofed-source-fragments-heap', unit: 'B per million packets', value: grown?.perMillion ?? Number.NaN, limit: 8 * 1024 * 1024, evicted: host.graph.drops.get('fragment-evicted'), ...gcNote(grown) });
+  const grown = await heapGrowth(
+    (count) => {
+      for (let k = 0; k < count; k++, i++) send(0x10000 + i, i & 0xffff, 0, true);
+    },
+    N,
+    1000,
+  );
+  emit({
+    bench: 'spoofed-source-fragments-heap',
+    unit: 'B per million packets',
+    value: grown?.perMillion ?? Number.NaN,
+    limit: 8 * 1024 * 1024,
+    evicted: host.graph.drops.get('fragment-evicted'),
+    ...gcNote(grown),
+  });
 }
 
 {
@@ -184,17 +255,33 @@ function fragmentInjector(wire: Wire, scheduler: Scheduler, payload: number) {
     const send = fragmentInjector(wire, scheduler, 8);
     const step = 7919; // prime, coprime with k: a permutation
     const t0 = process.hrtime.bigint();
-    for (let r = 0; r < 5; r++) for (let j = 0; j < k; j++) {
-      const f = (j * step) % k;
-      send(1, r, f * 8, f < k - 1);
-    }
+    for (let r = 0; r < 5; r++)
+      for (let j = 0; j < k; j++) {
+        const f = (j * step) % k;
+        send(1, r, f * 8, f < k - 1);
+      }
     const ns = Number(process.hrtime.bigint() - t0) / (5 * k);
-    const held = (host.graph.find('fragment') as unknown as { data: FragmentData }).data.reassemblies.size;
-    if (held !== 0 || host.graph.drops.get('fragment-overlap') + host.graph.drops.get('fragment-memory-limit') > 0) throw new Error(`reassembly did not complete: ${JSON.stringify(host.graph.drops.snapshot())}`);
+    const held = (host.graph.find('fragment') as unknown as { data: FragmentData }).data
+      .reassemblies.size;
+    if (
+      held !== 0 ||
+      host.graph.drops.get('fragment-overlap') + host.graph.drops.get('fragment-memory-limit') > 0
+    )
+      throw new Error(
+        `reassembly did not complete: ${JSON.stringify(host.graph.drops.snapshot())}`,
+      );
     return ns;
   };
   perFragment(1000);
   const small = perFragment(1000);
   const large = perFragment(8000);
-  emit({ bench: 'fragment-reassembly-8000x8', unit: 'ns/fragment', value: Math.round(large), baseline: '1,000 fragments of 8 bytes', baselineValue: Math.round(small), ratio: round2(large / small), target: 'ratio < 2 (no quadratic scan)' });
+  emit({
+    bench: 'fragment-reassembly-8000x8',
+    unit: 'ns/fragment',
+    value: Math.round(large),
+    baseline: '1,000 fragments of 8 bytes',
+    baselineValue: Math.round(small),
+    ratio: round2(large / small),
+    target: 'ratio < 2 (no quadratic scan)',
+  });
 }

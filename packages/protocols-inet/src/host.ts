@@ -17,7 +17,15 @@
  *                          |
  *                     link adaptor
  */
-import { GraphBuilder, Mux, type Adaptor, type Conduit, type Graph, type MessagePool, type Scheduler } from '@conduits/core';
+import {
+  GraphBuilder,
+  Mux,
+  type Adaptor,
+  type Conduit,
+  type Graph,
+  type MessagePool,
+  type Scheduler,
+} from '@conduits/core';
 import { parseIpv6, type Ipv6Address } from './codec/address.js';
 import { NextHeader } from './codec/constants.js';
 import { UdpEndpoint } from './adaptors/udp-endpoint.js';
@@ -26,7 +34,13 @@ import { icmpv6, type Icmpv6Endpoint, type Icmpv6Options } from './conduits/icmp
 import { ipv6Session } from './conduits/ipv6-session.js';
 import { PathMtuCache } from './conduits/path-mtu.js';
 import { UdpExpress } from './conduits/udp-express.js';
-import { nextHeaderAccessor, noListenerSession, portAccessor, udpSession, unknownProtocolSession } from './conduits/udp-session.js';
+import {
+  nextHeaderAccessor,
+  noListenerSession,
+  portAccessor,
+  udpSession,
+  unknownProtocolSession,
+} from './conduits/udp-session.js';
 
 export interface HostOptions {
   readonly name: string;
@@ -65,18 +79,33 @@ export class Host {
   readonly #pool: MessagePool | undefined;
 
   constructor(options: HostOptions, scheduler: Scheduler) {
-    this.address = typeof options.address === 'string' ? parseIpv6(options.address) : options.address;
+    this.address =
+      typeof options.address === 'string' ? parseIpv6(options.address) : options.address;
     this.#pool = options.pool;
     this.link = options.link;
     const g = new GraphBuilder(options.name);
-    const express = options.express !== false && options.security === undefined ? new UdpExpress(this.address) : undefined;
+    const express =
+      options.express !== false && options.security === undefined
+        ? new UdpExpress(this.address)
+        : undefined;
     this.express = express ?? null;
     const ip = g.add(ipv6Session({ address: this.address, ...(express ? { express } : {}) }));
     this.pathMtu = new PathMtuCache(Math.max(1280, options.fragment?.mtu ?? 1280));
     this.icmp = icmpv6(this.address, { ...options.icmp, pathMtu: this.pathMtu });
-    const frag = g.add(fragmentSession({ ...options.fragment, pathMtu: this.pathMtu, errors: this.icmp, ...(options.pool ? { pool: options.pool } : {}) }, seedFrom(this.address)));
+    const frag = g.add(
+      fragmentSession(
+        {
+          ...options.fragment,
+          pathMtu: this.pathMtu,
+          errors: this.icmp,
+          ...(options.pool ? { pool: options.pool } : {}),
+        },
+        seedFrom(this.address),
+      ),
+    );
     this.nextHeaders = g.add(new Mux<number>('next-header', nextHeaderAccessor));
-    if (options.security) g.stack(this.nextHeaders, g.add(options.security), frag, ip, g.add(options.link));
+    if (options.security)
+      g.stack(this.nextHeaders, g.add(options.security), frag, ip, g.add(options.link));
     else g.stack(this.nextHeaders, frag, ip, g.add(options.link));
     g.connect(this.nextHeaders.b, g.add(unknownProtocolSession(this.icmp)).a);
     const udp = udpSession(this.address);

@@ -1,11 +1,15 @@
 import { MessagePool, type Message } from '@conduits/core';
 import fc from 'fast-check';
+import { AddressParseError, formatIpv6, parseIpv6 } from '@conduits/protocols-inet';
 import {
-  AddressParseError,
-  formatIpv6,
-  parseIpv6,
-} from '@conduits/protocols-inet';
-import { checkIpv6Header, checkUdp, fold, sum16, walkExtensionHeaders, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
+  checkIpv6Header,
+  checkUdp,
+  fold,
+  sum16,
+  walkExtensionHeaders,
+  writeIpv6Header,
+  writeUdp,
+} from '@conduits/protocols-inet/codec';
 
 const pool = new MessagePool();
 
@@ -25,18 +29,27 @@ describe('IPv6 addresses', () => {
     expect(formatIpv6(parseIpv6(text))).toBe(canonical);
   });
 
-  test.each(['1::2::3', '1:2:3:4:5:6:7:8:9', 'g::1', '12345::', '1.2.3.4', '::1.2.3.400'])('%s is refused with a typed error', (bad) => {
-    expect(() => parseIpv6(bad)).toThrow(AddressParseError);
-  });
+  test.each(['1::2::3', '1:2:3:4:5:6:7:8:9', 'g::1', '12345::', '1.2.3.4', '::1.2.3.400'])(
+    '%s is refused with a typed error',
+    (bad) => {
+      expect(() => parseIpv6(bad)).toThrow(AddressParseError);
+    },
+  );
 
   test('format and parse round-trip (property)', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (b) => expect([...parseIpv6(formatIpv6(b))]).toEqual([...b])));
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (b) =>
+        expect([...parseIpv6(formatIpv6(b))]).toEqual([...b]),
+      ),
+    );
   });
 });
 
 describe('checksums', () => {
   test('RFC 1071 §3 numerical example: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2', () => {
-    expect(fold(sum16(Uint8Array.of(0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7), 0, 8))).toBe(0xddf2);
+    expect(fold(sum16(Uint8Array.of(0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7), 0, 8))).toBe(
+      0xddf2,
+    );
   });
 
   test('a UDP datagram we write passes our check; any single flipped bit fails it', () => {
@@ -111,7 +124,11 @@ describe('IPv6 header and extension headers', () => {
 
   test('Hop-by-Hop with PadN, then Destination Options with Pad1s, then UDP', () => {
     // HBH: nh=60, len=0 (8 bytes): PadN(4) + ... ; DestOpts: nh=17, len=0, Pad1 x6
-    expect(walk(0, [60, 0, 1, 4, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0xaa])).toEqual([null, 17, 1]);
+    expect(walk(0, [60, 0, 1, 4, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0xaa])).toEqual([
+      null,
+      17,
+      1,
+    ]);
   });
 
   test('unknown options: skip when the type says so (00xxxxxx), else drop', () => {
@@ -121,7 +138,9 @@ describe('IPv6 header and extension headers', () => {
   });
 
   test('Hop-by-Hop must come first; routing headers with segments left are refused; chains are bounded', () => {
-    expect(walk(60, [0, 0, 1, 4, 0, 0, 0, 0, 17, 0, 1, 4, 0, 0, 0, 0])[0]).toBe('ipv6-misplaced-hop-by-hop');
+    expect(walk(60, [0, 0, 1, 4, 0, 0, 0, 0, 17, 0, 1, 4, 0, 0, 0, 0])[0]).toBe(
+      'ipv6-misplaced-hop-by-hop',
+    );
     expect(walk(43, [17, 0, 0, 1, 0, 0, 0, 0])[0]).toBe('ipv6-routing-header');
     expect(walk(43, [17, 0, 0, 0, 0, 0, 0, 0])).toEqual([null, 17, 0]);
     const chain = Array.from({ length: 9 }, () => [60, 0, 1, 4, 0, 0, 0, 0]).flat();

@@ -8,11 +8,16 @@ import { SeededRandom, type Message } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
 import fc from 'fast-check';
 import { dst, packets, pool, src, valid } from './packets.js';
+import { Host, NextHeader } from '@conduits/protocols-inet';
 import {
-  Host,
-  NextHeader,
-} from '@conduits/protocols-inet';
-import { checkIcmpv6, checkIpv6Header, checkUdp, readFragmentHeader, walkExtensionHeaders, writeFragmentHeader, writeIpv6Header } from '@conduits/protocols-inet/codec';
+  checkIcmpv6,
+  checkIpv6Header,
+  checkUdp,
+  readFragmentHeader,
+  walkExtensionHeaders,
+  writeFragmentHeader,
+  writeIpv6Header,
+} from '@conduits/protocols-inet/codec';
 import { Scheduler } from '@conduits/core';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);
@@ -36,14 +41,24 @@ function decodeAll(bytes: Uint8Array): void {
 
 describe('decoder fuzzing', () => {
   test(`codecs never throw (${RUNS} cases)`, () => {
-    fc.assert(fc.property(packets, (p) => decodeAll(p)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(packets, (p) => decodeAll(p)),
+      { numRuns: RUNS },
+    );
   });
 
   test.each([
     ['udp', (m: Message) => checkUdp(m.buffer, 0)],
     ['icmpv6', (m: Message) => checkIcmpv6(m.buffer, 0)],
-    ['fragment header', (m: Message) => readFragmentHeader(m.buffer, { nextHeader: 0, offset: 0, more: false, id: 0 })],
-    ['extension headers', (m: Message, b: Uint8Array) => walkExtensionHeaders(m.buffer, b[0] ?? 0, { nextHeader: 0 })],
+    [
+      'fragment header',
+      (m: Message) =>
+        readFragmentHeader(m.buffer, { nextHeader: 0, offset: 0, more: false, id: 0 }),
+    ],
+    [
+      'extension headers',
+      (m: Message, b: Uint8Array) => walkExtensionHeaders(m.buffer, b[0] ?? 0, { nextHeader: 0 }),
+    ],
   ])(`%s decoder on arbitrary bytes never throws (${RUNS} cases)`, (_n, decode) => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 128 }), (b) => {
@@ -62,7 +77,8 @@ describe('decoder fuzzing', () => {
     const ep = host.bind(7);
     const faults = new Map<string, number>();
     host.graph.alerts$.subscribe((a) => {
-      if (a.kind === 'fault') faults.set(`${a.conduit}: ${a.reason}`, (faults.get(`${a.conduit}: ${a.reason}`) ?? 0) + 1);
+      if (a.kind === 'fault')
+        faults.set(`${a.conduit}: ${a.reason}`, (faults.get(`${a.conduit}: ${a.reason}`) ?? 0) + 1);
     });
     let delivered = 0;
     ep.onDatagram(() => delivered++);
@@ -99,6 +115,8 @@ describe('decoder fuzzing', () => {
     for (let i = 0; i < 10; i++) wire.write(valid(0, Uint8Array.of(i)));
     scheduler.run();
     expect(delivered - before).toBe(10);
-    process.stdout.write(`fuzz: ${n} packets, delivered ${delivered}, drops ${JSON.stringify(host.graph.drops.snapshot())}\n`);
+    process.stdout.write(
+      `fuzz: ${n} packets, delivered ${delivered}, drops ${JSON.stringify(host.graph.drops.snapshot())}\n`,
+    );
   });
 });

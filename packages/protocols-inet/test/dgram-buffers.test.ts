@@ -3,11 +3,21 @@ import { DgramAdaptor } from '@conduits/protocols-inet';
 import { GraphBuilder, Scheduler } from '@conduits/core';
 
 test('DgramAdaptor sets the socket receive and send buffer sizes it is given', async () => {
-  const sized = new DgramAdaptor('sized', { type: 'udp4', receiveBufferSize: 1 << 20, sendBufferSize: 1 << 19 });
+  const sized = new DgramAdaptor('sized', {
+    type: 'udp4',
+    receiveBufferSize: 1 << 20,
+    sendBufferSize: 1 << 19,
+  });
   const plain = new DgramAdaptor('plain', { type: 'udp4' });
   for (const a of [sized, plain]) {
     const g = new GraphBuilder(a.name);
-    g.stack(g.session('top', { initial: { name: 'sink', accept: (s, m) => s.drop(m, 'sink') }, terminal: 'B' }), a);
+    g.stack(
+      g.session('top', {
+        initial: { name: 'sink', accept: (s, m) => s.drop(m, 'sink') },
+        terminal: 'B',
+      }),
+      a,
+    );
     g.build(new Scheduler());
     await a.open();
   }

@@ -5,7 +5,13 @@
  */
 import { MessagePool, Scheduler, type Alert } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
-import { Host, NextHeader, parseIpv6, type Datagram, type IcmpEvent } from '@conduits/protocols-inet';
+import {
+  Host,
+  NextHeader,
+  parseIpv6,
+  type Datagram,
+  type IcmpEvent,
+} from '@conduits/protocols-inet';
 import { sealIcmpv6, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 import { config } from 'rxjs';
 

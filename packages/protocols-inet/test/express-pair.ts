@@ -9,7 +9,10 @@ import { formatIpv6, Host, sourceOf } from '@conduits/protocols-inet';
 import { dst, mutatedOf, packets } from './packets.js';
 
 /** Mostly mutated UDP datagrams to a bound (7) and an unbound (9) port, with the other kinds mixed in. */
-export const expressCases = fc.oneof({ arbitrary: mutatedOf(fc.constantFrom(0, 0, 0, 2, 3), fc.constantFrom(7, 7, 9)), weight: 3 }, { arbitrary: packets, weight: 1 });
+export const expressCases = fc.oneof(
+  { arbitrary: mutatedOf(fc.constantFrom(0, 0, 0, 2, 3), fc.constantFrom(7, 7, 9)), weight: 3 },
+  { arbitrary: packets, weight: 1 },
+);
 
 interface Seen {
   readonly data: number[];
@@ -36,7 +39,12 @@ export function host(express: boolean) {
     feed(p: Uint8Array) {
       wire.write(p);
       scheduler.run();
-      return { delivered: got.splice(0), sent: wire.take().map((c) => [...c.data]), drops: h.graph.drops.snapshot(), faults: h.graph.faults };
+      return {
+        delivered: got.splice(0),
+        sent: wire.take().map((c) => [...c.data]),
+        drops: h.graph.drops.snapshot(),
+        faults: h.graph.faults,
+      };
     },
   };
 }
@@ -57,4 +65,3 @@ export function differential(arb: fc.Arbitrary<Uint8Array>, runs: number, seed?:
   );
   return { taken: fast.h.express?.taken ?? 0, delivered, faults: fast.h.graph.faults };
 }
-

@@ -7,7 +7,12 @@
 import { MessagePool } from '@conduits/core';
 import fc from 'fast-check';
 import { NextHeader, parseIpv6 } from '@conduits/protocols-inet';
-import { sealIcmpv6, writeFragmentHeader, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
+import {
+  sealIcmpv6,
+  writeFragmentHeader,
+  writeIpv6Header,
+  writeUdp,
+} from '@conduits/protocols-inet/codec';
 
 export const pool = new MessagePool();
 export const src = parseIpv6('2001:db8::1');
@@ -36,7 +41,13 @@ export function valid(kind: number, body: Uint8Array, port = 7): Uint8Array {
       writeIpv6Header(b, NextHeader.HOP_BY_HOP, 64, src, dst);
       break;
     case 3:
-      writeFragmentHeader(b, NextHeader.UDP, (body.length & 0xff) * 8, (body.length & 1) === 1, body.length & 7);
+      writeFragmentHeader(
+        b,
+        NextHeader.UDP,
+        (body.length & 0xff) * 8,
+        (body.length & 1) === 1,
+        body.length & 7,
+      );
       writeIpv6Header(b, NextHeader.FRAGMENT, 64, src, dst);
       break;
     default:
@@ -48,9 +59,17 @@ export function valid(kind: number, body: Uint8Array, port = 7): Uint8Array {
 }
 
 /** Truncate, extend, flip bits, rewrite length fields, or splice: valid packets of the kinds `kinds` picks (0-4, see `valid`). */
-export const mutatedOf = (kinds: fc.Arbitrary<number>, ports: fc.Arbitrary<number> = fc.constant(7)): fc.Arbitrary<Uint8Array> =>
+export const mutatedOf = (
+  kinds: fc.Arbitrary<number>,
+  ports: fc.Arbitrary<number> = fc.constant(7),
+): fc.Arbitrary<Uint8Array> =>
   fc
-    .tuple(kinds, fc.uint8Array({ maxLength: 1600 }), fc.array(fc.tuple(fc.nat(5), fc.nat(), fc.nat(255)), { maxLength: 4 }), ports)
+    .tuple(
+      kinds,
+      fc.uint8Array({ maxLength: 1600 }),
+      fc.array(fc.tuple(fc.nat(5), fc.nat(), fc.nat(255)), { maxLength: 4 }),
+      ports,
+    )
     .map(([kind, body, muts, port]) => {
       let p = valid(kind, body, port);
       for (const [op, pos, val] of muts) {
@@ -58,12 +77,15 @@ export const mutatedOf = (kinds: fc.Arbitrary<number>, ports: fc.Arbitrary<numbe
         if (op === 0) p = p.subarray(0, i);
         else if (op === 1) p = Uint8Array.from([...p, ...new Uint8Array(val)]);
         else if (op === 2 && p.length > 0) p[i]! ^= 1 << (val & 7);
-        else if (op === 3 && p.length > 5) new DataView(p.buffer, p.byteOffset).setUint16(4, (pos * 31) & 0xffff);
+        else if (op === 3 && p.length > 5)
+          new DataView(p.buffer, p.byteOffset).setUint16(4, (pos * 31) & 0xffff);
         else if (op === 4 && p.length > 0) p[i] = val;
         else if (op === 5 && p.length > 47) p[40 + (pos % 8)] = val;
       }
       return p;
     });
 export const mutated = mutatedOf(fc.nat(4));
-export const packets = fc.oneof({ arbitrary: mutated, weight: 9 }, { arbitrary: fc.uint8Array({ maxLength: 2000 }), weight: 1 });
-
+export const packets = fc.oneof(
+  { arbitrary: mutated, weight: 9 },
+  { arbitrary: fc.uint8Array({ maxLength: 2000 }), weight: 1 },
+);

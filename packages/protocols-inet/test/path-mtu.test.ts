@@ -21,11 +21,18 @@ const far = (n: number): Ipv6Address => {
 };
 
 /** A Packet Too Big from `router` to us, quoting an IPv6 packet from `quotedSrc` to `quotedDst` of `quotedLength` bytes. */
-function ptb(mtu: number, quotedSrc: Ipv6Address, quotedDst: Ipv6Address, quotedLength = 1400, version = 6): Uint8Array {
+function ptb(
+  mtu: number,
+  quotedSrc: Ipv6Address,
+  quotedDst: Ipv6Address,
+  quotedLength = 1400,
+  version = 6,
+): Uint8Array {
   const quoted = pool.from(new Uint8Array(Math.min(quotedLength, 1232) - 40).fill(0x5a));
   writeIpv6Header(quoted.buffer, NextHeader.UDP, 64, quotedSrc, quotedDst);
   quoted.buffer.view.setUint16(quoted.buffer.start + 4, quotedLength - 40);
-  quoted.buffer.bytes[quoted.buffer.start] = (version << 4) | (quoted.buffer.bytes[quoted.buffer.start]! & 0x0f);
+  quoted.buffer.bytes[quoted.buffer.start] =
+    (version << 4) | (quoted.buffer.bytes[quoted.buffer.start]! & 0x0f);
   const b = quoted.buffer;
   const at = b.push(8);
   b.bytes.set([2, 0, 0, 0], at);
@@ -83,7 +90,7 @@ describe('the path-MTU cache is bounded and forgets', () => {
     expect(h.pathMtu.get(far(49_999), 0, scheduler.now())).toBe(1280);
   });
 
-  test('entries expire on the scheduler\'s clock even if never looked up again', () => {
+  test("entries expire on the scheduler's clock even if never looked up again", () => {
     const { h, link, scheduler } = host();
     for (let n = 0; n < 100; n++) link.write(ptb(1280, me, far(n)));
     scheduler.run();

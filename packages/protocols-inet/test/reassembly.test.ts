@@ -5,7 +5,14 @@
  */
 import { MessagePool, Scheduler } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
-import { Host, NextHeader, parseIpv6, type Datagram, type FragmentData, type Ipv6Address } from '@conduits/protocols-inet';
+import {
+  Host,
+  NextHeader,
+  parseIpv6,
+  type Datagram,
+  type FragmentData,
+  type Ipv6Address,
+} from '@conduits/protocols-inet';
 import { writeFragmentHeader, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 
 const pool = new MessagePool();
@@ -16,9 +23,16 @@ const spoofed = (n: number): Ipv6Address => {
   new DataView(a.buffer, a.byteOffset).setUint32(12, n);
   return a;
 };
-const bytes = (n: number, seed = 1): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
+const bytes = (n: number, seed = 1): Uint8Array =>
+  Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
 
-function fragment(src: Ipv6Address, id: number, offset: number, more: boolean, data: Uint8Array): Uint8Array {
+function fragment(
+  src: Ipv6Address,
+  id: number,
+  offset: number,
+  more: boolean,
+  data: Uint8Array,
+): Uint8Array {
   const m = pool.from(data);
   writeFragmentHeader(m.buffer, NextHeader.UDP, offset, more, id);
   writeIpv6Header(m.buffer, NextHeader.FRAGMENT, 64, src, me);
@@ -28,13 +42,27 @@ function fragment(src: Ipv6Address, id: number, offset: number, more: boolean, d
 }
 
 /** A UDP datagram to port 7 from `src`, cut into fragments of `size` bytes (the last one shorter). */
-function fragmentsOf(src: Ipv6Address, id: number, payload: Uint8Array, size: number): Uint8Array[] {
+function fragmentsOf(
+  src: Ipv6Address,
+  id: number,
+  payload: Uint8Array,
+  size: number,
+): Uint8Array[] {
   const udp = pool.from(payload);
   writeUdp(udp.buffer, 1000, 7, src, me);
   const whole = udp.buffer.copy();
   udp.release();
   const out: Uint8Array[] = [];
-  for (let off = 0; off < whole.length; off += size) out.push(fragment(src, id, off, off + size < whole.length, whole.subarray(off, Math.min(whole.length, off + size))));
+  for (let off = 0; off < whole.length; off += size)
+    out.push(
+      fragment(
+        src,
+        id,
+        off,
+        off + size < whole.length,
+        whole.subarray(off, Math.min(whole.length, off + size)),
+      ),
+    );
   return out;
 }
 
@@ -80,7 +108,8 @@ describe('spoofed sources', () => {
   test('a flood from many sources at once leaves slots for a newcomer every time', () => {
     const { link, scheduler, got } = victim();
     for (let round = 0; round < 5; round++) {
-      for (let n = 0; n < 1000; n++) link.write(fragment(spoofed(round * 1000 + n), n, 0, true, bytes(1232)));
+      for (let n = 0; n < 1000; n++)
+        link.write(fragment(spoofed(round * 1000 + n), n, 0, true, bytes(1232)));
       for (const f of fragmentsOf(peer, 100 + round, bytes(2000, round), 1232)) link.write(f);
       scheduler.run(round + 1);
     }

@@ -58,7 +58,11 @@ test('two full IPv6/UDP host stacks tunnelled over real loopback UDP', async () 
   scheduler.start();
   const eb = b.bind(7);
   const got = new Promise<Datagram>((resolve) => eb.datagrams$.subscribe(resolve));
-  a.bind(1234).send(parseIpv6('2001:db8::b'), 7, Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff));
+  a.bind(1234).send(
+    parseIpv6('2001:db8::b'),
+    7,
+    Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff),
+  );
   const d = await got;
   scheduler.stop();
   await Promise.all([ta.close(), tb.close()]);

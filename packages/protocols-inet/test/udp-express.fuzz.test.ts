@@ -11,5 +11,7 @@ test(`the express lane changes no outcome (${RUNS} packets)`, () => {
   const r = differential(expressCases, RUNS);
   expect(r.taken).toBeGreaterThan(RUNS / 100);
   expect(r.faults).toBe(0);
-  process.stdout.write(`express fuzz: ${RUNS} packets, ${r.taken} through the lane, ${r.delivered} delivered\n`);
+  process.stdout.write(
+    `express fuzz: ${RUNS} packets, ${r.taken} through the lane, ${r.delivered} delivered\n`,
+  );
 });

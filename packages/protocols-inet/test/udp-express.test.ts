@@ -7,7 +7,11 @@ import { connect, disconnect, PassThrough, Scheduler, Session, type Port } from 
 import { ProbeAdaptor } from '@conduits/core/testing';
 import { Host, NextHeader, parseIpv6 } from '@conduits/protocols-inet';
 import { pseudoHeaderChecksum, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
-import { expressPath, fragmentDeclaration, udpDeclaration } from '@conduits/protocols-inet/internal';
+import {
+  expressPath,
+  fragmentDeclaration,
+  udpDeclaration,
+} from '@conduits/protocols-inet/internal';
 import { differential, expressCases, host } from './express-pair.js';
 import { dst, pool, valid } from './packets.js';
 
@@ -39,7 +43,10 @@ function udpLengthWithRightChecksum(len: number): Uint8Array {
   const v = new DataView(p.buffer, p.byteOffset);
   v.setUint16(44, len);
   v.setUint16(46, 0);
-  v.setUint16(46, pseudoHeaderChecksum(v, 8, 24, null, null, NextHeader.UDP, 40, p.length) || 0xffff);
+  v.setUint16(
+    46,
+    pseudoHeaderChecksum(v, 8, 24, null, null, NextHeader.UDP, 40, p.length) || 0xffff,
+  );
   return p;
 }
 
@@ -74,7 +81,9 @@ describe('UDP express lane', () => {
       edit((p) => (p[6] = 58)), // next header says ICMPv6
       valid(0, new Uint8Array(3)).subarray(0, 47), // truncated UDP header
       // Right checksums, so only the check under test can refuse them:
-      ...['2001:db9::2', '2001:db8:0:1::2', '2001:db8::1:0:0:2', '2001:db8::3'].map((to) => datagram('2001:db8::1', to)), // other hosts
+      ...['2001:db9::2', '2001:db8:0:1::2', '2001:db8::1:0:0:2', '2001:db8::3'].map((to) =>
+        datagram('2001:db8::1', to),
+      ), // other hosts
       datagram('ff02::1', '2001:db8::2'), // multicast source
       zeroChecksumThatWouldVerify(),
       udpLengthWithRightChecksum(9), // UDP length short of the IPv6 payload length
@@ -82,7 +91,12 @@ describe('UDP express lane', () => {
     ];
     for (const p of cases) expect(fast.feed(p)).toEqual(layered.feed(p));
     expect(fast.h.express?.taken).toBe(1);
-    expect(fast.h.graph.drops.snapshot()).toMatchObject({ 'ipv6-not-for-us': 5, 'ipv6-bad-source': 2, 'udp-zero-checksum': 2, 'udp-bad-length': 3 });
+    expect(fast.h.graph.drops.snapshot()).toMatchObject({
+      'ipv6-not-for-us': 5,
+      'ipv6-bad-source': 2,
+      'udp-zero-checksum': 2,
+      'udp-bad-length': 3,
+    });
   });
 
   test('a valid datagram takes the lane; the endpoint sees exactly what the layered path gives it', () => {
@@ -91,7 +105,18 @@ describe('UDP express lane', () => {
     const p = valid(0, Uint8Array.of(1, 2, 3));
     const a = fast.feed(p);
     expect(a).toEqual(layered.feed(p));
-    expect(a.delivered).toEqual([{ data: [1, 2, 3], from: '2001:db8::1', attrs: { 'inet.ipOffset': expect.any(Number), 'inet.nextHeader': 17, 'udp.srcPort': 1000, 'udp.dstPort': 7 } }]);
+    expect(a.delivered).toEqual([
+      {
+        data: [1, 2, 3],
+        from: '2001:db8::1',
+        attrs: {
+          'inet.ipOffset': expect.any(Number),
+          'inet.nextHeader': 17,
+          'udp.srcPort': 1000,
+          'udp.dstPort': 7,
+        },
+      },
+    ]);
     expect(fast.h.express?.taken).toBe(1);
     expect(layered.h.express).toBeNull();
   });
@@ -100,9 +125,18 @@ describe('UDP express lane', () => {
     const fast = host(true);
     const bad = valid(0, Uint8Array.of(1, 2, 3));
     bad[bad.length - 1]! ^= 1;
-    for (const p of [valid(0, Uint8Array.of(1), 9), valid(2, Uint8Array.of(1)), valid(3, new Uint8Array(16)), bad]) fast.feed(p);
+    for (const p of [
+      valid(0, Uint8Array.of(1), 9),
+      valid(2, Uint8Array.of(1)),
+      valid(3, new Uint8Array(16)),
+      bad,
+    ])
+      fast.feed(p);
     expect(fast.h.express?.taken).toBe(0);
-    expect(fast.h.graph.drops.snapshot()).toMatchObject({ 'udp-no-listener': 1, 'udp-bad-checksum': 1 });
+    expect(fast.h.graph.drops.snapshot()).toMatchObject({
+      'udp-no-listener': 1,
+      'udp-bad-checksum': 1,
+    });
   });
 
   test('while the graph is traced every hop shows: the lane stands aside', () => {
@@ -200,11 +234,20 @@ describe('UDP express lane', () => {
 
   test('the lane checks its path as data: the layers it skips write nothing it does not write', () => {
     expect(expressPath.skips).toHaveLength(3);
-    for (const d of [fragmentDeclaration, udpDeclaration]) for (const k of d.fromA?.writes ?? []) expect(expressPath.writes).toContain(k);
+    for (const d of [fragmentDeclaration, udpDeclaration])
+      for (const k of d.fromA?.writes ?? []) expect(expressPath.writes).toContain(k);
   });
 
   test('a host with a security layer has no lane: its policy sees every packet', () => {
-    const h = new Host({ name: 'h', address: dst, link: new ProbeAdaptor('wire'), security: new Session('policy', { initial: PassThrough }) }, new Scheduler());
+    const h = new Host(
+      {
+        name: 'h',
+        address: dst,
+        link: new ProbeAdaptor('wire'),
+        security: new Session('policy', { initial: PassThrough }),
+      },
+      new Scheduler(),
+    );
     expect(h.express).toBeNull();
   });
 });

@@ -1,7 +1,14 @@
 /** The README's example, kept compiling by `pnpm typecheck` (a test checks the README shows exactly this). */
 import { NextHeader, parseIpv6 } from '@conduits/protocols-inet';
 import { Network } from '@conduits/netsim';
-import { ipsecLayer, parseEspSa, saConfigsFor, SecurityAssociationDatabase, SecurityPolicyDatabase, spi } from '@conduits/protocols-ipsec';
+import {
+  ipsecLayer,
+  parseEspSa,
+  saConfigsFor,
+  SecurityAssociationDatabase,
+  SecurityPolicyDatabase,
+  spi,
+} from '@conduits/protocols-ipsec';
 
 const text = `"IPv6","2001:db8::1","2001:db8::2","0x00001001","AES-GCM with 16 octet ICV [RFC4106]","0x${'11'.repeat(20)}","NULL",""
 "IPv6","2001:db8::2","2001:db8::1","0x00002001","AES-GCM with 16 octet ICV [RFC4106]","0x${'22'.repeat(20)}","NULL",""`;
@@ -11,7 +18,11 @@ const host = (me: string, peer: string, out: number) => {
   for (const c of saConfigsFor(me, parseEspSa(text))) sad.create(c);
   const spd = new SecurityPolicyDatabase();
   const remote = { address: parseIpv6(peer), prefix: 128 };
-  spd.addOutbound({ selector: { remote, nextHeader: NextHeader.UDP }, action: 'protect', sa: spi(out) });
+  spd.addOutbound({
+    selector: { remote, nextHeader: NextHeader.UDP },
+    action: 'protect',
+    sa: spi(out),
+  });
   spd.addInbound({ selector: { remote, nextHeader: NextHeader.UDP }, accept: [['esp']] });
   return net.host(me, me, { security: ipsecLayer({ sad, spd, address: parseIpv6(me) }).conduit });
 };

@@ -1,7 +1,12 @@
 /** The README's rekeying example, kept compiling by `pnpm typecheck` (a test checks the README shows exactly this). */
 import { Scheduler } from '@conduits/core';
 import { parseIpv6 } from '@conduits/protocols-inet';
-import { SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type SaConfig } from '@conduits/protocols-ipsec';
+import {
+  SecurityAssociationDatabase,
+  SecurityPolicyDatabase,
+  spi,
+  type SaConfig,
+} from '@conduits/protocols-ipsec';
 
 // A key manager's rekey: the SPD names a bundle; a soft expiry installs the next SA,
 // repoints the bundle and deletes the old SA. The SPD is never rebuilt.

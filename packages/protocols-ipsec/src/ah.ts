@@ -23,7 +23,14 @@ export function ahLength(icvLength: number): number {
 }
 
 /** The IPv6 header as the ICV sees it: version 6, TC/flow/hop limit zero. */
-function icvHeader(src: Uint8Array, srcAt: number, dst: Uint8Array, dstAt: number, payloadLength: number, nextHeader: number): Uint8Array {
+function icvHeader(
+  src: Uint8Array,
+  srcAt: number,
+  dst: Uint8Array,
+  dstAt: number,
+  payloadLength: number,
+  nextHeader: number,
+): Uint8Array {
   const h = new Uint8Array(40);
   h[0] = 0x60;
   h[4] = payloadLength >> 8;
@@ -35,7 +42,12 @@ function icvHeader(src: Uint8Array, srcAt: number, dst: Uint8Array, dstAt: numbe
 }
 
 /** A copy of the extension headers with mutable option data zeroed. */
-function icvExtensionHeaders(bytes: Uint8Array, from: number, to: number, firstNextHeader: number): Uint8Array {
+function icvExtensionHeaders(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  firstNextHeader: number,
+): Uint8Array {
   const out = bytes.slice(from, to);
   let nh = firstNextHeader;
   let at = 0;
@@ -74,7 +86,13 @@ export function ahSequenceOf(buf: PacketBuffer): number {
 }
 
 /** Coder: push an AH with a zero ICV in front of the payload (whose protocol is `nextHeader`). */
-export function pushAhHeader(buf: PacketBuffer, nextHeader: number, icvLength: number, spi: number, seqLo: number): void {
+export function pushAhHeader(
+  buf: PacketBuffer,
+  nextHeader: number,
+  icvLength: number,
+  spi: number,
+  seqLo: number,
+): void {
   const len = ahLength(icvLength);
   const at = buf.push(len);
   buf.bytes.fill(0, at, at + len);
@@ -95,35 +113,75 @@ export function pullAh(buf: PacketBuffer): number {
  * Cipher: write the ICV into the AH at buf.start, for a packet from `src` to `dst` that will
  * carry no extension headers before AH (as this stack sends them).
  */
-export function sealAh(cipher: EspCipher, buf: PacketBuffer, seq: number, src: Uint8Array, dst: Uint8Array): void {
+export function sealAh(
+  cipher: EspCipher,
+  buf: PacketBuffer,
+  seq: number,
+  src: Uint8Array,
+  dst: Uint8Array,
+): void {
   const header = icvHeader(src, 0, dst, 0, buf.length, NextHeader.AH);
-  buf.bytes.set(cipher.integrityCheckValue([header, buf.bytes.subarray(buf.start, buf.end)], Math.floor(seq / 4294967296)), buf.start + AH_FIXED);
+  buf.bytes.set(
+    cipher.integrityCheckValue(
+      [header, buf.bytes.subarray(buf.start, buf.end)],
+      Math.floor(seq / 4294967296),
+    ),
+    buf.start + AH_FIXED,
+  );
 }
 
 /**
  * Cipher: check the ICV of the AH at buf.start of a packet whose IPv6 header is at `ipAt`;
  * the bytes between the fixed header and AH are extension headers.
  */
-export function checkAh(cipher: EspCipher, buf: PacketBuffer, ipAt: number, seqHi: number): EspDropReason | null {
+export function checkAh(
+  cipher: EspCipher,
+  buf: PacketBuffer,
+  ipAt: number,
+  seqHi: number,
+): EspDropReason | null {
   const at = buf.start;
   const len = ((buf.bytes[at + 1] as number) + 2) * 4;
   const extFrom = ipAt + 40;
-  const ext = extFrom < at ? icvExtensionHeaders(buf.bytes, extFrom, at, buf.bytes[ipAt + 6] as number) : new Uint8Array(0);
+  const ext =
+    extFrom < at
+      ? icvExtensionHeaders(buf.bytes, extFrom, at, buf.bytes[ipAt + 6] as number)
+      : new Uint8Array(0);
   // With extension headers, the last one names AH; with none, the header's own next header does (a reassembled packet's copy may say Fragment).
-  const header = icvHeader(buf.bytes, ipAt + 8, buf.bytes, ipAt + 24, ext.length + buf.length, ext.length > 0 ? (buf.bytes[ipAt + 6] as number) : NextHeader.AH);
+  const header = icvHeader(
+    buf.bytes,
+    ipAt + 8,
+    buf.bytes,
+    ipAt + 24,
+    ext.length + buf.length,
+    ext.length > 0 ? (buf.bytes[ipAt + 6] as number) : NextHeader.AH,
+  );
   const received = buf.bytes.slice(at + AH_FIXED, at + AH_FIXED + cipher.icvLength);
   const ah = buf.bytes.slice(at, at + len);
   ah.fill(0, AH_FIXED);
-  const expected = cipher.integrityCheckValue([header, ext, ah, buf.bytes.subarray(at + len, buf.end)], seqHi);
+  const expected = cipher.integrityCheckValue(
+    [header, ext, ah, buf.bytes.subarray(at + len, buf.end)],
+    seqHi,
+  );
   return constantTimeEqual(expected, received) ? null : 'esp-icv-failed';
 }
 
 /** Protect with AH in one call: the SA's FSM / Coder / Cipher Protocol, for code outside a graph. */
-export function ahProtect(sa: SecurityAssociation, buf: PacketBuffer, nextHeader: number, src: Uint8Array, dst: Uint8Array): EspDropReason | null {
+export function ahProtect(
+  sa: SecurityAssociation,
+  buf: PacketBuffer,
+  nextHeader: number,
+  src: Uint8Array,
+  dst: Uint8Array,
+): EspDropReason | null {
   return espOneCall(sa).protectAh(buf, nextHeader, src, dst);
 }
 
 /** Check and remove AH in one call (the SA's Protocol); its next header, or why it was refused. */
-export function ahVerify(sa: SecurityAssociation, buf: PacketBuffer, ipAt: number): number | EspDropReason {
+export function ahVerify(
+  sa: SecurityAssociation,
+  buf: PacketBuffer,
+  ipAt: number,
+): number | EspDropReason {
   return espOneCall(sa).open(buf, ipAt);
 }

@@ -21,7 +21,8 @@ export class ReplayWindow {
     size = 64,
     readonly esn = false,
   ) {
-    if (!Number.isInteger(size) || size < 32 || size > 4096 || size % 32 !== 0) throw new RangeError('replay window must be 32..4096 bits, a multiple of 32');
+    if (!Number.isInteger(size) || size < 32 || size > 4096 || size % 32 !== 0)
+      throw new RangeError('replay window must be 32..4096 bits, a multiple of 32');
     this.size = size;
     // One word more than the window: the top word is partly filled, the bottom one partly.
     this.#bits = new Uint32Array(size / 32 + 1);
@@ -58,7 +59,8 @@ export class ReplayWindow {
       const words = this.#bits.length;
       const from = Math.floor(top / 32);
       const to = Math.floor(seq / 32);
-      for (let k = 1, n = Math.min(to - from, words); k <= n; k++) this.#bits[(from + k) % words] = 0;
+      for (let k = 1, n = Math.min(to - from, words); k <= n; k++)
+        this.#bits[(from + k) % words] = 0;
       this.#topHi = Math.floor(seq / 4294967296);
       this.#topLo = seq >>> 0;
     }
@@ -86,12 +88,12 @@ export class ReplayWindow {
   /** The bit of sequence number `seq` in the ring. */
   #bit(seq: number): boolean {
     const w = this.#bits;
-    return ((w[Math.floor(seq / 32) % w.length] as number) & (1 << seq % 32)) !== 0;
+    return ((w[Math.floor(seq / 32) % w.length] as number) & (1 << (seq % 32))) !== 0;
   }
 
   #set(seq: number): void {
     const w = this.#bits;
     const i = Math.floor(seq / 32) % w.length;
-    w[i] = (w[i] as number) | (1 << seq % 32);
+    w[i] = (w[i] as number) | (1 << (seq % 32));
   }
 }

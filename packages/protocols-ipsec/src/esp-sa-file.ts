@@ -7,7 +7,14 @@
  */
 import { formatIpv6, parseIpv6 } from '@conduits/protocols-inet';
 import type { SaConfig } from './security-association.js';
-import { integrityMac, saltLength, tsharkNames, type EncryptionAlgorithm, type IntegrityAlgorithm, type TransformSpec } from './transforms.js';
+import {
+  integrityMac,
+  saltLength,
+  tsharkNames,
+  type EncryptionAlgorithm,
+  type IntegrityAlgorithm,
+  type TransformSpec,
+} from './transforms.js';
 
 export interface EspSaEntry {
   readonly protocol: 'IPv4' | 'IPv6' | 'Any';
@@ -41,13 +48,17 @@ const integrityByName: Record<string, IntegrityAlgorithm> = {
   'HMAC-SHA-512-256 [RFC4868]': 'hmac-sha512-256',
 };
 
-function encryptionOf(name: string, keyBytes: number): { encryption: EncryptionAlgorithm; keyLength: number; icv?: number } | undefined {
+function encryptionOf(
+  name: string,
+  keyBytes: number,
+): { encryption: EncryptionAlgorithm; keyLength: number; icv?: number } | undefined {
   if (name === 'NULL') return { encryption: 'null', keyLength: 0 };
   if (name === 'AES-CBC [RFC3602]') return { encryption: 'aes-cbc', keyLength: keyBytes };
   if (name === 'AES-CTR [RFC3686]') return { encryption: 'aes-ctr', keyLength: keyBytes - 4 };
   const gcm = /^AES-GCM with (8|12|16) octet ICV \[RFC4106\]$/.exec(name);
   if (gcm) return { encryption: 'aes-gcm', keyLength: keyBytes - 4, icv: Number(gcm[1]) };
-  if (name === 'ChaCha20-Poly1305 [RFC7634]') return { encryption: 'chacha20-poly1305', keyLength: 32, icv: 16 };
+  if (name === 'ChaCha20-Poly1305 [RFC7634]')
+    return { encryption: 'chacha20-poly1305', keyLength: 32, icv: 16 };
   return undefined;
 }
 
@@ -58,7 +69,8 @@ function unquote(field: string): string {
 
 function hexKey(s: string, line: number): Uint8Array {
   const h = s.replace(/^0x/i, '');
-  if (h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) throw new EspSaParseError(line, `not a hex key: ${s.length} characters`);
+  if (h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h))
+    throw new EspSaParseError(line, `not a hex key: ${s.length} characters`);
   return Uint8Array.from(Buffer.from(h, 'hex'));
 }
 
@@ -70,24 +82,50 @@ export function parseEspSa(text: string): EspSaEntry[] {
     if (raw.trim() === '' || raw.trim().startsWith('#')) return;
     const f = (raw.match(/"[^"]*"|[^,]+/g) ?? []).map(unquote);
     if (f.length < 8) throw new EspSaParseError(line, `expected 8 fields, found ${f.length}`);
-    const [protocol, source, destination, spiText, encName, encKeyText, authName, authKeyText, ...extra] = f as [string, string, string, string, string, string, string, string, ...string[]];
-    if (protocol !== 'IPv4' && protocol !== 'IPv6' && protocol !== 'Any') throw new EspSaParseError(line, `protocol must be IPv4, IPv6 or Any`);
+    const [
+      protocol,
+      source,
+      destination,
+      spiText,
+      encName,
+      encKeyText,
+      authName,
+      authKeyText,
+      ...extra
+    ] = f as [string, string, string, string, string, string, string, string, ...string[]];
+    if (protocol !== 'IPv4' && protocol !== 'IPv6' && protocol !== 'Any')
+      throw new EspSaParseError(line, `protocol must be IPv4, IPv6 or Any`);
     const spi = Number(spiText);
-    if (!Number.isInteger(spi) || spi < 0 || spi > 0xffffffff) throw new EspSaParseError(line, `bad SPI ${spiText}`);
+    if (!Number.isInteger(spi) || spi < 0 || spi > 0xffffffff)
+      throw new EspSaParseError(line, `bad SPI ${spiText}`);
     const encryptionKey = hexKey(encKeyText, line);
     const enc = encryptionOf(encName, encryptionKey.length);
     if (enc === undefined) throw new EspSaParseError(line, `unsupported encryption ${encName}`);
     const integrity = integrityByName[authName];
-    if (integrity === undefined) throw new EspSaParseError(line, `unsupported authentication ${authName}`);
+    if (integrity === undefined)
+      throw new EspSaParseError(line, `unsupported authentication ${authName}`);
     const integrityKey = integrity === 'none' ? undefined : hexKey(authKeyText, line);
-    if (integrityKey !== undefined && integrityKey.length !== integrityMac[integrity as Exclude<IntegrityAlgorithm, 'none'>].keyLength) throw new EspSaParseError(line, `${authName} key must be ${integrityMac[integrity as Exclude<IntegrityAlgorithm, 'none'>].keyLength} bytes`);
+    if (
+      integrityKey !== undefined &&
+      integrityKey.length !==
+        integrityMac[integrity as Exclude<IntegrityAlgorithm, 'none'>].keyLength
+    )
+      throw new EspSaParseError(
+        line,
+        `${authName} key must be ${integrityMac[integrity as Exclude<IntegrityAlgorithm, 'none'>].keyLength} bytes`,
+      );
     const window = extra.find((x) => x.startsWith('window='));
     out.push({
       protocol,
       source,
       destination,
       spi,
-      transform: { encryption: enc.encryption, encryptionKeyLength: enc.keyLength, integrity, ...(enc.icv ? { icvLength: enc.icv } : {}) },
+      transform: {
+        encryption: enc.encryption,
+        encryptionKeyLength: enc.keyLength,
+        integrity,
+        ...(enc.icv ? { icvLength: enc.icv } : {}),
+      },
       encryptionKey,
       integrityKey,
       mode: extra.includes('tunnel') ? 'tunnel' : 'transport',
@@ -99,11 +137,34 @@ export function parseEspSa(text: string): EspSaEntry[] {
 }
 
 /** One esp_sa line for tshark (its eight fields only). */
-export function formatEspSa(entry: { protocol?: 'IPv6' | 'IPv4'; source: string | Uint8Array; destination: string | Uint8Array; spi: number; transform: TransformSpec; encryptionKey: Uint8Array; integrityKey?: Uint8Array | undefined }): string {
-  const names = tsharkNames(entry.transform) ?? { encryption: 'ChaCha20-Poly1305 [RFC7634]', integrity: 'NULL' };
+export function formatEspSa(entry: {
+  protocol?: 'IPv6' | 'IPv4';
+  source: string | Uint8Array;
+  destination: string | Uint8Array;
+  spi: number;
+  transform: TransformSpec;
+  encryptionKey: Uint8Array;
+  integrityKey?: Uint8Array | undefined;
+}): string {
+  const names = tsharkNames(entry.transform) ?? {
+    encryption: 'ChaCha20-Poly1305 [RFC7634]',
+    integrity: 'NULL',
+  };
   const text = (a: string | Uint8Array): string => (typeof a === 'string' ? a : formatIpv6(a));
-  const hex = (b: Uint8Array | undefined): string => (b === undefined || b.length === 0 ? '' : `0x${Buffer.from(b).toString('hex')}`);
-  return [entry.protocol ?? 'IPv6', text(entry.source), text(entry.destination), `0x${entry.spi.toString(16).padStart(8, '0')}`, names.encryption, hex(entry.encryptionKey), names.integrity, hex(entry.integrityKey)].map((x) => `"${x}"`).join(',');
+  const hex = (b: Uint8Array | undefined): string =>
+    b === undefined || b.length === 0 ? '' : `0x${Buffer.from(b).toString('hex')}`;
+  return [
+    entry.protocol ?? 'IPv6',
+    text(entry.source),
+    text(entry.destination),
+    `0x${entry.spi.toString(16).padStart(8, '0')}`,
+    names.encryption,
+    hex(entry.encryptionKey),
+    names.integrity,
+    hex(entry.integrityKey),
+  ]
+    .map((x) => `"${x}"`)
+    .join(',');
 }
 
 /**
@@ -118,7 +179,12 @@ export function saConfigsFor(local: string, entries: readonly EspSaEntry[]): SaC
     const dst = e.destination === '*' ? '*' : formatIpv6(parseIpv6(e.destination));
     const direction = src === me ? 'outbound' : dst === me ? 'inbound' : undefined;
     if (direction === undefined) continue;
-    if (e.transform.encryption !== 'null' && e.encryptionKey.length !== e.transform.encryptionKeyLength + saltLength(e.transform.encryption)) continue;
+    if (
+      e.transform.encryption !== 'null' &&
+      e.encryptionKey.length !==
+        e.transform.encryptionKeyLength + saltLength(e.transform.encryption)
+    )
+      continue;
     out.push({
       spi: e.spi,
       direction,

@@ -21,7 +21,20 @@
  *       /    \
  *    eth0    eth1 ...
  */
-import { attribute, Deliver, GraphBuilder, Mux, Protocol, type Accessor, type Adaptor, type Graph, type Message, type Scheduler, type Session, type State } from '@conduits/core';
+import {
+  attribute,
+  Deliver,
+  GraphBuilder,
+  Mux,
+  Protocol,
+  type Accessor,
+  type Adaptor,
+  type Graph,
+  type Message,
+  type Scheduler,
+  type Session,
+  type State,
+} from '@conduits/core';
 import {
   addressEquals,
   fragmentSession,
@@ -32,10 +45,25 @@ import {
   remoteAddress,
   type Ipv6Address,
 } from '@conduits/protocols-inet';
-import { checkIpv6Header, checkUdp, DST, securityRelevant, walkExtensionHeaders, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
+import {
+  checkIpv6Header,
+  checkUdp,
+  DST,
+  securityRelevant,
+  walkExtensionHeaders,
+  writeIpv6Header,
+  writeUdp,
+} from '@conduits/protocols-inet/codec';
 import type { Observable } from 'rxjs';
 import type { EspDropReason } from './esp-drop-reasons.js';
-import { openedOuter, packetSelectors, PolicyEngine, readAddresses, readPorts, type AcquireEvent } from './policy-engine.js';
+import {
+  openedOuter,
+  packetSelectors,
+  PolicyEngine,
+  readAddresses,
+  readPorts,
+  type AcquireEvent,
+} from './policy-engine.js';
 import type { SecurityAssociationDatabase } from './sad.js';
 import { matches, type AddressRange, type SecurityPolicyDatabase } from './spd.js';
 import { appliedProtection, natTraversalPort, outerSa } from './conduits/ipsec-session.js';
@@ -105,7 +133,22 @@ export class Gateway {
 
   /** The interface for a destination, by longest prefix; undefined when there is no route. */
   route(bytes: Uint8Array, at: number): number | undefined {
-    for (const r of this.#routes) if (matches({ local: r.prefix }, { remote: bytes, remoteAt: at, local: bytes, localAt: at, nextHeader: 0, remotePort: 0, localPort: 0 })) return r.interface;
+    for (const r of this.#routes)
+      if (
+        matches(
+          { local: r.prefix },
+          {
+            remote: bytes,
+            remoteAt: at,
+            local: bytes,
+            localAt: at,
+            nextHeader: 0,
+            remotePort: 0,
+            localPort: 0,
+          },
+        )
+      )
+        return r.interface;
     return undefined;
   }
 
@@ -181,7 +224,13 @@ export class Gateway {
           if (d === 'no-sa') return drop(s, msg, 'esp-no-sa');
           const id = typeof d === 'number' ? d : d[0];
           const sa = id === undefined ? undefined : engine.outboundSa(id, s.graph.scheduler.now());
-          if (sa === undefined || sa.mode !== 'tunnel' || sa.source === undefined || sa.destination === undefined) return drop(s, msg, 'esp-no-sa');
+          if (
+            sa === undefined ||
+            sa.mode !== 'tunnel' ||
+            sa.source === undefined ||
+            sa.destination === undefined
+          )
+            return drop(s, msg, 'esp-no-sa');
           // Up into the tunnel SA's Protocol (the whole packet is its payload); it comes back Sealed.
           msg.set(nextHeader, NextHeader.IPV6).set(tunnel, sa).set(saKey, sas.keyOf(s, sa));
           if (sa.protocol === 'ah') msg.set(ahSource, sa.source).set(remoteAddress, sa.destination);
@@ -194,8 +243,19 @@ export class Gateway {
           const dst = sa.destination as Ipv6Address;
           const encap = sa.protocol === 'esp' ? sa.udpEncapsulation : undefined;
           // RFC 3948 §2.1; over IPv6 the UDP checksum is computed (a zero one is IPv4's privilege).
-          if (encap !== undefined) writeUdp(b, encap.sourcePort, encap.destinationPort, sa.source as Ipv6Address, dst);
-          writeIpv6Header(b, encap !== undefined ? NextHeader.UDP : sa.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP, 64, sa.source as Ipv6Address, dst);
+          if (encap !== undefined)
+            writeUdp(b, encap.sourcePort, encap.destinationPort, sa.source as Ipv6Address, dst);
+          writeIpv6Header(
+            b,
+            encap !== undefined
+              ? NextHeader.UDP
+              : sa.protocol === 'ah'
+                ? NextHeader.AH
+                : NextHeader.ESP,
+            64,
+            sa.source as Ipv6Address,
+            dst,
+          );
           const out = this.route(dst, 0);
           if (out === undefined) return s.drop(msg, 'gw-no-route');
           msg.set(outInterface, out);
@@ -204,7 +264,8 @@ export class Gateway {
         if (m === Opened) {
           // One tunnel layer: the inner packet is then a packet of its own.
           const nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
-          if (nh === NextHeader.ESP || nh === NextHeader.AH) return drop(s, msg, 'esp-policy-violation');
+          if (nh === NextHeader.ESP || nh === NextHeader.AH)
+            return drop(s, msg, 'esp-policy-violation');
           msg.messenger = Deliver;
           const applied = msg.get(appliedProtection) ?? 0;
           if (nh === NextHeader.NO_NEXT_HEADER && applied === 1) return drop(s, msg, 'esp-dummy'); // RFC 4303 §2.6
@@ -228,10 +289,15 @@ export class Gateway {
         }
         let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
         // ESP in UDP (RFC 3948 §2.2): port 4500, and a first word that is not zero (zero marks IKE, which the gateway leaves alone).
-        if (nh === NextHeader.UDP && b.length >= 9 && b.view.getUint16(b.start + 2) === natTraversalPort) {
+        if (
+          nh === NextHeader.UDP &&
+          b.length >= 9 &&
+          b.view.getUint16(b.start + 2) === natTraversalPort
+        ) {
           if (b.length === 9 && b.bytes[b.start + 8] === 0xff) return s.drop(msg, 'nat-keepalive');
           if (b.length >= 12 && b.view.getUint32(b.start + 8) !== 0) {
-            if (checkUdp(b, msg.get(ipOffset) ?? 0) !== null) return drop(s, msg, 'udp-encap-bad-checksum');
+            if (checkUdp(b, msg.get(ipOffset) ?? 0) !== null)
+              return drop(s, msg, 'udp-encap-bad-checksum');
             b.pull(8);
             nh = NextHeader.ESP;
           }
@@ -241,7 +307,11 @@ export class Gateway {
         if (b.length < (ah ? 12 : 8)) return drop(s, msg, 'esp-truncated');
         const sa = sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
         if (sa === undefined) return drop(s, msg, 'esp-unknown-spi');
-        msg.set(appliedProtection, ah ? 2 : 1).set(outerSa, sa.spi).set(openedOuter, sa).set(saKey, sas.keyOf(s, sa));
+        msg
+          .set(appliedProtection, ah ? 2 : 1)
+          .set(outerSa, sa.spi)
+          .set(openedOuter, sa)
+          .set(saKey, sas.keyOf(s, sa));
         msg.messenger = Open;
         s.send('A', msg);
       },

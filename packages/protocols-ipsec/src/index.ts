@@ -4,8 +4,23 @@
  * (RFC 4301); the IPsec layer of the host graph (Java Conduits §4.2, Figure 7). ESP and AH
  * header codecs and drop reasons are in `/codec`, the layer's own attributes and tables in `/internal`.
  */
-export { SecurityAssociation, spi, type Lifetime, type LifetimeEvent, type SaConfig, type SaLifecycleEvent, type SaState, type Spi } from './security-association.js';
-export { isAead, saltLength, type EncryptionAlgorithm, type IntegrityAlgorithm, type TransformSpec } from './transforms.js';
+export {
+  SecurityAssociation,
+  spi,
+  type Lifetime,
+  type LifetimeEvent,
+  type SaConfig,
+  type SaLifecycleEvent,
+  type SaState,
+  type Spi,
+} from './security-association.js';
+export {
+  isAead,
+  saltLength,
+  type EncryptionAlgorithm,
+  type IntegrityAlgorithm,
+  type TransformSpec,
+} from './transforms.js';
 export { SecurityAssociationDatabase, type SadEvent, type SadOptions } from './sad.js';
 export { PolicyEngine, type AcquireEvent, type OutboundDecision } from './policy-engine.js';
 export {
@@ -17,10 +32,29 @@ export {
   type Protection,
   type Selector,
 } from './spd.js';
-export { ipsecLayer, type IpsecConfig, type IpsecLayer, type SaEvent } from './conduits/ipsec-session.js';
-export { Open, Opened, retireSaProtocol, saProtocol, Seal, Sealed, type DropWatcher } from './conduits/sa-protocol.js';
+export {
+  ipsecLayer,
+  type IpsecConfig,
+  type IpsecLayer,
+  type SaEvent,
+} from './conduits/ipsec-session.js';
+export {
+  Open,
+  Opened,
+  retireSaProtocol,
+  saProtocol,
+  Seal,
+  Sealed,
+  type DropWatcher,
+} from './conduits/sa-protocol.js';
 export { SaKeysClaimedError } from './sa-keys.js';
-export { EspSaParseError, formatEspSa, parseEspSa, saConfigsFor, type EspSaEntry } from './esp-sa-file.js';
+export {
+  EspSaParseError,
+  formatEspSa,
+  parseEspSa,
+  saConfigsFor,
+  type EspSaEntry,
+} from './esp-sa-file.js';
 export { ahProtect, ahVerify } from './ah.js';
 export { forGateway, Gateway, type GatewayOptions, type Route } from './gateway.js';
 export { siteToSite, type SiteToSite, type TunnelEnd, type TunnelSa } from './site-to-site.js';

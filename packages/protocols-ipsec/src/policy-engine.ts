@@ -36,18 +36,36 @@ export type OutboundDecision = 'bypass' | 'discard' | 'no-sa' | Spi | readonly S
 
 /** A fresh selector record, to be reused for every packet of one policy session. */
 export function packetSelectors(): PacketSelectors {
-  return { remote: new Uint8Array(16), remoteAt: 0, local: new Uint8Array(16), localAt: 0, nextHeader: 0, remotePort: -1, localPort: -1 };
+  return {
+    remote: new Uint8Array(16),
+    remoteAt: 0,
+    local: new Uint8Array(16),
+    localAt: 0,
+    nextHeader: 0,
+    remotePort: -1,
+    localPort: -1,
+  };
 }
 
 /** The addresses of the IPv6 header at `ip` in `bytes`: arriving, its source is the remote end. */
-export function readAddresses(sel: PacketSelectors, bytes: Uint8Array, ip: number, inbound: boolean): void {
+export function readAddresses(
+  sel: PacketSelectors,
+  bytes: Uint8Array,
+  ip: number,
+  inbound: boolean,
+): void {
   sel.remote = sel.local = bytes;
   sel.remoteAt = ip + (inbound ? SRC : DST);
   sel.localAt = ip + (inbound ? DST : SRC);
 }
 
 /** The ports of a UDP or TCP header at `at` (`sel.nextHeader` set first); -1 when there are none. */
-export function readPorts(sel: PacketSelectors, b: PacketBuffer, at: number, remoteFirst: boolean): void {
+export function readPorts(
+  sel: PacketSelectors,
+  b: PacketBuffer,
+  at: number,
+  remoteFirst: boolean,
+): void {
   if ((sel.nextHeader === NextHeader.UDP || sel.nextHeader === NextHeader.TCP) && b.end >= at + 4) {
     const first = b.view.getUint16(at);
     const second = b.view.getUint16(at + 2);
@@ -96,12 +114,19 @@ export class PolicyEngine {
    * packet in tunnel mode), `applied` is its protections' code (innermost in the low bits),
    * `outer` / `inner` the SAs that opened them. Null: deliver it.
    */
-  inbound(sel: PacketSelectors, applied: number, outer: SecurityAssociation | undefined, inner: SecurityAssociation | undefined): EspDropReason | null {
+  inbound(
+    sel: PacketSelectors,
+    applied: number,
+    outer: SecurityAssociation | undefined,
+    inner: SecurityAssociation | undefined,
+  ): EspDropReason | null {
     // RFC 4303 §2.6: traffic-flow padding, authenticated like any packet, then thrown away.
     if (sel.nextHeader === NextHeader.NO_NEXT_HEADER && applied % 4 === 1) return 'esp-dummy';
     // RFC 4301 §5.2 step 4: only traffic the SA was made for (a peer's SA cannot carry another peer's packets).
-    if (outer?.selector !== undefined && !matches(outer.selector, sel)) return 'esp-selector-mismatch';
-    if (inner?.selector !== undefined && !matches(inner.selector, sel)) return 'esp-selector-mismatch';
+    if (outer?.selector !== undefined && !matches(outer.selector, sel))
+      return 'esp-selector-mismatch';
+    if (inner?.selector !== undefined && !matches(inner.selector, sel))
+      return 'esp-selector-mismatch';
     return this.spd.accepts(sel, applied) ? null : 'esp-policy-violation';
   }
 

@@ -4,6 +4,8 @@
 export class SaKeysClaimedError extends Error {
   override readonly name = 'SaKeysClaimedError';
   constructor(readonly spi: number) {
-    super(`the keys of SA 0x${spi.toString(16).padStart(8, '0')} already belong to a Cipher session in a graph`);
+    super(
+      `the keys of SA 0x${spi.toString(16).padStart(8, '0')} already belong to a Cipher session in a graph`,
+    );
   }
 }

@@ -6,15 +6,34 @@
  */
 import type { Scheduler, Timer } from '@conduits/core';
 import { Subject, type Observable } from 'rxjs';
-import { SecurityAssociation, type SaConfig, type SaLifecycleEvent, type Spi } from './security-association.js';
+import {
+  SecurityAssociation,
+  type SaConfig,
+  type SaLifecycleEvent,
+  type Spi,
+} from './security-association.js';
 
 export type SadEvent =
   | { readonly kind: 'added'; readonly sa: SecurityAssociation; readonly time: number }
-  | { readonly kind: 'soft-expiry' | 'hard-expiry'; readonly sa: SecurityAssociation; readonly time: number }
+  | {
+      readonly kind: 'soft-expiry' | 'hard-expiry';
+      readonly sa: SecurityAssociation;
+      readonly time: number;
+    }
   /** A number space is used up: outbound sequence numbers (RFC 4303 §3.3.3) or the top of a 32-bit replay window. */
-  | { readonly kind: 'exhausted'; readonly sa: SecurityAssociation; readonly what: 'sequence' | 'replay-window'; readonly time: number }
+  | {
+      readonly kind: 'exhausted';
+      readonly sa: SecurityAssociation;
+      readonly what: 'sequence' | 'replay-window';
+      readonly time: number;
+    }
   /** Gone, keys wiped: by hard expiry or by `delete`. */
-  | { readonly kind: 'deleted'; readonly sa: SecurityAssociation; readonly reason: 'hard-expiry' | 'removed'; readonly time: number };
+  | {
+      readonly kind: 'deleted';
+      readonly sa: SecurityAssociation;
+      readonly reason: 'hard-expiry' | 'removed';
+      readonly time: number;
+    };
 
 export interface SadOptions {
   /** The clock and timers of the SAs' lifetimes. Without one, the first graph the SAD serves gives its own (`useScheduler`). */
@@ -29,7 +48,8 @@ export class SecurityAssociationDatabase {
   readonly #bundles = new Map<string, readonly Spi[]>();
   readonly #timers = new Map<SecurityAssociation, Timer[]>();
   readonly #events = new Subject<SadEvent>();
-  readonly #onEvent = (sa: SecurityAssociation, e: SaLifecycleEvent): void => this.#lifecycle(sa, e);
+  readonly #onEvent = (sa: SecurityAssociation, e: SaLifecycleEvent): void =>
+    this.#lifecycle(sa, e);
   #scheduler: Scheduler | null = null;
 
   constructor(options: SadOptions = {}) {
@@ -52,18 +72,29 @@ export class SecurityAssociationDatabase {
    */
   useScheduler(scheduler: Scheduler): void {
     if (this.#scheduler === scheduler) return;
-    if (this.#scheduler !== null) throw new RangeError('this SAD already runs on another scheduler');
+    if (this.#scheduler !== null)
+      throw new RangeError('this SAD already runs on another scheduler');
     this.#scheduler = scheduler;
     for (const sa of this.all()) this.#arm(sa);
   }
 
-  #table(direction: 'inbound' | 'outbound', protocol: 'esp' | 'ah'): Map<number, SecurityAssociation> {
-    return direction === 'outbound' ? this.#outbound : protocol === 'ah' ? this.#inboundAh : this.#inbound;
+  #table(
+    direction: 'inbound' | 'outbound',
+    protocol: 'esp' | 'ah',
+  ): Map<number, SecurityAssociation> {
+    return direction === 'outbound'
+      ? this.#outbound
+      : protocol === 'ah'
+        ? this.#inboundAh
+        : this.#inbound;
   }
 
   add(sa: SecurityAssociation): SecurityAssociation {
     const table = this.#table(sa.direction, sa.protocol);
-    if (table.has(sa.spi)) throw new RangeError(`SAD already holds an ${sa.direction} SA with SPI 0x${sa.spi.toString(16)}`);
+    if (table.has(sa.spi))
+      throw new RangeError(
+        `SAD already holds an ${sa.direction} SA with SPI 0x${sa.spi.toString(16)}`,
+      );
     if (!sa.usable) throw new RangeError(`${sa.toString()} cannot be added: it has expired`);
     sa.ownedBy(this.#onEvent);
     table.set(sa.spi, sa);
@@ -86,7 +117,11 @@ export class SecurityAssociationDatabase {
   }
 
   /** Remove and destroy (keys wiped). */
-  delete(direction: 'inbound' | 'outbound', spi: Spi | number, protocol: 'esp' | 'ah' = 'esp'): boolean {
+  delete(
+    direction: 'inbound' | 'outbound',
+    spi: Spi | number,
+    protocol: 'esp' | 'ah' = 'esp',
+  ): boolean {
     const sa = this.#table(direction, protocol).get(spi);
     if (sa === undefined) return false;
     this.#remove(sa, 'removed');
@@ -132,7 +167,9 @@ export class SecurityAssociationDatabase {
     const timers: Timer[] = [];
     for (const t of [sa.softLifetime.time, sa.hardLifetime.time]) {
       if (t === undefined) continue;
-      timers.push(sch.unref(sch.at(Math.max(sch.now(), sa.createdAt + t), () => sa.checkTime(sch.now()))));
+      timers.push(
+        sch.unref(sch.at(Math.max(sch.now(), sa.createdAt + t), () => sa.checkTime(sch.now()))),
+      );
     }
     this.#timers.set(sa, timers);
   }
@@ -140,7 +177,13 @@ export class SecurityAssociationDatabase {
   #lifecycle(sa: SecurityAssociation, e: SaLifecycleEvent): void {
     const time = this.#now();
     if (e === 'soft') return this.#emit({ kind: 'soft-expiry', sa, time });
-    if (e === 'sequence-exhausted' || e === 'replay-window-exhausted') return this.#emit({ kind: 'exhausted', sa, what: e === 'sequence-exhausted' ? 'sequence' : 'replay-window', time });
+    if (e === 'sequence-exhausted' || e === 'replay-window-exhausted')
+      return this.#emit({
+        kind: 'exhausted',
+        sa,
+        what: e === 'sequence-exhausted' ? 'sequence' : 'replay-window',
+        time,
+      });
     this.#emit({ kind: 'hard-expiry', sa, time });
     this.#remove(sa, 'hard-expiry');
   }

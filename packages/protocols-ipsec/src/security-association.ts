@@ -96,7 +96,8 @@ export class SecurityAssociation {
   readonly destination: Ipv6Address | undefined;
   readonly transform: TransformSpec;
   readonly esn: boolean;
-  readonly udpEncapsulation: { readonly sourcePort: number; readonly destinationPort: number } | undefined;
+  readonly udpEncapsulation:
+    { readonly sourcePort: number; readonly destinationPort: number } | undefined;
   readonly replay: ReplayWindow | null;
   /** Traffic selectors (see `SaConfig.selector`); undefined: no check beyond the SPD. */
   readonly selector: Selector | undefined;
@@ -145,13 +146,33 @@ export class SecurityAssociation {
     this.#hard = config.hardLifetime ?? {};
     this.sequence = config.initialSequence ?? 0;
     this.createdAt = now;
-    this.selector = config.selector ?? (config.mode === 'transport' ? transportSelector(config) : undefined);
+    this.selector =
+      config.selector ?? (config.mode === 'transport' ? transportSelector(config) : undefined);
     const windowSize = config.replayWindow ?? 64;
-    this.replay = config.direction === 'inbound' && windowSize > 0 ? new ReplayWindow(windowSize, this.esn) : null;
+    this.replay =
+      config.direction === 'inbound' && windowSize > 0
+        ? new ReplayWindow(windowSize, this.esn)
+        : null;
     if (this.replay !== null && config.initialSequence) this.replay.startAt(config.initialSequence);
-    const shape = cipherShape({ spi: this.spi, protocol: this.protocol, transform: t, allowNoProtection: noProtectionAllowed.has(config), encryptionKeyLength: config.encryptionKey.length, integrityKeyLength: config.integrityKey?.length });
+    const shape = cipherShape({
+      spi: this.spi,
+      protocol: this.protocol,
+      transform: t,
+      allowNoProtection: noProtectionAllowed.has(config),
+      encryptionKeyLength: config.encryptionKey.length,
+      integrityKeyLength: config.integrityKey?.length,
+    });
     // The Cipher session makes the engine key objects from copies it wipes (the caller's are the caller's).
-    const keys = { spi: this.spi, protocol: this.protocol, transform: t, encryptionKey: config.encryptionKey.slice(), integrityKey: config.integrityKey?.slice(), esn: this.esn, engine: config.engine ?? defaultEngine, allowNoProtection: noProtectionAllowed.has(config) };
+    const keys = {
+      spi: this.spi,
+      protocol: this.protocol,
+      transform: t,
+      encryptionKey: config.encryptionKey.slice(),
+      integrityKey: config.integrityKey?.slice(),
+      esn: this.esn,
+      engine: config.engine ?? defaultEngine,
+      allowNoProtection: noProtectionAllowed.has(config),
+    };
     this.#cipher = new CipherState(this, keys);
     this.icvLength = shape.icvLength;
     this.ivLength = shape.ivLength;
@@ -169,7 +190,8 @@ export class SecurityAssociation {
 
   /** Called by the SAD that takes this SA in: one owner at a time. */
   ownedBy(owner: ((sa: SecurityAssociation, event: SaLifecycleEvent) => void) | null): void {
-    if (owner !== null && this.#owner !== null && this.#owner !== owner) throw new RangeError(`${this.toString()} is already held by another SAD`);
+    if (owner !== null && this.#owner !== null && this.#owner !== owner)
+      throw new RangeError(`${this.toString()} is already held by another SAD`);
     this.#owner = owner;
   }
 
@@ -213,7 +235,8 @@ export class SecurityAssociation {
   acceptSequence(seqLo: number, bytes: number): void {
     this.replay?.update(seqLo);
     // The top of a 32-bit window: no later packet can be accepted (RFC 4303 §3.4.3), the peer must rekey.
-    if (this.replay !== null && !this.esn && seqLo === 0xffffffff) this.#exhaust('replay-window-exhausted');
+    if (this.replay !== null && !this.esn && seqLo === 0xffffffff)
+      this.#exhaust('replay-window-exhausted');
     this.#count(bytes);
   }
 
@@ -254,8 +277,16 @@ export class SecurityAssociation {
     this.stats.bytes += bytes;
     const h = this.#hard;
     const s = this.#soft;
-    if ((h.packets !== undefined && this.stats.packets >= h.packets) || (h.bytes !== undefined && this.stats.bytes >= h.bytes)) this.#cross('hard');
-    else if ((s.packets !== undefined && this.stats.packets >= s.packets) || (s.bytes !== undefined && this.stats.bytes >= s.bytes)) this.#cross('soft');
+    if (
+      (h.packets !== undefined && this.stats.packets >= h.packets) ||
+      (h.bytes !== undefined && this.stats.bytes >= h.bytes)
+    )
+      this.#cross('hard');
+    else if (
+      (s.packets !== undefined && this.stats.packets >= s.packets) ||
+      (s.bytes !== undefined && this.stats.bytes >= s.bytes)
+    )
+      this.#cross('soft');
   }
 
   #cross(event: LifetimeEvent): void {

@@ -48,25 +48,64 @@ function range(cidr: string): { address: ReturnType<typeof parseIpv6>; prefix: n
   return { address: parseIpv6(a ?? ''), prefix: Number(p ?? 128) };
 }
 
-export function siteToSite(c: SiteToSite, into?: { sad: SecurityAssociationDatabase; spd: SecurityPolicyDatabase }): { sad: SecurityAssociationDatabase; spd: SecurityPolicyDatabase } {
+export function siteToSite(
+  c: SiteToSite,
+  into?: { sad: SecurityAssociationDatabase; spd: SecurityPolicyDatabase },
+): { sad: SecurityAssociationDatabase; spd: SecurityPolicyDatabase } {
   const sad = into?.sad ?? new SecurityAssociationDatabase();
   const sites = { local: range(c.local.site), remote: range(c.peer.site) };
   const me = parseIpv6(c.local.outside);
   const peer = parseIpv6(c.peer.outside);
   const keys = (t: TunnelSa) => ({
-    ...(c.protocol === 'ah' ? { protocol: 'ah' as const, encryptionKey: new Uint8Array(0), integrityKey: t.key } : { encryptionKey: t.key, ...(t.integrityKey ? { integrityKey: t.integrityKey } : {}) }),
+    ...(c.protocol === 'ah'
+      ? { protocol: 'ah' as const, encryptionKey: new Uint8Array(0), integrityKey: t.key }
+      : { encryptionKey: t.key, ...(t.integrityKey ? { integrityKey: t.integrityKey } : {}) }),
     ...(t.initialSequence !== undefined ? { initialSequence: t.initialSequence } : {}),
     ...(t.replayWindow !== undefined ? { replayWindow: t.replayWindow } : {}),
   });
   const encap = c.udpEncapsulation;
-  sad.create({ spi: c.outbound.spi, direction: 'outbound', mode: 'tunnel', source: me, destination: peer, transform: c.transform, selector: sites, ...keys(c.outbound), ...(encap ? { udpEncapsulation: encap } : {}) });
-  sad.create({ spi: c.inbound.spi, direction: 'inbound', mode: 'tunnel', source: peer, destination: me, transform: c.transform, selector: sites, ...keys(c.inbound), ...(encap ? { udpEncapsulation: { sourcePort: encap.destinationPort, destinationPort: encap.sourcePort } } : {}) });
+  sad.create({
+    spi: c.outbound.spi,
+    direction: 'outbound',
+    mode: 'tunnel',
+    source: me,
+    destination: peer,
+    transform: c.transform,
+    selector: sites,
+    ...keys(c.outbound),
+    ...(encap ? { udpEncapsulation: encap } : {}),
+  });
+  sad.create({
+    spi: c.inbound.spi,
+    direction: 'inbound',
+    mode: 'tunnel',
+    source: peer,
+    destination: me,
+    transform: c.transform,
+    selector: sites,
+    ...keys(c.inbound),
+    ...(encap
+      ? {
+          udpEncapsulation: {
+            sourcePort: encap.destinationPort,
+            destinationPort: encap.sourcePort,
+          },
+        }
+      : {}),
+  });
   const spd = into?.spd ?? new SecurityPolicyDatabase();
   if (into === undefined) {
     spd.defaultOutbound = 'bypass';
     spd.defaultInbound = [[]];
   }
-  spd.addOutbound({ selector: { local: range(c.local.site), remote: range(c.peer.site) }, action: 'protect', sa: spi(c.outbound.spi) });
-  spd.addInbound({ selector: { remote: range(c.peer.site), local: range(c.local.site) }, accept: [[c.protocol ?? 'esp']] });
+  spd.addOutbound({
+    selector: { local: range(c.local.site), remote: range(c.peer.site) },
+    action: 'protect',
+    sa: spi(c.outbound.spi),
+  });
+  spd.addInbound({
+    selector: { remote: range(c.peer.site), local: range(c.local.site) },
+    accept: [[c.protocol ?? 'esp']],
+  });
   return { sad, spd };
 }

@@ -32,9 +32,19 @@ export type Protection = readonly ('ah' | 'esp')[];
 
 export type OutboundRule =
   /** `bundle`: the name of an SA bundle in the SAD (`sad.setBundle`), its SAs applied inner first. */
-  | { readonly name?: string; readonly selector: Selector; readonly action: 'protect'; readonly bundle: string }
+  | {
+      readonly name?: string;
+      readonly selector: Selector;
+      readonly action: 'protect';
+      readonly bundle: string;
+    }
   /** `sa`: one SA, or a bundle applied inner first ([esp, ah] puts AH outside ESP), by SPI. */
-  | { readonly name?: string; readonly selector: Selector; readonly action: 'protect'; readonly sa: Spi | readonly Spi[] }
+  | {
+      readonly name?: string;
+      readonly selector: Selector;
+      readonly action: 'protect';
+      readonly sa: Spi | readonly Spi[];
+    }
   | { readonly name?: string; readonly selector: Selector; readonly action: 'bypass' | 'discard' };
 
 export interface InboundRule {
@@ -144,8 +154,15 @@ export class SecurityPolicyDatabase {
    * Protocol and ports are not known yet, so every rule the addresses match is considered.
    */
   couldAccept(p: PacketSelectors, prefix: number, depth: number): boolean {
-    const any = (list: readonly Protection[]): boolean => list.some((prot) => prot.length >= depth && protectionCode(prot.slice(0, depth)) === prefix);
-    for (const r of this.inbound) if (inRange(r.selector.remote, p.remote, p.remoteAt) && inRange(r.selector.local, p.local, p.localAt) && any(r.accept)) return true;
+    const any = (list: readonly Protection[]): boolean =>
+      list.some((prot) => prot.length >= depth && protectionCode(prot.slice(0, depth)) === prefix);
+    for (const r of this.inbound)
+      if (
+        inRange(r.selector.remote, p.remote, p.remoteAt) &&
+        inRange(r.selector.local, p.local, p.localAt) &&
+        any(r.accept)
+      )
+        return true;
     return any(this.defaultInbound);
   }
 

@@ -27,7 +27,10 @@ export interface TransformSpec {
   readonly icvLength?: number;
 }
 
-export const integrityMac: Record<Exclude<IntegrityAlgorithm, 'none'>, { mac: MacAlgorithm; keyLength: number; icvLength: number }> = {
+export const integrityMac: Record<
+  Exclude<IntegrityAlgorithm, 'none'>,
+  { mac: MacAlgorithm; keyLength: number; icvLength: number }
+> = {
   'hmac-sha1-96': { mac: 'hmac-sha1', keyLength: 20, icvLength: 12 },
   'hmac-sha256-128': { mac: 'hmac-sha256', keyLength: 32, icvLength: 16 },
   'hmac-sha384-192': { mac: 'hmac-sha384', keyLength: 48, icvLength: 24 },
@@ -63,7 +66,9 @@ export function cipherAlgorithm(e: 'aes-cbc' | 'aes-ctr', keyLength: number): Ci
 }
 
 /** tshark's names for its esp_sa table (INTEROP.md), or undefined where tshark 4.0 cannot check. */
-export function tsharkNames(t: TransformSpec): { encryption: string; integrity: string } | undefined {
+export function tsharkNames(
+  t: TransformSpec,
+): { encryption: string; integrity: string } | undefined {
   const enc =
     t.encryption === 'null'
       ? 'NULL'
@@ -74,6 +79,12 @@ export function tsharkNames(t: TransformSpec): { encryption: string; integrity: 
           : t.encryption === 'aes-gcm'
             ? `AES-GCM with ${t.icvLength ?? 16} octet ICV [RFC4106]`
             : undefined;
-  const integ = { none: 'NULL', 'hmac-sha1-96': 'HMAC-SHA-1-96 [RFC2404]', 'hmac-sha256-128': 'HMAC-SHA-256-128 [RFC4868]', 'hmac-sha384-192': 'HMAC-SHA-384-192 [RFC4868]', 'hmac-sha512-256': 'HMAC-SHA-512-256 [RFC4868]' }[t.integrity];
+  const integ = {
+    none: 'NULL',
+    'hmac-sha1-96': 'HMAC-SHA-1-96 [RFC2404]',
+    'hmac-sha256-128': 'HMAC-SHA-256-128 [RFC4868]',
+    'hmac-sha384-192': 'HMAC-SHA-384-192 [RFC4868]',
+    'hmac-sha512-256': 'HMAC-SHA-512-256 [RFC4868]',
+  }[t.integrity];
   return enc === undefined ? undefined : { encryption: enc, integrity: integ };
 }

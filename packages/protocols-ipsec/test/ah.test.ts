@@ -3,27 +3,76 @@ import { SeededRandom, type Alert } from '@conduits/core';
 import { Adversary, Network, PcapWriter } from '@conduits/netsim';
 import { ensureTshark, tsharkFields } from '@conduits/netsim/internal';
 import { NextHeader, parseIpv6, type Host } from '@conduits/protocols-inet';
-import { ipsecLayer, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type Protection, type SaConfig, type Spi } from '@conduits/protocols-ipsec';
+import {
+  ipsecLayer,
+  SecurityAssociationDatabase,
+  SecurityPolicyDatabase,
+  spi,
+  type Protection,
+  type SaConfig,
+  type Spi,
+} from '@conduits/protocols-ipsec';
 import { createHmac } from 'node:crypto';
 
 const A = '2001:db8:2::1';
 const B = '2001:db8:2::2';
-const gcm = { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 16 } as const;
-const sha256 = { encryption: 'null', encryptionKeyLength: 0, integrity: 'hmac-sha256-128' } as const;
+const gcm = {
+  encryption: 'aes-gcm',
+  encryptionKeyLength: 16,
+  integrity: 'none',
+  icvLength: 16,
+} as const;
+const sha256 = {
+  encryption: 'null',
+  encryptionKeyLength: 0,
+  integrity: 'hmac-sha256-128',
+} as const;
 
 /** Hosts whose a→b SAs are: ESP 0x10, AH 0x20, AH 0x21 (a second one, for double AH). */
 function setup(outbound: Spi[], accept: readonly Protection[] = [[], ['ah'], ['ah', 'esp']]) {
   return setupWith(outbound, 'after-all', accept);
 }
 
-function setupWith(outbound: Spi[], placement: 'after-all' | 'per-layer', accept: readonly Protection[] = [[], ['ah'], ['ah', 'esp']]) {
+function setupWith(
+  outbound: Spi[],
+  placement: 'after-all' | 'per-layer',
+  accept: readonly Protection[] = [[], ['ah'], ['ah', 'esp']],
+) {
   const rnd = new SeededRandom(4);
   const ahKey = rnd.bytes(32);
   const sas: SaConfig[] = [
-    { spi: 0x10, direction: 'outbound', mode: 'transport', transform: gcm, encryptionKey: rnd.bytes(20) },
-    { spi: 0x20, protocol: 'ah', direction: 'outbound', mode: 'transport', transform: sha256, encryptionKey: new Uint8Array(0), integrityKey: ahKey },
-    { spi: 0x21, protocol: 'ah', direction: 'outbound', mode: 'transport', transform: sha256, encryptionKey: new Uint8Array(0), integrityKey: rnd.bytes(32) },
-    { spi: 0x11, direction: 'outbound', mode: 'transport', transform: gcm, encryptionKey: rnd.bytes(20) },
+    {
+      spi: 0x10,
+      direction: 'outbound',
+      mode: 'transport',
+      transform: gcm,
+      encryptionKey: rnd.bytes(20),
+    },
+    {
+      spi: 0x20,
+      protocol: 'ah',
+      direction: 'outbound',
+      mode: 'transport',
+      transform: sha256,
+      encryptionKey: new Uint8Array(0),
+      integrityKey: ahKey,
+    },
+    {
+      spi: 0x21,
+      protocol: 'ah',
+      direction: 'outbound',
+      mode: 'transport',
+      transform: sha256,
+      encryptionKey: new Uint8Array(0),
+      integrityKey: rnd.bytes(32),
+    },
+    {
+      spi: 0x11,
+      direction: 'outbound',
+      mode: 'transport',
+      transform: gcm,
+      encryptionKey: rnd.bytes(20),
+    },
   ];
   const sadA = new SecurityAssociationDatabase();
   const sadB = new SecurityAssociationDatabase();
@@ -32,12 +81,20 @@ function setupWith(outbound: Spi[], placement: 'after-all' | 'per-layer', accept
     sadB.create({ ...c, direction: 'inbound' });
   }
   const spdA = new SecurityPolicyDatabase();
-  spdA.addOutbound(outbound.length ? { selector: { nextHeader: NextHeader.UDP }, action: 'protect', sa: outbound } : { selector: {}, action: 'bypass' });
+  spdA.addOutbound(
+    outbound.length
+      ? { selector: { nextHeader: NextHeader.UDP }, action: 'protect', sa: outbound }
+      : { selector: {}, action: 'bypass' },
+  );
   const spdB = new SecurityPolicyDatabase();
   spdB.addInbound({ selector: { nextHeader: NextHeader.UDP }, accept });
   const net = new Network(4);
-  const a = net.host('a', A, { security: ipsecLayer({ sad: sadA, spd: spdA, address: parseIpv6(A) }).conduit });
-  const b = net.host('b', B, { security: ipsecLayer({ sad: sadB, spd: spdB, address: parseIpv6(B), placement }).conduit });
+  const a = net.host('a', A, {
+    security: ipsecLayer({ sad: sadA, spd: spdA, address: parseIpv6(A) }).conduit,
+  });
+  const b = net.host('b', B, {
+    security: ipsecLayer({ sad: sadB, spd: spdB, address: parseIpv6(B), placement }).conduit,
+  });
   const link = net.connect(a, b, { delay: 1 });
   const alerts: Alert[] = [];
   b.graph.alerts$.subscribe((x) => alerts.push(x));
@@ -48,7 +105,7 @@ function setupWith(outbound: Spi[], placement: 'after-all' | 'per-layer', accept
   return { net, a, b, link, alerts, received: () => got, send, ahKey, sadB };
 }
 
-describe('the paper\'s policy: accept none, AH, or AH+ESP; refuse ESP only and double AH', () => {
+describe("the paper's policy: accept none, AH, or AH+ESP; refuse ESP only and double AH", () => {
   test.each([
     ['no protection', [], 1, undefined],
     ['AH', [spi(0x20)], 1, undefined],
@@ -72,9 +129,18 @@ describe('AH integrity', () => {
     const s = setup([spi(0x20)]);
     const adv = new Adversary();
     s.link.setAdversary(adv);
-    adv.modify((p) => p.index === 0, (d) => ((d[0] = 0x6f), (d[1] = 0xff), (d[3] = 0x42), (d[7] = 1), d));
-    adv.modify((p) => p.index === 1, (d) => ((d[d.length - 1]! ^= 1), d));
-    adv.modify((p) => p.index === 2, (d) => ((d[9]! ^= 1), d)); // the source address is covered
+    adv.modify(
+      (p) => p.index === 0,
+      (d) => ((d[0] = 0x6f), (d[1] = 0xff), (d[3] = 0x42), (d[7] = 1), d),
+    );
+    adv.modify(
+      (p) => p.index === 1,
+      (d) => ((d[d.length - 1]! ^= 1), d),
+    );
+    adv.modify(
+      (p) => p.index === 2,
+      (d) => ((d[9]! ^= 1), d),
+    ); // the source address is covered
     s.send();
     s.send();
     s.send();
@@ -111,7 +177,11 @@ describe('AH integrity', () => {
     s.send();
     s.send();
     s.net.run();
-    const rows = tsharkFields(pcap.toBytes(), ['ipv6.nxt', 'ah.spi', 'ah.sequence', 'ah.next_header', 'esp.spi'], []);
+    const rows = tsharkFields(
+      pcap.toBytes(),
+      ['ipv6.nxt', 'ah.spi', 'ah.sequence', 'ah.next_header', 'esp.spi'],
+      [],
+    );
     expect(rows).toEqual([
       ['51', '0x00000020', '1', '50', '0x00000010'],
       ['51', '0x00000020', '2', '50', '0x00000010'],
@@ -121,7 +191,13 @@ describe('AH integrity', () => {
     plainAh.link.capture(p2);
     plainAh.send();
     plainAh.net.run();
-    expect(tsharkFields(p2.toBytes(), ['ah.next_header', 'udp.dstport', 'udp.checksum.status'], ['udp.check_checksum:TRUE'])).toEqual([['17', '7', '1']]);
+    expect(
+      tsharkFields(
+        p2.toBytes(),
+        ['ah.next_header', 'udp.dstport', 'udp.checksum.status'],
+        ['udp.check_checksum:TRUE'],
+      ),
+    ).toEqual([['17', '7', '1']]);
   });
 
   test('AH replay is refused once the window has seen the packet', () => {
@@ -198,7 +274,13 @@ describe('AH over extension headers (RFC 4302 §3.3.3.1.2.2)', () => {
     zeroedHeader[7] = 0;
     const zeroedHbh = Uint8Array.from(hbh);
     zeroedHbh.fill(0, 4, 8);
-    const icv = createHmac('sha256', s.ahKey).update(zeroedHeader).update(zeroedHbh).update(ah).update(udp).digest().subarray(0, 16);
+    const icv = createHmac('sha256', s.ahKey)
+      .update(zeroedHeader)
+      .update(zeroedHbh)
+      .update(ah)
+      .update(udp)
+      .digest()
+      .subarray(0, 16);
     ah.set(icv, 12);
     const packet = new Uint8Array([...header, ...hbh, ...ah, ...udp]);
 

@@ -7,20 +7,76 @@ const pool = new MessagePool();
 const key = (n: number, fill = 7): Uint8Array => new Uint8Array(n).fill(fill);
 
 export const transforms: [string, TransformSpec, number, number][] = [
-  ['aes-128-gcm-16', { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 16 }, 20, 0],
-  ['aes-256-gcm-8', { encryption: 'aes-gcm', encryptionKeyLength: 32, integrity: 'none', icvLength: 8 }, 36, 0],
-  ['aes-128-gcm-12', { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 12 }, 20, 0],
-  ['chacha20-poly1305', { encryption: 'chacha20-poly1305', encryptionKeyLength: 32, integrity: 'none', icvLength: 16 }, 36, 0],
-  ['aes-128-cbc/hmac-sha1-96', { encryption: 'aes-cbc', encryptionKeyLength: 16, integrity: 'hmac-sha1-96' }, 16, 20],
-  ['aes-256-cbc/hmac-sha256-128', { encryption: 'aes-cbc', encryptionKeyLength: 32, integrity: 'hmac-sha256-128' }, 32, 32],
-  ['aes-128-ctr/hmac-sha384-192', { encryption: 'aes-ctr', encryptionKeyLength: 16, integrity: 'hmac-sha384-192' }, 20, 48],
-  ['aes-256-ctr/hmac-sha512-256', { encryption: 'aes-ctr', encryptionKeyLength: 32, integrity: 'hmac-sha512-256' }, 36, 64],
-  ['null/hmac-sha256-128', { encryption: 'null', encryptionKeyLength: 0, integrity: 'hmac-sha256-128' }, 0, 32],
+  [
+    'aes-128-gcm-16',
+    { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 16 },
+    20,
+    0,
+  ],
+  [
+    'aes-256-gcm-8',
+    { encryption: 'aes-gcm', encryptionKeyLength: 32, integrity: 'none', icvLength: 8 },
+    36,
+    0,
+  ],
+  [
+    'aes-128-gcm-12',
+    { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 12 },
+    20,
+    0,
+  ],
+  [
+    'chacha20-poly1305',
+    { encryption: 'chacha20-poly1305', encryptionKeyLength: 32, integrity: 'none', icvLength: 16 },
+    36,
+    0,
+  ],
+  [
+    'aes-128-cbc/hmac-sha1-96',
+    { encryption: 'aes-cbc', encryptionKeyLength: 16, integrity: 'hmac-sha1-96' },
+    16,
+    20,
+  ],
+  [
+    'aes-256-cbc/hmac-sha256-128',
+    { encryption: 'aes-cbc', encryptionKeyLength: 32, integrity: 'hmac-sha256-128' },
+    32,
+    32,
+  ],
+  [
+    'aes-128-ctr/hmac-sha384-192',
+    { encryption: 'aes-ctr', encryptionKeyLength: 16, integrity: 'hmac-sha384-192' },
+    20,
+    48,
+  ],
+  [
+    'aes-256-ctr/hmac-sha512-256',
+    { encryption: 'aes-ctr', encryptionKeyLength: 32, integrity: 'hmac-sha512-256' },
+    36,
+    64,
+  ],
+  [
+    'null/hmac-sha256-128',
+    { encryption: 'null', encryptionKeyLength: 0, integrity: 'hmac-sha256-128' },
+    0,
+    32,
+  ],
 ];
 
 function pairOf(t: TransformSpec, encLen: number, intLen: number, extra: Partial<SaConfig> = {}) {
-  const base: SaConfig = { spi: 0x1000, direction: 'outbound', mode: 'transport', transform: t, encryptionKey: key(encLen), ...(intLen ? { integrityKey: key(intLen, 9) } : {}), ...extra };
-  return [new SecurityAssociation(base), new SecurityAssociation({ ...base, direction: 'inbound' })] as const;
+  const base: SaConfig = {
+    spi: 0x1000,
+    direction: 'outbound',
+    mode: 'transport',
+    transform: t,
+    encryptionKey: key(encLen),
+    ...(intLen ? { integrityKey: key(intLen, 9) } : {}),
+    ...extra,
+  };
+  return [
+    new SecurityAssociation(base),
+    new SecurityAssociation({ ...base, direction: 'inbound' }),
+  ] as const;
 }
 
 describe.each(transforms)('ESP %s', (_n, t, encLen, intLen) => {
@@ -73,7 +129,8 @@ describe('anti-replay', () => {
           const seen = new Set<number>();
           let top = 0;
           for (const s of seqs) {
-            const expected = s + size <= top ? 'esp-outside-window' : seen.has(s) ? 'esp-replay' : 'ok';
+            const expected =
+              s + size <= top ? 'esp-outside-window' : seen.has(s) ? 'esp-replay' : 'ok';
             expect(w.check(s)).toBe(expected);
             if (expected === 'ok') {
               w.update(s);
@@ -88,7 +145,10 @@ describe('anti-replay', () => {
   });
 
   test('ESN: the receiver infers the high bits across the 2^32 boundary (RFC 4303 Appendix A2)', () => {
-    const [out, inn] = pairOf(transforms[0]![1], 20, 0, { esn: true, initialSequence: 2 ** 32 - 3 });
+    const [out, inn] = pairOf(transforms[0]![1], 20, 0, {
+      esn: true,
+      initialSequence: 2 ** 32 - 3,
+    });
     (inn.replay as ReplayWindow).startAt(2 ** 32 - 10);
     const got: (number | string)[] = [];
     for (let i = 0; i < 6; i++) {
@@ -121,13 +181,19 @@ describe('SA lifecycle', () => {
 
   test('soft and hard lifetimes (packets, bytes, time) raise events once; a hard-expired SA refuses traffic', () => {
     const events: string[] = [];
-    const [out] = pairOf(transforms[0]![1], 20, 0, { softLifetime: { packets: 2 }, hardLifetime: { packets: 3 } });
+    const [out] = pairOf(transforms[0]![1], 20, 0, {
+      softLifetime: { packets: 2 },
+      hardLifetime: { packets: 3 },
+    });
     out.onLifetime = (_sa, e) => events.push(e);
     for (let i = 0; i < 4; i++) out.encapsulate(pool.from(Uint8Array.of(1)).buffer, 17);
     expect(events).toEqual(['soft', 'hard']);
     expect(out.state).toBe('expired');
     expect(out.encapsulate(pool.from(Uint8Array.of(1)).buffer, 17)).toBe('esp-sa-expired');
-    const [timed] = pairOf(transforms[0]![1], 20, 0, { softLifetime: { time: 1000, bytes: 1e9 }, hardLifetime: { time: 2000 } });
+    const [timed] = pairOf(transforms[0]![1], 20, 0, {
+      softLifetime: { time: 1000, bytes: 1e9 },
+      hardLifetime: { time: 2000 },
+    });
     const te: string[] = [];
     timed.onLifetime = (_s, e) => te.push(e);
     timed.checkTime(999);
@@ -139,7 +205,9 @@ describe('SA lifecycle', () => {
 
   test('destroy wipes the keys; the SA prints no key bytes', () => {
     const [out] = pairOf(transforms[4]![1], 16, 20);
-    expect(String(out)).toBe('SA outbound spi 0x00001000 transport aes-cbc-128/hmac-sha1-96 (mature)');
+    expect(String(out)).toBe(
+      'SA outbound spi 0x00001000 transport aes-cbc-128/hmac-sha1-96 (mature)',
+    );
     out.destroy();
     expect(out.keysDestroyed).toBe(true);
     expect(out.encapsulate(pool.from(Uint8Array.of(1)).buffer, 17)).toBe('esp-sa-expired');

@@ -15,12 +15,18 @@ describe('two sites through two security gateways', () => {
     const lanCap = new PcapWriter();
     s.lanA.capture(lanCap);
     const server = s.hostB.bind(7);
-    server.datagrams$.subscribe((d) => server.send(d.from, d.fromPort, Uint8Array.from(d.data).reverse()));
+    server.datagrams$.subscribe((d) =>
+      server.send(d.from, d.fromPort, Uint8Array.from(d.data).reverse()),
+    );
     const client = s.hostA.bind(5000);
     const got: Datagram[] = [];
     client.datagrams$.subscribe((d) => got.push(d));
     client.send(s.hostB.address, 7, Uint8Array.of(1, 2, 3, 4));
-    client.send(s.hostB.address, 7, Uint8Array.from({ length: 1000 }, (_, i) => i & 0xff));
+    client.send(
+      s.hostB.address,
+      7,
+      Uint8Array.from({ length: 1000 }, (_, i) => i & 0xff),
+    );
     s.net.run();
     expect(got.map((d) => d.data.length)).toEqual([4, 1000]);
     expect([...got[0]!.data]).toEqual([4, 3, 2, 1]);
@@ -31,8 +37,16 @@ describe('two sites through two security gateways', () => {
     expect(lanCap.records.every((r) => r.data[6] === NextHeader.UDP)).toBe(true);
 
     ensureTshark();
-    const opts = ['esp.enable_encryption_decode:TRUE', 'esp.enable_authentication_check:TRUE', ...s.espSa.split('\n').map((l) => `uat:esp_sa:${l}`)];
-    const rows = tsharkFields(wanCap.toBytes(), ['ipv6.src', 'ipv6.dst', 'esp.icv_good', 'udp.dstport', 'udp.checksum.status'], [...opts, 'udp.check_checksum:TRUE']);
+    const opts = [
+      'esp.enable_encryption_decode:TRUE',
+      'esp.enable_authentication_check:TRUE',
+      ...s.espSa.split('\n').map((l) => `uat:esp_sa:${l}`),
+    ];
+    const rows = tsharkFields(
+      wanCap.toBytes(),
+      ['ipv6.src', 'ipv6.dst', 'esp.icv_good', 'udp.dstport', 'udp.checksum.status'],
+      [...opts, 'udp.check_checksum:TRUE'],
+    );
     expect(rows).toEqual([
       ['2001:db8:ff::a,2001:db8:a::10', '2001:db8:ff::b,2001:db8:b::10', '1', '7', '1'],
       ['2001:db8:ff::a,2001:db8:a::10', '2001:db8:ff::b,2001:db8:b::10', '1', '7', '1'],
@@ -57,7 +71,10 @@ describe('two sites through two security gateways', () => {
     s.net.run();
     expect(got).toBe(0);
     expect(s.gwA.graph.drops.get('esp-policy-violation')).toBe(1);
-    adv.modify(() => true, (d) => ((d[d.length - 1]! ^= 1), d));
+    adv.modify(
+      () => true,
+      (d) => ((d[d.length - 1]! ^= 1), d),
+    );
     s.hostB.bind(9).send(s.hostA.address, 7, Uint8Array.of(1));
     s.net.run();
     expect(got).toBe(0);
@@ -93,10 +110,15 @@ describe('AH in tunnel mode between the gateways', () => {
     expect(wanCap.records[0]!.data[6]).toBe(NextHeader.AH);
     ensureTshark();
     // tshark sees the outer header, AH (next header 41), and the inner packet in clear.
-    expect(tsharkFields(wanCap.toBytes(), ['ah.next_header', 'ipv6.dst', 'udp.dstport'], [])).toEqual([['41', '2001:db8:ff::b,2001:db8:b::10', '7']]);
+    expect(
+      tsharkFields(wanCap.toBytes(), ['ah.next_header', 'ipv6.dst', 'udp.dstport'], []),
+    ).toEqual([['41', '2001:db8:ff::b,2001:db8:b::10', '7']]);
     const adv = new Adversary();
     s.wan.setAdversary(adv);
-    adv.modify(() => true, (d) => ((d[d.length - 1]! ^= 1), d));
+    adv.modify(
+      () => true,
+      (d) => ((d[d.length - 1]! ^= 1), d),
+    );
     client.send(s.hostB.address, 7, Uint8Array.of(4));
     s.net.run();
     expect(got).toEqual([3]);

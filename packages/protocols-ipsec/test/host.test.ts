@@ -2,7 +2,13 @@
 import { MessagePool, type Alert } from '@conduits/core';
 import { PcapWriter, Adversary } from '@conduits/netsim';
 import { ensureTshark, tsharkFields } from '@conduits/netsim/internal';
-import { dstPort, NextHeader, remoteAddress, srcPort, type Datagram } from '@conduits/protocols-inet';
+import {
+  dstPort,
+  NextHeader,
+  remoteAddress,
+  srcPort,
+  type Datagram,
+} from '@conduits/protocols-inet';
 import { spi, type TransformSpec } from '@conduits/protocols-ipsec';
 import { protectionTag, tsharkNames } from '@conduits/protocols-ipsec/internal';
 import { transforms } from './esp.test.js';
@@ -15,11 +21,20 @@ function exchange(transform: TransformSpec) {
   const pcap = new PcapWriter();
   p.link.capture(pcap);
   const server = p.b.bind(47001);
-  server.datagrams$.subscribe((d) => server.send(d.from, d.fromPort, Uint8Array.from(d.data).reverse()));
+  server.datagrams$.subscribe((d) =>
+    server.send(d.from, d.fromPort, Uint8Array.from(d.data).reverse()),
+  );
   const client = p.a.bind(47002);
   const got: Datagram[] = [];
   client.datagrams$.subscribe((d) => got.push(d));
-  for (let i = 0; i < 3; i++) p.net.scheduler.at(i * 10, () => client.send(p.b.address, 47001, Uint8Array.from({ length: 40 + i * 100 }, (_, k) => (k + i) & 0xff)));
+  for (let i = 0; i < 3; i++)
+    p.net.scheduler.at(i * 10, () =>
+      client.send(
+        p.b.address,
+        47001,
+        Uint8Array.from({ length: 40 + i * 100 }, (_, k) => (k + i) & 0xff),
+      ),
+    );
   p.net.run();
   return { p, pcap, got };
 }
@@ -28,7 +43,9 @@ describe.each(transforms)('ESP %s between two hosts', (_n, t) => {
   test('datagrams cross encrypted and come back; nothing is dropped', () => {
     const { p, got } = exchange(t);
     expect(got.map((d) => d.data.length)).toEqual([40, 140, 240]);
-    expect([...got[0]!.data]).toEqual([...Uint8Array.from({ length: 40 }, (_, k) => k & 0xff)].reverse());
+    expect([...got[0]!.data]).toEqual(
+      [...Uint8Array.from({ length: 40 }, (_, k) => k & 0xff)].reverse(),
+    );
     expect(p.a.graph.drops.total + p.b.graph.drops.total).toBe(0);
     expect(p.sads.b.inbound(0x1001)!.stats.packets).toBe(3);
   });
@@ -40,7 +57,19 @@ describe.each(judged)('ESP %s, judged by tshark', (_n, t) => {
   test('tshark decrypts our ESP and finds every ICV good', () => {
     const names = tsharkNames(t);
     const { p, pcap } = exchange(t);
-    const rows = tsharkFields(pcap.toBytes(), ['esp.spi', 'esp.sequence', 'esp.icv_good', 'esp.icv_bad', 'udp.dstport', 'data.len', 'data.data'], tsharkEspOptions(p, names!));
+    const rows = tsharkFields(
+      pcap.toBytes(),
+      [
+        'esp.spi',
+        'esp.sequence',
+        'esp.icv_good',
+        'esp.icv_bad',
+        'udp.dstport',
+        'data.len',
+        'data.data',
+      ],
+      tsharkEspOptions(p, names!),
+    );
     expect(rows).toHaveLength(6);
     for (const [spiHex, , good, bad] of rows) {
       expect(['0x00001001', '0x00002001']).toContain(spiHex);
@@ -114,7 +143,12 @@ describe('policy and attacks', () => {
     adv.inject('a->b', wrongSpi);
     p.net.run();
     expect(got).toHaveLength(3);
-    expect(p.b.graph.drops.snapshot()).toEqual({ 'esp-icv-failed': 1, 'esp-replay': 1, 'esp-truncated': 1, 'esp-unknown-spi': 1 });
+    expect(p.b.graph.drops.snapshot()).toEqual({
+      'esp-icv-failed': 1,
+      'esp-replay': 1,
+      'esp-truncated': 1,
+      'esp-unknown-spi': 1,
+    });
     expect(alerts.sort()).toEqual(['esp-icv-failed', 'esp-replay', 'esp-unknown-spi']);
     // The forgery did not move the window: the next genuine packet (seq 4) is accepted.
     ea.send(p.b.address, 7, Uint8Array.of(3));
@@ -159,7 +193,11 @@ describe('ESP in UDP (RFC 3948)', () => {
     p.net.run();
     expect(got).toEqual([33]);
     expect(pcap.records[0]!.data[6]).toBe(NextHeader.UDP);
-    const rows = tsharkFields(pcap.toBytes(), ['udp.srcport', 'udp.dstport', 'udp.checksum.status', 'esp.spi', 'esp.icv_good'], [...tsharkEspOptions(p, tsharkNames(t)!), 'udp.check_checksum:TRUE']);
+    const rows = tsharkFields(
+      pcap.toBytes(),
+      ['udp.srcport', 'udp.dstport', 'udp.checksum.status', 'esp.spi', 'esp.icv_good'],
+      [...tsharkEspOptions(p, tsharkNames(t)!), 'udp.check_checksum:TRUE'],
+    );
     expect(rows[0]!.slice(0, 5)).toEqual(['4500,1', '4500,47001', '1,1', '0x00001001', '1']);
   });
 
@@ -182,7 +220,12 @@ describe('ESP in UDP (RFC 3948)', () => {
 describe('outgoing protection chosen by a message tag (Figure 7)', () => {
   test('messages tagged "secret" go through ESP, untagged ones bypass', () => {
     const p = ipsecPair(transforms[0]![1], 5);
-    p.spds.a.outbound.splice(0, p.spds.a.outbound.length, { selector: { tag: 'secret' }, action: 'protect', sa: spi(0x1001) }, { selector: {}, action: 'bypass' });
+    p.spds.a.outbound.splice(
+      0,
+      p.spds.a.outbound.length,
+      { selector: { tag: 'secret' }, action: 'protect', sa: spi(0x1001) },
+      { selector: {}, action: 'bypass' },
+    );
     p.spds.b.inbound.unshift({ selector: { nextHeader: NextHeader.UDP }, accept: [[], ['esp']] });
     const pcap = new PcapWriter();
     p.link.capture(pcap);

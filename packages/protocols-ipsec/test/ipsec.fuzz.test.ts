@@ -8,13 +8,44 @@ import { ProbeAdaptor } from '@conduits/core/testing';
 import fc from 'fast-check';
 import { Host, NextHeader, parseIpv6 } from '@conduits/protocols-inet';
 import { writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
-import { ahProtect, ahVerify, EspSaParseError, ipsecLayer, parseEspSa, SecurityAssociation, SecurityAssociationDatabase, SecurityPolicyDatabase, type SaConfig } from '@conduits/protocols-ipsec';
+import {
+  ahProtect,
+  ahVerify,
+  EspSaParseError,
+  ipsecLayer,
+  parseEspSa,
+  SecurityAssociation,
+  SecurityAssociationDatabase,
+  SecurityPolicyDatabase,
+  type SaConfig,
+} from '@conduits/protocols-ipsec';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);
 const pool = new MessagePool();
-const gcm: SaConfig = { spi: 0x10, direction: 'outbound', mode: 'transport', transform: { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 16 }, encryptionKey: new Uint8Array(20).fill(1) };
-const cbc: SaConfig = { spi: 0x11, direction: 'outbound', mode: 'transport', transform: { encryption: 'aes-cbc', encryptionKeyLength: 16, integrity: 'hmac-sha256-128' }, encryptionKey: new Uint8Array(16).fill(2), integrityKey: new Uint8Array(32).fill(3) };
-const ah: SaConfig = { spi: 0x20, protocol: 'ah', direction: 'outbound', mode: 'transport', transform: { encryption: 'null', encryptionKeyLength: 0, integrity: 'hmac-sha1-96' }, encryptionKey: new Uint8Array(0), integrityKey: new Uint8Array(20).fill(4) };
+const gcm: SaConfig = {
+  spi: 0x10,
+  direction: 'outbound',
+  mode: 'transport',
+  transform: { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 16 },
+  encryptionKey: new Uint8Array(20).fill(1),
+};
+const cbc: SaConfig = {
+  spi: 0x11,
+  direction: 'outbound',
+  mode: 'transport',
+  transform: { encryption: 'aes-cbc', encryptionKeyLength: 16, integrity: 'hmac-sha256-128' },
+  encryptionKey: new Uint8Array(16).fill(2),
+  integrityKey: new Uint8Array(32).fill(3),
+};
+const ah: SaConfig = {
+  spi: 0x20,
+  protocol: 'ah',
+  direction: 'outbound',
+  mode: 'transport',
+  transform: { encryption: 'null', encryptionKeyLength: 0, integrity: 'hmac-sha1-96' },
+  encryptionKey: new Uint8Array(0),
+  integrityKey: new Uint8Array(20).fill(4),
+};
 const src = parseIpv6('2001:db8::1');
 const dst = parseIpv6('2001:db8::2');
 
@@ -73,15 +104,26 @@ describe('IPsec fuzzing', () => {
   });
 
   test(`esp_sa parsing gives entries or a typed error (${RUNS} cases)`, () => {
-    const line = '"IPv6","2001:db8::1","2001:db8::2","0x00001001","AES-GCM with 16 octet ICV [RFC4106]","0x' + '11'.repeat(20) + '","NULL",""';
+    const line =
+      '"IPv6","2001:db8::1","2001:db8::2","0x00001001","AES-GCM with 16 octet ICV [RFC4106]","0x' +
+      '11'.repeat(20) +
+      '","NULL",""';
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.tuple(fc.nat(line.length), fc.string({ maxLength: 5 })).map(([i, s]) => line.slice(0, i) + s + line.slice(i + s.length))), (text) => {
-        try {
-          parseEspSa(text);
-        } catch (e) {
-          expect(e).toBeInstanceOf(EspSaParseError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc
+            .tuple(fc.nat(line.length), fc.string({ maxLength: 5 }))
+            .map(([i, s]) => line.slice(0, i) + s + line.slice(i + s.length)),
+        ),
+        (text) => {
+          try {
+            parseEspSa(text);
+          } catch (e) {
+            expect(e).toBeInstanceOf(EspSaParseError);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -93,7 +135,15 @@ describe('IPsec fuzzing', () => {
     for (const c of [gcm, cbc, ah]) sad.create({ ...c, direction: 'inbound', replayWindow: 4096 });
     const spd = new SecurityPolicyDatabase();
     spd.addInbound({ selector: { nextHeader: NextHeader.UDP }, accept: [['esp'], ['ah']] });
-    const host = new Host({ name: 'victim', address: dst, link: wire, security: ipsecLayer({ sad, spd, address: dst }).conduit }, scheduler);
+    const host = new Host(
+      {
+        name: 'victim',
+        address: dst,
+        link: wire,
+        security: ipsecLayer({ sad, spd, address: dst }).conduit,
+      },
+      scheduler,
+    );
     let delivered = 0;
     host.bind(7).onDatagram(() => delivered++);
     const senders = [gcm, cbc, ah].map((c) => new SecurityAssociation(c));
@@ -103,17 +153,26 @@ describe('IPsec fuzzing', () => {
       const sa = senders[i % 3]!;
       if (sa.protocol === 'ah') ahProtect(sa, m.buffer, NextHeader.UDP, src, dst);
       else sa.encapsulate(m.buffer, NextHeader.UDP);
-      writeIpv6Header(m.buffer, sa.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP, 64, src, dst);
+      writeIpv6Header(
+        m.buffer,
+        sa.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP,
+        64,
+        src,
+        dst,
+      );
       const out = m.buffer.copy();
       m.release();
       return out;
     };
     const valid = [packet(0), packet(1), packet(2)];
     fc.assert(
-      fc.property(fc.nat(2).chain((k) => mutate(valid[k]!)), (p) => {
-        wire.write(p);
-        scheduler.drain();
-      }),
+      fc.property(
+        fc.nat(2).chain((k) => mutate(valid[k]!)),
+        (p) => {
+          wire.write(p);
+          scheduler.drain();
+        },
+      ),
       { numRuns: RUNS },
     );
     expect(host.graph.faults).toBe(0);
@@ -122,6 +181,8 @@ describe('IPsec fuzzing', () => {
     for (let i = 3; i < 9; i++) wire.write(packet(i));
     scheduler.run();
     expect(delivered - before).toBe(6);
-    process.stdout.write(`ipsec fuzz: delivered ${delivered}, drops ${JSON.stringify(host.graph.drops.snapshot())}\n`);
+    process.stdout.write(
+      `ipsec fuzz: delivered ${delivered}, drops ${JSON.stringify(host.graph.drops.snapshot())}\n`,
+    );
   });
 });

@@ -3,7 +3,14 @@
  * headers of the graph's ESP in UDP (loopback, no privileges needed; strongswan.test.ts runs
  * it against charon).
  */
-import { GraphBuilder, MessagePool, RealClock, Scheduler, type Message, type Session } from '@conduits/core';
+import {
+  GraphBuilder,
+  MessagePool,
+  RealClock,
+  Scheduler,
+  type Message,
+  type Session,
+} from '@conduits/core';
 import { NextHeader, parseIpv6 } from '@conduits/protocols-inet';
 import { checkUdp, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 import { KernelUdpLink } from '@conduits/protocols-ipsec';
@@ -19,7 +26,13 @@ test('what the socket receives goes up with the IPv6 and UDP headers the kernel 
   const arrived = new Promise<void>((r) => (cameUp = r));
   let top!: Session;
   const g = new GraphBuilder('over-a-socket');
-  g.stack((top = g.session('top', { initial: { name: 'keep', accept: (_s, m) => (up.push(m), cameUp()) }, terminal: 'B' })), link);
+  g.stack(
+    (top = g.session('top', {
+      initial: { name: 'keep', accept: (_s, m) => (up.push(m), cameUp()) },
+      terminal: 'B',
+    })),
+    link,
+  );
   const graph = g.build(scheduler);
   const port = await link.open();
   scheduler.start();
@@ -38,7 +51,10 @@ test('what the socket receives goes up with the IPv6 and UDP headers the kernel 
   expect(b.bytes[b.start + 6]).toBe(NextHeader.UDP);
   expect([...b.bytes.subarray(b.start + 8, b.start + 24)]).toEqual([...loopback]);
   expect([...b.bytes.subarray(b.start + 24, b.start + 40)]).toEqual([...me]);
-  expect([b.view.getUint16(b.start + 40), b.view.getUint16(b.start + 42)]).toEqual([peerPort, port]);
+  expect([b.view.getUint16(b.start + 40), b.view.getUint16(b.start + 42)]).toEqual([
+    peerPort,
+    port,
+  ]);
   b.pull(40);
   expect(checkUdp(b, b.start - 40)).toBeNull();
   m.release(); // the test's session kept it

@@ -5,11 +5,34 @@
 import { MessagePool } from '@conduits/core';
 import { embed } from '@conduits/core/testing';
 import { nextHeader } from '@conduits/protocols-inet';
-import { retireSaProtocol, Seal, Sealed, SecurityAssociation, SecurityAssociationDatabase, saProtocol, type SaConfig } from '@conduits/protocols-ipsec';
+import {
+  retireSaProtocol,
+  Seal,
+  Sealed,
+  SecurityAssociation,
+  SecurityAssociationDatabase,
+  saProtocol,
+  type SaConfig,
+} from '@conduits/protocols-ipsec';
 
 const pool = new MessagePool();
-const cbc: SaConfig = { spi: 0x33, direction: 'outbound', mode: 'transport', transform: { encryption: 'aes-cbc', encryptionKeyLength: 16, integrity: 'hmac-sha256-128' }, encryptionKey: new Uint8Array(16).fill(1), integrityKey: new Uint8Array(32).fill(2) };
-const ah: SaConfig = { spi: 0x34, protocol: 'ah', direction: 'outbound', mode: 'transport', transform: { encryption: 'null', encryptionKeyLength: 0, integrity: 'hmac-sha1-96' }, encryptionKey: new Uint8Array(0), integrityKey: new Uint8Array(20).fill(3) };
+const cbc: SaConfig = {
+  spi: 0x33,
+  direction: 'outbound',
+  mode: 'transport',
+  transform: { encryption: 'aes-cbc', encryptionKeyLength: 16, integrity: 'hmac-sha256-128' },
+  encryptionKey: new Uint8Array(16).fill(1),
+  integrityKey: new Uint8Array(32).fill(2),
+};
+const ah: SaConfig = {
+  spi: 0x34,
+  protocol: 'ah',
+  direction: 'outbound',
+  mode: 'transport',
+  transform: { encryption: 'null', encryptionKeyLength: 0, integrity: 'hmac-sha1-96' },
+  encryptionKey: new Uint8Array(0),
+  integrityKey: new Uint8Array(20).fill(3),
+};
 
 /** Every function name reachable from `root` through properties and prototypes (what a holder can call). */
 function reachableMethods(root: object): Set<string> {
@@ -19,7 +42,11 @@ function reachableMethods(root: object): Set<string> {
     if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) return;
     seen.add(o);
     if (o instanceof Uint8Array) return;
-    for (let p: object | null = o; p !== null && p !== Object.prototype && p !== Function.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (
+      let p: object | null = o;
+      p !== null && p !== Object.prototype && p !== Function.prototype;
+      p = Object.getPrototypeOf(p) as object | null
+    ) {
       for (const k of Object.getOwnPropertyNames(p)) {
         const d = Object.getOwnPropertyDescriptor(p, k);
         if (d === undefined || d.get !== undefined) continue;
@@ -39,7 +66,8 @@ describe('keys out of reach', () => {
     sad.create(ah);
     sad.create({ ...cbc, direction: 'inbound' });
     const methods = reachableMethods({ sad, sas: sad.all() });
-    for (const m of ['seal', 'open', 'integrityCheckValue', 'compute', 'encrypt', 'decrypt']) expect(methods).not.toContain(m);
+    for (const m of ['seal', 'open', 'integrityCheckValue', 'compute', 'encrypt', 'decrypt'])
+      expect(methods).not.toContain(m);
   });
 
   test('a production SA configuration cannot choose the IV (ivFor is a test-kit knob)', () => {
@@ -47,10 +75,12 @@ describe('keys out of reach', () => {
     const sa = new SecurityAssociation({ ...cbc, ivFor: () => iv } as SaConfig);
     const m = pool.from(Uint8Array.of(1, 2, 3));
     expect(sa.encapsulate(m.buffer, 17)).toBeNull();
-    expect(Buffer.from(m.buffer.bytes.subarray(m.buffer.start + 8, m.buffer.start + 24)).toString('hex')).not.toBe(Buffer.from(iv).toString('hex'));
+    expect(
+      Buffer.from(m.buffer.bytes.subarray(m.buffer.start + 8, m.buffer.start + 24)).toString('hex'),
+    ).not.toBe(Buffer.from(iv).toString('hex'));
   });
 
-  test('the one-call forms run the SA\'s own graph: its Cipher session holds the keys, so no second Cipher can be built', () => {
+  test("the one-call forms run the SA's own graph: its Cipher session holds the keys, so no second Cipher can be built", () => {
     const sa = new SecurityAssociation(cbc);
     expect(sa.encapsulate(pool.from(Uint8Array.of(1)).buffer, 17)).toBeNull();
     expect(() => saProtocol(sa)).toThrow(/already/);
@@ -65,7 +95,7 @@ describe('keys out of reach', () => {
     expect(sa.encapsulate(pool.from(Uint8Array.of(1)).buffer, 17)).toBe('esp-sa-expired');
   });
 
-  test('retiring the SA\'s Protocol (as the SA mux does when it takes it off) closes its sessions and wipes the keys; it then refuses', () => {
+  test("retiring the SA's Protocol (as the SA mux does when it takes it off) closes its sessions and wipes the keys; it then refuses", () => {
     const sa = new SecurityAssociation(cbc);
     const p = saProtocol(sa);
     const e = embed(p);
@@ -74,7 +104,10 @@ describe('keys out of reach', () => {
         m.messenger = Seal;
         m.set(nextHeader, 17);
       });
-      return e.run().readA().map((c) => c.messenger);
+      return e
+        .run()
+        .readA()
+        .map((c) => c.messenger);
     };
     expect(seal()).toEqual([Sealed.name]);
     retireSaProtocol(p);

@@ -23,19 +23,40 @@ import {
 } from '@conduits/protocols-ipsec';
 import { ipsecPair } from './scenario.js';
 
-const gcm: TransformSpec = { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 16 };
+const gcm: TransformSpec = {
+  encryption: 'aes-gcm',
+  encryptionKeyLength: 16,
+  integrity: 'none',
+  icvLength: 16,
+};
 const pool = new MessagePool();
-const config = (spiValue: number, extra: Partial<SaConfig> = {}): SaConfig => ({ spi: spiValue, direction: 'outbound', mode: 'transport', transform: gcm, encryptionKey: new Uint8Array(20).fill(spiValue & 0xff), ...extra });
-const describeEvent = (e: SadEvent): string => `${e.time} ${e.kind}${e.kind === 'deleted' ? ` (${e.reason})` : e.kind === 'exhausted' ? ` (${e.what})` : ''} 0x${e.sa.spi.toString(16)}`;
+const config = (spiValue: number, extra: Partial<SaConfig> = {}): SaConfig => ({
+  spi: spiValue,
+  direction: 'outbound',
+  mode: 'transport',
+  transform: gcm,
+  encryptionKey: new Uint8Array(20).fill(spiValue & 0xff),
+  ...extra,
+});
+const describeEvent = (e: SadEvent): string =>
+  `${e.time} ${e.kind}${e.kind === 'deleted' ? ` (${e.reason})` : e.kind === 'exhausted' ? ` (${e.what})` : ''} 0x${e.sa.spi.toString(16)}`;
 
 describe('an SA nobody uses still expires (lifetimes from creation, on the clock)', () => {
   test("host: the layer's events report soft and hard expiry; the SA leaves the SAD with its keys wiped", () => {
     const net = new Network(1);
     const sad = new SecurityAssociationDatabase();
-    const idle = sad.create(config(0x77, { softLifetime: { time: 1000 }, hardLifetime: { time: 2000 } }));
-    const layer = ipsecLayer({ sad, spd: new SecurityPolicyDatabase(), address: parseIpv6('2001:db8::1') });
+    const idle = sad.create(
+      config(0x77, { softLifetime: { time: 1000 }, hardLifetime: { time: 2000 } }),
+    );
+    const layer = ipsecLayer({
+      sad,
+      spd: new SecurityPolicyDatabase(),
+      address: parseIpv6('2001:db8::1'),
+    });
     const events: string[] = [];
-    layer.events$.subscribe((e: SaEvent) => events.push(e.kind === 'lifetime' ? `${e.time} ${e.event}` : e.kind));
+    layer.events$.subscribe((e: SaEvent) =>
+      events.push(e.kind === 'lifetime' ? `${e.time} ${e.event}` : e.kind),
+    );
     net.host('a', '2001:db8::1', { security: layer.conduit });
     net.run(5000);
     expect(events).toEqual(['1000 soft', '2000 hard']);
@@ -44,13 +65,18 @@ describe('an SA nobody uses still expires (lifetimes from creation, on the clock
     expect(idle.state).toBe('deleted');
   });
 
-  test('a clone of the layer shares no session state with it, and still gives its graph\'s clock to the SAD', () => {
+  test("a clone of the layer shares no session state with it, and still gives its graph's clock to the SAD", () => {
     const net = new Network(3);
     const sad = new SecurityAssociationDatabase();
     const idle = sad.create(config(0x78, { hardLifetime: { time: 100 } }));
-    const layer = ipsecLayer({ sad, spd: new SecurityPolicyDatabase(), address: parseIpv6('2001:db8::1') });
+    const layer = ipsecLayer({
+      sad,
+      spd: new SecurityPolicyDatabase(),
+      address: parseIpv6('2001:db8::1'),
+    });
     const clone = layer.conduit.clone() as Protocol;
-    const policyOf = (p: Protocol) => p.children.find((c) => c.name === 'ipsec-policy') as Session<unknown>;
+    const policyOf = (p: Protocol) =>
+      p.children.find((c) => c.name === 'ipsec-policy') as Session<unknown>;
     expect(clone.children.some((c) => layer.conduit.children.includes(c))).toBe(false);
     expect(policyOf(clone).data).not.toBe(policyOf(layer.conduit).data);
     net.host('a', '2001:db8::1', { security: clone });
@@ -61,9 +87,25 @@ describe('an SA nobody uses still expires (lifetimes from creation, on the clock
 
   test('gateway: a tunnel SA that carries nothing expires and is wiped', () => {
     const net = new Network(2);
-    const { sad, spd } = siteToSite({ local: { outside: '2001:db8:ff::a', site: '2001:db8:a::/48' }, peer: { outside: '2001:db8:ff::b', site: '2001:db8:b::/48' }, transform: gcm, outbound: { spi: 0xa0b, key: new Uint8Array(20) }, inbound: { spi: 0xb0a, key: new Uint8Array(20) } });
+    const { sad, spd } = siteToSite({
+      local: { outside: '2001:db8:ff::a', site: '2001:db8:a::/48' },
+      peer: { outside: '2001:db8:ff::b', site: '2001:db8:b::/48' },
+      transform: gcm,
+      outbound: { spi: 0xa0b, key: new Uint8Array(20) },
+      inbound: { spi: 0xb0a, key: new Uint8Array(20) },
+    });
     const idle = sad.create(config(0x99, { hardLifetime: { time: 3000 } }));
-    new Gateway({ name: 'gw', addresses: ['2001:db8:ff::a'], interfaces: [new Interface('outside')], routes: [{ prefix: { address: parseIpv6('::'), prefix: 0 }, interface: 0 }], sad, spd }, net.scheduler);
+    new Gateway(
+      {
+        name: 'gw',
+        addresses: ['2001:db8:ff::a'],
+        interfaces: [new Interface('outside')],
+        routes: [{ prefix: { address: parseIpv6('::'), prefix: 0 }, interface: 0 }],
+        sad,
+        spd,
+      },
+      net.scheduler,
+    );
     net.run(2999);
     expect(idle.keysDestroyed).toBe(false);
     net.run(3000);
@@ -80,10 +122,17 @@ describe("the SAD's events$ on virtual time", () => {
     const events: string[] = [];
     sad.events$.subscribe((e) => events.push(describeEvent(e)));
     scheduler.run(500);
-    const sa = sad.create(config(0x10, { softLifetime: { time: 1000 }, hardLifetime: { time: 2000 } }));
+    const sa = sad.create(
+      config(0x10, { softLifetime: { time: 1000 }, hardLifetime: { time: 2000 } }),
+    );
     expect(sa.createdAt).toBe(500);
     scheduler.run(10_000);
-    expect(events).toEqual(['500 added 0x10', '1500 soft-expiry 0x10', '2500 hard-expiry 0x10', '2500 deleted (hard-expiry) 0x10']);
+    expect(events).toEqual([
+      '500 added 0x10',
+      '1500 soft-expiry 0x10',
+      '2500 hard-expiry 0x10',
+      '2500 deleted (hard-expiry) 0x10',
+    ]);
     expect(sa.keysDestroyed).toBe(true);
     // The lifetime timers did not keep an unbounded run alive, and none is left behind.
     expect(scheduler.run()).toBe(0);
@@ -109,14 +158,28 @@ describe("the SAD's events$ on virtual time", () => {
     p.layers.a.events$.subscribe((e) => layerEvents.push(e.kind === 'lifetime' ? e.event : e.kind));
     const sa = p.sads.a.outbound(0x1001)!;
     p.sads.a.delete('outbound', 0x1001);
-    const limited = p.sads.a.create({ ...config(0x1001), source: p.a.address, destination: p.b.address, encryptionKey: p.keyed[0]!.encryptionKey, softLifetime: { packets: 2 }, hardLifetime: { bytes: 3 * 12 } });
+    const limited = p.sads.a.create({
+      ...config(0x1001),
+      source: p.a.address,
+      destination: p.b.address,
+      encryptionKey: p.keyed[0]!.encryptionKey,
+      softLifetime: { packets: 2 },
+      hardLifetime: { bytes: 3 * 12 },
+    });
     let got = 0;
     p.b.bind(7).datagrams$.subscribe(() => got++);
     const ep = p.a.bind(1);
-    for (let i = 0; i < 4; i++) p.net.scheduler.at(i, () => ep.send(p.b.address, 7, new Uint8Array(4)));
+    for (let i = 0; i < 4; i++)
+      p.net.scheduler.at(i, () => ep.send(p.b.address, 7, new Uint8Array(4)));
     p.net.run();
     expect(got).toBe(3);
-    expect(events).toEqual(['0 deleted (removed) 0x1001', '0 added 0x1001', '1 soft-expiry 0x1001', '2 hard-expiry 0x1001', '2 deleted (hard-expiry) 0x1001']);
+    expect(events).toEqual([
+      '0 deleted (removed) 0x1001',
+      '0 added 0x1001',
+      '1 soft-expiry 0x1001',
+      '2 hard-expiry 0x1001',
+      '2 deleted (hard-expiry) 0x1001',
+    ]);
     expect(layerEvents).toEqual(['soft', 'hard', 'acquire']);
     expect(p.a.graph.drops.snapshot()).toEqual({ 'esp-no-sa': 1 });
     expect([sa.keysDestroyed, limited.keysDestroyed]).toEqual([true, true]);
@@ -132,7 +195,10 @@ describe("the SAD's events$ on virtual time", () => {
     const m = pool.from(Uint8Array.of(1, 2, 3));
     expect(out.encapsulate(m.buffer, NextHeader.UDP)).toBeNull();
     expect(inn.decapsulate(m.buffer)).toBe(NextHeader.UDP);
-    for (let i = 0; i < 3; i++) expect(out.encapsulate(pool.from(Uint8Array.of(1)).buffer, NextHeader.UDP)).toBe('esp-sequence-exhausted');
+    for (let i = 0; i < 3; i++)
+      expect(out.encapsulate(pool.from(Uint8Array.of(1)).buffer, NextHeader.UDP)).toBe(
+        'esp-sequence-exhausted',
+      );
     expect(events).toEqual(['0 exhausted (replay-window) 0x20', '0 exhausted (sequence) 0x20']);
   });
 
@@ -153,7 +219,9 @@ describe('SPD rules point at bundles: rekeying without rebuilding the SPD', () =
     const p = ipsecPair(gcm, 4);
     const spd = p.spds.a;
     const old = spd.outbound[0]!;
-    expect(spd.replace(old, { name: 'to-b', selector: old.selector, action: 'protect', bundle: 'to-b' })).toBe(true);
+    expect(
+      spd.replace(old, { name: 'to-b', selector: old.selector, action: 'protect', bundle: 'to-b' }),
+    ).toBe(true);
     p.sads.a.setBundle('to-b', spi(0x1001));
     const rules = [...spd.outbound];
     let got = 0;
@@ -163,8 +231,16 @@ describe('SPD rules point at bundles: rekeying without rebuilding the SPD', () =
     p.net.run();
     // The key manager's rekey: new SA at both ends, the bundle repointed, the old SA gone.
     const key = new Uint8Array(20).fill(0x5a);
-    p.sads.b.create({ ...config(0x1002, { direction: 'inbound', encryptionKey: key }), source: p.a.address, destination: p.b.address });
-    p.sads.a.create({ ...config(0x1002, { encryptionKey: key }), source: p.a.address, destination: p.b.address });
+    p.sads.b.create({
+      ...config(0x1002, { direction: 'inbound', encryptionKey: key }),
+      source: p.a.address,
+      destination: p.b.address,
+    });
+    p.sads.a.create({
+      ...config(0x1002, { encryptionKey: key }),
+      source: p.a.address,
+      destination: p.b.address,
+    });
     p.sads.a.setBundle('to-b', spi(0x1002));
     p.sads.a.delete('outbound', 0x1001);
     ep.send(p.b.address, 7, Uint8Array.of(2));
@@ -179,8 +255,15 @@ describe('SPD rules point at bundles: rekeying without rebuilding the SPD', () =
   test('a rule naming a bundle the SAD does not define drops with esp-no-sa and raises ACQUIRE for the bundle', () => {
     const p = ipsecPair(gcm, 5);
     const acquired: string[] = [];
-    p.layers.a.events$.subscribe((e) => e.kind === 'acquire' && acquired.push(`${e.bundle}:${e.spi}`));
-    p.spds.a.outbound.unshift({ name: 'to-b', selector: { nextHeader: NextHeader.UDP }, action: 'protect', bundle: 'to-b' });
+    p.layers.a.events$.subscribe(
+      (e) => e.kind === 'acquire' && acquired.push(`${e.bundle}:${e.spi}`),
+    );
+    p.spds.a.outbound.unshift({
+      name: 'to-b',
+      selector: { nextHeader: NextHeader.UDP },
+      action: 'protect',
+      bundle: 'to-b',
+    });
     p.a.bind(1).send(p.b.address, 7, Uint8Array.of(1));
     p.net.run();
     expect(acquired).toEqual(['to-b:0']);
@@ -190,11 +273,23 @@ describe('SPD rules point at bundles: rekeying without rebuilding the SPD', () =
   test('replace and remove named rules in place', () => {
     const spd = new SecurityPolicyDatabase();
     spd.defaultOutbound = 'bypass';
-    spd.addOutbound({ name: 'a', selector: { remotePort: 1 }, action: 'discard' }).addOutbound({ name: 'b', selector: { remotePort: 2 }, action: 'discard' });
+    spd
+      .addOutbound({ name: 'a', selector: { remotePort: 1 }, action: 'discard' })
+      .addOutbound({ name: 'b', selector: { remotePort: 2 }, action: 'discard' });
     spd.addInbound({ name: 'in', selector: {}, accept: [['esp']] });
-    const sel = { remote: new Uint8Array(16), remoteAt: 0, local: new Uint8Array(16), localAt: 0, nextHeader: 17, remotePort: 1, localPort: 5 };
+    const sel = {
+      remote: new Uint8Array(16),
+      remoteAt: 0,
+      local: new Uint8Array(16),
+      localAt: 0,
+      nextHeader: 17,
+      remotePort: 1,
+      localPort: 5,
+    };
     expect(spd.matchOutbound(sel)?.name).toBe('a');
-    expect(spd.replace('a', { name: 'a2', selector: { remotePort: 1 }, action: 'bypass' })).toBe(true);
+    expect(spd.replace('a', { name: 'a2', selector: { remotePort: 1 }, action: 'bypass' })).toBe(
+      true,
+    );
     expect(spd.outbound.map((r) => r.name)).toEqual(['a2', 'b']);
     expect(spd.replace('in', { name: 'in', selector: {}, accept: [[]] })).toBe(true);
     expect(spd.accepts(sel, 0)).toBe(true);

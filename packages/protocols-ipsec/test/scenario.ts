@@ -2,7 +2,16 @@
 import { SeededRandom } from '@conduits/core';
 import { NextHeader, parseIpv6, type Host } from '@conduits/protocols-inet';
 import { Network, type Link } from '@conduits/netsim';
-import { ipsecLayer, saltLength, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type IpsecLayer, type SaConfig, type TransformSpec } from '@conduits/protocols-ipsec';
+import {
+  ipsecLayer,
+  saltLength,
+  SecurityAssociationDatabase,
+  SecurityPolicyDatabase,
+  spi,
+  type IpsecLayer,
+  type SaConfig,
+  type TransformSpec,
+} from '@conduits/protocols-ipsec';
 import { integrityMac } from '@conduits/protocols-ipsec/internal';
 
 export interface KeyedSa {
@@ -19,13 +28,20 @@ export interface IpsecPair {
   readonly b: Host;
   readonly link: Link;
   readonly layers: { readonly a: IpsecLayer; readonly b: IpsecLayer };
-  readonly sads: { readonly a: SecurityAssociationDatabase; readonly b: SecurityAssociationDatabase };
+  readonly sads: {
+    readonly a: SecurityAssociationDatabase;
+    readonly b: SecurityAssociationDatabase;
+  };
   readonly spds: { readonly a: SecurityPolicyDatabase; readonly b: SecurityPolicyDatabase };
   /** The SAs, for tshark's esp_sa table. */
   readonly keyed: readonly KeyedSa[];
 }
 
-export function ipsecPair(transform: TransformSpec, seed = 1, extra: Partial<SaConfig> = {}): IpsecPair {
+export function ipsecPair(
+  transform: TransformSpec,
+  seed = 1,
+  extra: Partial<SaConfig> = {},
+): IpsecPair {
   const rnd = new SeededRandom(seed);
   const net = new Network(seed);
   const addrA = '2001:db8:1::1';
@@ -37,9 +53,25 @@ export function ipsecPair(transform: TransformSpec, seed = 1, extra: Partial<SaC
     [0x1001, addrA, addrB, sads.a, sads.b],
     [0x2001, addrB, addrA, sads.b, sads.a],
   ] as const) {
-    const encryptionKey = transform.encryption === 'null' ? new Uint8Array(0) : rnd.bytes(transform.encryptionKeyLength + saltLength(transform.encryption));
-    const integrityKey = transform.integrity === 'none' ? undefined : rnd.bytes(integrityMac[transform.integrity].keyLength);
-    const cfg: SaConfig = { spi: spiValue, direction: 'outbound', mode: 'transport', source: parseIpv6(src), destination: parseIpv6(dst), transform, encryptionKey, ...(integrityKey ? { integrityKey } : {}), ...extra };
+    const encryptionKey =
+      transform.encryption === 'null'
+        ? new Uint8Array(0)
+        : rnd.bytes(transform.encryptionKeyLength + saltLength(transform.encryption));
+    const integrityKey =
+      transform.integrity === 'none'
+        ? undefined
+        : rnd.bytes(integrityMac[transform.integrity].keyLength);
+    const cfg: SaConfig = {
+      spi: spiValue,
+      direction: 'outbound',
+      mode: 'transport',
+      source: parseIpv6(src),
+      destination: parseIpv6(dst),
+      transform,
+      encryptionKey,
+      ...(integrityKey ? { integrityKey } : {}),
+      ...extra,
+    };
     outSad.create(cfg);
     inSad.create({ ...cfg, direction: 'inbound' });
     keyed.push({ spi: spiValue, src, dst, encryptionKey, integrityKey });
@@ -49,7 +81,11 @@ export function ipsecPair(transform: TransformSpec, seed = 1, extra: Partial<SaC
     [spds.b, addrA, 0x2001],
   ] as const) {
     const remote = { address: parseIpv6(peer), prefix: 128 };
-    spd.addOutbound({ selector: { remote, nextHeader: NextHeader.UDP }, action: 'protect', sa: spi(outSpi) });
+    spd.addOutbound({
+      selector: { remote, nextHeader: NextHeader.UDP },
+      action: 'protect',
+      sa: spi(outSpi),
+    });
     spd.addOutbound({ selector: { nextHeader: NextHeader.ICMPV6 }, action: 'bypass' });
     spd.addInbound({ selector: { remote, nextHeader: NextHeader.UDP }, accept: [['esp']] });
     spd.addInbound({ selector: { nextHeader: NextHeader.ICMPV6 }, accept: [[]] });
@@ -65,11 +101,18 @@ export function ipsecPair(transform: TransformSpec, seed = 1, extra: Partial<SaC
 }
 
 /** tshark `-o uat:esp_sa:...` options for the pair's SAs. */
-export function tsharkEspOptions(pair: IpsecPair, names: { encryption: string; integrity: string }): string[] {
-  const hex = (b: Uint8Array | undefined): string => (b === undefined || b.length === 0 ? '' : `0x${Buffer.from(b).toString('hex')}`);
+export function tsharkEspOptions(
+  pair: IpsecPair,
+  names: { encryption: string; integrity: string },
+): string[] {
+  const hex = (b: Uint8Array | undefined): string =>
+    b === undefined || b.length === 0 ? '' : `0x${Buffer.from(b).toString('hex')}`;
   return [
     'esp.enable_encryption_decode:TRUE',
     'esp.enable_authentication_check:TRUE',
-    ...pair.keyed.map((k) => `uat:esp_sa:"IPv6","${k.src}","${k.dst}","0x${k.spi.toString(16).padStart(8, '0')}","${names.encryption}","${hex(k.encryptionKey)}","${names.integrity}","${hex(k.integrityKey)}"`),
+    ...pair.keyed.map(
+      (k) =>
+        `uat:esp_sa:"IPv6","${k.src}","${k.dst}","0x${k.spi.toString(16).padStart(8, '0')}","${names.encryption}","${hex(k.encryptionKey)}","${names.integrity}","${hex(k.integrityKey)}"`,
+    ),
   ];
 }

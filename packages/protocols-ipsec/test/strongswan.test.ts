@@ -25,16 +25,35 @@ const namespacesWork = ((): boolean => {
   return r.status === 0;
 })();
 if (!namespacesWork) {
-  process.stderr.write('\n*** strongSwan interop SKIPPED: network namespaces are impossible here (not root, or no ip netns). ***\n\n');
+  process.stderr.write(
+    '\n*** strongSwan interop SKIPPED: network namespaces are impossible here (not root, or no ip netns). ***\n\n',
+  );
 }
 const maybe = namespacesWork ? describe : describe.skip;
 
 function ensureStrongswan(): void {
-  if (spawnSync('test', ['-x', '/usr/lib/ipsec/charon']).status === 0 && spawnSync('which', ['swanctl']).status === 0) return;
+  if (
+    spawnSync('test', ['-x', '/usr/lib/ipsec/charon']).status === 0 &&
+    spawnSync('which', ['swanctl']).status === 0
+  )
+    return;
   process.stderr.write('strongSwan is missing: installing Debian packages (apt-get)\n');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update'], { stdio: 'ignore', env });
-  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'strongswan-charon', 'strongswan-swanctl', 'libcharon-extra-plugins', 'libstrongswan-standard-plugins', 'libstrongswan-extra-plugins'], { stdio: 'ignore', env });
+  const r = spawnSync(
+    'apt-get',
+    [
+      'install',
+      '-y',
+      '--no-install-recommends',
+      'strongswan-charon',
+      'strongswan-swanctl',
+      'libcharon-extra-plugins',
+      'libstrongswan-standard-plugins',
+      'libstrongswan-extra-plugins',
+    ],
+    { stdio: 'ignore', env },
+  );
   if (r.status !== 0) throw new Error('strongSwan is not installed and could not be installed');
 }
 
@@ -45,12 +64,17 @@ function loggedKey(log: string, which: 'initiator' | 'responder'): string {
   if (at < 0) throw new Error(`charon logged no ${which} key`);
   const size = Number(/=> (\d+) bytes/.exec(lines[at]!)![1]);
   let hex = '';
-  for (let i = at + 1; hex.length < size * 2; i++) hex += (/\d+: ((?:[0-9A-F]{2} ?)+)/.exec(lines[i]!)?.[1] ?? '').replace(/ /g, '');
+  for (let i = at + 1; hex.length < size * 2; i++)
+    hex += (/\d+: ((?:[0-9A-F]{2} ?)+)/.exec(lines[i]!)?.[1] ?? '').replace(/ /g, '');
   return hex.slice(0, size * 2).toLowerCase();
 }
 
 /** A process in namespace `ns`: its output lines once it exits (`onLine` sees each as it comes), and its stdin. */
-function run(ns: string, command: string[], onLine: (line: string) => void = () => undefined): { lines: Promise<string[]>; stdin: NodeJS.WritableStream } {
+function run(
+  ns: string,
+  command: string[],
+  onLine: (line: string) => void = () => undefined,
+): { lines: Promise<string[]>; stdin: NodeJS.WritableStream } {
   const p = spawn('ip', ['netns', 'exec', ns, ...command], { cwd: process.cwd() });
   const lines = new Promise<string[]>((resolvePromise, reject) => {
     const out: string[] = [];
@@ -84,22 +108,57 @@ interface ListenResult {
 }
 
 /** Our graph (graph-peer.ts) in namespace A and charon's side (udp-traffic.py) in B, traffic both ways at once. */
-async function exchange(peerArgs: object, listen: { idle: number; max: number }, send: { count: number; size: number; every: number; big: number; rate: number }): Promise<{ ours: PeerResult; theirs: ListenResult }> {
+async function exchange(
+  peerArgs: object,
+  listen: { idle: number; max: number },
+  send: { count: number; size: number; every: number; big: number; rate: number },
+): Promise<{ ours: PeerResult; theirs: ListenResult }> {
   const traffic = join(here, 'udp-traffic.py');
   let listenerReady: () => void = () => undefined;
   const listening = new Promise<void>((r) => (listenerReady = r));
-  const listener = run(nsB, ['python3', traffic, 'listen', '2001:db8:b::1', '5555', String(listen.idle), String(listen.max)], (l) => l.includes('ready') && listenerReady());
+  const listener = run(
+    nsB,
+    [
+      'python3',
+      traffic,
+      'listen',
+      '2001:db8:b::1',
+      '5555',
+      String(listen.idle),
+      String(listen.max),
+    ],
+    (l) => l.includes('ready') && listenerReady(),
+  );
   await listening;
   let sent: Promise<string[]> = Promise.resolve([]);
-  const ours = run(nsA, [process.execPath, '--import', 'tsx', join(here, 'graph-peer.ts'), JSON.stringify(peerArgs)], (l) => {
-    if (!l.includes('"ready"')) return;
-    // charon's side sends once our socket is bound; our graph hears when it is done.
-    sent = run(nsB, ['python3', traffic, 'send', '2001:db8:b::1', '2001:db8:a::1', '6666', String(send.count), String(send.size), String(send.every), String(send.big), String(send.rate)]).lines;
-    void sent.then(() => ours.stdin.write('sender-done\n'));
-  });
+  const ours = run(
+    nsA,
+    [process.execPath, '--import', 'tsx', join(here, 'graph-peer.ts'), JSON.stringify(peerArgs)],
+    (l) => {
+      if (!l.includes('"ready"')) return;
+      // charon's side sends once our socket is bound; our graph hears when it is done.
+      sent = run(nsB, [
+        'python3',
+        traffic,
+        'send',
+        '2001:db8:b::1',
+        '2001:db8:a::1',
+        '6666',
+        String(send.count),
+        String(send.size),
+        String(send.every),
+        String(send.big),
+        String(send.rate),
+      ]).lines;
+      void sent.then(() => ours.stdin.write('sender-done\n'));
+    },
+  );
   const [oursOut, theirsOut] = await Promise.all([ours.lines, listener.lines]);
   await sent;
-  return { ours: JSON.parse(oursOut.at(-1)!) as PeerResult, theirs: JSON.parse(theirsOut.at(-1)!) as ListenResult };
+  return {
+    ours: JSON.parse(oursOut.at(-1)!) as PeerResult,
+    theirs: JSON.parse(theirsOut.at(-1)!) as ListenResult,
+  };
 }
 
 maybe('strongSwan (charon 5.9, kernel-libipsec) as a peer', () => {
@@ -111,7 +170,10 @@ maybe('strongSwan (charon 5.9, kernel-libipsec) as a peer', () => {
 
   beforeAll(() => {
     ensureStrongswan();
-    const up = execFileSync('bash', [join(here, 'strongswan-up.sh'), dir, tag], { encoding: 'utf8', timeout: 60_000 });
+    const up = execFileSync('bash', [join(here, 'strongswan-up.sh'), dir, tag], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(up).toContain('initiate completed successfully');
     // charon's TUN device queues what its userspace ESP has not read yet: room for bursts.
     spawnSync('ip', ['netns', 'exec', nsB, 'ip', 'link', 'set', 'ipsec0', 'txqueuelen', '10000']);
@@ -133,18 +195,37 @@ maybe('strongSwan (charon 5.9, kernel-libipsec) as a peer', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const sas = () => ({ local: '2001:db8:1::1', peer: '2001:db8:1::2', site: '2001:db8:a::/64', inner: '2001:db8:a::1', peerSite: '2001:db8:b::/64', spiOut: spiAB, keyOut: loggedKey(log, 'initiator'), spiIn: spiBA, keyIn: loggedKey(log, 'responder'), receiveBufferSize: 4 << 20 });
+  const sas = () => ({
+    local: '2001:db8:1::1',
+    peer: '2001:db8:1::2',
+    site: '2001:db8:a::/64',
+    inner: '2001:db8:a::1',
+    peerSite: '2001:db8:b::/64',
+    spiOut: spiAB,
+    keyOut: loggedKey(log, 'initiator'),
+    spiIn: spiBA,
+    keyIn: loggedKey(log, 'responder'),
+    receiveBufferSize: 4 << 20,
+  });
 
   test('our Host graph (tunnel-mode ESP in UDP, port 4500 of a real socket) and charon exchange datagrams both ways; charon refuses a tampered packet', async () => {
     const { ours, theirs } = await exchange(
-      { ...sas(), role: 'host', send: { to: '2001:db8:b::1', port: 5555, count: 20, size: 100, perTick: 1 }, receive: { port: 6666, count: 20, idleMs: 1500 }, tamperSeq: 20 },
+      {
+        ...sas(),
+        role: 'host',
+        send: { to: '2001:db8:b::1', port: 5555, count: 20, size: 100, perTick: 1 },
+        receive: { port: 6666, count: 20, idleMs: 1500 },
+        tamperSeq: 20,
+      },
       { idle: 1.5, max: 20 },
       { count: 20, size: 100, every: 0, big: 0, rate: 200 },
     );
     // charon opened 19 of ours (the 20th was tampered) and delivered them from our inner address.
     expect(theirs.count).toBe(19);
     expect(theirs.from).toBe('2001:db8:a::1');
-    expect(readFileSync(join(dir, 'B/charon.log'), 'utf8')).toContain('ESP decryption or ICV verification failed');
+    expect(readFileSync(join(dir, 'B/charon.log'), 'utf8')).toContain(
+      'ESP decryption or ICV verification failed',
+    );
     // We opened all 20 of charon's, and dropped nothing.
     expect(ours.received.count).toBe(20);
     expect(ours.lastSequenceSent).toBe(20);
@@ -160,13 +241,33 @@ maybe('strongSwan (charon 5.9, kernel-libipsec) as a peer', () => {
     const start = 2 ** 16 - 1000;
     expect(start).toBeGreaterThan(hostSent);
     const { ours, theirs } = await exchange(
-      { ...sas(), role: 'gateway', initialSequence: start, send: { to: '2001:db8:b::1', port: 5555, count: 2000, size: 100, every: 100, bigSize: 3000, perTick: 8 }, receive: { port: 6666, count: 68000, idleMs: 1500 } },
+      {
+        ...sas(),
+        role: 'gateway',
+        initialSequence: start,
+        send: {
+          to: '2001:db8:b::1',
+          port: 5555,
+          count: 2000,
+          size: 100,
+          every: 100,
+          bigSize: 3000,
+          perTick: 8,
+        },
+        receive: { port: 6666, count: 68000, idleMs: 1500 },
+      },
       { idle: 1.5, max: 40 },
       { count: 68000, size: 100, every: 500, big: 3000, rate: 6000 },
     );
     // What the kernel dropped at our socket's receive buffer (this run's namespace alone) never reached the graph.
-    const kernelDrops = Number(/Udp6RcvbufErrors\s+(\d+)/.exec(execFileSync('ip', ['netns', 'exec', nsA, 'cat', '/proc/net/snmp6'], { encoding: 'utf8' }))?.[1] ?? 0);
-    process.stderr.write(`strongSwan sustained: charon -> us ${ours.received.count}/68000 datagrams, window top ${ours.inboundWindowTop}, ${kernelDrops} dropped by the kernel at our socket; us -> charon ${theirs.count}/2000, last sequence ${ours.lastSequenceSent}\n`);
+    const kernelDrops = Number(
+      /Udp6RcvbufErrors\s+(\d+)/.exec(
+        execFileSync('ip', ['netns', 'exec', nsA, 'cat', '/proc/net/snmp6'], { encoding: 'utf8' }),
+      )?.[1] ?? 0,
+    );
+    process.stderr.write(
+      `strongSwan sustained: charon -> us ${ours.received.count}/68000 datagrams, window top ${ours.inboundWindowTop}, ${kernelDrops} dropped by the kernel at our socket; us -> charon ${theirs.count}/2000, last sequence ${ours.lastSequenceSent}\n`,
+    );
     // Ours reached charon, all of them, the big ones reassembled from inner fragments, the sequence numbers past 2^16.
     expect(theirs.count).toBe(2000);
     expect(theirs.sizes['3000']).toBe(20);
@@ -178,6 +279,8 @@ maybe('strongSwan (charon 5.9, kernel-libipsec) as a peer', () => {
     expect(ours.received.count).toBeGreaterThanOrEqual(68000 - kernelDrops);
     expect(ours.received.big).toBeGreaterThanOrEqual(136 - kernelDrops);
     expect(ours.received.big).toBeGreaterThan(0);
-    for (const drops of Object.values(ours.drops)) for (const reason of Object.keys(drops)) expect(['gw-local-delivery', 'nat-keepalive']).toContain(reason);
+    for (const drops of Object.values(ours.drops))
+      for (const reason of Object.keys(drops))
+        expect(['gw-local-delivery', 'nat-keepalive']).toContain(reason);
   }, 60_000);
 });

@@ -11,13 +11,31 @@ export function twoHosts(): { received: string[]; status: unknown } {
         address: peer,
         psk: 'correct horse battery staple',
         ike: ['aes128-sha256-modp2048', 'aes256-sha1-ecp256'],
-        children: [{ name: 'udp', mode: 'transport', local: `${me}/128`, remote: `${peer}/128`, protocol: 17, esp: ['aes128gcm16', 'aes128-sha256'], start }],
+        children: [
+          {
+            name: 'udp',
+            mode: 'transport',
+            local: `${me}/128`,
+            remote: `${peer}/128`,
+            protocol: 17,
+            esp: ['aes128gcm16', 'aes128-sha256'],
+            start,
+          },
+        ],
       },
     ],
   });
   const net = new Network(1);
-  const a = ikePeerHost({ config: config('2001:db8::1', '2001:db8::2', 'trap'), scheduler: net.scheduler, host: (security) => net.host('a', '2001:db8::1', { security }) });
-  const b = ikePeerHost({ config: config('2001:db8::2', '2001:db8::1', 'none'), scheduler: net.scheduler, host: (security) => net.host('b', '2001:db8::2', { security }) });
+  const a = ikePeerHost({
+    config: config('2001:db8::1', '2001:db8::2', 'trap'),
+    scheduler: net.scheduler,
+    host: (security) => net.host('a', '2001:db8::1', { security }),
+  });
+  const b = ikePeerHost({
+    config: config('2001:db8::2', '2001:db8::1', 'none'),
+    scheduler: net.scheduler,
+    host: (security) => net.host('b', '2001:db8::2', { security }),
+  });
   net.connect(a.host, b.host);
 
   const received: string[] = [];

@@ -37,7 +37,10 @@ export class IsakmpDecodeError extends IsakmpError {
   override readonly name = 'IsakmpDecodeError';
   /** The RFC 2408 §3.14.1 notify message type for this failure. */
   readonly notifyType: number;
-  constructor(readonly reason: DecodeReason, readonly where: string) {
+  constructor(
+    readonly reason: DecodeReason,
+    readonly where: string,
+  ) {
     super(`ISAKMP decode: ${reason} in ${where}`);
     this.notifyType = notifyFor[reason];
   }
@@ -51,7 +54,10 @@ export class IsakmpConfigError extends IsakmpError {
 /** An exchange failed: the peer refused, authentication failed, retransmission gave up. */
 export class IsakmpExchangeError extends IsakmpError {
   override readonly name = 'IsakmpExchangeError';
-  constructor(readonly reason: string, readonly notifyType?: number) {
+  constructor(
+    readonly reason: string,
+    readonly notifyType?: number,
+  ) {
     super(`ISAKMP exchange: ${reason}`);
   }
 }

@@ -7,7 +7,12 @@
 import type { Conduit, Scheduler } from '@conduits/core';
 import { engines, type CryptoEngine } from '@conduits/crypto';
 import { parseIpv6, type Host } from '@conduits/protocols-inet';
-import { ipsecLayer, SecurityAssociationDatabase, SecurityPolicyDatabase, type IpsecLayer } from '@conduits/protocols-ipsec';
+import {
+  ipsecLayer,
+  SecurityAssociationDatabase,
+  SecurityPolicyDatabase,
+  type IpsecLayer,
+} from '@conduits/protocols-ipsec';
 import { hostTransport } from './conduits/ike-udp-adaptor.js';
 import { IsakmpNode } from './conduits/isakmp-graph.js';
 import type { IkeConfig } from './policy/config.js';
@@ -38,7 +43,14 @@ export function ikePeerHost(o: IkePeerHostOptions): IkePeerHost {
   const manager = new PolicyManager(o.config, { sad, spd });
   const layer = ipsecLayer({ sad, spd, address: parseIpv6(o.config.address) });
   const host = o.host(layer.conduit);
-  const isakmp = new IsakmpNode({ manager, transport: hostTransport(host.bind(500)), scheduler: o.scheduler, engine: o.engine ?? engines[o.config.engine ?? 'noble'], name: `isakmp@${o.config.address}`, ...(o.ikev1KeyLog ? { ikev1KeyLog: o.ikev1KeyLog } : {}) });
+  const isakmp = new IsakmpNode({
+    manager,
+    transport: hostTransport(host.bind(500)),
+    scheduler: o.scheduler,
+    engine: o.engine ?? engines[o.config.engine ?? 'noble'],
+    name: `isakmp@${o.config.address}`,
+    ...(o.ikev1KeyLog ? { ikev1KeyLog: o.ikev1KeyLog } : {}),
+  });
   layer.events$.subscribe((e) => {
     if (e.kind === 'acquire') manager.acquire(e);
   });

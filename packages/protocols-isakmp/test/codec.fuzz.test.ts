@@ -4,12 +4,33 @@
  * never an exception, always a typed result.
  */
 import fc from 'fast-check';
-import { decodeMessage, decodePayloadBody, decodePayloads, encodeMessage, ExchangeType, IsakmpDecodeError, PayloadType } from '@conduits/protocols-isakmp';
+import {
+  decodeMessage,
+  decodePayloadBody,
+  decodePayloads,
+  encodeMessage,
+  ExchangeType,
+  IsakmpDecodeError,
+  PayloadType,
+} from '@conduits/protocols-isakmp';
 import { allPayloads, phase2Sa } from './samples.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);
-const header = { initiatorCookie: new Uint8Array(8).fill(1), responderCookie: new Uint8Array(8).fill(2), exchangeType: ExchangeType.IDENTITY_PROTECTION, flags: 0, messageId: 0 };
-const valid = [encodeMessage(header, allPayloads), encodeMessage({ ...header, exchangeType: ExchangeType.QUICK_MODE, messageId: 7 }, [{ kind: 'hash', data: new Uint8Array(20) }, phase2Sa, { kind: 'nonce', data: new Uint8Array(16) }])];
+const header = {
+  initiatorCookie: new Uint8Array(8).fill(1),
+  responderCookie: new Uint8Array(8).fill(2),
+  exchangeType: ExchangeType.IDENTITY_PROTECTION,
+  flags: 0,
+  messageId: 0,
+};
+const valid = [
+  encodeMessage(header, allPayloads),
+  encodeMessage({ ...header, exchangeType: ExchangeType.QUICK_MODE, messageId: 7 }, [
+    { kind: 'hash', data: new Uint8Array(20) },
+    phase2Sa,
+    { kind: 'nonce', data: new Uint8Array(16) },
+  ]),
+];
 
 function mutate(v: Uint8Array) {
   return fc.array(fc.tuple(fc.nat(3), fc.nat(), fc.nat(255)), { maxLength: 4 }).map((muts) => {
@@ -31,17 +52,42 @@ function whole(bytes: Uint8Array): void {
     expect(m.error).toBeInstanceOf(IsakmpDecodeError);
     return;
   }
-  const ps = decodePayloads(m.value.body, m.value.header.nextPayload, (m.value.header.flags & 1) === 1);
+  const ps = decodePayloads(
+    m.value.body,
+    m.value.header.nextPayload,
+    (m.value.header.flags & 1) === 1,
+  );
   if (!ps.ok) expect(ps.error).toBeInstanceOf(IsakmpDecodeError);
 }
 
 describe('ISAKMP fuzzing', () => {
-  test.each(valid.map((v, i) => [i, v] as const))(`mutated message %i decodes or fails typed (${RUNS} cases)`, (_i, v) => {
-    fc.assert(fc.property(mutate(v), (b) => void whole(b)), { numRuns: RUNS, seed: 12 });
-  });
+  test.each(valid.map((v, i) => [i, v] as const))(
+    `mutated message %i decodes or fails typed (${RUNS} cases)`,
+    (_i, v) => {
+      fc.assert(
+        fc.property(mutate(v), (b) => void whole(b)),
+        { numRuns: RUNS, seed: 12 },
+      );
+    },
+  );
 
   test(`random bytes into every payload decoder (${RUNS} cases)`, () => {
-    const types = [PayloadType.SA, PayloadType.KE, PayloadType.ID, PayloadType.CERT, PayloadType.CR, PayloadType.HASH, PayloadType.SIG, PayloadType.NONCE, PayloadType.N, PayloadType.D, PayloadType.VID, PayloadType.NAT_D, PayloadType.NAT_OA, 99];
+    const types = [
+      PayloadType.SA,
+      PayloadType.KE,
+      PayloadType.ID,
+      PayloadType.CERT,
+      PayloadType.CR,
+      PayloadType.HASH,
+      PayloadType.SIG,
+      PayloadType.NONCE,
+      PayloadType.N,
+      PayloadType.D,
+      PayloadType.VID,
+      PayloadType.NAT_D,
+      PayloadType.NAT_OA,
+      99,
+    ];
     fc.assert(
       fc.property(fc.constantFrom(...types), fc.uint8Array({ maxLength: 96 }), (t, b) => {
         const r = decodePayloadBody(t, b);
@@ -52,6 +98,9 @@ describe('ISAKMP fuzzing', () => {
   });
 
   test(`random bytes as a whole message (${RUNS} cases)`, () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 28, maxLength: 200 }), (b) => void whole(b)), { numRuns: RUNS, seed: 14 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 28, maxLength: 200 }), (b) => void whole(b)),
+      { numRuns: RUNS, seed: 14 },
+    );
   });
 });

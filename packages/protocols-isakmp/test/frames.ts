@@ -4,7 +4,13 @@ import { NextHeader, parseIpv6 } from '@conduits/protocols-inet';
 import { writeIpv6Header } from '@conduits/protocols-inet/codec';
 import { writeUdp } from '@conduits/protocols-inet/codec';
 
-export function udpFrameOf(s: Uint8Array, d: Uint8Array, srcPort: number, dstPort: number, payload: Uint8Array): Uint8Array {
+export function udpFrameOf(
+  s: Uint8Array,
+  d: Uint8Array,
+  srcPort: number,
+  dstPort: number,
+  payload: Uint8Array,
+): Uint8Array {
   const buf = new PacketBuffer(payload.length + 256, 128);
   buf.set(payload);
   writeUdp(buf, srcPort, dstPort, s, d);
@@ -12,7 +18,13 @@ export function udpFrameOf(s: Uint8Array, d: Uint8Array, srcPort: number, dstPor
   return buf.copy();
 }
 
-export function udpFrame(src: string, dst: string, srcPort: number, dstPort: number, payload: Uint8Array): Uint8Array {
+export function udpFrame(
+  src: string,
+  dst: string,
+  srcPort: number,
+  dstPort: number,
+  payload: Uint8Array,
+): Uint8Array {
   return udpFrameOf(parseIpv6(src), parseIpv6(dst), srcPort, dstPort, payload);
 }
 
@@ -26,7 +38,13 @@ export function ikeOf(frame: Uint8Array): Uint8Array | undefined {
 
 /** The same frame with its ISAKMP message replaced (UDP checksum recomputed). */
 export function withIke(frame: Uint8Array, ike: Uint8Array): Uint8Array {
-  return udpFrameOf(frame.subarray(8, 24), frame.subarray(24, 40), (frame[40]! << 8) | frame[41]!, (frame[42]! << 8) | frame[43]!, ike);
+  return udpFrameOf(
+    frame.subarray(8, 24),
+    frame.subarray(24, 40),
+    (frame[40]! << 8) | frame[41]!,
+    (frame[42]! << 8) | frame[43]!,
+    ike,
+  );
 }
 
 export const exchangeTypeOf = (ike: Uint8Array) => ike[18]!;

@@ -20,11 +20,20 @@ function flow(p: ReturnType<typeof pair>) {
 describe('Main Mode (PSK) + Quick Mode between two of our peers', () => {
   const cases: [string, PairOptions][] = [
     ['transport, aes128-sha256, MODP-2048', {}],
-    ['tunnel, aes256-sha1, ECP-256', { mode: 'tunnel', ike: ['aes256-sha1-ecp256'], esp: ['aes256-sha1'] }],
+    [
+      'tunnel, aes256-sha1, ECP-256',
+      { mode: 'tunnel', ike: ['aes256-sha1-ecp256'], esp: ['aes256-sha1'] },
+    ],
     ['transport, AES-GCM-16 with PFS (ECP-256)', { esp: ['aes128gcm16-ecp256'] }],
-    ['tunnel, PFS MODP-2048, node engine', { mode: 'tunnel', esp: ['aes128-sha256-modp2048'], engine: engines.node }],
+    [
+      'tunnel, PFS MODP-2048, node engine',
+      { mode: 'tunnel', esp: ['aes128-sha256-modp2048'], engine: engines.node },
+    ],
     ['Aggressive Mode (PSK), then Quick Mode', { aggressive: true, ike: ['aes256-sha256-ecp256'] }],
-    ['NAT-T offered both ways (vendor ID after the SA in message 1, NAT-D), no NAT: stays on 500', { natT: true }],
+    [
+      'NAT-T offered both ways (vendor ID after the SA in message 1, NAT-D), no NAT: stays on 500',
+      { natT: true },
+    ],
   ];
   test.each(cases)('%s', (_n, o) => {
     const p = pair(o);
@@ -41,7 +50,10 @@ describe('Main Mode (PSK) + Quick Mode between two of our peers', () => {
     const other = p.b.manager.status()[0]!.children[0]!;
     expect(child.spiIn).toBe(other.spiOut);
     expect(child.spiOut).toBe(other.spiIn);
-    expect(p.a.sad.all().map((s) => s.mode)).toEqual([o.mode ?? 'transport', o.mode ?? 'transport']);
+    expect(p.a.sad.all().map((s) => s.mode)).toEqual([
+      o.mode ?? 'transport',
+      o.mode ?? 'transport',
+    ]);
     f.send('through ESP');
     p.net.run(p.net.scheduler.now() + 10_000);
     expect(f.got).toEqual(['through ESP']); // the first datagram met no SA (ACQUIRE); it is not queued yet

@@ -1,7 +1,14 @@
 /** Two of our IKEv1 peers on the simulator: hosts with IPsec layers keyed by the policy manager. */
 import { engines, type CryptoEngine } from '@conduits/crypto';
 import { Adversary, Network, type Link } from '@conduits/netsim';
-import { ikePeerHost, type ChildConfig, type IkeConfig, type PeerConfig, type IkeEvent, type IkePeerHost } from '@conduits/protocols-isakmp';
+import {
+  ikePeerHost,
+  type ChildConfig,
+  type IkeConfig,
+  type PeerConfig,
+  type IkeEvent,
+  type IkePeerHost,
+} from '@conduits/protocols-isakmp';
 
 export const A = '2001:db8::1';
 export const B = '2001:db8::2';
@@ -42,7 +49,19 @@ export function config(me: string, peer: string, o: PairOptions, side: 'a' | 'b'
   };
   return {
     address: me,
-    peers: [{ name: side === 'a' ? 'b' : 'a', address: peer, psk: (side === 'a' ? o.pskA : o.pskB) ?? 'correct horse battery staple', ike: (side === 'b' ? o.ikeB : undefined) ?? o.ike ?? ['aes128-sha256-modp2048'], ...(o.aggressive === true || (o.aggressive === 'a' && side === 'a') ? { mode: 'aggressive' as const } : {}), children: [child] }, ...(side === 'b' ? (o.extraPeersB ?? []) : [])],
+    peers: [
+      {
+        name: side === 'a' ? 'b' : 'a',
+        address: peer,
+        psk: (side === 'a' ? o.pskA : o.pskB) ?? 'correct horse battery staple',
+        ike: (side === 'b' ? o.ikeB : undefined) ?? o.ike ?? ['aes128-sha256-modp2048'],
+        ...(o.aggressive === true || (o.aggressive === 'a' && side === 'a')
+          ? { mode: 'aggressive' as const }
+          : {}),
+        children: [child],
+      },
+      ...(side === 'b' ? (o.extraPeersB ?? []) : []),
+    ],
     retransmit: { timeout: 500, tries: 4 },
     ...(o.natT ? { natTraversal: true } : {}),
     ...(o.halfOpenPerPeer ? { halfOpenPerPeer: o.halfOpenPerPeer } : {}),
@@ -62,8 +81,19 @@ export function pair(o: PairOptions = {}): Pair {
   // Adversary and capture see every frame on the one link between the two hosts.
   const net = new Network(o.seed ?? 1);
   const engine = o.engine ?? engines.noble;
-  const a = ikePeerHost({ config: config(A, B, o, 'a'), scheduler: net.scheduler, host: (security) => net.host('a', A, { security }), engine, ...(o.keyLog ? { ikev1KeyLog: o.keyLog } : {}) });
-  const b = ikePeerHost({ config: config(B, A, o, 'b'), scheduler: net.scheduler, host: (security) => net.host('b', B, { security }), engine });
+  const a = ikePeerHost({
+    config: config(A, B, o, 'a'),
+    scheduler: net.scheduler,
+    host: (security) => net.host('a', A, { security }),
+    engine,
+    ...(o.keyLog ? { ikev1KeyLog: o.keyLog } : {}),
+  });
+  const b = ikePeerHost({
+    config: config(B, A, o, 'b'),
+    scheduler: net.scheduler,
+    host: (security) => net.host('b', B, { security }),
+    engine,
+  });
   const link = net.connect(a.host, b.host);
   const adversary = new Adversary();
   link.setAdversary(adversary);

@@ -8,5 +8,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../vectors'
 export function vectors<T>(file: string): T {
   return JSON.parse(readFileSync(resolve(root, file), 'utf8')) as T;
 }
-export const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
+export const hex = (s: string): Uint8Array =>
+  Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 export const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

@@ -25,12 +25,23 @@ export async function flood(): Promise<void> {
   const g = new GraphBuilder('server');
   const app = g.add(new ProbeAdaptor('app'));
   const net = g.add(new ProbeAdaptor('net'));
-  const conn = openConnection('rx', resolveComposition({ keys: { predefined: [1] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'sequence-replay-prevention' }, { use: 'security-audit' }] }), {
-    engine: engines.node,
-    role: 'server',
-    keys: new Map([[1, new Uint8Array(16).fill(1)]]),
-    now: () => scheduler.now(),
-  });
+  const conn = openConnection(
+    'rx',
+    resolveComposition({
+      keys: { predefined: [1] },
+      microProtocols: [
+        { use: 'aes-128-gcm-privacy', key: 1 },
+        { use: 'sequence-replay-prevention' },
+        { use: 'security-audit' },
+      ],
+    }),
+    {
+      engine: engines.node,
+      role: 'server',
+      keys: new Map([[1, new Uint8Array(16).fill(1)]]),
+      now: () => scheduler.now(),
+    },
+  );
   g.stack(app, conn, net);
   g.build(scheduler);
   // A DATA frame at epoch 0 with a nonce and a tag that do not open.
@@ -48,8 +59,17 @@ export async function flood(): Promise<void> {
   run(n);
   const after = await settle();
   const log = conn.shared.get(AuditLog);
-  if (log.counts.get('privacy-check-failed') !== n + 100_000) throw new Error('flood: not every frame was refused and counted');
-  emit({ bench: 'seccomm-audit-flood-heap-per-million', unit: 'bytes', value: Math.max(0, after - before), frames: n, alertsCounted: log.total, alertsKept: log.length, target: 'bounded: counters + a ring of 256 alerts, independent of the number of frames' });
+  if (log.counts.get('privacy-check-failed') !== n + 100_000)
+    throw new Error('flood: not every frame was refused and counted');
+  emit({
+    bench: 'seccomm-audit-flood-heap-per-million',
+    unit: 'bytes',
+    value: Math.max(0, after - before),
+    frames: n,
+    alertsCounted: log.total,
+    alertsKept: log.length,
+    target: 'bounded: counters + a ring of 256 alerts, independent of the number of frames',
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await flood();

@@ -7,15 +7,29 @@
  *    check, strip) with the same engine in the same run — the price of flexibility
  *    (target ratio ≥ 0.8).
  */
-import { Adaptor, GraphBuilder, MessagePool, Scheduler, type Conduit, type Message, type Port } from '@conduits/core';
+import {
+  Adaptor,
+  GraphBuilder,
+  MessagePool,
+  Scheduler,
+  type Conduit,
+  type Message,
+  type Port,
+} from '@conduits/core';
 import { compare, emit, opsPerSecond, round2 } from '@conduits/core/bench';
 import { ProbeAdaptor, WireAdaptor } from '@conduits/core/testing';
 import { engines, type CryptoEngine } from '@conduits/crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { catalog, openConnection, presets, resolveComposition, type CatalogEntry, type CompositionConfig } from '../src/index.js';
-
+import {
+  catalog,
+  openConnection,
+  presets,
+  resolveComposition,
+  type CatalogEntry,
+  type CompositionConfig,
+} from '../src/index.js';
 
 /** Counts and releases what reaches the application. */
 class Sink extends Adaptor {
@@ -33,17 +47,45 @@ function pair(engine: CryptoEngine, config: CompositionConfig, pool: MessagePool
   const scheduler = new Scheduler();
   const composition = resolveComposition(config);
   const sig = { client: engine.randomBytes(32), server: engine.randomBytes(32) };
-  const pub = { client: engine.signingKey('ed25519', sig.client).publicKey, server: engine.signingKey('ed25519', sig.server).publicKey };
+  const pub = {
+    client: engine.signingKey('ed25519', sig.client).publicKey,
+    server: engine.signingKey('ed25519', sig.server).publicKey,
+  };
   // Predefined keys at the length their users need.
-  const keys = new Map((config.keys?.predefined ?? []).map((i) => [i, engine.randomBytes(Math.max(0, ...composition.microProtocols.filter((m) => m.key === i).map((m) => (catalog[m.name] as CatalogEntry).keyLength ?? 0)) || 32)] as const));
+  const keys = new Map(
+    (config.keys?.predefined ?? []).map(
+      (i) =>
+        [
+          i,
+          engine.randomBytes(
+            Math.max(
+              0,
+              ...composition.microProtocols
+                .filter((m) => m.key === i)
+                .map((m) => (catalog[m.name] as CatalogEntry).keyLength ?? 0),
+            ) || 32,
+          ),
+        ] as const,
+    ),
+  );
   const [wa, wb] = [new WireAdaptor('wa'), new WireAdaptor('wb')];
   wa.other = wb;
   wb.other = wa;
   const side = (role: 'client' | 'server', wire: WireAdaptor) => {
     const other = role === 'client' ? 'server' : 'client';
     const g = new GraphBuilder(role);
-    const app = g.add(role === 'client' ? new ProbeAdaptor(`${role}-app`, pool) : new Sink(`${role}-app`));
-    const conn = openConnection(role, composition, { engine, role, keys, now: () => scheduler.now(), participants: { self: role, peer: other }, privateKey: sig[role], publicKeys: new Map([[other, pub[other]]]) });
+    const app = g.add(
+      role === 'client' ? new ProbeAdaptor(`${role}-app`, pool) : new Sink(`${role}-app`),
+    );
+    const conn = openConnection(role, composition, {
+      engine,
+      role,
+      keys,
+      now: () => scheduler.now(),
+      participants: { self: role, peer: other },
+      privateKey: sig[role],
+      publicKeys: new Map([[other, pub[other]]]),
+    });
     g.stack(app, conn, g.add(wire));
     g.build(scheduler);
     return app;
@@ -58,7 +100,12 @@ const dir = mkdtempSync(join(tmpdir(), 'seccomm-bench-'));
 const configs: Record<string, CompositionConfig> = {
   'esp-like': presets['esp-like'],
   'tls-record-like': presets['tls-record-like'],
-  paranoid: { ...presets.paranoid, microProtocols: presets.paranoid.microProtocols.map((m) => (m.use === 'non-repudiation' ? { ...m, params: { file: join(dir, 'proofs.jsonl') } } : m)) },
+  paranoid: {
+    ...presets.paranoid,
+    microProtocols: presets.paranoid.microProtocols.map((m) =>
+      m.use === 'non-repudiation' ? { ...m, params: { file: join(dir, 'proofs.jsonl') } } : m,
+    ),
+  },
 };
 
 for (const [name, config] of Object.entries(configs)) {
@@ -68,14 +115,25 @@ for (const [name, config] of Object.entries(configs)) {
     const data = new Uint8Array(size).fill(7);
     const before = p.server.count;
     const n = name === 'paranoid' ? 2_000 : 50_000;
-    const value = opsPerSecond((k) => {
-      for (let i = 0; i < k; i++) {
-        p.client.write(data);
-        p.scheduler.run();
-      }
-    }, n, 3);
-    if (p.server.count - before < n) throw new Error(`${name}: only ${p.server.count - before} of ${n}+ messages arrived`);
-    emit({ bench: `seccomm-preset-${name}-${size}`, unit: 'msg/s', value, engine: 'node', note: 'seal at the sender and open at the receiver, per message' });
+    const value = opsPerSecond(
+      (k) => {
+        for (let i = 0; i < k; i++) {
+          p.client.write(data);
+          p.scheduler.run();
+        }
+      },
+      n,
+      3,
+    );
+    if (p.server.count - before < n)
+      throw new Error(`${name}: only ${p.server.count - before} of ${n}+ messages arrived`);
+    emit({
+      bench: `seccomm-preset-${name}-${size}`,
+      unit: 'msg/s',
+      value,
+      engine: 'node',
+      note: 'seal at the sender and open at the receiver, per message',
+    });
   }
 }
 
@@ -117,7 +175,17 @@ function handWritten(engine: CryptoEngine, key: Uint8Array) {
 for (const engine of [engines.node, engines.noble]) {
   for (const size of [64, 1400]) {
     const pool = new MessagePool(4096, 256);
-    const p = pair(engine, { keys: { predefined: [1] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'sequence-replay-prevention' }] }, pool);
+    const p = pair(
+      engine,
+      {
+        keys: { predefined: [1] },
+        microProtocols: [
+          { use: 'aes-128-gcm-privacy', key: 1 },
+          { use: 'sequence-replay-prevention' },
+        ],
+      },
+      pool,
+    );
     const data = new Uint8Array(size).fill(7);
     const hand = handWritten(engine, new Uint8Array(16).fill(1));
     let sink = 0;
@@ -136,7 +204,15 @@ for (const engine of [engines.node, engines.noble]) {
       5,
     );
     if (sink === 0) throw new Error('hand-written path delivered nothing');
-    emit({ bench: `seccomm-seq-aes128gcm-${engine.name}-${size}`, unit: 'msg/s', value: composed, baseline: 'hand-written seq + AES-128-GCM seal/open', baselineValue: byHand, ratio: round2(ratio), target: 'ratio >= 0.8' });
+    emit({
+      bench: `seccomm-seq-aes128gcm-${engine.name}-${size}`,
+      unit: 'msg/s',
+      value: composed,
+      baseline: 'hand-written seq + AES-128-GCM seal/open',
+      baselineValue: byHand,
+      ratio: round2(ratio),
+      target: 'ratio >= 0.8',
+    });
   }
 }
 

@@ -9,7 +9,15 @@ net.connect(a, b);
 const composition = resolveComposition(presets['esp-like']); // X25519 under a pre-shared key, AES-GCM, sequence numbers
 const psk = new Map([[2, engines.node.randomBytes(32)]]);
 const open = (host: typeof a, role: 'client' | 'server', peer: string) =>
-  SecureChannel.open(host, composition, { engine: engines.node, role, port: 4000, peer, peerPort: 4000, keys: psk, participants: { self: role, peer: role === 'client' ? 'server' : 'client' } });
+  SecureChannel.open(host, composition, {
+    engine: engines.node,
+    role,
+    port: 4000,
+    peer,
+    peerPort: 4000,
+    keys: psk,
+    participants: { self: role, peer: role === 'client' ? 'server' : 'client' },
+  });
 const client = open(a, 'client', '2001:db8::b');
 const server = open(b, 'server', '2001:db8::a');
 server.onMessage((data, sender) => console.log(new TextDecoder().decode(data), sender)); // sender: set when a composition authenticates messages

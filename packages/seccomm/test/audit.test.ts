@@ -13,7 +13,19 @@ test('a flood of unauthenticated frames: every one counted, only the last ones k
   const g = new GraphBuilder('server');
   const app = g.add(new ProbeAdaptor('app'));
   const net = g.add(new ProbeAdaptor('net'));
-  const conn = openConnection('rx', resolveComposition({ keys: { predefined: [1] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'security-audit' }] }), { engine: engines.node, role: 'server', keys: new Map([[1, new Uint8Array(16).fill(1)]]), now: () => scheduler.now() });
+  const conn = openConnection(
+    'rx',
+    resolveComposition({
+      keys: { predefined: [1] },
+      microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'security-audit' }],
+    }),
+    {
+      engine: engines.node,
+      role: 'server',
+      keys: new Map([[1, new Uint8Array(16).fill(1)]]),
+      now: () => scheduler.now(),
+    },
+  );
   g.stack(app, conn, net);
   g.build(scheduler);
   const garbage = Uint8Array.of(0, 0, ...new Uint8Array(40).fill(9));

@@ -6,15 +6,42 @@
  * CompositionError, nothing else.
  */
 import fc from 'fast-check';
-import { catalog, CompositionError, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
+import {
+  catalog,
+  CompositionError,
+  resolveComposition,
+  type CompositionConfig,
+} from '@conduits/seccomm';
 
 const RUNS = process.env['CONDUITS_FUZZ'] ? Number(process.env['FUZZ_RUNS'] ?? 100_000) : 2_000;
 
 const anything = fc.jsonValue({ maxDepth: 4 });
 const name = fc.oneof(fc.constantFrom(...Object.keys(catalog)), fc.string(), anything);
-const small = fc.oneof(fc.integer({ min: -3, max: 260 }), fc.double(), fc.constantFrom('1', null, true, [], {}), anything);
+const small = fc.oneof(
+  fc.integer({ min: -3, max: 260 }),
+  fc.double(),
+  fc.constantFrom('1', null, true, [], {}),
+  anything,
+);
 const params = fc.oneof(
-  fc.dictionary(fc.constantFrom('file', 'skew', 'timeout', 'tries', 'nonceLimit', 'kdc', 'masterKey', 'seed', 'algorithm', 'ca', 'offsets', 'kye'), small, { maxKeys: 3 }),
+  fc.dictionary(
+    fc.constantFrom(
+      'file',
+      'skew',
+      'timeout',
+      'tries',
+      'nonceLimit',
+      'kdc',
+      'masterKey',
+      'seed',
+      'algorithm',
+      'ca',
+      'offsets',
+      'kye',
+    ),
+    small,
+    { maxKeys: 3 },
+  ),
   anything,
 );
 const micro = fc.oneof(
@@ -39,7 +66,17 @@ const config = fc.oneof(
   fc.record(
     {
       name: fc.oneof(fc.string(), anything),
-      keys: fc.oneof(fc.record({ predefined: fc.oneof(fc.array(small, { maxLength: 3 }), anything), privateKey: fc.oneof(fc.boolean(), anything), publicKeys: fc.oneof(fc.constantFrom('predefined', 'acquire'), anything) }, { requiredKeys: [] }), anything),
+      keys: fc.oneof(
+        fc.record(
+          {
+            predefined: fc.oneof(fc.array(small, { maxLength: 3 }), anything),
+            privateKey: fc.oneof(fc.boolean(), anything),
+            publicKeys: fc.oneof(fc.constantFrom('predefined', 'acquire'), anything),
+          },
+          { requiredKeys: [] },
+        ),
+        anything,
+      ),
       ca: fc.oneof(fc.string(), anything),
       microProtocols: fc.oneof(fc.array(micro, { maxLength: 6 }), anything),
     },

@@ -5,14 +5,27 @@
 import { defaultPool, GraphBuilder, Scheduler } from '@conduits/core';
 import { linkPair, ProbeAdaptor, type LinkAdaptor } from '@conduits/core/testing';
 import { engines } from '@conduits/crypto';
-import { AuditLog, openConnection, resolveComposition, type CompositionConfig } from '@conduits/seccomm';
+import {
+  AuditLog,
+  openConnection,
+  resolveComposition,
+  type CompositionConfig,
+} from '@conduits/seccomm';
 import { keyCreate, Keys } from '@conduits/seccomm/internal';
 
 const psk = new Map([[2, new Uint8Array(32).fill(0x42)]]);
 /** Key messages authenticated under key 2, no replay prevention: the distribution's own checks are what is seen. */
-const config = (method: string, params: Record<string, string | number | boolean> = {}): CompositionConfig => ({
+const config = (
+  method: string,
+  params: Record<string, string | number | boolean> = {},
+): CompositionConfig => ({
   keys: { predefined: [2] },
-  microProtocols: [{ use: 'aes-256-gcm-privacy', key: 1 }, { use: method, key: 1, params }, { use: 'hmac-sha256-integrity', key: 2, mode: 'KEYS' }, { use: 'security-audit' }],
+  microProtocols: [
+    { use: 'aes-256-gcm-privacy', key: 1 },
+    { use: method, key: 1, params },
+    { use: 'hmac-sha256-integrity', key: 2, mode: 'KEYS' },
+    { use: 'security-audit' },
+  ],
 });
 
 function pair(c: CompositionConfig) {
@@ -24,7 +37,13 @@ function pair(c: CompositionConfig) {
   sl.intercept = (b) => (wire.push({ dir: 'sc', bytes: Uint8Array.from(b) }), b);
   const side = (role: 'client' | 'server', link: LinkAdaptor) => {
     const g = new GraphBuilder(role);
-    const conn = openConnection(`seccomm-${role}`, composition, { engine: engines.noble, role, keys: psk, now: () => scheduler.now(), participants: { self: role, peer: role === 'client' ? 'server' : 'client' } });
+    const conn = openConnection(`seccomm-${role}`, composition, {
+      engine: engines.noble,
+      role,
+      keys: psk,
+      now: () => scheduler.now(),
+      participants: { self: role, peer: role === 'client' ? 'server' : 'client' },
+    });
     let created = 0;
     conn.runtime.bind(keyCreate(1), () => void created++, 1000, null);
     g.stack(g.add(new ProbeAdaptor(`${role}-app`)), conn, g.add(link));
@@ -34,7 +53,10 @@ function pair(c: CompositionConfig) {
   const client = side('client', cl);
   const server = side('server', sl);
   const keyMsgs = (dir: 'cs' | 'sc') => wire.filter((w) => w.dir === dir && w.bytes[0] === 1);
-  const audit = () => [...client.conn.shared.get(AuditLog), ...server.conn.shared.get(AuditLog)].map((a) => `${a.by}: ${a.reason}`);
+  const audit = () =>
+    [...client.conn.shared.get(AuditLog), ...server.conn.shared.get(AuditLog)].map(
+      (a) => `${a.by}: ${a.reason}`,
+    );
   return { scheduler, client, server, cl, sl, keyMsgs, audit };
 }
 
@@ -69,7 +91,10 @@ test('/* OFFER --> */ lost twice: the client retransmits on virtual time at 200 
   const p = pair(config('dh-key-distribution'));
   let lost = 0;
   const times: number[] = [];
-  p.cl.intercept = (b) => (b[0] === 1 && times.push(p.scheduler.now()), b[0] === 1 && lost++ < 2 ? null : b);
+  p.cl.intercept = (b) => (
+    b[0] === 1 && times.push(p.scheduler.now()),
+    b[0] === 1 && lost++ < 2 ? null : b
+  );
   p.scheduler.run();
   expect(times.slice(0, 3)).toEqual([0, 200, 600]);
   expect(p.client.conn.shared.get(Keys).epoch).toBe(1);

@@ -11,10 +11,24 @@ const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 const compositions: Record<string, CompositionConfig> = {
-  'AES-GCM and sequence numbers': { keys: { predefined: [1] }, microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'sequence-replay-prevention' }] },
-  'HMAC and sequence numbers': { keys: { predefined: [1] }, microProtocols: [{ use: 'hmac-sha256-integrity', key: 1 }, { use: 'sequence-replay-prevention' }] },
-  'signatures and timestamps': { keys: { privateKey: true }, microProtocols: [{ use: 'signature-authenticity' }, { use: 'timestamp-replay-prevention' }] },
-  'public-key privacy and timestamps': { microProtocols: [{ use: 'public-key-privacy' }, { use: 'timestamp-replay-prevention' }] },
+  'AES-GCM and sequence numbers': {
+    keys: { predefined: [1] },
+    microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'sequence-replay-prevention' }],
+  },
+  'HMAC and sequence numbers': {
+    keys: { predefined: [1] },
+    microProtocols: [
+      { use: 'hmac-sha256-integrity', key: 1 },
+      { use: 'sequence-replay-prevention' },
+    ],
+  },
+  'signatures and timestamps': {
+    keys: { privateKey: true },
+    microProtocols: [{ use: 'signature-authenticity' }, { use: 'timestamp-replay-prevention' }],
+  },
+  'public-key privacy and timestamps': {
+    microProtocols: [{ use: 'public-key-privacy' }, { use: 'timestamp-replay-prevention' }],
+  },
 };
 
 describe.each(Object.keys(compositions))('%s, live', (name) => {
@@ -27,7 +41,9 @@ describe.each(Object.keys(compositions))('%s, live', (name) => {
     p.network.run();
     p.client.push(enc('pay bob 100'));
     p.network.run();
-    const payment = adversary.seen.find((x) => x.direction === 'a->b' && seccommPayload(x.data)?.[1] === 0);
+    const payment = adversary.seen.find(
+      (x) => x.direction === 'a->b' && seccommPayload(x.data)?.[1] === 0,
+    );
     expect(payment).toBeDefined();
     p.client.recompose({ ...config, name: 'the same, again' });
     p.network.run();

@@ -19,7 +19,14 @@ function setup() {
   const file = join(mkdtempSync(join(tmpdir(), 'seccomm-otp-')), 'pad.bin');
   writeFileSync(file, engines.noble.randomBytes(4096));
   // MAC-then-encrypt: the receiver takes the pad off (order 40) before HMAC (order 20) checks.
-  const config: CompositionConfig = { keys: { predefined: [2] }, microProtocols: [{ use: 'one-time-pad-privacy', params: { file } }, { use: 'hmac-sha256-integrity', key: 2 }, { use: 'security-audit' }] };
+  const config: CompositionConfig = {
+    keys: { predefined: [2] },
+    microProtocols: [
+      { use: 'one-time-pad-privacy', params: { file } },
+      { use: 'hmac-sha256-integrity', key: 2 },
+      { use: 'security-audit' },
+    ],
+  };
   return resolveComposition(config);
 }
 
@@ -28,7 +35,16 @@ function connect(composition: ReturnType<typeof setup>, seed: number) {
   const p = simulatedPair(composition, { seed, adversary, keys: key });
   const got: string[] = [];
   p.server.onMessage((d) => void got.push(dec(d)));
-  const offsets = () => adversary.seen.filter((x) => x.direction === 'a->b').map((x) => new DataView((seccommPayload(x.data) as Uint8Array).buffer, (seccommPayload(x.data) as Uint8Array).byteOffset + 2, 4).getUint32(0));
+  const offsets = () =>
+    adversary.seen
+      .filter((x) => x.direction === 'a->b')
+      .map((x) =>
+        new DataView(
+          (seccommPayload(x.data) as Uint8Array).buffer,
+          (seccommPayload(x.data) as Uint8Array).byteOffset + 2,
+          4,
+        ).getUint32(0),
+      );
   return { p, got, adversary, offsets };
 }
 
@@ -62,5 +78,7 @@ test('a forged frame naming the next offset does not consume it: the honest mess
   p.client.push(enc('second'));
   p.network.run();
   expect(got).toEqual(['first', 'second']);
-  expect(p.server.conn.shared.get(AuditLog).map((a) => a.reason)).toEqual(['integrity-check-failed']);
+  expect(p.server.conn.shared.get(AuditLog).map((a) => a.reason)).toEqual([
+    'integrity-check-failed',
+  ]);
 });

@@ -16,16 +16,30 @@ const payload = (p: Uint8Array): Uint8Array => p.subarray(48);
 
 const kdcConfig: CompositionConfig = {
   keys: { predefined: [9] },
-  microProtocols: [{ use: 'aes-256-gcm-privacy', key: 1 }, { use: 'kdc-key-distribution', key: 1, params: { kdc: '[2001:db8::ca]:88', masterKey: 9 } }, { use: 'security-audit' }],
+  microProtocols: [
+    { use: 'aes-256-gcm-privacy', key: 1 },
+    { use: 'kdc-key-distribution', key: 1, params: { kdc: '[2001:db8::ca]:88', masterKey: 9 } },
+    { use: 'security-audit' },
+  ],
 };
 const caConfig: CompositionConfig = {
   keys: { predefined: [1], privateKey: true, publicKeys: 'acquire' },
   ca: '[2001:db8::ca]:5280',
-  microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'signature-authenticity' }, { use: 'security-audit' }],
+  microProtocols: [
+    { use: 'aes-128-gcm-privacy', key: 1 },
+    { use: 'signature-authenticity' },
+    { use: 'security-audit' },
+  ],
 };
 /** Replies from a service to the client cross the client's link b → a. */
-const replyFrom = (port: number) => (p: InFlight): boolean => p.direction === 'b->a' && srcPort(p.data) === port;
-const requestTo = (port: number) => (p: InFlight): boolean => p.direction === 'a->b' && dstPort(p.data) === port;
+const replyFrom =
+  (port: number) =>
+  (p: InFlight): boolean =>
+    p.direction === 'b->a' && srcPort(p.data) === port;
+const requestTo =
+  (port: number) =>
+  (p: InFlight): boolean =>
+    p.direction === 'a->b' && dstPort(p.data) === port;
 
 describe('KDC requests', () => {
   test('request ids are not sequential: they come from the seeded generator (the same seed gives the same ids)', () => {
@@ -34,7 +48,10 @@ describe('KDC requests', () => {
       const p = simulatedPair(resolveComposition(kdcConfig), { seed, adversary });
       const seen: number[] = [];
       adversary.rule((pk) => {
-        if (requestTo(88)(pk)) seen.push(new DataView(payload(pk.data).buffer, payload(pk.data).byteOffset).getUint32(0));
+        if (requestTo(88)(pk))
+          seen.push(
+            new DataView(payload(pk.data).buffer, payload(pk.data).byteOffset).getUint32(0),
+          );
         return 'pass';
       });
       p.network.run();
@@ -73,7 +90,7 @@ describe('KDC requests', () => {
   });
 });
 
-test('KDC: an older reply replayed under a rekey\'s request id is refused; the rekey completes with the genuine reply', () => {
+test("KDC: an older reply replayed under a rekey's request id is refused; the rekey completes with the genuine reply", () => {
   const adversary = new Adversary();
   const p = simulatedPair(resolveComposition(kdcConfig), { seed: 35, adversary });
   p.network.run();

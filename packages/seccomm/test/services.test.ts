@@ -1,6 +1,13 @@
 /** KDC and CA on the simulated network; one-time pad; keyed-digest AUTH_SENDER. */
 import { engines } from '@conduits/crypto';
-import { AuditLog, CertificateAuthority, KeyDistributionCenter, resolveComposition, verifyCertificate, type CompositionConfig } from '@conduits/seccomm';
+import {
+  AuditLog,
+  CertificateAuthority,
+  KeyDistributionCenter,
+  resolveComposition,
+  verifyCertificate,
+  type CompositionConfig,
+} from '@conduits/seccomm';
 import { certificateReply, certificateRequest } from '@conduits/seccomm/codec';
 import { Certificates, Keys, PublicKeys } from '@conduits/seccomm/internal';
 import { simulatedPair, runScenario } from '@conduits/seccomm/testing';
@@ -38,7 +45,11 @@ describe('Kerberos-style key distribution through a KDC on the simulated network
   });
 
   test('an old ticket replayed to the server is refused with an alert', () => {
-    const r = runScenario(resolveComposition(kdcConfig), { messages: 10, adversary: 'replay-keys', seed: 4 });
+    const r = runScenario(resolveComposition(kdcConfig), {
+      messages: 10,
+      adversary: 'replay-keys',
+      seed: 4,
+    });
     expect(r).toMatchObject({ complete: true, intactAndExactlyOnce: true });
     expect(r.alerts).toBeGreaterThan(0);
   });
@@ -56,10 +67,14 @@ describe('public key acquisition from a CA on keyMiss / at open', () => {
   const config: CompositionConfig = {
     keys: { predefined: [1], privateKey: true, publicKeys: 'acquire' },
     ca: '[2001:db8::ca]:5280',
-    microProtocols: [{ use: 'aes-128-gcm-privacy', key: 1 }, { use: 'signature-authenticity' }, { use: 'security-audit' }],
+    microProtocols: [
+      { use: 'aes-128-gcm-privacy', key: 1 },
+      { use: 'signature-authenticity' },
+      { use: 'security-audit' },
+    ],
   };
 
-  test('both ends fetch the peer\'s certificate; messages pushed or arriving meanwhile wait, none is lost', () => {
+  test("both ends fetch the peer's certificate; messages pushed or arriving meanwhile wait, none is lost", () => {
     const p = simulatedPair(resolveComposition(config), { seed: 5 });
     const got: [string, string | undefined][] = [];
     p.server.onMessage((d, who) => void got.push([dec(d), who]));
@@ -103,7 +118,14 @@ describe('public key acquisition from a CA on keyMiss / at open', () => {
 describe('one-time pad from a shared file', () => {
   const file = join(dir, 'pad.bin');
   writeFileSync(file, engines.noble.randomBytes(4096));
-  const config: CompositionConfig = { keys: { predefined: [2] }, microProtocols: [{ use: 'one-time-pad-privacy', params: { file } }, { use: 'hmac-sha256-integrity', key: 2 }, { use: 'security-audit' }] };
+  const config: CompositionConfig = {
+    keys: { predefined: [2] },
+    microProtocols: [
+      { use: 'one-time-pad-privacy', params: { file } },
+      { use: 'hmac-sha256-integrity', key: 2 },
+      { use: 'security-audit' },
+    ],
+  };
 
   test('messages cross both ways; each direction uses its own half; the pad runs out loudly', () => {
     const p = simulatedPair(resolveComposition(config), { seed: 8 });
@@ -118,13 +140,27 @@ describe('one-time pad from a shared file', () => {
   });
 
   test('a replayed pad offset is refused (the integrity check alone would pass it)', () => {
-    const s = runScenario(resolveComposition({ ...config, microProtocols: config.microProtocols.filter((m) => m.use !== 'hmac-sha256-integrity').concat([{ use: 'hmac-sha256-integrity', key: 2, order: 50 }]) }), { messages: 5, adversary: 'replay', seed: 9, size: 32 });
+    const s = runScenario(
+      resolveComposition({
+        ...config,
+        microProtocols: config.microProtocols
+          .filter((m) => m.use !== 'hmac-sha256-integrity')
+          .concat([{ use: 'hmac-sha256-integrity', key: 2, order: 50 }]),
+      }),
+      { messages: 5, adversary: 'replay', seed: 9, size: 32 },
+    );
     expect(s).toMatchObject({ gotThrough: 0, alerts: 5 });
   });
 });
 
 test('keyed-digest authenticity sets AUTH_SENDER on delivery', () => {
-  const p = simulatedPair(resolveComposition({ keys: { predefined: [1] }, microProtocols: [{ use: 'sha512-digest' }, { use: 'keyed-digest-authenticity', key: 1 }] }), { seed: 10 });
+  const p = simulatedPair(
+    resolveComposition({
+      keys: { predefined: [1] },
+      microProtocols: [{ use: 'sha512-digest' }, { use: 'keyed-digest-authenticity', key: 1 }],
+    }),
+    { seed: 10 },
+  );
   const got: (string | undefined)[] = [];
   p.server.onMessage((_d, who) => void got.push(who));
   p.client.push(enc('x'));
@@ -140,7 +176,15 @@ test('SecComm directly on IPv6 (Figure 1 without UDP): a composite on the next-h
   const b = net.host('b', '2001:db8::b');
   net.connect(a, b);
   const psk = new Map([[2, engines.noble.randomBytes(32)]]);
-  const open = (h: typeof a, role: 'client' | 'server', peer: string) => SecureChannel.openOnIp(h, resolveComposition(presets['esp-like']), { engine: engines.noble, role, protocol: 253, peer, keys: psk, participants: { self: role, peer: role === 'client' ? 'server' : 'client' } });
+  const open = (h: typeof a, role: 'client' | 'server', peer: string) =>
+    SecureChannel.openOnIp(h, resolveComposition(presets['esp-like']), {
+      engine: engines.noble,
+      role,
+      protocol: 253,
+      peer,
+      keys: psk,
+      participants: { self: role, peer: role === 'client' ? 'server' : 'client' },
+    });
   const client = open(a, 'client', '2001:db8::b');
   const server = open(b, 'server', '2001:db8::a');
   const got: string[] = [];

@@ -8,7 +8,7 @@ export interface Args {
   readonly options: Map<string, string>;
 }
 
-export interface OptionSpec {
+interface OptionSpec {
   /** `integer`: a decimal integer between `min` and `max`. */
   readonly kind: 'string' | 'integer';
   readonly min?: number;
@@ -55,7 +55,8 @@ export function parseArgs(argv: readonly string[], specs: OptionSpecs, usage: st
     }
     if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`, usage);
     if (options.has(name)) throw new UsageError(`--${name} given twice`, usage);
-    if (spec.choices !== undefined && !spec.choices.includes(value)) throw new UsageError(`--${name} is one of ${spec.choices.join(', ')} (not ${value})`, usage);
+    if (spec.choices !== undefined && !spec.choices.includes(value))
+      throw new UsageError(`--${name} is one of ${spec.choices.join(', ')} (not ${value})`, usage);
     if (spec.kind === 'integer') checkInteger(name, value, spec);
     options.set(name, value);
   }
@@ -66,9 +67,11 @@ function checkInteger(name: string, value: string, spec: OptionSpec): void {
   const min = spec.min ?? 0;
   const max = spec.max ?? Number.MAX_SAFE_INTEGER;
   const range = `a decimal integer from ${min} to ${max}`;
-  if (!/^-?(0|[1-9][0-9]*)$/.test(value)) throw new UsageError(`--${name} is ${range} (not ${value})`);
+  if (!/^-?(0|[1-9][0-9]*)$/.test(value))
+    throw new UsageError(`--${name} is ${range} (not ${value})`);
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} is ${range} (not ${value})`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} is ${range} (not ${value})`);
 }
 
 export function option(args: Args, name: string, fallback: string): string {
@@ -83,6 +86,7 @@ export function integerOption(args: Args, name: string, fallback: number): numbe
 /** Exactly `count` positionals, or a usage error. */
 export function positionals(args: Args, count: number, usage: string): string[] {
   if (args.positionals.length < count) throw new UsageError(`missing argument: ${usage}`);
-  if (args.positionals.length > count) throw new UsageError(`unexpected argument ${args.positionals[count]}`, usage);
+  if (args.positionals.length > count)
+    throw new UsageError(`unexpected argument ${args.positionals[count]}`, usage);
   return args.positionals;
 }

@@ -8,7 +8,11 @@ export function readableFile(path: string, what: string): string {
     st = statSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `no such ${what} file: ${path}` : `cannot read ${what} file ${path} (${code ?? 'error'})`);
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `no such ${what} file: ${path}`
+        : `cannot read ${what} file ${path} (${code ?? 'error'})`,
+    );
   }
   if (st.isDirectory()) throw new UsageError(`${what} file ${path} is a directory`);
   if (!st.isFile()) throw new UsageError(`${what} file ${path} is not a regular file`);

@@ -34,7 +34,13 @@ export function parseFragment(p: Uint8Array): Fragment | null {
   if (p.length < 8) return null;
   const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
   const om = v.getUint16(2);
-  return { nextHeader: p[0] as number, offset: om & 0xfff8, more: (om & 1) === 1, id: v.getUint32(4), data: p.subarray(8) };
+  return {
+    nextHeader: p[0] as number,
+    offset: om & 0xfff8,
+    more: (om & 1) === 1,
+    id: v.getUint32(4),
+    data: p.subarray(8),
+  };
 }
 
 export class Reassembler {
@@ -45,7 +51,8 @@ export class Reassembler {
     const key = `${src} ${dst} ${f.id}`;
     let p = this.#pending.get(key);
     if (p === undefined) {
-      if (this.#pending.size >= MAX_PENDING) this.#pending.delete(this.#pending.keys().next().value as string);
+      if (this.#pending.size >= MAX_PENDING)
+        this.#pending.delete(this.#pending.keys().next().value as string);
       p = { pieces: [], held: 0 };
       this.#pending.set(key, p);
     }
@@ -66,8 +73,13 @@ export class Reassembler {
     }
     if (covered < total || sorted[0]?.f.offset !== 0) return null;
     const payload = new Uint8Array(total);
-    for (const x of sorted) payload.set(x.f.data.subarray(0, Math.max(0, total - x.f.offset)), x.f.offset);
+    for (const x of sorted)
+      payload.set(x.f.data.subarray(0, Math.max(0, total - x.f.offset)), x.f.offset);
     this.#pending.delete(key);
-    return { nextHeader: (sorted[0] as { f: Fragment }).f.nextHeader, payload, frames: sorted.map((x) => x.frame) };
+    return {
+      nextHeader: (sorted[0] as { f: Fragment }).f.nextHeader,
+      payload,
+      frames: sorted.map((x) => x.frame),
+    };
   }
 }

@@ -34,7 +34,12 @@ export function opsPerSecond(fn: (n: number) => void, n: number, rounds = 5): nu
  * ratio of the two bests compares whichever rounds each happened to run fastest in; on a
  * shared virtual machine whose speed jumps between rounds that ratio swings widely.)
  */
-export function compare(a: (n: number) => void, b: (n: number) => void, n: number, rounds = 7): [number, number, number] {
+export function compare(
+  a: (n: number) => void,
+  b: (n: number) => void,
+  n: number,
+  rounds = 7,
+): [number, number, number] {
   a(10_000);
   b(10_000);
   let bestA = 0;
@@ -65,7 +70,10 @@ export const round2 = (x: number): number => Math.round(x * 100) / 100;
  * --max-semi-space-size=256` for 1M small operations): the delta is then the allocation itself.
  * Undefined without `--expose-gc`.
  */
-export async function heapCost(run: (n: number) => void, n: number): Promise<{ perOp: number; heapDelta: number } | undefined> {
+export async function heapCost(
+  run: (n: number) => void,
+  n: number,
+): Promise<{ perOp: number; heapDelta: number } | undefined> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) return undefined;
   run(100_000);
@@ -83,7 +91,11 @@ export async function heapCost(run: (n: number) => void, n: number): Promise<{ p
  * state is bounded reads flat (the bound, whatever n); one that keeps state per packet grows
  * with n. Run node with `--expose-gc`; undefined without it.
  */
-export async function heapGrowth(run: (n: number) => void, n: number, warmup = 100_000): Promise<{ perMillion: number; heapDelta: number } | undefined> {
+export async function heapGrowth(
+  run: (n: number) => void,
+  n: number,
+  warmup = 100_000,
+): Promise<{ perMillion: number; heapDelta: number } | undefined> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) return undefined;
   run(warmup);

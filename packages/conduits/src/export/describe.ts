@@ -78,7 +78,10 @@ export class Describe implements Visitor {
   atMux(m: Mux<unknown>): void {
     const keys = [...m.keys()].slice(0, 6).map((k) => m.formatKey(k));
     const more = m.size > keys.length ? ', …' : '';
-    this.#record(m, `accessor: ${m.accessor.name}; routes: ${m.size}${keys.length ? ` (${keys.join(', ')}${more})` : ''}`);
+    this.#record(
+      m,
+      `accessor: ${m.accessor.name}; routes: ${m.size}${keys.length ? ` (${keys.join(', ')}${more})` : ''}`,
+    );
   }
   atFactory(f: ConduitFactory): void {
     this.#record(f, `prototype: ${f.prototype.kind} ${f.prototype.name}; created: ${f.created}`);

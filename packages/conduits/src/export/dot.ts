@@ -11,11 +11,19 @@ const shapes: Record<ConduitKind, string> = {
 
 /** Graphviz DOT: sessions as boxes, muxes as trapezia, factories as components, adaptors as arrows, protocols as clusters. */
 export function toDot(desc: GraphDescription): string {
-  const out = [`digraph ${quote(desc.name)} {`, '  rankdir=BT;', '  node [fontname="Helvetica", fontsize=10];', '  edge [dir=none, fontname="Helvetica", fontsize=8];'];
+  const out = [
+    `digraph ${quote(desc.name)} {`,
+    '  rankdir=BT;',
+    '  node [fontname="Helvetica", fontsize=10];',
+    '  edge [dir=none, fontname="Helvetica", fontsize=8];',
+  ];
   const emit = (parent: string | null, indent: string): void => {
     for (const n of desc.nodes.filter((x) => x.parent === parent)) {
       if (n.kind === 'protocol') {
-        out.push(`${indent}subgraph cluster_${n.id} {`, `${indent}  label=${quote(`protocol ${n.name}`)}; style=rounded;`);
+        out.push(
+          `${indent}subgraph cluster_${n.id} {`,
+          `${indent}  label=${quote(`protocol ${n.name}`)}; style=rounded;`,
+        );
         emit(n.id, `${indent}  `);
         out.push(`${indent}}`);
       } else {
@@ -24,7 +32,10 @@ export function toDot(desc: GraphDescription): string {
     }
   };
   emit(null, '  ');
-  for (const e of desc.edges) out.push(`  ${e.from} -> ${e.to} [taillabel=${quote(e.fromSide)}, headlabel=${quote(e.toSide)}];`);
+  for (const e of desc.edges)
+    out.push(
+      `  ${e.from} -> ${e.to} [taillabel=${quote(e.fromSide)}, headlabel=${quote(e.toSide)}];`,
+    );
   out.push('}');
   return out.join('\n') + '\n';
 }

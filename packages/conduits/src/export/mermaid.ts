@@ -20,7 +20,9 @@ export function toMermaid(desc: GraphDescription): string {
         out.push(`${indent}end`);
       } else {
         const [l, r] = shapes[n.kind];
-        out.push(`${indent}${n.id}${l}"${esc(`${n.kind} ${n.name}`)}${n.detail ? `<br/>${esc(n.detail)}` : ''}"${r}`);
+        out.push(
+          `${indent}${n.id}${l}"${esc(`${n.kind} ${n.name}`)}${n.detail ? `<br/>${esc(n.detail)}` : ''}"${r}`,
+        );
       }
     }
   };

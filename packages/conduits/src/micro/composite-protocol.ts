@@ -40,7 +40,11 @@ export class CompositeProtocol extends Session<null> {
   #started = false;
 
   constructor(name: string, options: CompositeOptions) {
-    const base = { initial: compositeState, ...(options.protocol ? { protocol: options.protocol } : {}), ...(options.terminal ? { terminal: options.terminal } : {}) };
+    const base = {
+      initial: compositeState,
+      ...(options.protocol ? { protocol: options.protocol } : {}),
+      ...(options.terminal ? { terminal: options.terminal } : {}),
+    };
     super(name, base);
     this.#composite = options;
     this.micro = options.microProtocols.map((f) => f());

@@ -49,11 +49,26 @@ export class EventRuntime {
     this.#scheduler = s;
   }
 
-  bind<A, S>(event: EventType<A>, handler: Handler<A, S>, order: number, staticArgs: S, name = handler.name || 'handler'): BindingId {
+  bind<A, S>(
+    event: EventType<A>,
+    handler: Handler<A, S>,
+    order: number,
+    staticArgs: S,
+    name = handler.name || 'handler',
+  ): BindingId {
     const id = this.#nextId++ as BindingId;
-    const b: Binding = { id, name, order, seq: id, handler: handler as Handler<unknown, unknown>, staticArgs };
+    const b: Binding = {
+      id,
+      name,
+      order,
+      seq: id,
+      handler: handler as Handler<unknown, unknown>,
+      staticArgs,
+    };
     const key = event as EventType<unknown>;
-    const list = [...(this.#lists.get(key) ?? []), b].sort((x, y) => x.order - y.order || x.seq - y.seq);
+    const list = [...(this.#lists.get(key) ?? []), b].sort(
+      (x, y) => x.order - y.order || x.seq - y.seq,
+    );
     this.#lists.set(key, list);
     this.#where.set(id, key);
     return id;
@@ -63,7 +78,10 @@ export class EventRuntime {
     const key = this.#where.get(id);
     if (key === undefined) return false;
     this.#where.delete(id);
-    this.#lists.set(key, (this.#lists.get(key) ?? []).filter((b) => b.id !== id));
+    this.#lists.set(
+      key,
+      (this.#lists.get(key) ?? []).filter((b) => b.id !== id),
+    );
     return true;
   }
 
@@ -131,7 +149,10 @@ export class EventRuntime {
   }
 
   #requireScheduler(): Scheduler {
-    if (this.#scheduler === null) throw new Error('EventRuntime: ASYNC or delayed raise needs a scheduler (join a graph first)');
+    if (this.#scheduler === null)
+      throw new Error(
+        'EventRuntime: ASYNC or delayed raise needs a scheduler (join a graph first)',
+      );
     return this.#scheduler;
   }
 }

@@ -16,6 +16,9 @@ export class EventType<A> {
   }
 }
 
-export function defineEvent<A>(name: string, order: 'ascending' | 'descending' = 'ascending'): EventType<A> {
+export function defineEvent<A>(
+  name: string,
+  order: 'ascending' | 'descending' = 'ascending',
+): EventType<A> {
   return new EventType<A>(name, order);
 }

@@ -32,10 +32,14 @@ export function retransmission(policy: RetransmitPolicy = {}): Retransmission {
   const tries = policy.tries ?? 6;
   const backoff = policy.backoff ?? 2;
   const maxTimeout = policy.maxTimeout ?? Number.POSITIVE_INFINITY;
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) throw new RetransmitPolicyError('timeout', timeout);
-  if (typeof tries !== 'number' || !Number.isInteger(tries) || tries < 1) throw new RetransmitPolicyError('tries', tries);
-  if (typeof backoff !== 'number' || !Number.isFinite(backoff) || backoff < 1) throw new RetransmitPolicyError('backoff', backoff);
-  if (typeof maxTimeout !== 'number' || Number.isNaN(maxTimeout) || maxTimeout <= 0) throw new RetransmitPolicyError('maxTimeout', maxTimeout);
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0)
+    throw new RetransmitPolicyError('timeout', timeout);
+  if (typeof tries !== 'number' || !Number.isInteger(tries) || tries < 1)
+    throw new RetransmitPolicyError('tries', tries);
+  if (typeof backoff !== 'number' || !Number.isFinite(backoff) || backoff < 1)
+    throw new RetransmitPolicyError('backoff', backoff);
+  if (typeof maxTimeout !== 'number' || Number.isNaN(maxTimeout) || maxTimeout <= 0)
+    throw new RetransmitPolicyError('maxTimeout', maxTimeout);
   return { timeout, tries, backoff, maxTimeout };
 }
 

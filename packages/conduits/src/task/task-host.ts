@@ -16,7 +16,12 @@
  */
 import type { Scheduler } from '../scheduler.js';
 import type { Timer } from '../timer-heap.js';
-import { retransmission, retransmitDelay, type RetransmitPolicy, type Retransmission } from './retransmit-policy.js';
+import {
+  retransmission,
+  retransmitDelay,
+  type RetransmitPolicy,
+  type Retransmission,
+} from './retransmit-policy.js';
 import { RetransmitLimitError, TaskHostClosedError, type TaskError } from './task-errors.js';
 import type { TaskRefused } from './task-result.js';
 import type { Task } from './task.js';
@@ -44,7 +49,8 @@ export interface TaskOwner<In, Out> {
  * - 'idle': of the current exchange, but no task is running (it failed, or none started);
  * - 'closed': the host is closed.
  */
-export type Receipt = 'processed' | 'answered' | 'refused' | 'failed' | 'held' | 'stale' | 'ahead' | 'idle' | 'closed';
+export type Receipt =
+  'processed' | 'answered' | 'refused' | 'failed' | 'held' | 'stale' | 'ahead' | 'idle' | 'closed';
 
 export interface TaskHostOptions extends RetransmitPolicy {
   /** For errors and reports. @default 'task-host' */
@@ -82,7 +88,12 @@ export class TaskHost<In, Out> {
   #completed = false;
   #closed = false;
 
-  constructor(scheduler: Scheduler, wire: TaskWire<In, Out>, owner: TaskOwner<In, Out>, options: TaskHostOptions = {}) {
+  constructor(
+    scheduler: Scheduler,
+    wire: TaskWire<In, Out>,
+    owner: TaskOwner<In, Out>,
+    options: TaskHostOptions = {},
+  ) {
     this.name = options.name ?? 'task-host';
     this.#scheduler = scheduler;
     this.#wire = wire;
@@ -304,7 +315,10 @@ export class TaskHost<In, Out> {
       this.stats.sent++;
       this.stats.retransmitted++;
     }
-    this.#timer = this.#scheduler.after(retransmitDelay(this.#policy, this.#timeouts + 1), this.#onTimeout);
+    this.#timer = this.#scheduler.after(
+      retransmitDelay(this.#policy, this.#timeouts + 1),
+      this.#onTimeout,
+    );
   }
 
   #stopTimer(): void {

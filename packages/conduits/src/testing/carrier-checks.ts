@@ -1,4 +1,9 @@
-import { carrierLedger, carrierMark, setCarrierChecks, takeOwnershipErrors } from '../carrier-checks.js';
+import {
+  carrierLedger,
+  carrierMark,
+  setCarrierChecks,
+  takeOwnershipErrors,
+} from '../carrier-checks.js';
 import { CarrierLeakError } from '../errors.js';
 
 type Hook = (fn: () => void) => void;
@@ -44,7 +49,10 @@ export function checkCarriers(options: CarrierCheckOptions): void {
     if (leaked.length > 0) throw new CarrierLeakError(leaked);
   });
   options.afterAll?.(() => {
-    if (unsent.length > 0) options.report?.(`carrier checks: carriers filled, never sent and never released: ${unsent.join(', ')}`);
+    if (unsent.length > 0)
+      options.report?.(
+        `carrier checks: carriers filled, never sent and never released: ${unsent.join(', ')}`,
+      );
     unsent.length = 0;
   });
 }

@@ -65,6 +65,9 @@ export class EmbeddedGraph {
 }
 
 /** Embed a conduit with both sides probed (side B if it has one). */
-export function embed(subject: Conduit & { readonly b?: Port | undefined }, scheduler?: Scheduler): EmbeddedGraph {
+export function embed(
+  subject: Conduit & { readonly b?: Port | undefined },
+  scheduler?: Scheduler,
+): EmbeddedGraph {
   return new EmbeddedGraph(subject, scheduler, subject.b ?? undefined);
 }

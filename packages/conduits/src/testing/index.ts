@@ -3,4 +3,10 @@ export { EmbeddedGraph, embed } from './embedded-graph.js';
 export { LinkAdaptor, linkPair } from './link-adaptor.js';
 export { ProbeAdaptor, type Captured } from './probe-adaptor.js';
 export { WireAdaptor, wirePair } from './wire-adaptor.js';
-export { carrierMark, checkCarriers, liveCarriers, setCarrierChecks, takeOwnershipErrors } from './carrier-checks.js';
+export {
+  carrierMark,
+  checkCarriers,
+  liveCarriers,
+  setCarrierChecks,
+  takeOwnershipErrors,
+} from './carrier-checks.js';

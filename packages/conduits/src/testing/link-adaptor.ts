@@ -36,7 +36,8 @@ export class LinkAdaptor extends Adaptor {
     }
     this.sent++;
     // Only the bytes cross the wire: stack and local attributes stay on this machine.
-    const bytes = this.intercept === null ? msg.buffer.subarray() : this.intercept(msg.buffer.copy());
+    const bytes =
+      this.intercept === null ? msg.buffer.subarray() : this.intercept(msg.buffer.copy());
     if (bytes === null) {
       msg.release();
       return;

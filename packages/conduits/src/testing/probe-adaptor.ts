@@ -39,7 +39,12 @@ export class ProbeAdaptor extends Adaptor {
   deliver(msg: Message, _from: Port): void {
     const attributes = new Map<string, unknown>();
     msg.attrs.forEach((k, v) => attributes.set(k.name, v));
-    this.received.push({ time: this.graph.scheduler.now(), data: msg.buffer.copy(), messenger: msg.messenger.name, attributes });
+    this.received.push({
+      time: this.graph.scheduler.now(),
+      data: msg.buffer.copy(),
+      messenger: msg.messenger.name,
+      attributes,
+    });
     msg.release();
   }
 }

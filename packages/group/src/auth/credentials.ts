@@ -14,7 +14,13 @@ export const testScrypt: ScryptParams = Object.freeze({ N: 2 ** 10, r: 8, p: 1, 
 
 const te = new TextEncoder();
 
-export function passwordKey(engine: CryptoEngine, password: string, group: string, name: string, params: ScryptParams = interactiveScrypt): Uint8Array {
+export function passwordKey(
+  engine: CryptoEngine,
+  password: string,
+  group: string,
+  name: string,
+  params: ScryptParams = interactiveScrypt,
+): Uint8Array {
   const salt = te.encode(`conduits-group\u0000${group}\u0000${name}`);
   return engine.scrypt(te.encode(password), salt, params);
 }

@@ -29,7 +29,16 @@ export interface JoinTranscript {
 }
 
 export function transcript(engine: CryptoEngine, t: JoinTranscript): Uint8Array {
-  const w = new Writer(256).text('conduits-group join v1').raw(t.group).text(t.name).u32(t.id).u8(t.method).bytes(t.n1).bytes(t.n2).bytes(t.ea).bytes(t.el);
+  const w = new Writer(256)
+    .text('conduits-group join v1')
+    .raw(t.group)
+    .text(t.name)
+    .u32(t.id)
+    .u8(t.method)
+    .bytes(t.n1)
+    .bytes(t.n2)
+    .bytes(t.ea)
+    .bytes(t.el);
   return engine.hash('sha256', w.finish());
 }
 
@@ -37,24 +46,47 @@ export function proofInput(role: 'L' | 'A', t: Uint8Array): Uint8Array {
   return new Uint8Array([role.charCodeAt(0), ...t]);
 }
 
-export function macProof(engine: CryptoEngine, passwordKey: Uint8Array, role: 'L' | 'A', t: Uint8Array): Uint8Array {
+export function macProof(
+  engine: CryptoEngine,
+  passwordKey: Uint8Array,
+  role: 'L' | 'A',
+  t: Uint8Array,
+): Uint8Array {
   const m = engine.mac('hmac-sha256', passwordKey);
   const tag = m.compute(proofInput(role, t));
   m.destroy();
   return tag;
 }
 
-export function macProofOk(engine: CryptoEngine, passwordKey: Uint8Array, role: 'L' | 'A', t: Uint8Array, tag: Uint8Array): boolean {
+export function macProofOk(
+  engine: CryptoEngine,
+  passwordKey: Uint8Array,
+  role: 'L' | 'A',
+  t: Uint8Array,
+  tag: Uint8Array,
+): boolean {
   const expect = macProof(engine, passwordKey, role, t);
   return tag.length === expect.length && constantTimeEqual(tag, expect);
 }
 
 /** K_a from the exchange's shared secret. */
-export function sessionKey(engine: CryptoEngine, shared: Uint8Array, n1: Uint8Array, n2: Uint8Array, t: Uint8Array): Uint8Array {
+export function sessionKey(
+  engine: CryptoEngine,
+  shared: Uint8Array,
+  n1: Uint8Array,
+  n2: Uint8Array,
+  t: Uint8Array,
+): Uint8Array {
   return engine.hkdf('sha256', shared, new Uint8Array([...n1, ...n2]), t, 32);
 }
 
 /** Antigone's σ_SL,A = {SL}_K_A, here HKDF(K_A, "sigma" ‖ SL): no freshness at all (published preset only). */
 export function sigma(engine: CryptoEngine, longTerm: Uint8Array, leader: string): Uint8Array {
-  return engine.hkdf('sha256', longTerm, new Uint8Array(0), te.encode(`antigone sigma\u0000${leader}`), 32);
+  return engine.hkdf(
+    'sha256',
+    longTerm,
+    new Uint8Array(0),
+    te.encode(`antigone sigma\u0000${leader}`),
+    32,
+  );
 }

@@ -13,4 +13,8 @@ export interface ChannelPolicy {
 }
 
 export const boundChannel: ChannelPolicy = Object.freeze({ bound: true, replay: true, hop: true });
-export const publishedChannel: ChannelPolicy = Object.freeze({ bound: false, replay: false, hop: false });
+export const publishedChannel: ChannelPolicy = Object.freeze({
+  bound: false,
+  replay: false,
+  hop: false,
+});

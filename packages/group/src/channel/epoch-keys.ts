@@ -25,7 +25,13 @@ export class EpochKeys {
 
   /** Install epoch `epoch`'s group key (copied into the derived key; the caller keeps and wipes its own). */
   install(epoch: number, groupKey: Uint8Array): void {
-    const info = new Uint8Array([...te.encode('conduits-group data'), epoch >>> 24, (epoch >>> 16) & 0xff, (epoch >>> 8) & 0xff, epoch & 0xff]);
+    const info = new Uint8Array([
+      ...te.encode('conduits-group data'),
+      epoch >>> 24,
+      (epoch >>> 16) & 0xff,
+      (epoch >>> 8) & 0xff,
+      epoch & 0xff,
+    ]);
     const k = this.engine.hkdf('sha256', groupKey, this.group, info, 32);
     const key = this.engine.aead('aes-256-gcm', k);
     k.fill(0);

@@ -8,7 +8,16 @@
  * Copies come from the graph's message pool, so a steady relay allocates only what `retag`
  * allocates.
  */
-import { attribute, defaultPool, Mux, type Accessor, type Conduit, type Message, type MessagePool, type Port } from '@conduits/core';
+import {
+  attribute,
+  defaultPool,
+  Mux,
+  type Accessor,
+  type Conduit,
+  type Message,
+  type MessagePool,
+  type Port,
+} from '@conduits/core';
 
 /** The member a frame came from (set going up, read going down to skip that member's link). */
 export const memberAttr = attribute<number>('group.member', 'local');

@@ -40,7 +40,14 @@ export function readHeader(frame: Uint8Array, into: FrameHeader): FrameHeader | 
   return into;
 }
 
-export function writeHeader(out: Uint8Array, type: number, group: Uint8Array, epoch: number, sender: number, seq: number): void {
+export function writeHeader(
+  out: Uint8Array,
+  type: number,
+  group: Uint8Array,
+  epoch: number,
+  sender: number,
+  seq: number,
+): void {
   const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out[0] = type;
   out.set(group, 1);

@@ -11,7 +11,18 @@
 import { type CryptoEngine, type MacKey } from '@conduits/crypto';
 import { boundChannel, type ChannelPolicy } from './channel-policy.js';
 import { EpochKeys } from './epoch-keys.js';
-import { FrameType, HEADER, HOP_TAG, NONCE, TAG, nonceOf, readHeader, sameGroup, writeHeader, type FrameHeader } from './frame.js';
+import {
+  FrameType,
+  HEADER,
+  HOP_TAG,
+  NONCE,
+  TAG,
+  nonceOf,
+  readHeader,
+  sameGroup,
+  writeHeader,
+  type FrameHeader,
+} from './frame.js';
 import { Refusals } from './refusals.js';
 import { ReplayWindow } from './replay-window.js';
 
@@ -81,10 +92,16 @@ export class GroupChannel {
     }
     const frame = new Uint8Array(HEADER + data.length + TAG + (p.hop ? HOP_TAG : 0));
     writeHeader(frame, FrameType.bound, this.#group, epoch, this.self, seq);
-    frame.set(key.seal(nonceOf(this.self, seq, this.#nonce), data, frame.subarray(0, HEADER)), HEADER);
+    frame.set(
+      key.seal(nonceOf(this.self, seq, this.#nonce), data, frame.subarray(0, HEADER)),
+      HEADER,
+    );
     if (p.hop) {
       if (this.#up === null) throw new RangeError('no link key yet');
-      frame.set(this.#up.compute(frame.subarray(0, frame.length - HOP_TAG)), frame.length - HOP_TAG);
+      frame.set(
+        this.#up.compute(frame.subarray(0, frame.length - HOP_TAG)),
+        frame.length - HOP_TAG,
+      );
     }
     return frame;
   }
@@ -98,14 +115,20 @@ export class GroupChannel {
     if (h.type !== (p.bound ? FrameType.bound : FrameType.published)) return r.refuse('malformed');
     let body = frame;
     if (p.hop) {
-      if (this.#down === null || frame.length < HEADER + TAG + HOP_TAG) return r.refuse('hop-tag-invalid', 'no link key');
+      if (this.#down === null || frame.length < HEADER + TAG + HOP_TAG)
+        return r.refuse('hop-tag-invalid', 'no link key');
       body = frame.subarray(0, frame.length - HOP_TAG);
-      if (!this.#down.verify(frame.subarray(frame.length - HOP_TAG), body)) return r.refuse('hop-tag-invalid', `claimed sender ${h.sender}`);
+      if (!this.#down.verify(frame.subarray(frame.length - HOP_TAG), body))
+        return r.refuse('hop-tag-invalid', `claimed sender ${h.sender}`);
     }
     if (!sameGroup(body, this.#group)) return r.refuse('wrong-group');
     if (p.bound && h.sender === this.self) return r.refuse('reflected', `seq ${h.seq}`);
     const key = this.keys.key(h.epoch);
-    if (key === null) return r.refuse(h.epoch > this.keys.epoch ? 'future-epoch' : 'stale-epoch', `epoch ${h.epoch}`);
+    if (key === null)
+      return r.refuse(
+        h.epoch > this.keys.epoch ? 'future-epoch' : 'stale-epoch',
+        `epoch ${h.epoch}`,
+      );
     let win: ReplayWindow | undefined;
     if (p.replay) {
       win = this.#windows.get(h.sender);
@@ -114,7 +137,11 @@ export class GroupChannel {
       if (v !== 'fresh') return r.refuse(v, `sender ${h.sender} seq ${h.seq}`);
     }
     const data = p.bound
-      ? key.open(nonceOf(h.sender, h.seq, this.#nonce), body.subarray(HEADER), body.subarray(0, HEADER))
+      ? key.open(
+          nonceOf(h.sender, h.seq, this.#nonce),
+          body.subarray(HEADER),
+          body.subarray(0, HEADER),
+        )
       : body.length < HEADER + NONCE + TAG
         ? null
         : key.open(body.subarray(HEADER, HEADER + NONCE), body.subarray(HEADER + NONCE));
@@ -134,9 +161,17 @@ export class GroupChannel {
     if (h === null) return r.refuse('malformed');
     const body = p.hop && p.bound ? frame.subarray(0, frame.length - HOP_TAG) : frame;
     const key = this.keys.key(h.epoch);
-    if (key === null) return r.refuse(h.epoch > this.keys.epoch ? 'future-epoch' : 'stale-epoch', `epoch ${h.epoch}`);
+    if (key === null)
+      return r.refuse(
+        h.epoch > this.keys.epoch ? 'future-epoch' : 'stale-epoch',
+        `epoch ${h.epoch}`,
+      );
     const data = p.bound
-      ? key.open(nonceOf(h.sender, h.seq, this.#nonce), body.subarray(HEADER), body.subarray(0, HEADER))
+      ? key.open(
+          nonceOf(h.sender, h.seq, this.#nonce),
+          body.subarray(HEADER),
+          body.subarray(0, HEADER),
+        )
       : key.open(body.subarray(HEADER, HEADER + NONCE), body.subarray(HEADER + NONCE));
     return data ?? r.refuse('aead-failed', `claimed sender ${h.sender}`);
   }

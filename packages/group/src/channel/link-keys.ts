@@ -25,7 +25,12 @@ export function linkKeys(engine: CryptoEngine, ka: Uint8Array, group: Uint8Array
   const derive = (label: Uint8Array) => engine.hkdf('sha256', ka, group, label, 32);
   const up = derive(UP);
   const down = derive(DOWN);
-  const keys = { up: engine.mac('hmac-sha256', up, 16), down: engine.mac('hmac-sha256', down, 16), controlUp: derive(CONTROL_UP), controlDown: derive(CONTROL_DOWN) };
+  const keys = {
+    up: engine.mac('hmac-sha256', up, 16),
+    down: engine.mac('hmac-sha256', down, 16),
+    controlUp: derive(CONTROL_UP),
+    controlDown: derive(CONTROL_DOWN),
+  };
   up.fill(0);
   down.fill(0);
   return keys;

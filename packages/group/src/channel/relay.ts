@@ -10,7 +10,15 @@
  * The leader does not open the AEAD: it vouches for the sender it authenticated, members check
  * the rest. With the published policy it forwards what it gets (as Enclaves 2.0 does).
  */
-import { Adaptor, GraphBuilder, type Conduit, type Graph, type Message, type Port, type Scheduler } from '@conduits/core';
+import {
+  Adaptor,
+  GraphBuilder,
+  type Conduit,
+  type Graph,
+  type Message,
+  type Port,
+  type Scheduler,
+} from '@conduits/core';
 import type { MacKey } from '@conduits/crypto';
 import type { ChannelPolicy } from './channel-policy.js';
 import { FanOut, memberAttr } from './fan-out.js';
@@ -68,7 +76,13 @@ export class Relay {
   epoch = -1;
   relayed = 0;
 
-  constructor(scheduler: Scheduler, group: Uint8Array, policy: ChannelPolicy, send: (member: number, frame: Uint8Array) => void, refusals = new Refusals()) {
+  constructor(
+    scheduler: Scheduler,
+    group: Uint8Array,
+    policy: ChannelPolicy,
+    send: (member: number, frame: Uint8Array) => void,
+    refusals = new Refusals(),
+  ) {
     this.#group = group;
     this.#policy = policy;
     this.#send = send;
@@ -90,7 +104,12 @@ export class Relay {
     const out = new LinkOut(`link-${member}`, member, this.#send);
     this.graph.adopt(out, null);
     this.fanOut.install(member, out);
-    this.#links.set(member, { up, down, window: new ReplayWindow(this.#policy.window ?? 128), out });
+    this.#links.set(member, {
+      up,
+      down,
+      window: new ReplayWindow(this.#policy.window ?? 128),
+      out,
+    });
   }
 
   remove(member: number): void {
@@ -116,12 +135,15 @@ export class Relay {
     if (p.hop) {
       if (frame.length < HEADER + TAG + HOP_TAG) return this.#no('malformed');
       const body = frame.subarray(0, frame.length - HOP_TAG);
-      if (!link.up.verify(frame.subarray(frame.length - HOP_TAG), body)) return this.#no('hop-tag-invalid', `link ${from}`);
-      if (h.sender !== from) return this.#no('sender-mismatch', `member ${from} claimed ${h.sender}`);
+      if (!link.up.verify(frame.subarray(frame.length - HOP_TAG), body))
+        return this.#no('hop-tag-invalid', `link ${from}`);
+      if (h.sender !== from)
+        return this.#no('sender-mismatch', `member ${from} claimed ${h.sender}`);
     }
     if (p.bound) {
       if (!sameGroup(frame, this.#group)) return this.#no('wrong-group');
-      if (h.epoch !== this.epoch && h.epoch !== this.epoch - 1) return this.#no('stale-epoch', `epoch ${h.epoch}`);
+      if (h.epoch !== this.epoch && h.epoch !== this.epoch - 1)
+        return this.#no('stale-epoch', `epoch ${h.epoch}`);
     }
     if (p.replay) {
       const v = link.window.check(h.seq);

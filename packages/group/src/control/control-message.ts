@@ -36,9 +36,8 @@ export const Ctl = {
   ttpRequest: 30,
   ttpReply: 31,
 } as const;
-export type CtlType = (typeof Ctl)[keyof typeof Ctl];
 
-export const CTL_HEADER = 23;
+const CTL_HEADER = 23;
 const NONCE = 12;
 
 export interface ControlMessage {
@@ -81,7 +80,15 @@ export class OutMessage {
   }
 }
 
-export function encodeHeader(type: number, group: Uint8Array, from: number, to: number, exchange: number, step: number, sealed: boolean): Uint8Array {
+export function encodeHeader(
+  type: number,
+  group: Uint8Array,
+  from: number,
+  to: number,
+  exchange: number,
+  step: number,
+  sealed: boolean,
+): Uint8Array {
   const h = new Uint8Array(CTL_HEADER);
   const v = new DataView(h.buffer);
   h[0] = type;
@@ -141,7 +148,11 @@ export class ControlSealer {
   /** The plaintext of a sealed message, or null. */
   open(m: ControlMessage): Uint8Array | null {
     if (!m.sealed) return null;
-    return this.key.open(m.body.subarray(0, NONCE), m.body.subarray(NONCE), this.bound ? m.bytes.subarray(0, CTL_HEADER) : undefined);
+    return this.key.open(
+      m.body.subarray(0, NONCE),
+      m.body.subarray(NONCE),
+      this.bound ? m.bytes.subarray(0, CTL_HEADER) : undefined,
+    );
   }
 
   destroy(): void {

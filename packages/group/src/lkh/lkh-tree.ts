@@ -48,7 +48,8 @@ export class LkhTree {
     capacity: number,
     readonly flat = false,
   ) {
-    if (!Number.isInteger(capacity) || capacity < 2 || capacity > 2 ** 20) throw new GroupConfigError(`tree capacity ${capacity}: 2 .. 2^20`);
+    if (!Number.isInteger(capacity) || capacity < 2 || capacity > 2 ** 20)
+      throw new GroupConfigError(`tree capacity ${capacity}: 2 .. 2^20`);
     let c = 2;
     while (c < capacity) c *= 2;
     this.capacity = c;
@@ -71,7 +72,12 @@ export class LkhTree {
 
   /** Bytes of key material and bookkeeping held for the tree (for the memory bench). */
   get bytes(): number {
-    return this.#keys.byteLength + this.#count.byteLength + this.#memberAt.byteLength + this.#dirty.byteLength;
+    return (
+      this.#keys.byteLength +
+      this.#count.byteLength +
+      this.#memberAt.byteLength +
+      this.#dirty.byteLength
+    );
   }
 
   has(member: number): boolean {
@@ -96,7 +102,8 @@ export class LkhTree {
    * pairwise key in the published ones). Takes effect at the next `commit`.
    */
   add(member: number, leafKey: Uint8Array): number {
-    if (this.#leafOf.has(member)) throw new GroupStateError(`member ${member} is already in the tree`);
+    if (this.#leafOf.has(member))
+      throw new GroupStateError(`member ${member} is already in the tree`);
     const leaf = this.#free.pop();
     if (leaf === undefined) throw new GroupStateError(`group full (${this.capacity} members)`);
     this.#leafOf.set(member, leaf);
@@ -169,7 +176,13 @@ export class LkhTree {
       fresh.fill(0);
     }
     this.#dirtyList.length = 0;
-    const batch: RekeyBatch = { epoch, entries: entries.subarray(0, n * ENTRY), count: n, joined: this.#joined.splice(0), left: this.#left.splice(0) };
+    const batch: RekeyBatch = {
+      epoch,
+      entries: entries.subarray(0, n * ENTRY),
+      count: n,
+      joined: this.#joined.splice(0),
+      left: this.#left.splice(0),
+    };
     return batch;
   }
 
@@ -178,7 +191,11 @@ export class LkhTree {
     const leaf = this.#leafOf.get(member);
     if (leaf === undefined) return [];
     const out: { node: number; key: Uint8Array }[] = [];
-    if (this.flat) return [{ node: leaf, key: this.#key(leaf).slice() }, { node: 1, key: this.#key(1).slice() }];
+    if (this.flat)
+      return [
+        { node: leaf, key: this.#key(leaf).slice() },
+        { node: 1, key: this.#key(1).slice() },
+      ];
     for (let v = leaf; v >= 1; v >>= 1) out.push({ node: v, key: this.#key(v).slice() });
     return out;
   }

@@ -8,7 +8,7 @@
 import type { CryptoEngine } from '@conduits/crypto';
 
 export const KEY = 32;
-export const WRAPPED = KEY + 16;
+const WRAPPED = KEY + 16;
 /** node(4) ‖ under(4) ‖ nonce(12) ‖ sealed(48). */
 export const ENTRY = 8 + 12 + WRAPPED;
 
@@ -18,7 +18,12 @@ export interface WrapContext {
   readonly bound: boolean;
 }
 
-function nonceAndAad(group: Uint8Array, epoch: number, node: number, under: number): { nonce: Uint8Array; aad: Uint8Array } {
+function nonceAndAad(
+  group: Uint8Array,
+  epoch: number,
+  node: number,
+  under: number,
+): { nonce: Uint8Array; aad: Uint8Array } {
   const aad = new Uint8Array(8 + 12);
   aad.set(group, 0);
   const v = new DataView(aad.buffer);
@@ -29,7 +34,16 @@ function nonceAndAad(group: Uint8Array, epoch: number, node: number, under: numb
 }
 
 /** Write entry bytes for `newKey` of `node` under `wrapKey` (the key of `under`) into `out` at `at`. */
-export function wrap(ctx: WrapContext, epoch: number, node: number, under: number, wrapKey: Uint8Array, newKey: Uint8Array, out: Uint8Array, at: number): void {
+export function wrap(
+  ctx: WrapContext,
+  epoch: number,
+  node: number,
+  under: number,
+  wrapKey: Uint8Array,
+  newKey: Uint8Array,
+  out: Uint8Array,
+  at: number,
+): void {
   const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
   v.setUint32(at, node >>> 0);
   v.setUint32(at + 4, under >>> 0);
@@ -47,7 +61,13 @@ export function wrap(ctx: WrapContext, epoch: number, node: number, under: numbe
 }
 
 /** Open entry at `at` with `wrapKey`; null if it does not verify (or, bound, was moved). */
-export function unwrap(ctx: WrapContext, epoch: number, entries: Uint8Array, at: number, wrapKey: Uint8Array): Uint8Array | null {
+export function unwrap(
+  ctx: WrapContext,
+  epoch: number,
+  entries: Uint8Array,
+  at: number,
+  wrapKey: Uint8Array,
+): Uint8Array | null {
   const v = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
   const node = v.getUint32(at);
   const under = v.getUint32(at + 4);

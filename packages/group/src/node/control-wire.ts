@@ -4,7 +4,8 @@
  * so retransmissions and stored replies go out byte for byte the same.
  */
 import type { TaskWire } from '@conduits/core';
-import { ControlSealer, encodeHeader, OutMessage } from '../control/control-message.js';
+import type { ControlSealer } from '../control/control-message.js';
+import { encodeHeader, OutMessage } from '../control/control-message.js';
 import type { Inbound } from '../tasks/inbound.js';
 
 export interface PairEnds {
@@ -39,7 +40,15 @@ export function encode(ends: PairEnds, out: OutMessage): Uint8Array {
 }
 
 function encodeBody(ends: PairEnds, out: OutMessage): Uint8Array {
-  const header = encodeHeader(out.type, ends.group, ends.from, ends.to, out.exchange, out.step, out.seal);
+  const header = encodeHeader(
+    out.type,
+    ends.group,
+    ends.from,
+    ends.to,
+    out.exchange,
+    out.step,
+    out.seal,
+  );
   if (!out.seal) {
     const b = new Uint8Array(header.length + out.body.length);
     b.set(header);

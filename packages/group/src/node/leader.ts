@@ -10,7 +10,14 @@
  */
 import { TaskHost, type Scheduler, type Task, type Timer } from '@conduits/core';
 import { type CryptoEngine, type KeyAgreementKey, type SigningKey } from '@conduits/crypto';
-import { macProof, macProofOk, proofInput, sessionKey, sigma, transcript } from '../auth/join-crypto.js';
+import {
+  macProof,
+  macProofOk,
+  proofInput,
+  sessionKey,
+  sigma,
+  transcript,
+} from '../auth/join-crypto.js';
 import { Method, type RegisteredMember } from '../auth/credentials.js';
 import { Reader } from '../codec/reader.js';
 import { Writer } from '../codec/writer.js';
@@ -19,7 +26,14 @@ import { linkKeys } from '../channel/link-keys.js';
 import { Refusals } from '../channel/refusals.js';
 import { Relay } from '../channel/relay.js';
 import { ReplayWindow } from '../channel/replay-window.js';
-import { Ctl, ControlSealer, decodeControl, encodeHeader, OutMessage, type ControlMessage } from '../control/control-message.js';
+import {
+  Ctl,
+  ControlSealer,
+  decodeControl,
+  encodeHeader,
+  OutMessage,
+  type ControlMessage,
+} from '../control/control-message.js';
 import { LkhTree } from '../lkh/lkh-tree.js';
 import { repaired, type GroupPolicy } from '../preset.js';
 import type { StarNet } from '../sim/star-net.js';
@@ -99,7 +113,15 @@ export class Leader {
   readonly group: Uint8Array;
   readonly tree: LkhTree;
   readonly relay: Relay;
-  readonly stats = { rekeys: 0, rekeyMessages: 0, rekeyBytes: 0, wrappedKeys: 0, announcements: 0, keyReplies: 0, gossipForwarded: 0 };
+  readonly stats = {
+    rekeys: 0,
+    rekeyMessages: 0,
+    rekeyBytes: 0,
+    wrappedKeys: 0,
+    announcements: 0,
+    keyReplies: 0,
+    gossipForwarded: 0,
+  };
   readonly #engine: CryptoEngine;
   readonly #net: StarNet;
   readonly #options: LeaderOptions;
@@ -130,17 +152,33 @@ export class Leader {
     this.#net = net;
     this.#options = options;
     this.refusals = new Refusals((reason, detail) => this.#alert(reason, detail));
-    this.group = options.groupId !== undefined ? Uint8Array.from(options.groupId) : this.#engine.randomBytes(8);
+    this.group =
+      options.groupId !== undefined
+        ? Uint8Array.from(options.groupId)
+        : this.#engine.randomBytes(8);
     this.#session = this.#engine.signingKey('ed25519');
-    this.tree = new LkhTree({ engine: this.#engine, group: this.group, bound: this.policy.bindWraps }, options.capacity ?? 1024, !this.policy.lkh);
+    this.tree = new LkhTree(
+      { engine: this.#engine, group: this.group, bound: this.policy.bindWraps },
+      options.capacity ?? 1024,
+      !this.policy.lkh,
+    );
     this.endpoint = net.attach((from, bytes) => this.#receive(from, bytes));
-    this.relay = new Relay(scheduler, this.group, this.policy.channel, (m, f) => this.#sendTo(m, f), this.refusals);
+    this.relay = new Relay(
+      scheduler,
+      this.group,
+      this.policy.channel,
+      (m, f) => this.#sendTo(m, f),
+      this.refusals,
+    );
     this.relay.epoch = this.tree.epoch;
     if (this.policy.warning !== null) {
       (options.warn ?? console.warn)(`WARNING ${this.policy.warning}`);
       this.#alert('insecure-preset', this.policy.name);
     }
-    if (this.policy.heartbeat !== 'none') this.#hbTimer = scheduler.unref(scheduler.every(options.heartbeat ?? 1000, () => this.#heartbeat()));
+    if (this.policy.heartbeat !== 'none')
+      this.#hbTimer = scheduler.unref(
+        scheduler.every(options.heartbeat ?? 1000, () => this.#heartbeat()),
+      );
   }
 
   /** Members now: id → name. */
@@ -208,13 +246,16 @@ export class Leader {
     const msg = decodeControl(bytes);
     if (msg === null) return void this.refusals.refuse('malformed');
     if (msg.type === Ctl.hello) return this.#onHello(from, msg);
-    if (!sameBytes(msg.group, this.group) && this.policy.boundControl) return void this.refusals.refuse('wrong-group');
+    if (!sameBytes(msg.group, this.group) && this.policy.boundControl)
+      return void this.refusals.refuse('wrong-group');
     const rec = this.#byId.get(msg.from);
-    if (rec === undefined || rec.state === 'gone') return void this.refusals.refuse('unknown-member', `id ${msg.from}`);
+    if (rec === undefined || rec.state === 'gone')
+      return void this.refusals.refuse('unknown-member', `id ${msg.from}`);
     let plain = msg.body;
     if (msg.sealed) {
       const opened = rec.up?.open(msg) ?? null;
-      if (opened === null) return void this.refusals.refuse('aead-failed', `type ${msg.type} from ${rec.name}`);
+      if (opened === null)
+        return void this.refusals.refuse('aead-failed', `type ${msg.type} from ${rec.name}`);
       plain = opened;
     }
     const inbound: Inbound = { msg, plain };
@@ -223,16 +264,30 @@ export class Leader {
       case Ctl.joined:
         return this.#toHost(rec, inbound);
       case Ctl.leave:
-        if (this.policy.authLeave && !msg.sealed) return void this.refusals.refuse('bad-auth', `clear leave for ${rec.name}`);
+        if (this.policy.authLeave && !msg.sealed)
+          return void this.refusals.refuse('bad-auth', `clear leave for ${rec.name}`);
         return this.#toHost(rec, inbound, () => new LeaveResponder(this.policy.authLeave));
       case Ctl.keyRequest:
-        if (this.policy.authRetransmit && !msg.sealed) return void this.refusals.refuse('bad-auth', `clear key request for ${rec.name}`);
-        return this.#toHost(rec, inbound, () => new KeyRequestResponder(this.policy.authRetransmit, () => this.#keysFor(rec)));
+        if (this.policy.authRetransmit && !msg.sealed)
+          return void this.refusals.refuse('bad-auth', `clear key request for ${rec.name}`);
+        return this.#toHost(
+          rec,
+          inbound,
+          () => new KeyRequestResponder(this.policy.authRetransmit, () => this.#keysFor(rec)),
+        );
       case Ctl.expelRequest:
-        return this.#toHost(rec, inbound, () => new ExpelRequestResponder((target) => this.#mayExpel(rec, target)));
+        return this.#toHost(
+          rec,
+          inbound,
+          () => new ExpelRequestResponder((target) => this.#mayExpel(rec, target)),
+        );
       case Ctl.rekeyAck: {
         const r = rec.push.receive(inbound);
-        if (r !== 'processed' && r !== 'answered') this.refusals.refuse(r === 'refused' ? (rec.push.lastRefusal?.reason ?? 'refused') : 'stale', `rekey ack from ${rec.name}`);
+        if (r !== 'processed' && r !== 'answered')
+          this.refusals.refuse(
+            r === 'refused' ? (rec.push.lastRefusal?.reason ?? 'refused') : 'stale',
+            `rekey ack from ${rec.name}`,
+          );
         return;
       }
       case Ctl.heartbeat:
@@ -248,11 +303,14 @@ export class Leader {
     const r = rec.host.receive(m);
     if (r === 'ahead' && responder !== undefined && rec.state === 'member') {
       const r2 = rec.host.respond(responder(), m);
-      if (r2 === 'refused') this.refusals.refuse(rec.host.lastRefusal?.reason ?? 'refused', `from ${rec.name}`);
+      if (r2 === 'refused')
+        this.refusals.refuse(rec.host.lastRefusal?.reason ?? 'refused', `from ${rec.name}`);
       return;
     }
-    if (r === 'refused') this.refusals.refuse(rec.host.lastRefusal?.reason ?? 'refused', `from ${rec.name}`);
-    else if (r === 'stale' || r === 'ahead' || r === 'idle') this.refusals.refuse('stale-exchange', `type ${m.msg.type} from ${rec.name}`);
+    if (r === 'refused')
+      this.refusals.refuse(rec.host.lastRefusal?.reason ?? 'refused', `from ${rec.name}`);
+    else if (r === 'stale' || r === 'ahead' || r === 'idle')
+      this.refusals.refuse('stale-exchange', `type ${m.msg.type} from ${rec.name}`);
   }
 
   #onHello(endpoint: number, msg: ControlMessage): void {
@@ -271,31 +329,55 @@ export class Leader {
     if (registered === undefined) return void this.refusals.refuse('unknown-member', name);
     const rec = this.#record(name, endpoint);
     this.#pending.set(key, rec);
-    const receipt = rec.host.respond(new JoinResponder(this.#joinSide(rec, registered)), { msg, plain: msg.body });
-    if (receipt === 'refused') this.refusals.refuse(rec.host.lastRefusal?.reason ?? 'refused', name);
+    const receipt = rec.host.respond(new JoinResponder(this.#joinSide(rec, registered)), {
+      msg,
+      plain: msg.body,
+    });
+    if (receipt === 'refused')
+      this.refusals.refuse(rec.host.lastRefusal?.reason ?? 'refused', name);
     if (rec.host.task === null && rec.state === 'joining') this.#forget(rec); // denied before authentication
   }
 
   #record(name: string, endpoint: number): MemberRecord {
     const id = this.#nextId++;
-    const ends = { group: this.group, from: 0, to: id, sealer: null as ControlSealer | null, transmit: (b: Uint8Array) => this.#net.send(this.endpoint, endpoint, b) };
+    const ends = {
+      group: this.group,
+      from: 0,
+      to: id,
+      sealer: null as ControlSealer | null,
+      transmit: (b: Uint8Array) => this.#net.send(this.endpoint, endpoint, b),
+    };
     const rec: MemberRecord = {
       name,
       id,
       endpoint,
       ends,
-      host: new TaskHost<Inbound, OutMessage>(this.scheduler, controlWire(ends), {
-        completed: (task) => this.#completed(rec, task),
-        failed: (task, error) => {
-          this.refusals.refuse('exchange-failed', `${task.kind} with ${name}: ${error.name}`);
-          if (task instanceof JoinResponder) this.#forget(rec);
+      host: new TaskHost<Inbound, OutMessage>(
+        this.scheduler,
+        controlWire(ends),
+        {
+          completed: (task) => this.#completed(rec, task),
+          failed: (task, error) => {
+            this.refusals.refuse('exchange-failed', `${task.kind} with ${name}: ${error.name}`);
+            if (task instanceof JoinResponder) this.#forget(rec);
+          },
+          refused: (_m, reason) => void this.refusals.refuse(reason, name),
         },
-        refused: (_m, reason) => void this.refusals.refuse(reason, name),
-      }, { name: `leader-${name}` }),
-      push: new TaskHost<Inbound, OutMessage>(this.scheduler, controlWire(ends), {
-        completed: () => {},
-        failed: (task, error) => void this.refusals.refuse('exchange-failed', `${task.kind} with ${name}: ${error.name}`),
-      }, { name: `leader-${name} (rekeys)` }),
+        { name: `leader-${name}` },
+      ),
+      push: new TaskHost<Inbound, OutMessage>(
+        this.scheduler,
+        controlWire(ends),
+        {
+          completed: () => {},
+          failed: (task, error) =>
+            void this.refusals.refuse(
+              'exchange-failed',
+              `${task.kind} with ${name}: ${error.name}`,
+            ),
+        },
+        { name: `leader-${name} (rekeys)` },
+      ),
       up: null,
       state: 'joining',
       ka: null,
@@ -328,7 +410,16 @@ export class Leader {
         const n2 = engine.randomBytes(16);
         rec.eph = engine.keyAgreement('x25519');
         const el = rec.eph.publicKey;
-        const t = transcript(engine, { group: this.group, name, id: rec.id, method, n1, n2, ea, el });
+        const t = transcript(engine, {
+          group: this.group,
+          name,
+          id: rec.id,
+          method,
+          n1,
+          n2,
+          ea,
+          el,
+        });
         rec.t = t;
         rec.n1 = Uint8Array.from(n1);
         let proof: Uint8Array;
@@ -342,7 +433,11 @@ export class Leader {
           ka = sessionKey(engine, shared, n1, n2, t);
           shared.fill(0);
         } else {
-          ka = sigma(engine, registered.kind === 'password' ? registered.passwordKey : registered.publicKey, this.name);
+          ka = sigma(
+            engine,
+            registered.kind === 'password' ? registered.passwordKey : registered.publicKey,
+            this.name,
+          );
         }
         rec.eph.destroy();
         rec.eph = null;
@@ -352,11 +447,17 @@ export class Leader {
       proof: (proof: Uint8Array) => {
         const t = rec.t;
         if (t === null || rec.ka === null) return false;
-        const ok = registered.kind === 'ed25519' ? engine.verify('ed25519', registered.publicKey, proofInput('A', t), proof) : macProofOk(engine, registered.passwordKey, 'A', t, proof);
+        const ok =
+          registered.kind === 'ed25519'
+            ? engine.verify('ed25519', registered.publicKey, proofInput('A', t), proof)
+            : macProofOk(engine, registered.passwordKey, 'A', t, proof);
         if (!ok) return false;
         const lk = linkKeys(engine, rec.ka, policy.boundControl ? this.group : new Uint8Array(0));
         rec.up = new ControlSealer(engine.aead('aes-256-gcm', lk.controlUp), policy.boundControl);
-        rec.ends.sealer = new ControlSealer(engine.aead('aes-256-gcm', lk.controlDown), policy.boundControl);
+        rec.ends.sealer = new ControlSealer(
+          engine.aead('aes-256-gcm', lk.controlDown),
+          policy.boundControl,
+        );
         lk.controlUp.fill(0);
         lk.controlDown.fill(0);
         lk.up.destroy();
@@ -378,7 +479,11 @@ export class Leader {
     const leafKey = this.policy.freshPairKey ? this.#engine.randomBytes(32) : Uint8Array.from(ka);
     const leaf = this.tree.add(rec.id, leafKey);
     leafKey.fill(0);
-    const lk = linkKeys(this.#engine, ka, this.policy.boundControl ? this.group : new Uint8Array(0));
+    const lk = linkKeys(
+      this.#engine,
+      ka,
+      this.policy.boundControl ? this.group : new Uint8Array(0),
+    );
     lk.controlUp.fill(0);
     lk.controlDown.fill(0);
     this.relay.add(rec.id, lk.up, lk.down);
@@ -388,7 +493,11 @@ export class Leader {
     if (this.policy.rekeyOnJoin) this.#rekey();
     else this.tree.acceptJoinsWithoutRekey();
     const path = this.tree.path(rec.id);
-    const w = new Writer(1024).u32(this.tree.epoch).u32(leaf).raw(this.#session.publicKey).raw(rec.challenge);
+    const w = new Writer(1024)
+      .u32(this.tree.epoch)
+      .u32(leaf)
+      .raw(this.#session.publicKey)
+      .raw(rec.challenge);
     writePath(w, path);
     w.u32(++this.#membersVersion);
     writeMembers(w, this.members());
@@ -398,7 +507,9 @@ export class Leader {
     const body = w.finish();
     w.wipe();
     const gk = this.tree.groupKey();
-    const trailer = this.policy.sealSequence ? null : sequenceTrailer(this.#engine, gk, this.#sequence);
+    const trailer = this.policy.sealSequence
+      ? null
+      : sequenceTrailer(this.#engine, gk, this.#sequence);
     gk.fill(0);
     return { body, trailer };
   }
@@ -478,7 +589,11 @@ export class Leader {
     this.relay.epoch = batch.epoch;
     this.stats.rekeys++;
     this.stats.wrappedKeys += batch.count;
-    const body = new Writer(8 + batch.entries.length).u32(batch.epoch).u16(batch.count).raw(batch.entries).finish();
+    const body = new Writer(8 + batch.entries.length)
+      .u32(batch.epoch)
+      .u16(batch.count)
+      .raw(batch.entries)
+      .finish();
     const acked = this.#options.rekeyAcks === true;
     const bytes = this.#signedMulticast(Ctl.rekey, batch.epoch, body, acked ? 1 : 0);
     const joined = new Set(batch.joined);
@@ -496,7 +611,8 @@ export class Leader {
     const w = new Writer(64).u32(++this.#membersVersion);
     writeMembers(w, this.members());
     const bytes = this.#signedMulticast(Ctl.members, this.#membersVersion, w.finish());
-    for (const r of this.#byId.values()) if (r.state === 'member' && r.id !== except) this.#net.send(this.endpoint, r.endpoint, bytes);
+    for (const r of this.#byId.values())
+      if (r.state === 'member' && r.id !== except) this.#net.send(this.endpoint, r.endpoint, bytes);
     this.stats.announcements++;
   }
 
@@ -522,7 +638,8 @@ export class Leader {
   // --- heartbeats and gossip -------------------------------------------------------------
 
   #onHeartbeat(rec: MemberRecord, msg: ControlMessage, plain: Uint8Array): void {
-    if (!msg.sealed || rec.state !== 'member') return void this.refusals.refuse('bad-auth', `heartbeat from ${rec.name}`);
+    if (!msg.sealed || rec.state !== 'member')
+      return void this.refusals.refuse('bad-auth', `heartbeat from ${rec.name}`);
     const r = new Reader(plain);
     const echo = r.raw(16);
     const nonce = r.raw(16);
@@ -534,10 +651,15 @@ export class Leader {
       // answers one of our last two challenges (the previous one for a while only): a withheld
       // heartbeat, or a member that hears nothing from us, does not keep it alive. Every
       // authentic heartbeat is answered with the current challenge, so lost answers heal.
-      if (msg.exchange <= rec.heartbeats) return void this.refusals.refuse('not-fresh', `heartbeat from ${rec.name}`);
+      if (msg.exchange <= rec.heartbeats)
+        return void this.refusals.refuse('not-fresh', `heartbeat from ${rec.name}`);
       rec.heartbeats = msg.exchange;
       const current = sameBytes(echo, rec.challenge);
-      const previous = !current && rec.previousChallenge !== null && sameBytes(echo, rec.previousChallenge) && this.scheduler.now() - rec.challengeAt <= (this.#options.deadAfter ?? 3500) / 2;
+      const previous =
+        !current &&
+        rec.previousChallenge !== null &&
+        sameBytes(echo, rec.previousChallenge) &&
+        this.scheduler.now() - rec.challengeAt <= (this.#options.deadAfter ?? 3500) / 2;
       alive = current || previous;
       if (!alive) this.refusals.refuse('stale-challenge', `heartbeat from ${rec.name}`);
       if (current) {
@@ -547,29 +669,42 @@ export class Leader {
       }
     }
     if (alive) rec.lastHeard = this.scheduler.now();
-    this.#oneWay(rec, Ctl.heartbeatAck, new Writer(40).raw(nonce).raw(rec.challenge).u32(this.tree.epoch).finish(), true);
+    this.#oneWay(
+      rec,
+      Ctl.heartbeatAck,
+      new Writer(40).raw(nonce).raw(rec.challenge).u32(this.tree.epoch).finish(),
+      true,
+    );
   }
 
   #heartbeat(): void {
     if (this.#closed) return;
     const deadAfter = this.#options.deadAfter ?? 3500;
     const now = this.scheduler.now();
-    for (const r of [...this.#byId.values()]) if (r.state === 'member' && now - r.lastHeard > deadAfter) this.#remove(r, 'member-dead');
+    for (const r of [...this.#byId.values()])
+      if (r.state === 'member' && now - r.lastHeard > deadAfter) this.#remove(r, 'member-dead');
     if (this.policy.heartbeat === 'counter') {
       // Antigone: g, SL, S_SL, signed — the same message for as long as g and S_SL last.
-      const bytes = this.#signedMulticast(Ctl.leaderHeartbeat, this.tree.epoch, new Writer(4).u32(this.#sequence).finish());
+      const bytes = this.#signedMulticast(
+        Ctl.leaderHeartbeat,
+        this.tree.epoch,
+        new Writer(4).u32(this.#sequence).finish(),
+      );
       const signed = new Uint8Array(bytes.length + 64);
       signed.set(bytes);
       signed.set(this.#session.sign(bytes), bytes.length);
-      for (const r of this.#byId.values()) if (r.state === 'member') this.#net.send(this.endpoint, r.endpoint, signed);
+      for (const r of this.#byId.values())
+        if (r.state === 'member') this.#net.send(this.endpoint, r.endpoint, signed);
     }
   }
 
   #onGossip(rec: MemberRecord, msg: ControlMessage, plain: Uint8Array): void {
-    if (!msg.sealed || rec.state !== 'member') return void this.refusals.refuse('bad-auth', `gossip from ${rec.name}`);
+    if (!msg.sealed || rec.state !== 'member')
+      return void this.refusals.refuse('bad-auth', `gossip from ${rec.name}`);
     if (this.policy.gossipFresh) {
       const v = rec.gossipWindow.check(msg.exchange);
-      if (v !== 'fresh') return void this.refusals.refuse(v, `gossip from ${rec.name} seq ${msg.exchange}`);
+      if (v !== 'fresh')
+        return void this.refusals.refuse(v, `gossip from ${rec.name} seq ${msg.exchange}`);
       rec.gossipWindow.mark(msg.exchange);
     }
     const r = new Reader(plain);

@@ -7,7 +7,14 @@
  */
 import { TaskHost, type Scheduler, type Task, type TaskError, type Timer } from '@conduits/core';
 import { type CryptoEngine, type KeyAgreementKey } from '@conduits/crypto';
-import { macProof, macProofOk, proofInput, sessionKey, sigma, transcript } from '../auth/join-crypto.js';
+import {
+  macProof,
+  macProofOk,
+  proofInput,
+  sessionKey,
+  sigma,
+  transcript,
+} from '../auth/join-crypto.js';
 import { Method, type MemberCredential } from '../auth/credentials.js';
 import { Reader } from '../codec/reader.js';
 import { Writer } from '../codec/writer.js';
@@ -16,7 +23,13 @@ import { GroupChannel, type Delivered } from '../channel/group-channel.js';
 import { linkKeys } from '../channel/link-keys.js';
 import { Refusals } from '../channel/refusals.js';
 import { ReplayWindow } from '../channel/replay-window.js';
-import { Ctl, ControlSealer, CTL_HEADER, decodeControl, OutMessage, type ControlMessage } from '../control/control-message.js';
+import {
+  Ctl,
+  ControlSealer,
+  decodeControl,
+  OutMessage,
+  type ControlMessage,
+} from '../control/control-message.js';
 import { GroupStateError } from '../errors.js';
 import { KeyPath } from '../lkh/key-path.js';
 import type { GroupPolicy } from '../preset.js';
@@ -117,7 +130,9 @@ export class Member {
     this.#net = net;
     this.#leaderEndpoint = leaderEndpoint;
     this.#options = options;
-    this.refusals = new Refusals((reason, detail) => this.alerts.push({ time: scheduler.now(), at: this.name, reason, detail }));
+    this.refusals = new Refusals((reason, detail) =>
+      this.alerts.push({ time: scheduler.now(), at: this.name, reason, detail }),
+    );
     this.endpoint = net.attach((_from, bytes) => this.#receive(bytes));
     const self = this;
     this.#host = new TaskHost<Inbound, OutMessage>(
@@ -178,14 +193,19 @@ export class Member {
 
   /** Start joining. */
   join(): void {
-    if (this.state !== 'idle') throw new GroupStateError(`${this.name}: join from state ${this.state}`);
+    if (this.state !== 'idle')
+      throw new GroupStateError(`${this.name}: join from state ${this.state}`);
     this.state = 'joining';
-    this.#host.initiate(new JoinInitiator(this.#joinSide(), !this.policy.authDenial), ++this.#exchange);
+    this.#host.initiate(
+      new JoinInitiator(this.#joinSide(), !this.policy.authDenial),
+      ++this.#exchange,
+    );
   }
 
   /** Multicast `data` to the group through the leader. */
   send(data: Uint8Array): void {
-    if (this.state !== 'member' || this.#channel === null) throw new GroupStateError(`${this.name}: send from state ${this.state}`);
+    if (this.state !== 'member' || this.#channel === null)
+      throw new GroupStateError(`${this.name}: send from state ${this.state}`);
     this.#net.send(this.endpoint, this.#leaderEndpoint, this.#channel.seal(data));
   }
 
@@ -202,7 +222,8 @@ export class Member {
 
   /** Send `data` to some members only, through the leader. */
   sendGossip(to: readonly number[], data: Uint8Array): void {
-    if (this.state !== 'member') throw new GroupStateError(`${this.name}: gossip from state ${this.state}`);
+    if (this.state !== 'member')
+      throw new GroupStateError(`${this.name}: gossip from state ${this.state}`);
     const w = new Writer(32 + data.length).u16(to.length);
     for (const id of to) w.u32(id);
     w.bytes(data);
@@ -212,20 +233,25 @@ export class Member {
   }
 
   leave(): void {
-    if (this.state !== 'member') throw new GroupStateError(`${this.name}: leave from state ${this.state}`);
+    if (this.state !== 'member')
+      throw new GroupStateError(`${this.name}: leave from state ${this.state}`);
     this.#host.initiate(new LeaveInitiator(this.policy.authLeave), ++this.#exchange);
   }
 
   /** Ask the leader to expel member `target`; its policy decides (`expelAnswers` gets the answer). */
   requestExpulsion(target: number): void {
-    if (this.state !== 'member') throw new GroupStateError(`${this.name}: expel request from state ${this.state}`);
+    if (this.state !== 'member')
+      throw new GroupStateError(`${this.name}: expel request from state ${this.state}`);
     this.#host.initiate(new ExpelRequestInitiator(target), ++this.#exchange);
   }
 
   /** Ask the leader for the current keys (after a missed rekey). */
   requestKeys(): void {
     if (this.state !== 'member' || this.#host.task !== null) return;
-    this.#host.initiate(new KeyRequestInitiator(this.policy.authRetransmit, (p) => this.#takeKeys(p)), ++this.#exchange);
+    this.#host.initiate(
+      new KeyRequestInitiator(this.policy.authRetransmit, (p) => this.#takeKeys(p)),
+      ++this.#exchange,
+    );
   }
 
   /** Stop: keys wiped, no timer fires, nothing sent. */
@@ -255,8 +281,10 @@ export class Member {
     }
     msg = decodeControl(bytes);
     if (msg === null) return void this.refusals.refuse('malformed');
-    if (this.state !== 'joining' && this.state !== 'member') return void this.refusals.refuse('not-member');
-    if (this.state === 'member' && !sameBytes(msg.group, this.#group)) return void this.refusals.refuse('wrong-group');
+    if (this.state !== 'joining' && this.state !== 'member')
+      return void this.refusals.refuse('not-member');
+    if (this.state === 'member' && !sameBytes(msg.group, this.#group))
+      return void this.refusals.refuse('wrong-group');
     let plain = msg.body;
     if (msg.type === Ctl.welcome && !this.policy.sealSequence && msg.sealed) {
       // Antigone: S_SL and its K_g MAC follow the σ-sealed part in clear.
@@ -267,7 +295,11 @@ export class Member {
     }
     if (msg.sealed) {
       const opened = this.#down?.open(msg) ?? null;
-      if (opened === null) return void this.refusals.refuse(this.#down === null ? 'no-key' : 'aead-failed', `type ${msg.type}`);
+      if (opened === null)
+        return void this.refusals.refuse(
+          this.#down === null ? 'no-key' : 'aead-failed',
+          `type ${msg.type}`,
+        );
       plain = opened;
     }
     const inbound: Inbound = { msg, plain };
@@ -279,8 +311,10 @@ export class Member {
       case Ctl.expelAck:
       case Ctl.keyReply: {
         const r = this.#host.receive(inbound);
-        if (r === 'refused') this.refusals.refuse(this.#host.lastRefusal?.reason ?? 'refused', `type ${msg.type}`);
-        else if (r === 'stale' || r === 'idle' || r === 'ahead') this.refusals.refuse('stale-exchange');
+        if (r === 'refused')
+          this.refusals.refuse(this.#host.lastRefusal?.reason ?? 'refused', `type ${msg.type}`);
+        else if (r === 'stale' || r === 'idle' || r === 'ahead')
+          this.refusals.refuse('stale-exchange');
         return;
       }
       case Ctl.rekey:
@@ -316,9 +350,11 @@ export class Member {
   #signed(msg: ControlMessage): Uint8Array | null {
     const body = msg.body;
     if (!this.policy.signedRekey) return body;
-    if (body.length < 64 || this.#sessionPub === null) return this.refusals.refuse('signature-invalid', `type ${msg.type}`);
+    if (body.length < 64 || this.#sessionPub === null)
+      return this.refusals.refuse('signature-invalid', `type ${msg.type}`);
     const signed = msg.bytes.subarray(0, msg.bytes.length - 64);
-    if (!this.#engine.verify('ed25519', this.#sessionPub, signed, body.subarray(body.length - 64))) return this.refusals.refuse('signature-invalid', `type ${msg.type}`);
+    if (!this.#engine.verify('ed25519', this.#sessionPub, signed, body.subarray(body.length - 64)))
+      return this.refusals.refuse('signature-invalid', `type ${msg.type}`);
     return body.subarray(0, body.length - 64);
   }
 
@@ -329,7 +365,8 @@ export class Member {
 
   /** Take a rekey; null when applied, else why not ('counted': already counted here). */
   #applyRekey(msg: ControlMessage): string | null {
-    if (this.state !== 'member' || this.#path === null || this.#channel === null) return 'not-member';
+    if (this.state !== 'member' || this.#path === null || this.#channel === null)
+      return 'not-member';
     const body = this.#signed(msg);
     if (body === null) return 'counted';
     const r = new Reader(body);
@@ -337,7 +374,8 @@ export class Member {
     const count = r.u16();
     const entries = r.rest();
     if (!r.ok || entries.length !== count * 68) return 'malformed';
-    if (this.policy.signedRekey && epoch <= this.#channel.keys.epoch) return this.#seenEpochs.has(epoch) ? 'not-fresh' : 'stale';
+    if (this.policy.signedRekey && epoch <= this.#channel.keys.epoch)
+      return this.#seenEpochs.has(epoch) ? 'not-fresh' : 'stale';
     const changed = this.#path.apply(epoch, entries);
     if (changed === null || !changed.includes(1)) {
       // Not for us (we were removed) or we missed a rekey: ask for the keys again.
@@ -348,7 +386,6 @@ export class Member {
     remember(this.#seenEpochs, epoch);
     return null;
   }
-
 
   /**
    * An authentic message older than what we hold: seen before, it is a replay (alerted); never
@@ -365,7 +402,8 @@ export class Member {
     if (r === 'refused') {
       const why = this.#pull.lastRefusal?.reason ?? 'refused';
       if (why !== 'counted') this.refusals.refuse(why, `rekey ${m.msg.exchange}`);
-    } else if (r === 'stale' || r === 'idle') this.refusals.refuse('stale', `rekey ${m.msg.exchange}`);
+    } else if (r === 'stale' || r === 'idle')
+      this.refusals.refuse('stale', `rekey ${m.msg.exchange}`);
   }
 
   #onMembers(msg: ControlMessage): void {
@@ -376,7 +414,8 @@ export class Member {
     const version = r.u32();
     const members = readMembers(r);
     if (members === null || !r.complete) return void this.refusals.refuse('malformed');
-    if (this.policy.signedRekey && version <= this.#membersVersion) return void this.#old('membership', version, this.#seenVersions);
+    if (this.policy.signedRekey && version <= this.#membersVersion)
+      return void this.#old('membership', version, this.#seenVersions);
     this.#membersVersion = version;
     remember(this.#seenVersions, version);
     this.view.clear();
@@ -385,7 +424,8 @@ export class Member {
 
   #onClose(msg: ControlMessage): void {
     if (this.state !== 'member') return;
-    if (this.policy.authClose && !msg.sealed) return void this.refusals.refuse('bad-auth', 'clear close');
+    if (this.policy.authClose && !msg.sealed)
+      return void this.refusals.refuse('bad-auth', 'clear close');
     if (!this.#freshDown(msg)) return;
     this.close('expelled');
   }
@@ -400,7 +440,9 @@ export class Member {
     if (!r.complete) return void this.refusals.refuse('malformed');
     if (this.policy.heartbeat === 'challenge') {
       // The answer to our last heartbeat, or (arriving late) to the one before.
-      const ok = (this.#hbNonce !== null && sameBytes(echo, this.#hbNonce)) || (this.#hbPrevious !== null && sameBytes(echo, this.#hbPrevious));
+      const ok =
+        (this.#hbNonce !== null && sameBytes(echo, this.#hbNonce)) ||
+        (this.#hbPrevious !== null && sameBytes(echo, this.#hbPrevious));
       if (!ok) return void this.refusals.refuse('not-fresh', 'heartbeat answer');
       this.#hbNonce = this.#hbPrevious = null;
       this.#leaderChallenge = Uint8Array.from(next);
@@ -412,8 +454,17 @@ export class Member {
   #onLeaderHeartbeat(msg: ControlMessage): void {
     if (this.policy.heartbeat !== 'counter') return void this.refusals.refuse('unexpected');
     // Antigone: g, SL, S_SL signed with Pr_G. The same bytes each time: a replay passes.
-    if (this.#sessionPub === null || msg.body.length < 64) return void this.refusals.refuse('signature-invalid');
-    if (!this.#engine.verify('ed25519', this.#sessionPub, msg.bytes.subarray(0, msg.bytes.length - 64), msg.body.subarray(msg.body.length - 64))) return void this.refusals.refuse('signature-invalid');
+    if (this.#sessionPub === null || msg.body.length < 64)
+      return void this.refusals.refuse('signature-invalid');
+    if (
+      !this.#engine.verify(
+        'ed25519',
+        this.#sessionPub,
+        msg.bytes.subarray(0, msg.bytes.length - 64),
+        msg.body.subarray(msg.body.length - 64),
+      )
+    )
+      return void this.refusals.refuse('signature-invalid');
     this.#lastFresh = this.scheduler.now();
   }
 
@@ -440,10 +491,20 @@ export class Member {
       nonce: () => engine.randomBytes(16),
       ephemeral: () => engine.keyAgreement('x25519'),
       challenge: (group, id, n1, n2, ea: KeyAgreementKey, el, proof) => {
-        t = transcript(engine, { group, name: this.name, id, method, n1, n2, ea: ea.publicKey, el });
+        t = transcript(engine, {
+          group,
+          name: this.name,
+          id,
+          method,
+          n1,
+          n2,
+          ea: ea.publicKey,
+          el,
+        });
         const ok =
           cred.kind === 'ed25519'
-            ? this.#options.leaderPublicKey !== undefined && engine.verify('ed25519', this.#options.leaderPublicKey, proofInput('L', t), proof)
+            ? this.#options.leaderPublicKey !== undefined &&
+              engine.verify('ed25519', this.#options.leaderPublicKey, proofInput('L', t), proof)
             : macProofOk(engine, cred.passwordKey, 'L', t, proof);
         if (!ok) return null;
         let ka: Uint8Array;
@@ -452,7 +513,11 @@ export class Member {
           ka = sessionKey(engine, shared, n1, n2, t);
           shared.fill(0);
         } else {
-          ka = sigma(engine, cred.kind === 'password' ? cred.passwordKey : cred.key.publicKey, this.#options.leaderName ?? 'leader');
+          ka = sigma(
+            engine,
+            cred.kind === 'password' ? cred.passwordKey : cred.key.publicKey,
+            this.#options.leaderName ?? 'leader',
+          );
         }
         this.#options.compromise?.(Uint8Array.from(ka));
         this.#group = Uint8Array.from(group);
@@ -460,7 +525,10 @@ export class Member {
         this.#setKeys(ka);
         return t;
       },
-      proof: (tr) => (cred.kind === 'ed25519' ? cred.key.sign(proofInput('A', tr)) : macProof(engine, cred.passwordKey, 'A', tr)),
+      proof: (tr) =>
+        cred.kind === 'ed25519'
+          ? cred.key.sign(proofInput('A', tr))
+          : macProof(engine, cred.passwordKey, 'A', tr),
       welcome: (plain) => this.#welcome(plain),
       denied: () => {
         this.state = 'denied';
@@ -470,12 +538,28 @@ export class Member {
 
   #setKeys(ka: Uint8Array): void {
     this.#ka = ka;
-    const lk = linkKeys(this.#engine, ka, this.policy.boundControl ? this.#group : new Uint8Array(0));
-    this.#up = new ControlSealer(this.#engine.aead('aes-256-gcm', lk.controlUp), this.policy.boundControl);
-    this.#down = new ControlSealer(this.#engine.aead('aes-256-gcm', lk.controlDown), this.policy.boundControl);
+    const lk = linkKeys(
+      this.#engine,
+      ka,
+      this.policy.boundControl ? this.#group : new Uint8Array(0),
+    );
+    this.#up = new ControlSealer(
+      this.#engine.aead('aes-256-gcm', lk.controlUp),
+      this.policy.boundControl,
+    );
+    this.#down = new ControlSealer(
+      this.#engine.aead('aes-256-gcm', lk.controlDown),
+      this.policy.boundControl,
+    );
     lk.controlUp.fill(0);
     lk.controlDown.fill(0);
-    this.#channel = new GroupChannel(this.#engine, this.#group, this.id, this.policy.channel, this.refusals);
+    this.#channel = new GroupChannel(
+      this.#engine,
+      this.#group,
+      this.id,
+      this.policy.channel,
+      this.refusals,
+    );
     this.#channel.setLinkKeys(lk.up, lk.down);
   }
 
@@ -492,13 +576,18 @@ export class Member {
     if (!r.complete || path === null || members === null || this.#channel === null) return false;
     this.#sessionPub = Uint8Array.from(sessionPub);
     this.#leaderChallenge = Uint8Array.from(challenge);
-    this.#path = new KeyPath({ engine: this.#engine, group: this.#group, bound: this.policy.bindWraps }, leaf, path);
+    this.#path = new KeyPath(
+      { engine: this.#engine, group: this.#group, bound: this.policy.bindWraps },
+      leaf,
+      path,
+    );
     for (const p of path) p.key.fill(0);
     const root = this.#path.root;
     if (root === null) return false;
     if (this.policy.sealSequence) this.#sequence = sequence;
     else {
-      const s = this.#trailer === null ? null : readSequenceTrailer(this.#engine, root, this.#trailer);
+      const s =
+        this.#trailer === null ? null : readSequenceTrailer(this.#engine, root, this.#trailer);
       if (s === null) return false;
       this.#sequence = s;
     }
@@ -529,7 +618,10 @@ export class Member {
     if (task instanceof JoinInitiator) {
       this.state = 'member';
       this.#lastFresh = this.scheduler.now();
-      if (this.policy.heartbeat !== 'none') this.#hbTimer = this.scheduler.unref(this.scheduler.every(this.#options.heartbeat ?? 1000, () => this.#heartbeat()));
+      if (this.policy.heartbeat !== 'none')
+        this.#hbTimer = this.scheduler.unref(
+          this.scheduler.every(this.#options.heartbeat ?? 1000, () => this.#heartbeat()),
+        );
     } else if (task instanceof ExpelRequestInitiator) {
       this.expelAnswers.push({ target: task.target, accepted: task.accepted === true });
     } else if (task instanceof LeaveInitiator) {
@@ -552,17 +644,40 @@ export class Member {
     const deadAfter = this.#options.deadAfter ?? 3500;
     if (!this.leaderDead && this.scheduler.now() - this.#lastFresh > deadAfter) {
       this.leaderDead = true;
-      this.alerts.push({ time: this.scheduler.now(), at: this.name, reason: 'leader-dead', detail: `no fresh answer for ${this.scheduler.now() - this.#lastFresh} ms` });
+      this.alerts.push({
+        time: this.scheduler.now(),
+        at: this.name,
+        reason: 'leader-dead',
+        detail: `no fresh answer for ${this.scheduler.now() - this.#lastFresh} ms`,
+      });
       this.refusals.counts.set('leader-dead', 1);
     }
     const out = new OutMessage(++this.#hbCounter);
     if (this.policy.heartbeat === 'challenge') {
       this.#hbPrevious = this.#hbNonce;
       this.#hbNonce = this.#engine.randomBytes(16);
-      out.set(Ctl.heartbeat, 0, new Writer(40).raw(this.#leaderChallenge).raw(this.#hbNonce).u32(Math.max(0, this.epoch)).finish(), true);
+      out.set(
+        Ctl.heartbeat,
+        0,
+        new Writer(40)
+          .raw(this.#leaderChallenge)
+          .raw(this.#hbNonce)
+          .u32(Math.max(0, this.epoch))
+          .finish(),
+        true,
+      );
     } else {
       // Antigone: g, A, S_A, H(g, S_A)_σ — a counter, no challenge.
-      out.set(Ctl.heartbeat, 0, new Writer(40).raw(new Uint8Array(16)).raw(new Uint8Array(16)).u32(Math.max(0, this.epoch)).finish(), true);
+      out.set(
+        Ctl.heartbeat,
+        0,
+        new Writer(40)
+          .raw(new Uint8Array(16))
+          .raw(new Uint8Array(16))
+          .u32(Math.max(0, this.epoch))
+          .finish(),
+        true,
+      );
     }
     this.#net.send(this.endpoint, this.#leaderEndpoint, encode(this.#ends(), out));
   }
@@ -584,5 +699,3 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) d |= (a[i] as number) ^ (b[i] as number);
   return d === 0;
 }
-
-export { CTL_HEADER };

@@ -9,13 +9,23 @@ const te = new TextEncoder();
 export const TRAILER = 20;
 
 function macKey(engine: CryptoEngine, groupKey: Uint8Array) {
-  const k = engine.hkdf('sha256', groupKey, new Uint8Array(0), te.encode('antigone sequence mac'), 32);
+  const k = engine.hkdf(
+    'sha256',
+    groupKey,
+    new Uint8Array(0),
+    te.encode('antigone sequence mac'),
+    32,
+  );
   const m = engine.mac('hmac-sha256', k, 16);
   k.fill(0);
   return m;
 }
 
-export function sequenceTrailer(engine: CryptoEngine, groupKey: Uint8Array, sequence: number): Uint8Array {
+export function sequenceTrailer(
+  engine: CryptoEngine,
+  groupKey: Uint8Array,
+  sequence: number,
+): Uint8Array {
   const out = new Uint8Array(TRAILER);
   new DataView(out.buffer).setUint32(0, sequence >>> 0);
   const m = macKey(engine, groupKey);
@@ -25,7 +35,11 @@ export function sequenceTrailer(engine: CryptoEngine, groupKey: Uint8Array, sequ
 }
 
 /** S_SL from a trailer whose tag verifies under `groupKey`, else null. */
-export function readSequenceTrailer(engine: CryptoEngine, groupKey: Uint8Array, trailer: Uint8Array): number | null {
+export function readSequenceTrailer(
+  engine: CryptoEngine,
+  groupKey: Uint8Array,
+  trailer: Uint8Array,
+): number | null {
   if (trailer.length !== TRAILER) return null;
   const m = macKey(engine, groupKey);
   const tag = m.compute(trailer.subarray(0, 4));

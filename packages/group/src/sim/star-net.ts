@@ -94,7 +94,10 @@ export class StarNet {
 
   #deliver(from: number, to: number, bytes: Uint8Array): void {
     if (this.#record) this.log.push({ time: this.scheduler.now(), from, to, bytes });
-    if (this.#cut.has(`${Math.min(from, to)}-${Math.max(from, to)}`) || this.#random.chance(this.#loss)) {
+    if (
+      this.#cut.has(`${Math.min(from, to)}-${Math.max(from, to)}`) ||
+      this.#random.chance(this.#loss)
+    ) {
       this.stats.lost++;
       return;
     }

@@ -3,7 +3,14 @@
  * bound to the exchange, so it cannot be forged or replayed); the leader's policy decides and
  * the answer says so.
  */
-import { done, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import { Reader } from '../codec/reader.js';
 import { Writer } from '../codec/writer.js';
 import { Ctl, type OutMessage } from '../control/control-message.js';
@@ -19,7 +26,8 @@ export class ExpelRequestInitiator implements Task<Inbound, OutMessage> {
     return needMore;
   }
   process(m: Inbound): ProcessResult {
-    if (m.msg.type !== Ctl.expelAck || m.msg.step !== 2 || !m.msg.sealed || m.plain.length !== 1) return refused('unexpected');
+    if (m.msg.type !== Ctl.expelAck || m.msg.step !== 2 || !m.msg.sealed || m.plain.length !== 1)
+      return refused('unexpected');
     this.accepted = m.plain[0] === 1;
     return done;
   }
@@ -31,7 +39,8 @@ export class ExpelRequestResponder implements Task<Inbound, OutMessage> {
   accepted = false;
   constructor(readonly decide: (target: number) => boolean) {}
   process(m: Inbound): ProcessResult {
-    if (m.msg.type !== Ctl.expelRequest || m.msg.step !== 1 || !m.msg.sealed) return refused('bad-auth');
+    if (m.msg.type !== Ctl.expelRequest || m.msg.step !== 1 || !m.msg.sealed)
+      return refused('bad-auth');
     const r = new Reader(m.plain);
     this.target = r.u32();
     if (!r.complete) return refused('malformed');

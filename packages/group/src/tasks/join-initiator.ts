@@ -2,7 +2,16 @@
  * The member's side of the join (HELLO → CHALLENGE → PROOF → WELCOME → JOINED), a task on
  * the member's TaskHost. See auth/join-crypto.ts for the exchange.
  */
-import { done, failed, needMore, refused, TaskRejectedError, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  failed,
+  needMore,
+  refused,
+  TaskRejectedError,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import type { KeyAgreementKey } from '@conduits/crypto';
 import { Reader } from '../codec/reader.js';
 import { Writer } from '../codec/writer.js';
@@ -16,7 +25,15 @@ export interface JoinMemberSide {
   nonce(): Uint8Array;
   ephemeral(): KeyAgreementKey;
   /** Check the leader's proof over the transcript; on success derive K_a and set up the control keys. Returns the transcript or null. */
-  challenge(group: Uint8Array, id: number, n1: Uint8Array, n2: Uint8Array, ea: KeyAgreementKey, el: Uint8Array, proof: Uint8Array): Uint8Array | null;
+  challenge(
+    group: Uint8Array,
+    id: number,
+    n1: Uint8Array,
+    n2: Uint8Array,
+    ea: KeyAgreementKey,
+    el: Uint8Array,
+    proof: Uint8Array,
+  ): Uint8Array | null;
   /** Our proof over the transcript. */
   proof(t: Uint8Array): Uint8Array;
   /** Take the welcome's plaintext (keys, members); false if malformed. */
@@ -42,11 +59,26 @@ export class JoinInitiator implements Task<Inbound, OutMessage> {
     if (this.#n1 === null) {
       this.#n1 = this.side.nonce();
       this.#eph = this.side.ephemeral();
-      out.set(Ctl.hello, 1, new Writer(96).text(this.side.name).u8(this.side.method).bytes(this.#n1).bytes(this.#eph.publicKey).finish(), false);
+      out.set(
+        Ctl.hello,
+        1,
+        new Writer(96)
+          .text(this.side.name)
+          .u8(this.side.method)
+          .bytes(this.#n1)
+          .bytes(this.#eph.publicKey)
+          .finish(),
+        false,
+      );
       return needMore;
     }
     if (!this.#welcomed) {
-      out.set(Ctl.proof, 3, new Writer(80).bytes(this.side.proof(this.#t as Uint8Array)).finish(), false);
+      out.set(
+        Ctl.proof,
+        3,
+        new Writer(80).bytes(this.side.proof(this.#t as Uint8Array)).finish(),
+        false,
+      );
       return needMore;
     }
     out.set(Ctl.joined, 5, new Uint8Array(0), true);
@@ -68,7 +100,15 @@ export class JoinInitiator implements Task<Inbound, OutMessage> {
       const el = r.bytes();
       const proof = r.bytes();
       if (!r.complete || n2.length !== 16 || el.length !== 32) return refused('malformed');
-      const t = this.side.challenge(msg.group, id, this.#n1 as Uint8Array, n2, this.#eph as KeyAgreementKey, el, proof);
+      const t = this.side.challenge(
+        msg.group,
+        id,
+        this.#n1 as Uint8Array,
+        n2,
+        this.#eph as KeyAgreementKey,
+        el,
+        proof,
+      );
       if (t === null) return refused('bad-auth');
       this.#t = t;
       return needMore;

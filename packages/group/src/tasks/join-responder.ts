@@ -1,5 +1,12 @@
 /** The leader's side of the join: check the member's proof, admit it (access-control hook), send the welcome. */
-import { done, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import { Reader } from '../codec/reader.js';
 import { Writer } from '../codec/writer.js';
 import { Ctl, type OutMessage } from '../control/control-message.js';
@@ -7,7 +14,12 @@ import type { Inbound } from './inbound.js';
 
 export interface JoinLeaderSide {
   /** HELLO: look the member up, run the exchange's first half. null: unknown name (refused). */
-  hello(name: string, method: number, n1: Uint8Array, ea: Uint8Array): { id: number; n2: Uint8Array; el: Uint8Array; proof: Uint8Array } | null;
+  hello(
+    name: string,
+    method: number,
+    n1: Uint8Array,
+    ea: Uint8Array,
+  ): { id: number; n2: Uint8Array; el: Uint8Array; proof: Uint8Array } | null;
   /** Access control before authentication (Enclaves 2.0's pre-authentication) or after it (repaired). */
   admits(): boolean;
   readonly denyBeforeAuth: boolean;

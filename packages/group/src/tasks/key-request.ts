@@ -3,7 +3,14 @@
  * unwrap one) asks for its path keys again. The repaired request is sealed under K_a; Antigone's
  * is "g, A" in clear, so anybody can make the leader answer in A's name.
  */
-import { done, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import { Ctl, type OutMessage } from '../control/control-message.js';
 import type { Inbound } from './inbound.js';
 
@@ -19,7 +26,8 @@ export class KeyRequestInitiator implements Task<Inbound, OutMessage> {
     return needMore;
   }
   process(m: Inbound): ProcessResult {
-    if (m.msg.type !== Ctl.keyReply || m.msg.step !== 2 || !m.msg.sealed) return refused('unexpected');
+    if (m.msg.type !== Ctl.keyReply || m.msg.step !== 2 || !m.msg.sealed)
+      return refused('unexpected');
     return this.take(m.plain) ? done : refused('malformed');
   }
 }

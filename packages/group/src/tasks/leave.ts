@@ -1,5 +1,12 @@
 /** Leave: the member asks, the leader acknowledges, then removes it (and rekeys, if policy says). */
-import { done, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import { Ctl, type OutMessage } from '../control/control-message.js';
 import type { Inbound } from './inbound.js';
 
@@ -11,7 +18,8 @@ export class LeaveInitiator implements Task<Inbound, OutMessage> {
     return needMore;
   }
   process(m: Inbound): ProcessResult {
-    if (m.msg.type !== Ctl.leaveAck || m.msg.step !== 2 || m.msg.sealed !== this.sealed) return refused('unexpected');
+    if (m.msg.type !== Ctl.leaveAck || m.msg.step !== 2 || m.msg.sealed !== this.sealed)
+      return refused('unexpected');
     return done;
   }
 }

@@ -4,7 +4,14 @@
  * acknowledges under K_a; the member's host answers a repeated rekey with its stored
  * acknowledgement, so a lost ack costs one retransmission, not a key request.
  */
-import { done, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import { Ctl, type ControlMessage, type OutMessage } from '../control/control-message.js';
 import type { Inbound } from './inbound.js';
 
@@ -18,7 +25,9 @@ export class RekeyPush implements Task<Inbound, OutMessage> {
     return needMore;
   }
   process(m: Inbound): ProcessResult {
-    return m.msg.type === Ctl.rekeyAck && m.msg.step === 2 && m.msg.sealed ? done : refused('unexpected');
+    return m.msg.type === Ctl.rekeyAck && m.msg.step === 2 && m.msg.sealed
+      ? done
+      : refused('unexpected');
   }
 }
 

@@ -5,7 +5,12 @@
  * alert raised (`refusals`, `alerts` of the result).
  */
 import { linkKeys } from '../channel/link-keys.js';
-import { Ctl, ControlSealer, decodeControl, type ControlMessage } from '../control/control-message.js';
+import {
+  Ctl,
+  ControlSealer,
+  decodeControl,
+  type ControlMessage,
+} from '../control/control-message.js';
 import { TaskHost } from '@conduits/core';
 import type { Member } from '../node/member.js';
 import { sequenceTrailer } from '../node/sequence-trailer.js';
@@ -40,7 +45,11 @@ export interface Attack {
 const te = new TextEncoder();
 const td = new TextDecoder();
 
-function packets(sim: GroupSim, type: number, pred: (p: Packet, m: ControlMessage) => boolean = () => true): Packet[] {
+function packets(
+  sim: GroupSim,
+  type: number,
+  pred: (p: Packet, m: ControlMessage) => boolean = () => true,
+): Packet[] {
   return sim.net.log.filter((p) => {
     const m = decodeControl(p.bytes);
     return m !== null && m.type === type && pred(p, m);
@@ -48,7 +57,10 @@ function packets(sim: GroupSim, type: number, pred: (p: Packet, m: ControlMessag
 }
 
 /** A copy of control bytes with header fields rewritten (the unbound format lets anyone do this). */
-function rewrite(bytes: Uint8Array, f: { group?: Uint8Array; from?: number; to?: number; exchange?: number }): Uint8Array {
+function rewrite(
+  bytes: Uint8Array,
+  f: { group?: Uint8Array; from?: number; to?: number; exchange?: number },
+): Uint8Array {
   const b = Uint8Array.from(bytes);
   const v = new DataView(b.buffer);
   if (f.group) b.set(f.group, 1);
@@ -58,7 +70,14 @@ function rewrite(bytes: Uint8Array, f: { group?: Uint8Array; from?: number; to?:
   return b;
 }
 
-function clearControl(type: number, group: Uint8Array, from: number, to: number, exchange: number, step: number): Uint8Array {
+function clearControl(
+  type: number,
+  group: Uint8Array,
+  from: number,
+  to: number,
+  exchange: number,
+  step: number,
+): Uint8Array {
   const b = new Uint8Array(23);
   const v = new DataView(b.buffer);
   b[0] = type;
@@ -78,7 +97,8 @@ const id = (sim: GroupSim, name: string) => sim.leader.idOf(name) as number;
 
 /** Drop the CLOSE to `victim`, so a malicious member keeps every key it had (it ignores its expulsion). */
 function expelKeepingKeys(sim: GroupSim, victim: Member): void {
-  sim.net.adversary = (p) => (p.to === victim.endpoint && decodeControl(p.bytes)?.type === Ctl.close ? 'drop' : 'pass');
+  sim.net.adversary = (p) =>
+    p.to === victim.endpoint && decodeControl(p.bytes)?.type === Ctl.close ? 'drop' : 'pass';
   sim.leader.expel(id(sim, victim.name));
   sim.run(100);
   sim.net.adversary = null;
@@ -97,7 +117,8 @@ export const attacks = {
       for (const n of ['m1', 'm2']) ttp.register(n, e.randomBytes(32));
       const ttpEnd = sim.net.attach((from, bytes) => {
         const reply = ttp.answer(bytes.subarray(5));
-        if (reply !== null) sim.net.send(ttpEnd, from, new Uint8Array([...bytes.subarray(0, 4), 2, ...reply]));
+        if (reply !== null)
+          sim.net.send(ttpEnd, from, new Uint8Array([...bytes.subarray(0, 4), 2, ...reply]));
       });
       let leaderEnd = -1;
       const fetch = new PairKeyFetch(e, sim.leader.name, 'm1', kSL, sim.policy.ttpNamesMember);
@@ -108,14 +129,28 @@ export const attacks = {
           exchangeOf: (m) => m.exchange,
           stepOf: (m) => m.step,
           create: (exchange) => ({ exchange, step: 0, body: new Uint8Array(0) }),
-          send: (m) => sim.net.send(leaderEnd, ttpEnd, new Uint8Array([0, 0, 0, m.exchange, m.step, ...m.body])),
+          send: (m) =>
+            sim.net.send(
+              leaderEnd,
+              ttpEnd,
+              new Uint8Array([0, 0, 0, m.exchange, m.step, ...m.body]),
+            ),
         },
-        { completed: () => void (fetched = fetch.sigma), failed: () => {}, refused: (_m, reason) => void sim.leader.refusals.refuse(reason, 'ttp reply') },
+        {
+          completed: () => void (fetched = fetch.sigma),
+          failed: () => {},
+          refused: (_m, reason) => void sim.leader.refusals.refuse(reason, 'ttp reply'),
+        },
         { tries: 2 },
       );
       leaderEnd = sim.net.attach((_from, bytes) => {
-        const r = host.receive({ exchange: bytes[3] as number, step: bytes[4] as number, body: bytes.subarray(5) });
-        if (r === 'refused') sim.leader.refusals.refuse(host.lastRefusal?.reason ?? 'refused', 'ttp reply');
+        const r = host.receive({
+          exchange: bytes[3] as number,
+          step: bytes[4] as number,
+          body: bytes.subarray(5),
+        });
+        if (r === 'refused')
+          sim.leader.refusals.refuse(host.lastRefusal?.reason ?? 'refused', 'ttp reply');
       });
       // The attacker (insider m2) rewrites "SL, m1, I_1" into "SL, m2, I_1".
       sim.net.adversary = (p) => {
@@ -136,7 +171,16 @@ export const attacks = {
       const truth = ttp.sigmaFor('m1', sim.leader.name) as Uint8Array;
       const wrong = fetched !== null && !sameKey(fetched, truth);
       const silent = !sim.leader.alerts.some((a) => a.reason !== 'insecure-preset');
-      return { succeeded: wrong && silent, outcome: fetched === null ? 'substituted reply refused' : wrong ? 'leader silently derived a wrong pair key for m1' : 'pair key correct', sims: [sim] };
+      return {
+        succeeded: wrong && silent,
+        outcome:
+          fetched === null
+            ? 'substituted reply refused'
+            : wrong
+              ? 'leader silently derived a wrong pair key for m1'
+              : 'pair key correct',
+        sims: [sim],
+      };
     },
   },
   'sigma-reuse': {
@@ -144,7 +188,12 @@ export const attacks = {
     flaw: 'Antigone: σ_SL,A reused across sessions — one compromised pair key reads and masquerades in later sessions',
     run(preset, seed) {
       let leaked: Uint8Array | null = null;
-      const s1 = new GroupSim({ members: 2, preset, seed, compromise: (n, k) => void (n === 'm1' && (leaked = k)) });
+      const s1 = new GroupSim({
+        members: 2,
+        preset,
+        seed,
+        compromise: (n, k) => void (n === 'm1' && (leaked = k)),
+      });
       s1.run(500);
       const leave1 = s1.byName('m1');
       leave1.leave(); // recorded by the attacker, under the pair key it will compromise
@@ -156,15 +205,30 @@ export const attacks = {
       // Eavesdrop: open session 2's welcome to m1 (it carries the group key) with the key leaked in session 1.
       const wb = packets(s2, Ctl.welcome, (p) => p.to === s2.byName('m1').endpoint)[0]!.bytes;
       const welcome = decodeControl(s2.policy.sealSequence ? wb : wb.subarray(0, wb.length - 20))!;
-      const lk = linkKeys(s2.engine, leaked as unknown as Uint8Array, s2.policy.boundControl ? s2.leader.group : new Uint8Array(0));
-      const opener = new ControlSealer(s2.engine.aead('aes-256-gcm', lk.controlDown), s2.policy.boundControl);
+      const lk = linkKeys(
+        s2.engine,
+        leaked as unknown as Uint8Array,
+        s2.policy.boundControl ? s2.leader.group : new Uint8Array(0),
+      );
+      const opener = new ControlSealer(
+        s2.engine.aead('aes-256-gcm', lk.controlDown),
+        s2.policy.boundControl,
+      );
       const read = opener.open(welcome) !== null;
       opener.destroy();
       // Masquerade: the old LEAVE, under the same σ_SL,A, still opens.
-      s2.net.inject(s2.byName('m1').endpoint, s2.leader.endpoint, rewrite(recorded, { group: s2.leader.group, from: id(s2, 'm1'), exchange: 99 }));
+      s2.net.inject(
+        s2.byName('m1').endpoint,
+        s2.leader.endpoint,
+        rewrite(recorded, { group: s2.leader.group, from: id(s2, 'm1'), exchange: 99 }),
+      );
       s2.run(100);
       const removed = s2.leader.idOf('m1') === undefined;
-      return { succeeded: removed || read, outcome: `old pair key ${read ? 'opens' : 'does not open'} the new session's welcome; old leave ${removed ? 'removes m1' : 'refused'}`, sims: [s2] };
+      return {
+        succeeded: removed || read,
+        outcome: `old pair key ${read ? 'opens' : 'does not open'} the new session's welcome; old leave ${removed ? 'removes m1' : 'refused'}`,
+        sims: [s2],
+      };
     },
   },
   'sequence-alter': {
@@ -182,7 +246,8 @@ export const attacks = {
       let tampered = false;
       // Insider m2 holds K_g: it rewrites S_SL in m3's welcome and recomputes the K_g MAC (or, sealed, flips a byte).
       sim.net.adversary = (p) => {
-        if (tampered || p.to !== m3.endpoint || decodeControl(p.bytes)?.type !== Ctl.welcome) return 'pass';
+        if (tampered || p.to !== m3.endpoint || decodeControl(p.bytes)?.type !== Ctl.welcome)
+          return 'pass';
         tampered = true;
         const b = Uint8Array.from(p.bytes);
         if (sim.policy.sealSequence) {
@@ -197,7 +262,11 @@ export const attacks = {
       m3.join();
       sim.run(1000);
       const altered = m3.state === 'member' && m3.sequence !== sim.leader.sequence;
-      return { succeeded: altered, outcome: `member took S_SL ${m3.sequence}, leader's is ${sim.leader.sequence}`, sims: [sim] };
+      return {
+        succeeded: altered,
+        outcome: `member took S_SL ${m3.sequence}, leader's is ${sim.leader.sequence}`,
+        sims: [sim],
+      };
     },
   },
   'past-session-rekey-replay': {
@@ -220,7 +289,14 @@ export const attacks = {
       frame.set(s1.leader.group, 1);
       const read = insider.tryOpen(frame);
       s1.close();
-      return { succeeded: read !== null, outcome: read !== null ? `victim back on session 1's key; old member read "${td.decode(read)}"` : 'replayed rekey refused', sims: [s2] };
+      return {
+        succeeded: read !== null,
+        outcome:
+          read !== null
+            ? `victim back on session 1's key; old member read "${td.decode(read)}"`
+            : 'replayed rekey refused',
+        sims: [s2],
+      };
     },
   },
   'leave-replay': {
@@ -236,10 +312,18 @@ export const attacks = {
       sim.members.push(again);
       again.join();
       sim.run(500);
-      sim.net.inject(again.endpoint, sim.leader.endpoint, rewrite(recorded, { from: id(sim, 'm1'), exchange: 99 }));
+      sim.net.inject(
+        again.endpoint,
+        sim.leader.endpoint,
+        rewrite(recorded, { from: id(sim, 'm1'), exchange: 99 }),
+      );
       sim.run(100);
       const removed = sim.leader.idOf('m1') === undefined;
-      return { succeeded: removed, outcome: removed ? 'rejoined m1 removed by its replayed leave' : 'replayed leave refused', sims: [sim] };
+      return {
+        succeeded: removed,
+        outcome: removed ? 'rejoined m1 removed by its replayed leave' : 'replayed leave refused',
+        sims: [sim],
+      };
     },
   },
   'no-rekey-after-leave': {
@@ -253,14 +337,20 @@ export const attacks = {
       expelKeepingKeys(sim, ex);
       sim.byName('m1').send(te.encode('after expulsion'));
       sim.run(50);
-      const frame = sim.net.log.filter((p) => p.from === sim.byName('m1').endpoint && p.bytes[0]! >= 0x20).at(-1)!.bytes;
+      const frame = sim.net.log
+        .filter((p) => p.from === sim.byName('m1').endpoint && p.bytes[0]! >= 0x20)
+        .at(-1)!.bytes;
       const read = ex.tryOpen(frame);
       // And it sends: a frame straight to m1 (Antigone's multicast channel, or a link it still has).
       const before = sim.byName('m1').delivered.length;
       sim.net.inject(ex.endpoint, sim.byName('m1').endpoint, ex.seal(te.encode('still here')));
       sim.run(50);
       const sent = sim.byName('m1').delivered.length > before;
-      return { succeeded: read !== null || sent, outcome: `ex-member ${read !== null ? 'reads' : 'cannot read'} and ${sent ? 'is delivered' : 'is refused'}`, sims: [sim] };
+      return {
+        succeeded: read !== null || sent,
+        outcome: `ex-member ${read !== null ? 'reads' : 'cannot read'} and ${sent ? 'is delivered' : 'is refused'}`,
+        sims: [sim],
+      };
     },
   },
   'heartbeat-replay-blocked-rekey': {
@@ -270,16 +360,31 @@ export const attacks = {
       const sim = new GroupSim({ members: 2, preset, seed, heartbeat: 1000, deadAfter: 3500 });
       sim.run(2600);
       const m1 = sim.byName('m1');
-      const recorded = sim.net.log.filter((p) => p.to === m1.endpoint && [Ctl.leaderHeartbeat, Ctl.heartbeatAck].includes(decodeControl(p.bytes)?.type as 16)).map((p) => p.bytes);
-      sim.net.adversary = (p) => (p.from === sim.leader.endpoint && p.to === m1.endpoint ? 'drop' : 'pass');
+      const recorded = sim.net.log
+        .filter(
+          (p) =>
+            p.to === m1.endpoint &&
+            [Ctl.leaderHeartbeat, Ctl.heartbeatAck].includes(decodeControl(p.bytes)?.type as 16),
+        )
+        .map((p) => p.bytes);
+      sim.net.adversary = (p) =>
+        p.from === sim.leader.endpoint && p.to === m1.endpoint ? 'drop' : 'pass';
       sim.leader.rekeyNow(); // blocked
       sim.net.crash(sim.leader.endpoint);
       let i = 0;
-      const t = sim.scheduler.every(1000, () => sim.net.inject(sim.leader.endpoint, m1.endpoint, recorded[i++ % recorded.length]!));
+      const t = sim.scheduler.every(1000, () =>
+        sim.net.inject(sim.leader.endpoint, m1.endpoint, recorded[i++ % recorded.length]!),
+      );
       sim.run(10000);
       sim.scheduler.cancel(t);
       const fooled = !m1.leaderDead;
-      return { succeeded: fooled, outcome: fooled ? `member still trusts a crashed leader, on epoch ${m1.epoch} of ${sim.leader.epoch}` : 'leader declared dead', sims: [sim] };
+      return {
+        succeeded: fooled,
+        outcome: fooled
+          ? `member still trusts a crashed leader, on epoch ${m1.epoch} of ${sim.leader.epoch}`
+          : 'leader declared dead',
+        sims: [sim],
+      };
     },
   },
   'member-heartbeat-replay': {
@@ -289,14 +394,22 @@ export const attacks = {
       const sim = new GroupSim({ members: 2, preset, seed, heartbeat: 1000, deadAfter: 3500 });
       sim.run(3600);
       const m2 = sim.byName('m2');
-      const recorded = sim.net.log.filter((p) => p.from === m2.endpoint && decodeControl(p.bytes)?.type === Ctl.heartbeat).map((p) => p.bytes);
+      const recorded = sim.net.log
+        .filter((p) => p.from === m2.endpoint && decodeControl(p.bytes)?.type === Ctl.heartbeat)
+        .map((p) => p.bytes);
       m2.close(); // crashed
       let i = 0;
-      const t = sim.scheduler.every(1000, () => sim.net.inject(m2.endpoint, sim.leader.endpoint, recorded[i++ % recorded.length]!));
+      const t = sim.scheduler.every(1000, () =>
+        sim.net.inject(m2.endpoint, sim.leader.endpoint, recorded[i++ % recorded.length]!),
+      );
       sim.run(10000);
       sim.scheduler.cancel(t);
       const kept = sim.leader.idOf('m2') !== undefined;
-      return { succeeded: kept, outcome: kept ? 'crashed member still counted alive' : 'crashed member removed', sims: [sim] };
+      return {
+        succeeded: kept,
+        outcome: kept ? 'crashed member still counted alive' : 'crashed member removed',
+        sims: [sim],
+      };
     },
   },
   'unauthenticated-key-retransmit': {
@@ -305,16 +418,24 @@ export const attacks = {
     run(preset, seed) {
       const sim = new GroupSim({ members: 2, preset, seed });
       sim.run(500);
-      sim.net.inject(9999, sim.leader.endpoint, clearControl(Ctl.keyRequest, sim.leader.group, id(sim, 'm1'), 0, 50, 1));
+      sim.net.inject(
+        9999,
+        sim.leader.endpoint,
+        clearControl(Ctl.keyRequest, sim.leader.group, id(sim, 'm1'), 0, 50, 1),
+      );
       sim.run(100);
       const answered = sim.leader.stats.keyReplies > 0;
-      return { succeeded: answered, outcome: answered ? 'leader answered a forged request' : 'forged request refused', sims: [sim] };
+      return {
+        succeeded: answered,
+        outcome: answered ? 'leader answered a forged request' : 'forged request refused',
+        sims: [sim],
+      };
     },
   },
   'app-spoof-replay': {
     against: 'antigone-published',
     alsoAgainst: ['enclaves2-published'],
-    flaw: 'Antigone / Enclaves 2.0: application messages without origin authentication or replay protection — a member forges another\'s multicast, anyone replays',
+    flaw: "Antigone / Enclaves 2.0: application messages without origin authentication or replay protection — a member forges another's multicast, anyone replays",
     run(preset, seed) {
       const sim = new GroupSim({ members: 3, preset, seed });
       sim.run(500);
@@ -323,14 +444,22 @@ export const attacks = {
       new DataView(forged.buffer).setUint32(13, m1.id); // relabel: sender m1
       sim.net.send(m2.endpoint, sim.leader.endpoint, forged);
       sim.run(50);
-      const spoofed = m3.delivered.some((d) => d.sender === m1.id && td.decode(d.data) === 'I am m1');
+      const spoofed = m3.delivered.some(
+        (d) => d.sender === m1.id && td.decode(d.data) === 'I am m1',
+      );
       sim.say(m1, 'pay 10');
-      const relayed = sim.net.log.filter((p) => p.to === m3.endpoint && p.bytes[0]! >= 0x20).at(-1)!.bytes;
+      const relayed = sim.net.log
+        .filter((p) => p.to === m3.endpoint && p.bytes[0]! >= 0x20)
+        .at(-1)!.bytes;
       const n = m3.delivered.length;
       sim.net.inject(sim.leader.endpoint, m3.endpoint, relayed);
       sim.run(50);
       const replayed = m3.delivered.length > n;
-      return { succeeded: spoofed || replayed, outcome: `spoof ${spoofed ? 'delivered' : 'refused'}, replay ${replayed ? 'delivered' : 'refused'}`, sims: [sim] };
+      return {
+        succeeded: spoofed || replayed,
+        outcome: `spoof ${spoofed ? 'delivered' : 'refused'}, replay ${replayed ? 'delivered' : 'refused'}`,
+        sims: [sim],
+      };
     },
   },
   'gossip-replay': {
@@ -347,7 +476,11 @@ export const attacks = {
       sim.net.inject(sim.leader.endpoint, m3.endpoint, fwd);
       sim.net.inject(sim.byName('m1').endpoint, sim.leader.endpoint, up);
       sim.run(50);
-      return { succeeded: m3.gossip.length > 1, outcome: `gossip delivered ${m3.gossip.length} time(s)`, sims: [sim] };
+      return {
+        succeeded: m3.gossip.length > 1,
+        outcome: `gossip delivered ${m3.gossip.length} time(s)`,
+        sims: [sim],
+      };
     },
   },
   'forged-connection-denied': {
@@ -358,7 +491,12 @@ export const attacks = {
       const m1 = sim.byName('m1');
       sim.net.adversary = (p) => {
         const m = decodeControl(p.bytes);
-        if (m?.type === Ctl.hello && p.from === m1.endpoint) sim.net.inject(sim.leader.endpoint, m1.endpoint, clearControl(Ctl.denied, new Uint8Array(8), 0, 0xffffffff, m.exchange, 2));
+        if (m?.type === Ctl.hello && p.from === m1.endpoint)
+          sim.net.inject(
+            sim.leader.endpoint,
+            m1.endpoint,
+            clearControl(Ctl.denied, new Uint8Array(8), 0, 0xffffffff, m.exchange, 2),
+          );
         return 'pass';
       };
       m1.join();
@@ -380,7 +518,11 @@ export const attacks = {
       sim.net.inject(sim.leader.endpoint, m1.endpoint, old);
       sim.run(50);
       const fooled = m1.view.has(m3id);
-      return { succeeded: fooled, outcome: fooled ? 'departed member listed again' : 'old membership refused', sims: [sim] };
+      return {
+        succeeded: fooled,
+        outcome: fooled ? 'departed member listed again' : 'old membership refused',
+        sims: [sim],
+      };
     },
   },
   'new-key-replay': {
@@ -398,7 +540,11 @@ export const attacks = {
       const now = m1.epoch;
       sim.net.inject(sim.leader.endpoint, m1.endpoint, old);
       sim.run(50);
-      return { succeeded: m1.epoch < now, outcome: `member on epoch ${m1.epoch} (leader ${sim.leader.epoch})`, sims: [sim] };
+      return {
+        succeeded: m1.epoch < now,
+        outcome: `member on epoch ${m1.epoch} (leader ${sim.leader.epoch})`,
+        sims: [sim],
+      };
     },
   },
   'forged-req-close': {
@@ -407,10 +553,18 @@ export const attacks = {
     run(preset, seed) {
       const sim = new GroupSim({ members: 2, preset, seed });
       sim.run(500);
-      sim.net.inject(9999, sim.leader.endpoint, clearControl(Ctl.leave, sim.leader.group, id(sim, 'm1'), 0, 77, 1));
+      sim.net.inject(
+        9999,
+        sim.leader.endpoint,
+        clearControl(Ctl.leave, sim.leader.group, id(sim, 'm1'), 0, 77, 1),
+      );
       sim.run(100);
       const removed = sim.leader.idOf('m1') === undefined;
-      return { succeeded: removed, outcome: removed ? 'member removed by a forgery' : 'forged req_close refused', sims: [sim] };
+      return {
+        succeeded: removed,
+        outcome: removed ? 'member removed by a forgery' : 'forged req_close refused',
+        sims: [sim],
+      };
     },
   },
   'forged-close-connection': {
@@ -420,7 +574,11 @@ export const attacks = {
       const sim = new GroupSim({ members: 2, preset, seed });
       sim.run(500);
       const m1 = sim.byName('m1');
-      sim.net.inject(sim.leader.endpoint, m1.endpoint, clearControl(Ctl.close, sim.leader.group, 0, m1.id, 1000, 0));
+      sim.net.inject(
+        sim.leader.endpoint,
+        m1.endpoint,
+        clearControl(Ctl.close, sim.leader.group, 0, m1.id, 1000, 0),
+      );
       sim.run(50);
       return { succeeded: m1.state === 'expelled', outcome: `member ${m1.state}`, sims: [sim] };
     },
@@ -437,11 +595,18 @@ export const attacks = {
       sim.run(500);
       m1.send(te.encode('before m3'));
       sim.run(50);
-      const frame = sim.net.log.filter((p) => p.from === m1.endpoint && p.bytes[0]! >= 0x20).at(-1)!.bytes;
+      const frame = sim.net.log
+        .filter((p) => p.from === m1.endpoint && p.bytes[0]! >= 0x20)
+        .at(-1)!.bytes;
       m3.join();
       sim.run(500);
       const read = m3.tryOpen(frame);
-      return { succeeded: read !== null, outcome: read !== null ? `newcomer read "${td.decode(read)}"` : 'newcomer cannot read the past', sims: [sim] };
+      return {
+        succeeded: read !== null,
+        outcome:
+          read !== null ? `newcomer read "${td.decode(read)}"` : 'newcomer cannot read the past',
+        sims: [sim],
+      };
     },
   },
 } satisfies Record<string, Attack>;
@@ -456,8 +621,10 @@ export function runAttack(name: AttackName, preset: PresetName, seed = 1): Attac
   const refusals: Record<string, number> = {};
   const alerts: Record<string, number> = {};
   for (const sim of sims) {
-    for (const r of [sim.leader.refusals, ...sim.members.map((m) => m.refusals)]) for (const [k, v] of r.counts) refusals[k] = (refusals[k] ?? 0) + v;
-    for (const al of [...sim.leader.alerts, ...sim.members.flatMap((m) => m.alerts)]) alerts[al.reason] = (alerts[al.reason] ?? 0) + 1;
+    for (const r of [sim.leader.refusals, ...sim.members.map((m) => m.refusals)])
+      for (const [k, v] of r.counts) refusals[k] = (refusals[k] ?? 0) + v;
+    for (const al of [...sim.leader.alerts, ...sim.members.flatMap((m) => m.alerts)])
+      alerts[al.reason] = (alerts[al.reason] ?? 0) + 1;
     sim.close();
   }
   return { attack: name, preset, seed, succeeded, outcome, refusals, alerts };

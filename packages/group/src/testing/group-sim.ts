@@ -4,8 +4,18 @@
  * engine). Used by the tests, the attack scripts, the bench and `conduits group run`.
  */
 import { Scheduler } from '@conduits/core';
-import { nobleEngine, type CryptoEngine, type ScryptParams, type SigningKey } from '@conduits/crypto';
-import { passwordKey, testScrypt, type MemberCredential, type RegisteredMember } from '../auth/credentials.js';
+import {
+  nobleEngine,
+  type CryptoEngine,
+  type ScryptParams,
+  type SigningKey,
+} from '@conduits/crypto';
+import {
+  passwordKey,
+  testScrypt,
+  type MemberCredential,
+  type RegisteredMember,
+} from '../auth/credentials.js';
 import { Leader, type LeaderOptions } from '../node/leader.js';
 import { Member } from '../node/member.js';
 import { preset, type GroupPolicy, type PresetName } from '../preset.js';
@@ -48,7 +58,10 @@ export class GroupSim {
   constructor(options: GroupSimOptions) {
     this.#options = options;
     this.engine = options.engine ?? nobleEngine;
-    this.policy = typeof options.preset === 'string' || options.preset === undefined ? preset(options.preset ?? 'repaired') : options.preset;
+    this.policy =
+      typeof options.preset === 'string' || options.preset === undefined
+        ? preset(options.preset ?? 'repaired')
+        : options.preset;
     this.net = new StarNet(this.scheduler, { seed: options.seed ?? 1, ...options.net });
     const before = options.sessionAfter;
     this.#identity = before !== undefined ? before.#identity : this.engine.signingKey('ed25519');
@@ -67,13 +80,22 @@ export class GroupSim {
       ...options.leader,
     });
     for (let i = 1; i <= options.members; i++) this.members.push(this.member(`m${i}`));
-    if (options.join ?? true) this.members.forEach((m, i) => this.scheduler.after(i * (options.spacing ?? 1), () => m.join()));
+    if (options.join ?? true)
+      this.members.forEach((m, i) =>
+        this.scheduler.after(i * (options.spacing ?? 1), () => m.join()),
+      );
   }
 
   /** Register a name with the leader (an Ed25519 key, or a password through scrypt). */
   register(name: string, password = `pw-${name}`): void {
     if (this.#options.auth === 'password') {
-      const pa = passwordKey(this.engine, password, 'sim', name, this.#options.scrypt ?? testScrypt);
+      const pa = passwordKey(
+        this.engine,
+        password,
+        'sim',
+        name,
+        this.#options.scrypt ?? testScrypt,
+      );
       this.#credentials.set(name, { kind: 'password', passwordKey: pa });
       this.#registry.set(name, { kind: 'password', passwordKey: Uint8Array.from(pa) });
     } else {
@@ -96,7 +118,10 @@ export class GroupSim {
       engine: this.engine,
       heartbeat: this.#options.heartbeat,
       deadAfter: this.#options.deadAfter,
-      compromise: this.#options.compromise === undefined ? undefined : (k) => this.#options.compromise?.(name, k),
+      compromise:
+        this.#options.compromise === undefined
+          ? undefined
+          : (k) => this.#options.compromise?.(name, k),
     });
   }
 

@@ -3,7 +3,14 @@
  * the request, check the reply (nonce; and, repaired, that it names the member asked for),
  * derive σ_SL,A.
  */
-import { done, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import { constantTimeEqual, type CryptoEngine } from '@conduits/crypto';
 import { Reader } from '../codec/reader.js';
 import { Writer } from '../codec/writer.js';
@@ -56,7 +63,9 @@ export class PairKeyFetch implements Task<TtpMessage, TtpMessage> {
     if (!r.complete || k.length !== 32 || nonce.length !== 16) return refused('malformed');
     if (!constantTimeEqual(nonce, this.#nonce)) return refused('not-fresh');
     if (named !== this.member) return refused('identity-mismatch');
-    this.#sigma = this.namesMember ? Uint8Array.from(k) : xor(k, encryptName(this.engine, this.kSL, this.member));
+    this.#sigma = this.namesMember
+      ? Uint8Array.from(k)
+      : xor(k, encryptName(this.engine, this.kSL, this.member));
     return done;
   }
 

@@ -8,7 +8,14 @@
  * bytes) ‖ Ed25519 signature over all before it. A sealed entry's nonce is exchange ‖ round ‖
  * from ‖ to, unique per pair key because exchanges only go up.
  */
-import { constantTimeEqual, wipe, type AeadKey, type CryptoEngine, type KeyAgreementKey, type SigningKey } from '@conduits/crypto';
+import {
+  constantTimeEqual,
+  wipe,
+  type AeadKey,
+  type CryptoEngine,
+  type KeyAgreementKey,
+  type SigningKey,
+} from '@conduits/crypto';
 import type { Outgoing } from '../round-protocol.js';
 import { decodeMessage, encodeMessage, Reader, Writer, type RoundMessage } from './codec.js';
 
@@ -27,7 +34,8 @@ export interface ServerIdentity {
 }
 
 /** Why a frame was dropped (counted by the channel). */
-export type DropReason = 'malformed' | 'unknown-sender' | 'bad-signature' | 'not-sealed-for-me' | 'bad-message';
+export type DropReason =
+  'malformed' | 'unknown-sender' | 'bad-signature' | 'not-sealed-for-me' | 'bad-message';
 
 /** Frames remembered as verified (cleared when full). */
 const verifiedLimit = 512;
@@ -35,7 +43,13 @@ const verifiedLimit = 512;
 const salt = new TextEncoder().encode('conduits-proactive-pairwise-v1');
 
 export class BroadcastChannel {
-  readonly drops: Record<DropReason, number> = { malformed: 0, 'unknown-sender': 0, 'bad-signature': 0, 'not-sealed-for-me': 0, 'bad-message': 0 };
+  readonly drops: Record<DropReason, number> = {
+    malformed: 0,
+    'unknown-sender': 0,
+    'bad-signature': 0,
+    'not-sealed-for-me': 0,
+    'bad-message': 0,
+  };
   readonly #engine: CryptoEngine;
   readonly #self: number;
   readonly #signing: SigningKey;
@@ -44,7 +58,13 @@ export class BroadcastChannel {
   readonly #pair = new Map<number, AeadKey>();
   readonly #verified = new Map<string, Uint8Array>();
 
-  constructor(engine: CryptoEngine, self: number, signing: SigningKey, agreement: KeyAgreementKey, directory: ReadonlyMap<number, ServerIdentity>) {
+  constructor(
+    engine: CryptoEngine,
+    self: number,
+    signing: SigningKey,
+    agreement: KeyAgreementKey,
+    directory: ReadonlyMap<number, ServerIdentity>,
+  ) {
     this.#engine = engine;
     this.#self = self;
     this.#signing = signing;
@@ -120,7 +140,8 @@ export class BroadcastChannel {
     const sigKey = Buffer.from(sig).toString('base64');
     const known = this.#verified.get(sigKey);
     if (known === undefined || !constantTimeEqual(known, frame)) {
-      if (!this.#engine.verify('ed25519', id.signature, body, sig)) return this.#drop('bad-signature');
+      if (!this.#engine.verify('ed25519', id.signature, body, sig))
+        return this.#drop('bad-signature');
       if (this.#verified.size >= verifiedLimit) this.#verified.clear();
       this.#verified.set(sigKey, Uint8Array.from(frame));
     }

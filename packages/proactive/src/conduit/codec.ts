@@ -2,7 +2,13 @@
  * Bytes for the round messages. Decoding never throws: a malformed message is null (the
  * caller drops and counts it). Every length is checked against what is left.
  */
-import { protocols, type DealingMessage, type ContributionMessage, type RevealMessage, type ProtocolTag } from '../messages.js';
+import {
+  protocols,
+  type DealingMessage,
+  type ContributionMessage,
+  type RevealMessage,
+  type ProtocolTag,
+} from '../messages.js';
 
 export type RoundMessage = DealingMessage | ContributionMessage | RevealMessage;
 
@@ -70,7 +76,12 @@ export class Reader {
 }
 
 export function encodeMessage(m: RoundMessage): Uint8Array {
-  const w = new Writer().u8(kinds.indexOf(m.kind)).u8(protocols.indexOf(m.protocol)).u32(m.session).u32(m.period).u8(m.from);
+  const w = new Writer()
+    .u8(kinds.indexOf(m.kind))
+    .u8(protocols.indexOf(m.protocol))
+    .u32(m.session)
+    .u32(m.period)
+    .u8(m.from);
   switch (m.kind) {
     case 'deal':
       w.u8(m.commitments.length);
@@ -121,7 +132,11 @@ export function decodeMessage(b: Uint8Array): RoundMessage | null {
         m = { ...h, kind, against: Array.from({ length: r.u8() }, () => r.u8()) };
         break;
       case 'answer':
-        m = { ...h, kind, reveals: Array.from({ length: r.u8() }, () => ({ to: r.u8(), share: r.bytes8() })) };
+        m = {
+          ...h,
+          kind,
+          reveals: Array.from({ length: r.u8() }, () => ({ to: r.u8(), share: r.bytes8() })),
+        };
         break;
       case 'contribution':
         m = { ...h, kind, to: r.u8(), value: r.bytes8() };
@@ -129,7 +144,12 @@ export function decodeMessage(b: Uint8Array): RoundMessage | null {
       case 'reveal': {
         const round = r.u8();
         if (round !== 4 && round !== 5) return null;
-        m = { ...h, kind, round, values: Array.from({ length: r.u8() }, () => ({ dealer: r.u8(), value: r.bytes8() })) };
+        m = {
+          ...h,
+          kind,
+          round,
+          values: Array.from({ length: r.u8() }, () => ({ dealer: r.u8(), value: r.bytes8() })),
+        };
         break;
       }
     }

@@ -102,7 +102,12 @@ export class ProactiveNode {
   }
 
   /** Start run `exchange` of `protocol`; `onDone` is told how it ended. */
-  run<R>(exchange: number, protocol: RoundProtocol<RoundMessage, R>, kind: string, onDone: (o: RunOutcome<R>) => void): void {
+  run<R>(
+    exchange: number,
+    protocol: RoundProtocol<RoundMessage, R>,
+    kind: string,
+    onDone: (o: RunOutcome<R>) => void,
+  ): void {
     this.#onDone = onDone as (o: RunOutcome<unknown>) => void;
     this.#round = 1;
     const task = new RoundTask(protocol, kind, (round) => this.#arm(exchange, round));
@@ -146,7 +151,8 @@ export class ProactiveNode {
       this.#sent.set(exchange, (m = new Map()));
       // Keep the last two exchanges only.
       for (const e of this.#sent.keys()) if (e < exchange - 1) this.#sent.delete(e);
-      for (const k of this.#catchUps.keys()) if (Number(k.split('/')[0]) < exchange - 1) this.#catchUps.delete(k);
+      for (const k of this.#catchUps.keys())
+        if (Number(k.split('/')[0]) < exchange - 1) this.#catchUps.delete(k);
     }
     m.set(round, frame);
   }
@@ -156,7 +162,8 @@ export class ProactiveNode {
     this.#scheduler.cancel(this.#deadlineTimer);
     this.#deadlineTimer = this.#scheduler.after(this.#deadline, () => {
       this.#deadlineTimer = null;
-      if (this.host.exchange === exchange) this.host.receive({ exchange, round, from: this.index, messages: [], deadline: true });
+      if (this.host.exchange === exchange)
+        this.host.receive({ exchange, round, from: this.index, messages: [], deadline: true });
     });
   }
 
@@ -171,9 +178,15 @@ export class ProactiveNode {
     const cb = this.#onDone;
     this.#onDone = null;
     if (cb === null) return;
-    if (error !== null) return cb({ exchange: this.host.exchange, ok: false, error, refusals: t.refusals });
+    if (error !== null)
+      return cb({ exchange: this.host.exchange, ok: false, error, refusals: t.refusals });
     try {
-      cb({ exchange: this.host.exchange, ok: true, result: t.protocol.result(), refusals: t.refusals });
+      cb({
+        exchange: this.host.exchange,
+        ok: true,
+        result: t.protocol.result(),
+        refusals: t.refusals,
+      });
     } catch (e) {
       cb({ exchange: this.host.exchange, ok: false, error: e as Error, refusals: t.refusals });
     }

@@ -8,7 +8,18 @@
  * node's round deadline, delivered as a local frame. The step of a frame is round·256 + sender,
  * so the host answers a peer's retransmission from the reply it stored, never showing it twice.
  */
-import { done, needMore, refused, waiting, later, failed, TaskRejectedError, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  needMore,
+  refused,
+  waiting,
+  later,
+  failed,
+  TaskRejectedError,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import type { RoundProtocol } from '../round-protocol.js';
 import type { RoundMessage } from './codec.js';
 import type { Envelope } from './broadcast-channel.js';

@@ -33,12 +33,34 @@ export class SimulatedServers {
     this.#options = options;
     this.scheduler = options.scheduler ?? new Scheduler();
     const { engine, servers, random } = options;
-    const keys = new Map(servers.map((i) => [i, { signing: engine.signingKey('ed25519', random(32)), agreement: engine.keyAgreement('x25519', random(32)) }]));
-    const directory = new Map<number, ServerIdentity>(servers.map((i) => [i, { signature: keys.get(i)!.signing.publicKey, agreement: keys.get(i)!.agreement.publicKey }]));
+    const keys = new Map(
+      servers.map((i) => [
+        i,
+        {
+          signing: engine.signingKey('ed25519', random(32)),
+          agreement: engine.keyAgreement('x25519', random(32)),
+        },
+      ]),
+    );
+    const directory = new Map<number, ServerIdentity>(
+      servers.map((i) => [
+        i,
+        { signature: keys.get(i)!.signing.publicKey, agreement: keys.get(i)!.agreement.publicKey },
+      ]),
+    );
     for (const i of servers) {
       const k = keys.get(i)!;
       const channel = new BroadcastChannel(engine, i, k.signing, k.agreement, directory);
-      this.nodes.set(i, new ProactiveNode(this.scheduler, i, channel, (frame) => this.#broadcast(i, frame), options));
+      this.nodes.set(
+        i,
+        new ProactiveNode(
+          this.scheduler,
+          i,
+          channel,
+          (frame) => this.#broadcast(i, frame),
+          options,
+        ),
+      );
     }
   }
 

@@ -28,10 +28,15 @@ export interface UdpServerConfig {
 export function runUdpServer(config: UdpServerConfig): void {
   const engine = engines.noble;
   const group = nobleGroup('ed25519');
-  const servers = Object.keys(config.peers).map(Number).sort((a, b) => a - b);
+  const servers = Object.keys(config.peers)
+    .map(Number)
+    .sort((a, b) => a - b);
   const identity = (i: number) => {
     const r = seededRandom(`${config.seed}/identity/${i}`);
-    return { signing: engine.signingKey('ed25519', r(32)), agreement: engine.keyAgreement('x25519', r(32)) };
+    return {
+      signing: engine.signingKey('ed25519', r(32)),
+      agreement: engine.keyAgreement('x25519', r(32)),
+    };
   };
   const directory = new Map<number, ServerIdentity>();
   for (const i of servers) {
@@ -47,14 +52,23 @@ export function runUdpServer(config: UdpServerConfig): void {
   const socket = createSocket('udp4');
   const me = config.peers[String(config.self)]!;
   const send = (frame: Uint8Array) => {
-    for (const i of servers) if (i !== config.self) socket.send(frame, config.peers[String(i)]!.port, config.peers[String(i)]!.host);
+    for (const i of servers)
+      if (i !== config.self)
+        socket.send(frame, config.peers[String(i)]!.port, config.peers[String(i)]!.host);
   };
-  const node = new ProactiveNode(scheduler, config.self, new BroadcastChannel(engine, config.self, mine.signing, mine.agreement, directory), send, { roundDeadline: 2000, timeout: 200 });
+  const node = new ProactiveNode(
+    scheduler,
+    config.self,
+    new BroadcastChannel(engine, config.self, mine.signing, mine.agreement, directory),
+    send,
+    { roundDeadline: 2000, timeout: 200 },
+  );
   socket.on('message', (buf) => {
     node.receive(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
   });
   let key: KeyShare | null = null;
-  const say = (o: object) => process.stdout.write(JSON.stringify({ self: config.self, ...o }) + '\n');
+  const say = (o: object) =>
+    process.stdout.write(JSON.stringify({ self: config.self, ...o }) + '\n');
   socket.bind(me.port, me.host, () => {
     scheduler.start();
     say({ event: 'ready' });
@@ -64,15 +78,35 @@ export function runUdpServer(config: UdpServerConfig): void {
     const exchange = Number(arg);
     const t0 = performance.now();
     if (cmd === 'dkg') {
-      node.run(exchange, new Dkg({ group, self: config.self, servers, threshold: config.threshold }), 'dkg', (o) => {
-        key = o.ok ? (o.result ?? null) : null;
-        say({ event: 'dkg', ok: o.ok, ms: performance.now() - t0, receipts: [...node.receipts], host: node.host.stats, drops: node.channel.drops, publicKey: key === null ? null : Buffer.from(key.publicKey.toBytes()).toString('hex') });
-      });
+      node.run(
+        exchange,
+        new Dkg({ group, self: config.self, servers, threshold: config.threshold }),
+        'dkg',
+        (o) => {
+          key = o.ok ? (o.result ?? null) : null;
+          say({
+            event: 'dkg',
+            ok: o.ok,
+            ms: performance.now() - t0,
+            receipts: [...node.receipts],
+            host: node.host.stats,
+            drops: node.channel.drops,
+            publicKey: key === null ? null : Buffer.from(key.publicKey.toBytes()).toString('hex'),
+          });
+        },
+      );
     } else if (cmd === 'refresh' && key !== null) {
       node.run(exchange, new Refresh({ share: key }), 'refresh', (o) => {
         const next = o.ok ? (o.result ?? null) : null;
         if (next !== null) key = next;
-        say({ event: 'refresh', ok: o.ok, ms: performance.now() - t0, period: key?.period, verified: next?.verify() ?? false, publicKey: key === null ? null : Buffer.from(key.publicKey.toBytes()).toString('hex') });
+        say({
+          event: 'refresh',
+          ok: o.ok,
+          ms: performance.now() - t0,
+          period: key?.period,
+          verified: next?.verify() ?? false,
+          publicKey: key === null ? null : Buffer.from(key.publicKey.toBytes()).toString('hex'),
+        });
       });
     } else if (cmd === 'quit') {
       node.close();

@@ -19,12 +19,15 @@ export interface LocalRunOptions<M> {
   readonly silent?: readonly number[];
 }
 
-export interface LocalRun<M> {
+export interface LocalRun {
   readonly refusals: { readonly to: number; readonly from: number; readonly reason: string }[];
   readonly delivered: number;
 }
 
-export function runLocally<M extends { from: number }, R>(parties: readonly RoundProtocol<M, R>[], options: LocalRunOptions<M> = {}): LocalRun<M> {
+export function runLocally<M extends { from: number }, R>(
+  parties: readonly RoundProtocol<M, R>[],
+  options: LocalRunOptions<M> = {},
+): LocalRun {
   const silent = new Set(options.silent ?? []);
   const live = parties.filter((p) => !silent.has(p.self));
   const byIndex = new Map(live.map((p) => [p.self, p]));
@@ -32,11 +35,15 @@ export function runLocally<M extends { from: number }, R>(parties: readonly Roun
   let delivered = 0;
   const deliver = (from: number, round: number, out: Outgoing<M>[]) => {
     for (const o of out) {
-      const targets = o.to === undefined ? parties.map((p) => p.self).filter((i) => i !== from) : [o.to];
+      const targets =
+        o.to === undefined ? parties.map((p) => p.self).filter((i) => i !== from) : [o.to];
       for (const to of targets) {
         const party = byIndex.get(to);
         if (party === undefined) continue;
-        const m = options.intercept === undefined ? o.msg : options.intercept({ from, to, round, msg: o.msg });
+        const m =
+          options.intercept === undefined
+            ? o.msg
+            : options.intercept({ from, to, round, msg: o.msg });
         if (m === null) continue;
         delivered++;
         const why = party.receive(m);
@@ -47,7 +54,9 @@ export function runLocally<M extends { from: number }, R>(parties: readonly Roun
   const first = live.map((p) => [p.self, p.start()] as const);
   for (const [from, out] of first) deliver(from, 1, out);
   for (let guard = 0; guard < 16 && live.some((p) => !p.finished); guard++) {
-    const outs = live.filter((p) => !p.finished).map((p) => [p.self, p.round + 1, p.advance()] as const);
+    const outs = live
+      .filter((p) => !p.finished)
+      .map((p) => [p.self, p.round + 1, p.advance()] as const);
     for (const [from, round, out] of outs) deliver(from, round, out);
   }
   return { refusals, delivered };

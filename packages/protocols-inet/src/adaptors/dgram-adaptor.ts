@@ -4,7 +4,15 @@
  * the graph are sent to the address and port they carry, or to a fixed peer (a tunnel).
  * Run its graph on a Scheduler with a RealClock and call `scheduler.start()`.
  */
-import { Adaptor, attribute, defaultPool, type Conduit, type Message, type MessagePool, type Port } from '@conduits/core';
+import {
+  Adaptor,
+  attribute,
+  defaultPool,
+  type Conduit,
+  type Message,
+  type MessagePool,
+  type Port,
+} from '@conduits/core';
 import { createSocket, type Socket } from 'node:dgram';
 
 /** The remote socket address of a datagram (as text: "127.0.0.1", "::1"). */
@@ -52,7 +60,12 @@ export class DgramAdaptor extends Adaptor {
   /** Bind the socket; resolves with the local port. */
   open(): Promise<number> {
     const o = this.options;
-    const socket = createSocket({ type: o.type, reuseAddr: false, ...(o.receiveBufferSize !== undefined ? { recvBufferSize: o.receiveBufferSize } : {}), ...(o.sendBufferSize !== undefined ? { sendBufferSize: o.sendBufferSize } : {}) });
+    const socket = createSocket({
+      type: o.type,
+      reuseAddr: false,
+      ...(o.receiveBufferSize !== undefined ? { recvBufferSize: o.receiveBufferSize } : {}),
+      ...(o.sendBufferSize !== undefined ? { sendBufferSize: o.sendBufferSize } : {}),
+    });
     this.#socket = socket;
     socket.on('message', (data, rinfo) => {
       this.receivedCount++;
@@ -62,11 +75,15 @@ export class DgramAdaptor extends Adaptor {
     });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(this.options.port ?? 0, this.options.address ?? (this.options.type === 'udp6' ? '::1' : '127.0.0.1'), () => {
-        socket.off('error', reject);
-        socket.on('error', () => this.sendErrors++);
-        resolve(socket.address().port);
-      });
+      socket.bind(
+        this.options.port ?? 0,
+        this.options.address ?? (this.options.type === 'udp6' ? '::1' : '127.0.0.1'),
+        () => {
+          socket.off('error', reject);
+          socket.on('error', () => this.sendErrors++);
+          resolve(socket.address().port);
+        },
+      );
     });
   }
 

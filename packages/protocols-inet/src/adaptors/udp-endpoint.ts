@@ -1,4 +1,11 @@
-import { Adaptor, defaultPool, type Conduit, type Message, type MessagePool, type Port } from '@conduits/core';
+import {
+  Adaptor,
+  defaultPool,
+  type Conduit,
+  type Message,
+  type MessagePool,
+  type Port,
+} from '@conduits/core';
 import { edge } from '@conduits/core/internal';
 import { Observable, Subject } from 'rxjs';
 import { copyAddress, type Ipv6Address } from '../codec/address.js';

@@ -19,7 +19,9 @@ export function parseIpv6(text: string): Ipv6Address {
   if (v4) {
     const o = v4.slice(1).map(Number);
     if (o.some((x) => x > 255)) throw new AddressParseError(text);
-    s = s.slice(0, v4.index) + `${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
+    s =
+      s.slice(0, v4.index) +
+      `${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
   }
   const halves = s.split('::');
   if (halves.length > 2) throw new AddressParseError(text);
@@ -43,10 +45,11 @@ export function parseIpv6(text: string): Ipv6Address {
 /** RFC 5952: lower case, leading zeros dropped, the longest run (≥ 2) of zero groups as "::". */
 export function formatIpv6(a: Uint8Array, at = 0): string {
   const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push(((a[at + 2 * i] as number) << 8) | (a[at + 2 * i + 1] as number));
+  for (let i = 0; i < 8; i++)
+    g.push(((a[at + 2 * i] as number) << 8) | (a[at + 2 * i + 1] as number));
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;

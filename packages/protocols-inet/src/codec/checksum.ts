@@ -43,11 +43,21 @@ function sumAddress(a: Uint8Array): number {
  * addresses are at srcAt/dstAt of the same view, or given as `src`/`dst`. With the checksum
  * field zeroed this is the value to write; over a received message it is 0 when right.
  */
-export function pseudoHeaderChecksum(view: DataView, srcAt: number, dstAt: number, src: Uint8Array | null, dst: Uint8Array | null, nextHeader: number, from: number, to: number): number {
+export function pseudoHeaderChecksum(
+  view: DataView,
+  srcAt: number,
+  dstAt: number,
+  src: Uint8Array | null,
+  dst: Uint8Array | null,
+  nextHeader: number,
+  from: number,
+  to: number,
+): number {
   const len = to - from;
   let s = (len >>> 16) + (len & 0xffff) + nextHeader;
   // Addresses straight before the upper-layer message (no extension headers): one sweep.
-  if (src === null && dst === null && dstAt === srcAt + 16 && from === dstAt + 16) return ~fold(sumView(view, srcAt, to, s)) & 0xffff;
+  if (src === null && dst === null && dstAt === srcAt + 16 && from === dstAt + 16)
+    return ~fold(sumView(view, srcAt, to, s)) & 0xffff;
   s += src === null ? sumView(view, srcAt, srcAt + 16) : sumAddress(src);
   s += dst === null ? sumView(view, dstAt, dstAt + 16) : sumAddress(dst);
   s = sumView(view, from, to, s);

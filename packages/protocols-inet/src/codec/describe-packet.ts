@@ -33,7 +33,9 @@ export function describePacket(bytes: Uint8Array): string {
     const at = b.start;
     switch (walk.nextHeader) {
       case NextHeader.UDP:
-        return b.length < 8 ? `${head} UDP (truncated)` : `${head} UDP ${v.getUint16(at)} > ${v.getUint16(at + 2)} len ${v.getUint16(at + 4) - 8}`;
+        return b.length < 8
+          ? `${head} UDP (truncated)`
+          : `${head} UDP ${v.getUint16(at)} > ${v.getUint16(at + 2)} len ${v.getUint16(at + 4) - 8}`;
       case NextHeader.ICMPV6:
         return `${head} ICMPv6 ${icmpNames[b.bytes[at] as number] ?? `type ${b.bytes[at]}`}`;
       case NextHeader.FRAGMENT: {
@@ -42,7 +44,9 @@ export function describePacket(bytes: Uint8Array): string {
         return `${head} fragment id 0x${v.getUint32(at + 4).toString(16)} offset ${w & 0xfff8}${w & 1 ? ' +more' : ''} (${b.length - 8} bytes of ${b.bytes[at] === 17 ? 'UDP' : `nh ${b.bytes[at]}`})`;
       }
       case NextHeader.ESP:
-        return b.length < 8 ? `${head} ESP (truncated)` : `${head} ESP spi 0x${v.getUint32(at).toString(16).padStart(8, '0')} seq ${v.getUint32(at + 4)}`;
+        return b.length < 8
+          ? `${head} ESP (truncated)`
+          : `${head} ESP spi 0x${v.getUint32(at).toString(16).padStart(8, '0')} seq ${v.getUint32(at + 4)}`;
       default:
         return `${head} next header ${walk.nextHeader}, ${b.length} bytes`;
     }

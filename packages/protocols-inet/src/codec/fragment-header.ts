@@ -25,7 +25,13 @@ export function readFragmentHeader(buf: PacketBuffer, out: FragmentFields): Inet
   return null;
 }
 
-export function writeFragmentHeader(buf: PacketBuffer, nextHeader: number, offset: number, more: boolean, id: number): void {
+export function writeFragmentHeader(
+  buf: PacketBuffer,
+  nextHeader: number,
+  offset: number,
+  more: boolean,
+  id: number,
+): void {
   const at = buf.push(FRAGMENT_HEADER);
   buf.bytes[at] = nextHeader;
   buf.bytes[at + 1] = 0;

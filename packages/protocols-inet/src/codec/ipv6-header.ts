@@ -25,7 +25,13 @@ export function checkIpv6Header(buf: PacketBuffer): InetDropReason | null {
   return null;
 }
 
-export function writeIpv6Header(buf: PacketBuffer, nextHeader: number, hopLimit: number, src: Uint8Array, dst: Uint8Array): void {
+export function writeIpv6Header(
+  buf: PacketBuffer,
+  nextHeader: number,
+  hopLimit: number,
+  src: Uint8Array,
+  dst: Uint8Array,
+): void {
   const plen = buf.length;
   const at = buf.push(IPV6_HEADER);
   buf.view.setUint32(at, 0x60000000);
@@ -44,9 +50,19 @@ export const MAX_EXTENSION_HEADERS = 8;
  * Returns the drop reason, or null with `result.nextHeader` set to the first header this
  * walk does not consume (Fragment, AH, ESP, or an upper layer).
  */
-export function walkExtensionHeaders(buf: PacketBuffer, firstNextHeader: number, result: { nextHeader: number }): InetDropReason | null {
+export function walkExtensionHeaders(
+  buf: PacketBuffer,
+  firstNextHeader: number,
+  result: { nextHeader: number },
+): InetDropReason | null {
   let nh = firstNextHeader;
-  for (let count = 0; nh === NextHeader.HOP_BY_HOP || nh === NextHeader.ROUTING || nh === NextHeader.DESTINATION_OPTIONS; count++) {
+  for (
+    let count = 0;
+    nh === NextHeader.HOP_BY_HOP ||
+    nh === NextHeader.ROUTING ||
+    nh === NextHeader.DESTINATION_OPTIONS;
+    count++
+  ) {
     if (count >= MAX_EXTENSION_HEADERS) return 'ipv6-too-many-extension-headers';
     if (nh === NextHeader.HOP_BY_HOP && count > 0) return 'ipv6-misplaced-hop-by-hop';
     if (buf.length < 8) return 'ipv6-truncated-extension';

@@ -15,12 +15,30 @@ export function checkUdp(buf: PacketBuffer, ipAt: number): InetDropReason | null
   const len = buf.view.getUint16(at + 4);
   if (len < UDP_HEADER || len !== buf.length) return 'udp-bad-length';
   if (buf.view.getUint16(at + 6) === 0) return 'udp-zero-checksum';
-  if (pseudoHeaderChecksum(buf.view, ipAt + SRC, ipAt + DST, null, null, NextHeader.UDP, at, buf.end) !== 0) return 'udp-bad-checksum';
+  if (
+    pseudoHeaderChecksum(
+      buf.view,
+      ipAt + SRC,
+      ipAt + DST,
+      null,
+      null,
+      NextHeader.UDP,
+      at,
+      buf.end,
+    ) !== 0
+  )
+    return 'udp-bad-checksum';
   return null;
 }
 
 /** Push a UDP header with its checksum over the current contents. */
-export function writeUdp(buf: PacketBuffer, srcPort: number, dstPort: number, src: Uint8Array, dst: Uint8Array): void {
+export function writeUdp(
+  buf: PacketBuffer,
+  srcPort: number,
+  dstPort: number,
+  src: Uint8Array,
+  dst: Uint8Array,
+): void {
   const at = buf.push(UDP_HEADER);
   const v = buf.view;
   v.setUint16(at, srcPort);

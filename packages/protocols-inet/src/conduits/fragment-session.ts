@@ -6,10 +6,21 @@
  * alone (§4.5 allows it, and links duplicate). Going down it splits packets larger than the
  * path MTU.
  */
-import { defaultPool, Session, type Declaration, type Message, type MessagePool, type State } from '@conduits/core';
+import {
+  defaultPool,
+  Session,
+  type Declaration,
+  type Message,
+  type MessagePool,
+  type State,
+} from '@conduits/core';
 import { FRAGMENT_HEADER, IPV6_HEADER, IPV6_MIN_MTU, NextHeader } from '../codec/constants.js';
 import { securityRelevant, type InetDropReason } from '../codec/drop-reasons.js';
-import { readFragmentHeader, writeFragmentHeader, type FragmentFields } from '../codec/fragment-header.js';
+import {
+  readFragmentHeader,
+  writeFragmentHeader,
+  type FragmentFields,
+} from '../codec/fragment-header.js';
 import { DST, SRC } from '../codec/ipv6-header.js';
 import { ipOffset, nextHeader, remoteAddress } from '../attributes.js';
 import type { PathMtuCache } from './path-mtu.js';
@@ -77,7 +88,8 @@ export interface FragmentData {
 }
 
 const fields: FragmentFields = { nextHeader: 0, offset: 0, more: false, id: 0 };
-const hex = (b: Uint8Array, from: number, to: number): string => Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('hex');
+const hex = (b: Uint8Array, from: number, to: number): string =>
+  Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('hex');
 
 export function fragmentState(config: FragmentConfig = {}): State<FragmentData> {
   const linkMtu = Math.max(IPV6_MIN_MTU, config.mtu ?? IPV6_MIN_MTU);
@@ -107,7 +119,12 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
     if (n > 0) d.countBySource.set(r.source, n);
     else d.countBySource.delete(r.source);
   };
-  const reject = (s: Session<FragmentData>, msg: Message, key: string | null, reason: InetDropReason): void => {
+  const reject = (
+    s: Session<FragmentData>,
+    msg: Message,
+    key: string | null,
+    reason: InetDropReason,
+  ): void => {
     if (key !== null) discard(s, key);
     s.drop(msg, reason, securityRelevant.has(reason));
   };
@@ -117,7 +134,13 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
    * crowd of spoofed sources thus pushes out each other, not the newcomer; a source that is
    * itself the heaviest is refused instead. False when `source` must be refused.
    */
-  const makeRoom = (s: Session<FragmentData>, source: string, slot: boolean, cost: number, keep: string | null): boolean => {
+  const makeRoom = (
+    s: Session<FragmentData>,
+    source: string,
+    slot: boolean,
+    cost: number,
+    keep: string | null,
+  ): boolean => {
     const d = s.data;
     for (;;) {
       const needSlot = slot && d.reassemblies.size >= maxReassemblies;
@@ -172,8 +195,18 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
       let r = d.reassemblies.get(key);
       if (r === undefined) {
         const mine = d.countBySource.get(source) ?? 0;
-        if (mine >= maxPerSourceCount || !makeRoom(s, source, true, REASSEMBLY_OVERHEAD, null)) return reject(s, msg, null, 'fragment-memory-limit');
-        r = { source, pieces: [], bytes: 0, cost: 0, maxEnd: 0, total: -1, nextHeader: -1, header: null };
+        if (mine >= maxPerSourceCount || !makeRoom(s, source, true, REASSEMBLY_OVERHEAD, null))
+          return reject(s, msg, null, 'fragment-memory-limit');
+        r = {
+          source,
+          pieces: [],
+          bytes: 0,
+          cost: 0,
+          maxEnd: 0,
+          total: -1,
+          nextHeader: -1,
+          header: null,
+        };
         d.reassemblies.set(key, r);
         d.countBySource.set(source, mine + 1);
         charge(d, r, REASSEMBLY_OVERHEAD);
@@ -185,15 +218,30 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
       const pieces = r.pieces;
       const at = firstAtOrAfter(pieces, offset);
       const next = pieces[at];
-      if (next !== undefined && next.offset === offset && next.end === end && bytesEqual(next.data, b.bytes, b.start)) return s.drop(msg, 'fragment-duplicate');
-      if ((next !== undefined && next.offset < end) || (at > 0 && (pieces[at - 1] as Piece).end > offset)) return reject(s, msg, key, 'fragment-overlap');
+      if (
+        next !== undefined &&
+        next.offset === offset &&
+        next.end === end &&
+        bytesEqual(next.data, b.bytes, b.start)
+      )
+        return s.drop(msg, 'fragment-duplicate');
+      if (
+        (next !== undefined && next.offset < end) ||
+        (at > 0 && (pieces[at - 1] as Piece).end > offset)
+      )
+        return reject(s, msg, key, 'fragment-overlap');
       if (!fields.more) {
         if (r.total >= 0 && r.total !== end) return reject(s, msg, key, 'fragment-bad-length');
         r.total = end;
       }
-      if (r.total >= 0 && (end > r.total || r.maxEnd > r.total)) return reject(s, msg, key, 'fragment-bad-length');
+      if (r.total >= 0 && (end > r.total || r.maxEnd > r.total))
+        return reject(s, msg, key, 'fragment-bad-length');
       const cost = len + FRAGMENT_OVERHEAD;
-      if ((d.bytesBySource.get(source) ?? 0) + cost > maxPerSource || !makeRoom(s, source, false, cost, key)) return reject(s, msg, key, 'fragment-memory-limit');
+      if (
+        (d.bytesBySource.get(source) ?? 0) + cost > maxPerSource ||
+        !makeRoom(s, source, false, cost, key)
+      )
+        return reject(s, msg, key, 'fragment-memory-limit');
       pieces.splice(at, 0, { offset, end, data: b.copy() });
       r.bytes += len;
       if (end > r.maxEnd) r.maxEnd = end;
@@ -225,7 +273,12 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
       s.graph.drops.count(s.name, 'fragment-timeout');
       // RFC 8200 §4.5: Time Exceeded (fragment reassembly) to the source, if the first fragment arrived.
       const first = r.pieces[0];
-      if (config.errors !== undefined && r.header !== null && first !== undefined && first.offset === 0) {
+      if (
+        config.errors !== undefined &&
+        r.header !== null &&
+        first !== undefined &&
+        first.offset === 0
+      ) {
         const m = pool.acquire();
         const hAt = m.buffer.append(IPV6_HEADER);
         m.buffer.bytes.set(r.header, hAt);
@@ -242,7 +295,10 @@ export function fragmentState(config: FragmentConfig = {}): State<FragmentData> 
   function fragmentOut(s: Session<FragmentData>, msg: Message): void {
     const b = msg.buffer;
     const dst = msg.get(remoteAddress);
-    const mtu = config.pathMtu !== undefined && dst !== undefined ? config.pathMtu.get(dst, 0, s.graph.scheduler.now()) : linkMtu;
+    const mtu =
+      config.pathMtu !== undefined && dst !== undefined
+        ? config.pathMtu.get(dst, 0, s.graph.scheduler.now())
+        : linkMtu;
     if (b.length + IPV6_HEADER <= mtu) return s.send('A', msg);
     const nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
     const chunk = Math.floor((mtu - IPV6_HEADER - FRAGMENT_HEADER) / 8) * 8;
@@ -284,10 +340,18 @@ export const fragmentDeclaration: Declaration = {
   fromB: { reads: [remoteAddress, nextHeader], writes: [nextHeader, remoteAddress] },
 };
 
-export function fragmentSession(config: FragmentConfig = {}, firstId = 0x5eed0000): Session<FragmentData> {
+export function fragmentSession(
+  config: FragmentConfig = {},
+  firstId = 0x5eed0000,
+): Session<FragmentData> {
   return new Session<FragmentData>('fragment', {
     initial: fragmentState(config),
-    data: () => ({ reassemblies: new Map(), bytesBySource: new Map(), countBySource: new Map(), bytesHeld: 0, nextId: firstId }),
+    data: () => ({
+      reassemblies: new Map(),
+      bytesBySource: new Map(),
+      countBySource: new Map(),
+      bytesHeld: 0,
+      nextId: firstId,
+    }),
   });
 }
-

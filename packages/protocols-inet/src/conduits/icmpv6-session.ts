@@ -80,7 +80,13 @@ export function icmpv6(localAddress: Ipv6Address, options: Icmpv6Options = {}): 
         if (bad !== null) return s.drop(msg, bad, securityRelevant.has(bad));
         options.pathMtu.lower(b.bytes, b.start + 8 + 24, value, s.graph.scheduler.now());
       }
-      events.next({ type, code: b.bytes[b.start + 1] as number, from: src, value, time: s.graph.scheduler.now() });
+      events.next({
+        type,
+        code: b.bytes[b.start + 1] as number,
+        from: src,
+        value,
+        time: s.graph.scheduler.now(),
+      });
       msg.release();
     },
   };
@@ -91,9 +97,13 @@ export function icmpv6(localAddress: Ipv6Address, options: Icmpv6Options = {}): 
     if (ipAt === undefined) return;
     const src = b.bytes.subarray(ipAt + SRC, ipAt + SRC + 16);
     const unspecified = src.every((x) => x === 0);
-    const toMulticastDst = b.bytes[ipAt + 24] === 0xff && type !== Icmpv6Type.PACKET_TOO_BIG && !(type === Icmpv6Type.PARAMETER_PROBLEM && code === 2);
+    const toMulticastDst =
+      b.bytes[ipAt + 24] === 0xff &&
+      type !== Icmpv6Type.PACKET_TOO_BIG &&
+      !(type === Icmpv6Type.PARAMETER_PROBLEM && code === 2);
     // §2.4(e): never about an ICMPv6 error message, nor to a multicast or unspecified source.
-    const aboutError = invoking.get(nextHeader) === NextHeader.ICMPV6 && (b.bytes[b.start] as number) < 128;
+    const aboutError =
+      invoking.get(nextHeader) === NextHeader.ICMPV6 && (b.bytes[b.start] as number) < 128;
     const now = session.graph.scheduler.now();
     tokens = Math.min(burst, tokens + ((now - lastRefill) * rate) / 1000);
     lastRefill = now;

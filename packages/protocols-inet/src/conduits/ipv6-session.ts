@@ -6,7 +6,12 @@
 import { Session, type Declaration, type Message, type State } from '@conduits/core';
 import { isMulticast, type Ipv6Address } from '../codec/address.js';
 import { securityRelevant } from '../codec/drop-reasons.js';
-import { checkIpv6Header, DST, walkExtensionHeaders, writeIpv6Header } from '../codec/ipv6-header.js';
+import {
+  checkIpv6Header,
+  DST,
+  walkExtensionHeaders,
+  writeIpv6Header,
+} from '../codec/ipv6-header.js';
 import { ipOffset, nextHeader, remoteAddress } from '../attributes.js';
 
 export interface Ipv6Config {
@@ -39,7 +44,10 @@ export function ipv6State(config: Ipv6Config): State {
   const express = config.express;
   // The address as four big-endian words: four loads per packet instead of sixteen.
   const a = new DataView(config.address.buffer, config.address.byteOffset, 16);
-  const a0 = a.getUint32(0), a1 = a.getUint32(4), a2 = a.getUint32(8), a3 = a.getUint32(12);
+  const a0 = a.getUint32(0),
+    a1 = a.getUint32(4),
+    a2 = a.getUint32(8),
+    a3 = a.getUint32(12);
   return {
     name: 'ipv6',
     declares: ipv6Declaration,
@@ -57,7 +65,11 @@ export function ipv6State(config: Ipv6Config): State {
       if (r === null) {
         const v = b.view;
         const d = b.start + DST;
-        const mine = v.getUint32(d) === a0 && v.getUint32(d + 4) === a1 && v.getUint32(d + 8) === a2 && v.getUint32(d + 12) === a3;
+        const mine =
+          v.getUint32(d) === a0 &&
+          v.getUint32(d + 4) === a1 &&
+          v.getUint32(d + 8) === a2 &&
+          v.getUint32(d + 12) === a3;
         if (!mine && !isMulticast(b.bytes, d)) r = 'ipv6-not-for-us';
       }
       if (r !== null) return s.drop(msg, r, securityRelevant.has(r));

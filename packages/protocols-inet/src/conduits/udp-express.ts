@@ -30,14 +30,19 @@ import { dstPort, ipOffset, nextHeader, srcPort } from '../attributes.js';
 import { nextHeaderAccessor, portAccessor } from './udp-session.js';
 
 /** One layer the lane skips: a session playing `role`, or a mux demultiplexing `key` with `accessor`. */
-export type ExpressStep = { readonly role: string } | { readonly accessor: Accessor<number>; readonly key: number };
+export type ExpressStep =
+  { readonly role: string } | { readonly accessor: Accessor<number>; readonly key: number };
 
 /**
  * The lane's preconditions, as data: the path from the IPv6 session's side B that a unicast
  * UDP datagram takes, the mux it ends at, and the attributes the lane sets in the layers' place.
  */
 export const expressPath = {
-  skips: [{ role: 'inet.fragment' }, { accessor: nextHeaderAccessor, key: NextHeader.UDP }, { role: 'inet.udp' }] as readonly ExpressStep[],
+  skips: [
+    { role: 'inet.fragment' },
+    { accessor: nextHeaderAccessor, key: NextHeader.UDP },
+    { role: 'inet.udp' },
+  ] as readonly ExpressStep[],
   endsAt: portAccessor as Accessor<number>,
   writes: [ipOffset, nextHeader, srcPort, dstPort] as readonly AttrKey<unknown>[],
 } as const;
@@ -108,9 +113,16 @@ export class UdpExpress {
     // IPv6: version 6, no padding and no jumbogram, UDP directly, a unicast source, our address.
     if ((bytes[at] as number) >> 4 !== 6) return undefined;
     const plen = v.getUint16(at + 4);
-    if (IPV6_HEADER + plen !== len || bytes[at + 6] !== NextHeader.UDP || bytes[at + SRC] === 0xff) return undefined;
+    if (IPV6_HEADER + plen !== len || bytes[at + 6] !== NextHeader.UDP || bytes[at + SRC] === 0xff)
+      return undefined;
     const d = at + DST;
-    if (v.getUint32(d) !== this.#a0 || v.getUint32(d + 4) !== this.#a1 || v.getUint32(d + 8) !== this.#a2 || v.getUint32(d + 12) !== this.#a3) return undefined;
+    if (
+      v.getUint32(d) !== this.#a0 ||
+      v.getUint32(d + 4) !== this.#a1 ||
+      v.getUint32(d + 8) !== this.#a2 ||
+      v.getUint32(d + 12) !== this.#a3
+    )
+      return undefined;
     // UDP: length, a checksum present and right (RFC 8200 §8.1).
     const u = at + IPV6_HEADER;
     if (v.getUint16(u + 4) !== plen || v.getUint16(u + 6) === 0) return undefined;

@@ -11,7 +11,17 @@
  * outside interface, on a Scheduler with a RealClock.
  */
 import type { Conduit, Message, Port } from '@conduits/core';
-import { addressEquals, DgramAdaptor, formatIpv6, NextHeader, parseIpv6, socketAddress, socketPort, type DgramOptions, type Ipv6Address } from '@conduits/protocols-inet';
+import {
+  addressEquals,
+  DgramAdaptor,
+  formatIpv6,
+  NextHeader,
+  parseIpv6,
+  socketAddress,
+  socketPort,
+  type DgramOptions,
+  type Ipv6Address,
+} from '@conduits/protocols-inet';
 import { DST, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
 
 export interface KernelUdpLinkOptions extends Omit<DgramOptions, 'type' | 'peer'> {

@@ -18,12 +18,42 @@
  * inner packet it opens must be IPv6 and for this host, and is what the policy then sees. ESP
  * in UDP (RFC 3948) works in either mode.
  */
-import { attribute, Deliver, Protocol, type Graph, type Message, type ProtocolDefinition, type Session, type State } from '@conduits/core';
-import { addressEquals, ipOffset, nextHeader, NextHeader, remoteAddress } from '@conduits/protocols-inet';
-import { checkIpv6Header, checkUdp, DST, walkExtensionHeaders, writeIpv6Header, writeUdp } from '@conduits/protocols-inet/codec';
+import {
+  attribute,
+  Deliver,
+  Protocol,
+  type Graph,
+  type Message,
+  type ProtocolDefinition,
+  type Session,
+  type State,
+} from '@conduits/core';
+import {
+  addressEquals,
+  ipOffset,
+  nextHeader,
+  NextHeader,
+  remoteAddress,
+} from '@conduits/protocols-inet';
+import {
+  checkIpv6Header,
+  checkUdp,
+  DST,
+  walkExtensionHeaders,
+  writeIpv6Header,
+  writeUdp,
+} from '@conduits/protocols-inet/codec';
 import { filter, map, merge, type Observable } from 'rxjs';
 import type { EspDropReason } from '../esp-drop-reasons.js';
-import { openedInner, openedOuter, packetSelectors, PolicyEngine, readAddresses, readPorts, type AcquireEvent } from '../policy-engine.js';
+import {
+  openedInner,
+  openedOuter,
+  packetSelectors,
+  PolicyEngine,
+  readAddresses,
+  readPorts,
+  type AcquireEvent,
+} from '../policy-engine.js';
 import type { SecurityAssociationDatabase } from '../sad.js';
 import type { LifetimeEvent, SecurityAssociation, Spi } from '../security-association.js';
 import type { SecurityPolicyDatabase } from '../spd.js';
@@ -66,7 +96,12 @@ export interface IpsecConfig {
 
 export type SaEvent =
   /** A lifetime crossed (the SAD's `soft-expiry` / `hard-expiry`, for any SA it holds, used or not). */
-  | { readonly kind: 'lifetime'; readonly sa: SecurityAssociation; readonly event: LifetimeEvent; readonly time: number }
+  | {
+      readonly kind: 'lifetime';
+      readonly sa: SecurityAssociation;
+      readonly event: LifetimeEvent;
+      readonly time: number;
+    }
   | AcquireEvent;
 
 export interface IpsecLayer {
@@ -108,7 +143,12 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
   const engine = new PolicyEngine(config.sad, config.spd);
   const lifetimes = config.sad.events$.pipe(
     filter((e) => e.kind === 'soft-expiry' || e.kind === 'hard-expiry'),
-    map((e): SaEvent => ({ kind: 'lifetime', sa: e.sa, event: e.kind === 'soft-expiry' ? 'soft' : 'hard', time: e.time })),
+    map((e): SaEvent => ({
+      kind: 'lifetime',
+      sa: e.sa,
+      event: e.kind === 'soft-expiry' ? 'soft' : 'hard',
+      time: e.time,
+    })),
   );
   return {
     engine,
@@ -118,7 +158,10 @@ export function ipsecLayer(config: IpsecConfig): IpsecLayer {
       (g) => {
         const sas = new SaMux(g, config.sad);
         // Each instance (the Protocol and every clone) has its own policy object: nothing is shared but the SAD, SPD and engine.
-        const policy = g.session<HostPolicy>('ipsec-policy', { initial: hostPolicyState, data: () => new HostPolicy(config, engine, sas) });
+        const policy = g.session<HostPolicy>('ipsec-policy', {
+          initial: hostPolicyState,
+          data: () => new HostPolicy(config, engine, sas),
+        });
         g.connect(policy.a, sas.mux.a);
         return { a: sas.wire.b, b: policy.b };
       },
@@ -137,7 +180,13 @@ const hostPolicyState: State<HostPolicy> = {
     if (m === Sealed) return p.sealed(s, msg);
     if (m === Opened) {
       const depth = msg.get(innerSa) === undefined ? 1 : 2;
-      return p.openNext(s, msg, msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER, msg.get(appliedProtection) ?? 0, depth);
+      return p.openNext(
+        s,
+        msg,
+        msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER,
+        msg.get(appliedProtection) ?? 0,
+        depth,
+      );
     }
     p.arrived(s, msg);
   },
@@ -188,12 +237,20 @@ class HostPolicy {
   sealed(s: Session<HostPolicy>, msg: Message): void {
     const step = msg.get(bundleStep) ?? 0;
     const bundle = msg.get(bundleSas) as Spi | readonly Spi[];
-    const sa = this.#config.sad.outbound(typeof bundle === 'number' ? bundle : (bundle[step] as Spi));
+    const sa = this.#config.sad.outbound(
+      typeof bundle === 'number' ? bundle : (bundle[step] as Spi),
+    );
     let nh: number = sa?.protocol === 'ah' ? NextHeader.AH : NextHeader.ESP;
     const encap = sa?.protocol === 'esp' ? sa.udpEncapsulation : undefined;
     if (encap !== undefined) {
       // RFC 3948 §2.1; over IPv6 the UDP checksum is computed (a zero one is IPv4's privilege).
-      writeUdp(msg.buffer, encap.sourcePort, encap.destinationPort, this.#config.address, msg.get(remoteAddress) as Uint8Array);
+      writeUdp(
+        msg.buffer,
+        encap.sourcePort,
+        encap.destinationPort,
+        this.#config.address,
+        msg.get(remoteAddress) as Uint8Array,
+      );
       nh = NextHeader.UDP;
     }
     this.#sealNext(s, msg, step + 1, nh);
@@ -204,10 +261,15 @@ class HostPolicy {
     const b = msg.buffer;
     let nh = msg.get(nextHeader) ?? NextHeader.NO_NEXT_HEADER;
     // ESP in UDP (RFC 3948 §2.2): port 4500, and a first word that is not zero (zero marks IKE).
-    if (nh === NextHeader.UDP && b.length >= 9 && b.view.getUint16(b.start + 2) === natTraversalPort) {
+    if (
+      nh === NextHeader.UDP &&
+      b.length >= 9 &&
+      b.view.getUint16(b.start + 2) === natTraversalPort
+    ) {
       if (b.length === 9 && b.bytes[b.start + 8] === 0xff) return s.drop(msg, 'nat-keepalive');
       if (b.length >= 12 && b.view.getUint32(b.start + 8) !== 0) {
-        if (checkUdp(b, msg.get(ipOffset) ?? 0) !== null) return this.#drop(s, msg, 'udp-encap-bad-checksum');
+        if (checkUdp(b, msg.get(ipOffset) ?? 0) !== null)
+          return this.#drop(s, msg, 'udp-encap-bad-checksum');
         b.pull(8);
         nh = NextHeader.ESP;
       }
@@ -225,14 +287,20 @@ class HostPolicy {
       const ah = nh === NextHeader.AH;
       if (this.#perLayer) {
         readAddresses(sel, b.bytes, ip, true);
-        if (!this.#engine.couldAccept(sel, applied * 4 + (ah ? 2 : 1), depth + 1)) return this.#drop(s, msg, 'esp-policy-violation');
+        if (!this.#engine.couldAccept(sel, applied * 4 + (ah ? 2 : 1), depth + 1))
+          return this.#drop(s, msg, 'esp-policy-violation');
       }
       // AH covers the IP header as received: after an ESP layer was removed it no longer can.
       if (ah && applied !== 0) return this.#drop(s, msg, 'esp-policy-violation');
       if (b.length < (ah ? 12 : 8)) return this.#drop(s, msg, 'esp-truncated');
-      const sa = this.#config.sad.inbound(b.view.getUint32(b.start + (ah ? 4 : 0)), ah ? 'ah' : 'esp');
+      const sa = this.#config.sad.inbound(
+        b.view.getUint32(b.start + (ah ? 4 : 0)),
+        ah ? 'ah' : 'esp',
+      );
       if (sa === undefined) return this.#drop(s, msg, 'esp-unknown-spi');
-      msg.set(depth === 0 ? outerSa : innerSa, sa.spi).set(depth === 0 ? openedOuter : openedInner, sa);
+      msg
+        .set(depth === 0 ? outerSa : innerSa, sa.spi)
+        .set(depth === 0 ? openedOuter : openedInner, sa);
       msg.set(appliedProtection, applied * 4 + (ah ? 2 : 1)).set(saKey, this.#sas.keyOf(s, sa));
       msg.messenger = Open;
       return s.send('A', msg);
@@ -242,13 +310,20 @@ class HostPolicy {
     if (outer?.mode === 'tunnel') {
       // Tunnel mode: what the SA opened must be an IPv6 packet for this host; its headers are then the packet's,
       // and the SA's selectors and the policy judge it (RFC 4301 §5.2).
-      if (nh !== NextHeader.IPV6 || checkIpv6Header(b) !== null || !addressEquals(b.bytes, b.start + DST, this.#config.address)) return this.#drop(s, msg, 'esp-policy-violation');
+      if (
+        nh !== NextHeader.IPV6 ||
+        checkIpv6Header(b) !== null ||
+        !addressEquals(b.bytes, b.start + DST, this.#config.address)
+      )
+        return this.#drop(s, msg, 'esp-policy-violation');
       readAddresses(sel, b.bytes, b.start, true);
       const at = b.start;
       b.pull(40);
-      if (walkExtensionHeaders(b, b.bytes[at + 6] as number, this.#walk) !== null) return this.#drop(s, msg, 'esp-policy-violation');
+      if (walkExtensionHeaders(b, b.bytes[at + 6] as number, this.#walk) !== null)
+        return this.#drop(s, msg, 'esp-policy-violation');
       // An inner fragment would need reassembly above Fragment, which this layer does not do (a gateway forwards them).
-      if (this.#walk.nextHeader === NextHeader.FRAGMENT) return this.#drop(s, msg, 'esp-inner-fragment');
+      if (this.#walk.nextHeader === NextHeader.FRAGMENT)
+        return this.#drop(s, msg, 'esp-inner-fragment');
       nh = this.#walk.nextHeader;
       msg.set(ipOffset, at);
       sel.nextHeader = nh;
@@ -275,7 +350,13 @@ class HostPolicy {
       if (sa === undefined) return this.#drop(s, msg, 'esp-no-sa');
       if (sa.mode === 'tunnel') {
         // RFC 4301 §5.1.2.1: the whole packet goes inside, from this host to its destination; the outer one goes to the tunnel's far end.
-        writeIpv6Header(msg.buffer, nh, 64, this.#config.address, msg.get(remoteAddress) as Uint8Array);
+        writeIpv6Header(
+          msg.buffer,
+          nh,
+          64,
+          this.#config.address,
+          msg.get(remoteAddress) as Uint8Array,
+        );
         nh = NextHeader.IPV6;
         if (sa.destination !== undefined) msg.set(remoteAddress, sa.destination);
       }

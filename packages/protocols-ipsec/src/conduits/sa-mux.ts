@@ -6,14 +6,26 @@
  * deleting packet may still be inside that Protocol). Shared by the host's layer (Figure 7)
  * and the gateway's (Figure 8).
  */
-import { Mux, PassThrough, attribute, type Accessor, type GraphBuilder, type Protocol, type Session } from '@conduits/core';
+import {
+  Mux,
+  PassThrough,
+  attribute,
+  type Accessor,
+  type GraphBuilder,
+  type Protocol,
+  type Session,
+} from '@conduits/core';
 import type { SecurityAssociationDatabase } from '../sad.js';
 import type { SecurityAssociation } from '../security-association.js';
 import { retireSaProtocol, saProtocol } from './sa-protocol.js';
 
 /** Which SA Protocol a packet is for inside the layer (0: none, the wire). */
 export const saKey = attribute<number>('ipsec.saKey', 'stack');
-const saAccessor: Accessor<number> = { name: 'sa', key: (m) => m.get(saKey) ?? 0, format: (k) => (k === 0 ? 'wire' : `sa ${k}`) };
+const saAccessor: Accessor<number> = {
+  name: 'sa',
+  key: (m) => m.get(saKey) ?? 0,
+  format: (k) => (k === 0 ? 'wire' : `sa ${k}`),
+};
 
 export class SaMux {
   readonly mux: Mux<number>;
@@ -27,7 +39,8 @@ export class SaMux {
     this.wire = g.session('ipsec-wire', { initial: PassThrough });
     g.connect(this.mux.b, this.wire.a);
     sad?.events$.subscribe((e) => {
-      if (e.kind === 'deleted' && this.#installed.has(e.sa)) sad.scheduler?.defer(() => this.sweep());
+      if (e.kind === 'deleted' && this.#installed.has(e.sa))
+        sad.scheduler?.defer(() => this.sweep());
     });
   }
 

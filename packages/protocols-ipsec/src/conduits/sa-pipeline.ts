@@ -5,7 +5,15 @@
  * carrier, sends it up into the Protocol and reads what comes back (Sealed / Opened) or why
  * it was dropped — synchronously, in place, as the graph does it.
  */
-import { Adaptor, GraphBuilder, MessagePool, Scheduler, type Message, type Conduit, type Port } from '@conduits/core';
+import {
+  Adaptor,
+  GraphBuilder,
+  MessagePool,
+  Scheduler,
+  type Message,
+  type Conduit,
+  type Port,
+} from '@conduits/core';
 import type { PacketBuffer } from '@conduits/core/codec';
 import { ipOffset, nextHeader, remoteAddress } from '@conduits/protocols-inet';
 import type { EspDropReason } from '../esp-drop-reasons.js';

@@ -15,12 +15,27 @@
  * and moves the window only after the Cipher authenticated the packet (RFC 4303 §3.4.3).
  * Whatever fails is dropped where it failed, counted by reason.
  */
-import { attribute, defineTag, Protocol, type Message, type Messenger, type Session, type State } from '@conduits/core';
+import {
+  attribute,
+  defineTag,
+  Protocol,
+  type Message,
+  type Messenger,
+  type Session,
+  type State,
+} from '@conduits/core';
 import { ipOffset, nextHeader, remoteAddress } from '@conduits/protocols-inet';
 import { ahLengthProblem, ahSequenceOf, checkAh, pullAh, pushAhHeader, sealAh } from '../ah.js';
 import { espSecurityRelevant, type EspDropReason } from '../esp-drop-reasons.js';
 import { EspCipher, type CipherConfig } from '../esp/esp-cipher.js';
-import { lengthProblem, pullHeader, pushHeader, sequenceOf, stripTrailer, writeTrailer } from '../esp/esp-coder.js';
+import {
+  lengthProblem,
+  pullHeader,
+  pushHeader,
+  sequenceOf,
+  stripTrailer,
+  writeTrailer,
+} from '../esp/esp-coder.js';
 import { takeCipher, type SecurityAssociation } from '../security-association.js';
 
 // Tags, not commands: each session of the SA acts on the packet's stage in its own accept.
@@ -67,7 +82,9 @@ function fsmState(sa: SecurityAssociation, drop: Drop): State {
         }
         if (m === Open) {
           // The format first (a malformed packet is that, whatever its number), then the number.
-          const bad = ah ? ahLengthProblem(msg.buffer, sa.icvLength) : lengthProblem(msg.buffer, sa.ivLength, sa.icvLength, sa.block);
+          const bad = ah
+            ? ahLengthProblem(msg.buffer, sa.icvLength)
+            : lengthProblem(msg.buffer, sa.ivLength, sa.icvLength, sa.block);
           if (bad !== null) return drop(s, msg, bad);
           const seqLo = ah ? ahSequenceOf(msg.buffer) : sequenceOf(msg.buffer);
           const seqHi = sa.checkSequence(seqLo);
@@ -91,7 +108,14 @@ function coderState(sa: SecurityAssociation, drop: Drop): State {
       accept(s, msg, from) {
         if (from === 'A') {
           // The AH goes in before its ICV is computed; coming in, it stays until the ICV is checked.
-          if (msg.messenger === Seal) pushAhHeader(msg.buffer, msg.get(nextHeader) ?? 59, sa.icvLength, sa.spi, (msg.get(sequence) ?? 0) >>> 0);
+          if (msg.messenger === Seal)
+            pushAhHeader(
+              msg.buffer,
+              msg.get(nextHeader) ?? 59,
+              sa.icvLength,
+              sa.spi,
+              (msg.get(sequence) ?? 0) >>> 0,
+            );
           return s.send('B', msg);
         }
         if (msg.messenger === Opened) msg.set(nextHeader, pullAh(msg.buffer));
@@ -173,11 +197,20 @@ export class CipherState implements State {
     if (cipher === null) return this.#drop(s, msg, 'esp-sa-expired');
     const b = msg.buffer;
     if (msg.messenger === Seal) {
-      if (this.#ah) sealAh(cipher, b, msg.get(sequence) ?? 0, msg.get(ahSource) as Uint8Array, msg.get(remoteAddress) as Uint8Array);
+      if (this.#ah)
+        sealAh(
+          cipher,
+          b,
+          msg.get(sequence) ?? 0,
+          msg.get(ahSource) as Uint8Array,
+          msg.get(remoteAddress) as Uint8Array,
+        );
       else cipher.seal(b, msg.get(sequence) ?? 0);
       msg.messenger = Sealed;
     } else {
-      const r = this.#ah ? checkAh(cipher, b, msg.get(ipOffset) ?? 0, msg.get(sequenceHigh) ?? 0) : cipher.open(b, msg.get(sequence) ?? 0, msg.get(sequenceHigh) ?? 0);
+      const r = this.#ah
+        ? checkAh(cipher, b, msg.get(ipOffset) ?? 0, msg.get(sequenceHigh) ?? 0)
+        : cipher.open(b, msg.get(sequence) ?? 0, msg.get(sequenceHigh) ?? 0);
       if (r !== null) return this.#drop(s, msg, r);
       msg.messenger = Opened;
     }
@@ -214,7 +247,8 @@ export function saProtocol(sa: SecurityAssociation, watch?: DropWatcher): Protoc
   return new Protocol(`${p}-sa ${sa.direction} ${id}`, (g) => {
     const fsm = g.session(`${p}-fsm ${id}`, { initial: fsmState(sa, drop) });
     const coder = g.session(`${p}-coder ${id}`, { initial: coderState(sa, drop) });
-    if (cipher === null) throw new RangeError(`the ${p} SA ${id} Protocol holds its SA's keys and cannot be cloned`);
+    if (cipher === null)
+      throw new RangeError(`the ${p} SA ${id} Protocol holds its SA's keys and cannot be cloned`);
     const c = g.session(`${p}-cipher ${id}`, { initial: cipher, terminal: 'B' });
     cipher = null;
     g.stack(c, coder, fsm);

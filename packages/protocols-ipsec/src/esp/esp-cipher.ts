@@ -10,9 +10,23 @@
  * field: nothing that holds the SAD can reach it.
  */
 import type { PacketBuffer } from '@conduits/core/codec';
-import { constantTimeEqual, type AeadKey, type CipherKey, type CryptoEngine, type MacKey } from '@conduits/crypto';
+import {
+  constantTimeEqual,
+  type AeadKey,
+  type CipherKey,
+  type CryptoEngine,
+  type MacKey,
+} from '@conduits/crypto';
 import type { EspDropReason } from '../esp-drop-reasons.js';
-import { aeadAlgorithm, cipherAlgorithm, integrityMac, isAead, ivLength, saltLength, type TransformSpec } from '../transforms.js';
+import {
+  aeadAlgorithm,
+  cipherAlgorithm,
+  integrityMac,
+  isAead,
+  ivLength,
+  saltLength,
+  type TransformSpec,
+} from '../transforms.js';
 
 export interface CipherConfig {
   readonly spi: number;
@@ -35,21 +49,33 @@ export interface CipherShape {
  * Check an SA's transform and key lengths without making any key object, and say how long
  * its IV and ICV are (the SA checks this when it is made; the Cipher session makes the keys later).
  */
-export function cipherShape(c: Pick<CipherConfig, 'spi' | 'protocol' | 'transform' | 'allowNoProtection'> & { readonly encryptionKeyLength: number; readonly integrityKeyLength: number | undefined }): CipherShape {
+export function cipherShape(
+  c: Pick<CipherConfig, 'spi' | 'protocol' | 'transform' | 'allowNoProtection'> & {
+    readonly encryptionKeyLength: number;
+    readonly integrityKeyLength: number | undefined;
+  },
+): CipherShape {
   const t = c.transform;
   const sl = saltLength(t.encryption);
-  if (c.protocol === 'ah' && (t.encryption !== 'null' || t.integrity === 'none')) throw new RangeError('an AH SA has an integrity algorithm and no encryption');
-  if (t.encryption !== 'null' && c.encryptionKeyLength !== t.encryptionKeyLength + sl) throw new RangeError(`SA ${c.spi}: encryption keying material must be ${t.encryptionKeyLength + sl} bytes`);
+  if (c.protocol === 'ah' && (t.encryption !== 'null' || t.integrity === 'none'))
+    throw new RangeError('an AH SA has an integrity algorithm and no encryption');
+  if (t.encryption !== 'null' && c.encryptionKeyLength !== t.encryptionKeyLength + sl)
+    throw new RangeError(
+      `SA ${c.spi}: encryption keying material must be ${t.encryptionKeyLength + sl} bytes`,
+    );
   if (isAead(t.encryption)) {
-    if (t.integrity !== 'none') throw new RangeError('an AEAD transform takes no separate integrity algorithm');
+    if (t.integrity !== 'none')
+      throw new RangeError('an AEAD transform takes no separate integrity algorithm');
     return { ivLength: ivLength(t.encryption), icvLength: t.icvLength ?? 16 };
   }
   if (t.integrity === 'none') {
-    if (t.encryption === 'null' && !c.allowNoProtection) throw new RangeError('ESP with neither encryption nor integrity protects nothing');
+    if (t.encryption === 'null' && !c.allowNoProtection)
+      throw new RangeError('ESP with neither encryption nor integrity protects nothing');
     return { ivLength: ivLength(t.encryption), icvLength: 0 };
   }
   const m = integrityMac[t.integrity];
-  if (c.integrityKeyLength !== m.keyLength) throw new RangeError(`SA ${c.spi}: integrity key must be ${m.keyLength} bytes`);
+  if (c.integrityKeyLength !== m.keyLength)
+    throw new RangeError(`SA ${c.spi}: integrity key must be ${m.keyLength} bytes`);
   return { ivLength: ivLength(t.encryption), icvLength: m.icvLength };
 }
 
@@ -76,7 +102,11 @@ export class EspCipher {
 
   constructor(c: CipherConfig) {
     const t = c.transform;
-    const shape = cipherShape({ ...c, encryptionKeyLength: c.encryptionKey.length, integrityKeyLength: c.integrityKey?.length });
+    const shape = cipherShape({
+      ...c,
+      encryptionKeyLength: c.encryptionKey.length,
+      integrityKeyLength: c.integrityKey?.length,
+    });
     this.#spi = c.spi;
     this.#transform = t;
     this.#esn = c.esn;
@@ -88,10 +118,17 @@ export class EspCipher {
     const key = c.encryptionKey;
     this.#salt = key.slice(key.length - sl);
     const k = key.subarray(0, key.length - sl);
-    if (isAead(t.encryption)) this.#aead = this.#engine.aead(aeadAlgorithm(t.encryption, t.encryptionKeyLength), k);
+    if (isAead(t.encryption))
+      this.#aead = this.#engine.aead(aeadAlgorithm(t.encryption, t.encryptionKeyLength), k);
     else {
-      if (t.encryption === 'aes-cbc' || t.encryption === 'aes-ctr') this.#cipher = this.#engine.cipher(cipherAlgorithm(t.encryption, t.encryptionKeyLength), k);
-      if (t.integrity !== 'none') this.#mac = this.#engine.mac(integrityMac[t.integrity].mac, c.integrityKey as Uint8Array, this.icvLength);
+      if (t.encryption === 'aes-cbc' || t.encryption === 'aes-ctr')
+        this.#cipher = this.#engine.cipher(cipherAlgorithm(t.encryption, t.encryptionKeyLength), k);
+      if (t.integrity !== 'none')
+        this.#mac = this.#engine.mac(
+          integrityMac[t.integrity].mac,
+          c.integrityKey as Uint8Array,
+          this.icvLength,
+        );
     }
   }
 
@@ -110,7 +147,11 @@ export class EspCipher {
   }
 
   get destroyed(): boolean {
-    return (this.#aead?.destroyed ?? true) && (this.#cipher?.destroyed ?? true) && (this.#mac?.destroyed ?? true);
+    return (
+      (this.#aead?.destroyed ?? true) &&
+      (this.#cipher?.destroyed ?? true) &&
+      (this.#mac?.destroyed ?? true)
+    );
   }
 
   /**
@@ -125,15 +166,25 @@ export class EspCipher {
     const iv = this.#ivFor ? this.#ivFor(seq) : this.#freshIv(seq);
     if (this.#aead !== null) {
       this.#setNonce(iv);
-      const sealed = this.#aead.seal(this.#nonce, buf.bytes.subarray(ptAt, ptAt + ptLen), this.#setAad(seqHi, seqLo), this.icvLength);
+      const sealed = this.#aead.seal(
+        this.#nonce,
+        buf.bytes.subarray(ptAt, ptAt + ptLen),
+        this.#setAad(seqHi, seqLo),
+        this.icvLength,
+      );
       buf.bytes.set(sealed.subarray(0, ptLen), ptAt);
       buf.appendBytes(sealed.subarray(ptLen));
       buf.prependBytes(iv);
       return;
     }
-    if (this.#cipher !== null) buf.bytes.set(this.#cipher.encrypt(this.#counterBlock(iv), buf.bytes.subarray(ptAt, ptAt + ptLen)), ptAt);
+    if (this.#cipher !== null)
+      buf.bytes.set(
+        this.#cipher.encrypt(this.#counterBlock(iv), buf.bytes.subarray(ptAt, ptAt + ptLen)),
+        ptAt,
+      );
     if (iv.length > 0) buf.prependBytes(iv);
-    if (this.#mac !== null) buf.appendBytes(this.#icv(buf.bytes.subarray(buf.start, buf.end), seqLo, seqHi));
+    if (this.#mac !== null)
+      buf.appendBytes(this.#icv(buf.bytes.subarray(buf.start, buf.end), seqLo, seqHi));
   }
 
   /**
@@ -145,7 +196,12 @@ export class EspCipher {
     if (this.#aead !== null) {
       const ctAt = at + this.ivLength;
       this.#setNonce(buf.bytes.subarray(at, ctAt));
-      const plain = this.#aead.open(this.#nonce, buf.bytes.subarray(ctAt, buf.end), this.#setAad(seqHi, seqLo), this.icvLength);
+      const plain = this.#aead.open(
+        this.#nonce,
+        buf.bytes.subarray(ctAt, buf.end),
+        this.#setAad(seqHi, seqLo),
+        this.icvLength,
+      );
       if (plain === null) return 'esp-icv-failed';
       buf.bytes.set(plain, at);
       buf.end = at + plain.length;
@@ -153,13 +209,22 @@ export class EspCipher {
     }
     if (this.#mac !== null) {
       const icv = buf.bytes.subarray(buf.end - this.icvLength, buf.end);
-      if (!constantTimeEqual(this.#icv(buf.bytes.subarray(at, buf.end - this.icvLength), seqLo, seqHi), icv)) return 'esp-icv-failed';
+      if (
+        !constantTimeEqual(
+          this.#icv(buf.bytes.subarray(at, buf.end - this.icvLength), seqLo, seqHi),
+          icv,
+        )
+      )
+        return 'esp-icv-failed';
       buf.end -= this.icvLength;
     }
     // NULL encryption: the plaintext is already in place.
     if (this.#cipher === null) return null;
     const ctAt = at + this.ivLength;
-    const plain = this.#cipher.decrypt(this.#counterBlock(buf.bytes.subarray(at, ctAt)), buf.bytes.subarray(ctAt, buf.end));
+    const plain = this.#cipher.decrypt(
+      this.#counterBlock(buf.bytes.subarray(at, ctAt)),
+      buf.bytes.subarray(ctAt, buf.end),
+    );
     buf.bytes.set(plain, at);
     buf.end = at + plain.length;
     return null;

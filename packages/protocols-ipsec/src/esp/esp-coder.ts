@@ -48,7 +48,12 @@ export function sequenceOf(buf: PacketBuffer): number {
  * Check that the ESP packet at buf.start can hold what the SA's transform puts there, and
  * pull its header. Null, or why the packet is malformed.
  */
-export function pullHeader(buf: PacketBuffer, ivLength: number, icvLength: number, block: number): EspDropReason | null {
+export function pullHeader(
+  buf: PacketBuffer,
+  ivLength: number,
+  icvLength: number,
+  block: number,
+): EspDropReason | null {
   const bad = lengthProblem(buf, ivLength, icvLength, block);
   if (bad !== null) return bad;
   buf.pull(ESP_HEADER);
@@ -56,7 +61,12 @@ export function pullHeader(buf: PacketBuffer, ivLength: number, icvLength: numbe
 }
 
 /** Why the ESP packet at buf.start cannot be one of this transform, or null: checked before anything else. */
-export function lengthProblem(buf: PacketBuffer, ivLength: number, icvLength: number, block: number): EspDropReason | null {
+export function lengthProblem(
+  buf: PacketBuffer,
+  ivLength: number,
+  icvLength: number,
+  block: number,
+): EspDropReason | null {
   const ctLen = buf.length - ESP_HEADER - ivLength - icvLength;
   if (ctLen < 2) return 'esp-truncated';
   if (block === 16 && ctLen % 16 !== 0) return 'esp-bad-length';

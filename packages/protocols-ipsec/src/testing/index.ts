@@ -3,12 +3,20 @@
  * and production configuration must not have.
  */
 import { fixCipherIvs } from '../conduits/sa-protocol.js';
-import { cipherOf, noProtectionAllowed, type SaConfig, type SecurityAssociation } from '../security-association.js';
+import {
+  cipherOf,
+  noProtectionAllowed,
+  type SaConfig,
+  type SecurityAssociation,
+} from '../security-association.js';
 
 /**
  * Known-answer tests only: make `sa` send with the IVs `ivFor` gives (an RFC's example packet).
  */
-export function fixIvs(sa: SecurityAssociation, ivFor: (seq: number) => Uint8Array): SecurityAssociation {
+export function fixIvs(
+  sa: SecurityAssociation,
+  ivFor: (seq: number) => Uint8Array,
+): SecurityAssociation {
   fixCipherIvs(cipherOf(sa), ivFor);
   return sa;
 }

@@ -8,11 +8,29 @@
  * ciphertext block of the message before. A received message's IV step is only committed once
  * its HASH has verified, so a forged message leaves the chain as it was.
  */
-import { constantTimeEqual, wipe, type CipherKey, type CryptoEngine, type MacKey } from '@conduits/crypto';
-import { concat, deriveSkeyidFamily, encryptionKey, keymat, phase1Iv, phase2Iv, type PrfHash } from './skeyid.js';
+import {
+  constantTimeEqual,
+  wipe,
+  type CipherKey,
+  type CryptoEngine,
+  type MacKey,
+} from '@conduits/crypto';
+import {
+  deriveSkeyidFamily,
+  encryptionKey,
+  keymat,
+  phase1Iv,
+  phase2Iv,
+  type PrfHash,
+} from './skeyid.js';
 
 const BLOCK = 16;
-const macOf = { sha1: 'hmac-sha1', sha256: 'hmac-sha256', sha384: 'hmac-sha384', sha512: 'hmac-sha512' } as const;
+const macOf = {
+  sha1: 'hmac-sha1',
+  sha256: 'hmac-sha256',
+  sha384: 'hmac-sha384',
+  sha512: 'hmac-sha512',
+} as const;
 
 export interface Phase1Keys {
   readonly engine: CryptoEngine;
@@ -59,7 +77,10 @@ export class IsakmpCipher {
     this.#skeyidA = k.engine.mac(macOf[k.hash], f.a);
     const ka = encryptionKey(k.engine, k.hash, f.e, k.keyLength);
     k.keyLog?.(`${hex(k.ckyI)},${hex(ka)}`);
-    this.#key = k.engine.cipher(k.keyLength === 16 ? 'aes-128-cbc' : k.keyLength === 24 ? 'aes-192-cbc' : 'aes-256-cbc', ka);
+    this.#key = k.engine.cipher(
+      k.keyLength === 16 ? 'aes-128-cbc' : k.keyLength === 24 ? 'aes-192-cbc' : 'aes-256-cbc',
+      ka,
+    );
     wipe(ka);
     wipe(f.a);
     wipe(f.e);
@@ -88,7 +109,14 @@ export class IsakmpCipher {
     return constantTimeEqual(tag, this.#skeyid.compute(...parts));
   }
 
-  keymat(protocol: number, spi: Uint8Array, ni: Uint8Array, nr: Uint8Array, length: number, gxyQm?: Uint8Array): Uint8Array {
+  keymat(
+    protocol: number,
+    spi: Uint8Array,
+    ni: Uint8Array,
+    nr: Uint8Array,
+    length: number,
+    gxyQm?: Uint8Array,
+  ): Uint8Array {
     return keymat(this.#engine, this.hash, this.#skeyidD, protocol, spi, ni, nr, length, gxyQm);
   }
 
@@ -147,6 +175,5 @@ export class IsakmpCipher {
   }
 }
 
-export { concat };
-
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const hex = (b: Uint8Array): string =>
+  Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

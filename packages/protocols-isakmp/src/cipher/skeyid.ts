@@ -8,15 +8,36 @@ import { type CryptoEngine, type HashAlgorithm, type MacAlgorithm } from '@condu
 
 export type PrfHash = Extract<HashAlgorithm, 'sha1' | 'sha256' | 'sha384' | 'sha512'>;
 
-const macOf: Record<PrfHash, MacAlgorithm> = { sha1: 'hmac-sha1', sha256: 'hmac-sha256', sha384: 'hmac-sha384', sha512: 'hmac-sha512' };
+const macOf: Record<PrfHash, MacAlgorithm> = {
+  sha1: 'hmac-sha1',
+  sha256: 'hmac-sha256',
+  sha384: 'hmac-sha384',
+  sha512: 'hmac-sha512',
+};
 
 /** prf(key, parts…) = HMAC-hash(key, parts…). The key object is wiped at once. */
-export function prf(engine: CryptoEngine, hash: PrfHash, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
+export function prf(
+  engine: CryptoEngine,
+  hash: PrfHash,
+  key: Uint8Array,
+  ...parts: Uint8Array[]
+): Uint8Array {
   return prfWith(engine, hash, key, undefined, parts);
 }
 
-function prfWith(engine: CryptoEngine, hash: PrfHash, key: Uint8Array, minKeyLength: number | undefined, parts: readonly Uint8Array[]): Uint8Array {
-  const k = engine.mac(macOf[hash], key, undefined, minKeyLength === undefined ? {} : { minKeyLength });
+function prfWith(
+  engine: CryptoEngine,
+  hash: PrfHash,
+  key: Uint8Array,
+  minKeyLength: number | undefined,
+  parts: readonly Uint8Array[],
+): Uint8Array {
+  const k = engine.mac(
+    macOf[hash],
+    key,
+    undefined,
+    minKeyLength === undefined ? {} : { minKeyLength },
+  );
   try {
     return k.compute(...parts);
   } finally {
@@ -35,14 +56,26 @@ const concat = (...parts: Uint8Array[]): Uint8Array => {
 };
 
 /** RFC 2409 §5: SKEYID = prf(pre-shared-key, Ni_b | Nr_b). */
-export function skeyidPreSharedKey(engine: CryptoEngine, hash: PrfHash, psk: Uint8Array, ni: Uint8Array, nr: Uint8Array): Uint8Array {
+export function skeyidPreSharedKey(
+  engine: CryptoEngine,
+  hash: PrfHash,
+  psk: Uint8Array,
+  ni: Uint8Array,
+  nr: Uint8Array,
+): Uint8Array {
   // The pre-shared key is whatever the peers were configured with (RFC 2409 §5 puts no bound
   // on it): the engine's minimum HMAC key length is for keys we make, not for this one.
   return prfWith(engine, hash, psk, 1, [ni, nr]);
 }
 
 /** RFC 2409 §5: SKEYID = prf(Ni_b | Nr_b, g^xy) for signatures. */
-export function skeyidSignature(engine: CryptoEngine, hash: PrfHash, ni: Uint8Array, nr: Uint8Array, gxy: Uint8Array): Uint8Array {
+export function skeyidSignature(
+  engine: CryptoEngine,
+  hash: PrfHash,
+  ni: Uint8Array,
+  nr: Uint8Array,
+  gxy: Uint8Array,
+): Uint8Array {
   return prf(engine, hash, concat(ni, nr), gxy);
 }
 
@@ -58,7 +91,14 @@ export interface SkeyidFamily {
  *   SKEYID_a = prf(SKEYID, SKEYID_d | g^xy | CKY-I | CKY-R | 1)
  *   SKEYID_e = prf(SKEYID, SKEYID_a | g^xy | CKY-I | CKY-R | 2)
  */
-export function deriveSkeyidFamily(engine: CryptoEngine, hash: PrfHash, skeyid: Uint8Array, gxy: Uint8Array, ckyI: Uint8Array, ckyR: Uint8Array): SkeyidFamily {
+export function deriveSkeyidFamily(
+  engine: CryptoEngine,
+  hash: PrfHash,
+  skeyid: Uint8Array,
+  gxy: Uint8Array,
+  ckyI: Uint8Array,
+  ckyR: Uint8Array,
+): SkeyidFamily {
   const k = engine.mac(macOf[hash], skeyid);
   try {
     const d = k.compute(gxy, ckyI, ckyR, Uint8Array.of(0));
@@ -74,7 +114,12 @@ export function deriveSkeyidFamily(engine: CryptoEngine, hash: PrfHash, skeyid: 
  * RFC 2409 Appendix B: the cipher key is the first bytes of SKEYID_e when it is long enough;
  * otherwise Ka = K1 | K2 | …, K1 = prf(SKEYID_e, 0), Kn = prf(SKEYID_e, Kn-1).
  */
-export function encryptionKey(engine: CryptoEngine, hash: PrfHash, skeyidE: Uint8Array, length: number): Uint8Array {
+export function encryptionKey(
+  engine: CryptoEngine,
+  hash: PrfHash,
+  skeyidE: Uint8Array,
+  length: number,
+): Uint8Array {
   if (skeyidE.length >= length) return skeyidE.slice(0, length);
   const k = engine.mac(macOf[hash], skeyidE);
   try {
@@ -93,12 +138,24 @@ export function encryptionKey(engine: CryptoEngine, hash: PrfHash, skeyidE: Uint
 }
 
 /** RFC 2409 Appendix B: the phase-1 IV = hash(g^xi | g^xr), cut to the block size. */
-export function phase1Iv(engine: CryptoEngine, hash: PrfHash, gxi: Uint8Array, gxr: Uint8Array, blockSize: number): Uint8Array {
+export function phase1Iv(
+  engine: CryptoEngine,
+  hash: PrfHash,
+  gxi: Uint8Array,
+  gxr: Uint8Array,
+  blockSize: number,
+): Uint8Array {
   return engine.hash(hash, gxi, gxr).slice(0, blockSize);
 }
 
 /** RFC 2409 Appendix B: a phase-2 / informational IV = hash(last phase-1 CBC output block | M-ID). */
-export function phase2Iv(engine: CryptoEngine, hash: PrfHash, lastPhase1Block: Uint8Array, messageId: number, blockSize: number): Uint8Array {
+export function phase2Iv(
+  engine: CryptoEngine,
+  hash: PrfHash,
+  lastPhase1Block: Uint8Array,
+  messageId: number,
+  blockSize: number,
+): Uint8Array {
   const mid = new Uint8Array(4);
   new DataView(mid.buffer).setUint32(0, messageId >>> 0);
   return engine.hash(hash, lastPhase1Block, mid).slice(0, blockSize);
@@ -121,7 +178,9 @@ export function keymat(
 ): Uint8Array {
   const k = engine.mac(macOf[hash], skeyidD);
   try {
-    const tail = gxyQm ? [gxyQm, Uint8Array.of(protocol), spi, ni, nr] : [Uint8Array.of(protocol), spi, ni, nr];
+    const tail = gxyQm
+      ? [gxyQm, Uint8Array.of(protocol), spi, ni, nr]
+      : [Uint8Array.of(protocol), spi, ni, nr];
     const out = new Uint8Array(length);
     let block = k.compute(...tail);
     let at = 0;
@@ -135,5 +194,3 @@ export function keymat(
     k.destroy();
   }
 }
-
-export { concat };

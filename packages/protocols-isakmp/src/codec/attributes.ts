@@ -5,9 +5,11 @@
 import { IsakmpDecodeError } from '../errors.js';
 import { fail, ok, type Decoded } from './result.js';
 
-export type SaAttribute = { readonly type: number; readonly value: number } | { readonly type: number; readonly bytes: Uint8Array };
+export type SaAttribute =
+  | { readonly type: number; readonly value: number }
+  | { readonly type: number; readonly bytes: Uint8Array };
 
-export const MAX_ATTRIBUTES = 32;
+const MAX_ATTRIBUTES = 32;
 
 /** A number attribute as TV when it fits in 16 bits, TLV (4 bytes) otherwise (life durations). */
 export function attr(type: number, value: number): SaAttribute {
@@ -34,7 +36,11 @@ export function attributesLength(attrs: readonly SaAttribute[]): number {
   return n;
 }
 
-export function writeAttributes(attrs: readonly SaAttribute[], out: Uint8Array, at: number): number {
+export function writeAttributes(
+  attrs: readonly SaAttribute[],
+  out: Uint8Array,
+  at: number,
+): number {
   for (const a of attrs) {
     if ('value' in a) {
       out[at] = 0x80 | ((a.type >> 8) & 0x7f);

@@ -69,7 +69,13 @@ export const Phase1Encryption = { DES_CBC: 1, TRIPLE_DES_CBC: 5, AES_CBC: 7 } as
 /** RFC 2409 Appendix A hash algorithms (SHA-2 from RFC 4868 §4 / IANA). */
 export const Phase1Hash = { MD5: 1, SHA: 2, SHA2_256: 4, SHA2_384: 5, SHA2_512: 6 } as const;
 /** RFC 2409 Appendix A authentication methods (ECDSA from RFC 4754 §5). */
-export const AuthMethod = { PRE_SHARED_KEY: 1, DSS_SIGNATURES: 2, RSA_SIGNATURES: 3, ECDSA_SHA256_P256: 9, ECDSA_SHA384_P384: 10 } as const;
+export const AuthMethod = {
+  PRE_SHARED_KEY: 1,
+  DSS_SIGNATURES: 2,
+  RSA_SIGNATURES: 3,
+  ECDSA_SHA256_P256: 9,
+  ECDSA_SHA384_P384: 10,
+} as const;
 /** RFC 2409 Appendix A / RFC 2407 §4.5 life types. */
 export const LifeType = { SECONDS: 1, KILOBYTES: 2 } as const;
 
@@ -84,15 +90,39 @@ export const Phase2Attribute = {
 } as const;
 
 /** RFC 2407 §4.5 encapsulation modes, RFC 3947 §5.1 the UDP-encapsulated ones. */
-export const EncapsulationMode = { TUNNEL: 1, TRANSPORT: 2, UDP_ENCAPSULATED_TUNNEL: 3, UDP_ENCAPSULATED_TRANSPORT: 4 } as const;
+export const EncapsulationMode = {
+  TUNNEL: 1,
+  TRANSPORT: 2,
+  UDP_ENCAPSULATED_TUNNEL: 3,
+  UDP_ENCAPSULATED_TRANSPORT: 4,
+} as const;
 
 /** RFC 2407 §4.5 authentication algorithms (SHA-2 from RFC 4868 §4). */
-export const Phase2Auth = { HMAC_MD5: 1, HMAC_SHA: 2, HMAC_SHA2_256: 5, HMAC_SHA2_384: 6, HMAC_SHA2_512: 7 } as const;
+export const Phase2Auth = {
+  HMAC_MD5: 1,
+  HMAC_SHA: 2,
+  HMAC_SHA2_256: 5,
+  HMAC_SHA2_384: 6,
+  HMAC_SHA2_512: 7,
+} as const;
 
 /** RFC 2407 §4.4.4 ESP transform ids (AES-CBC RFC 3602, AES-GCM RFC 4106 §8.1). */
-export const EspTransform = { ESP_3DES: 3, ESP_NULL: 11, ESP_AES: 12, ESP_AES_GCM_8: 18, ESP_AES_GCM_12: 19, ESP_AES_GCM_16: 20 } as const;
+export const EspTransform = {
+  ESP_3DES: 3,
+  ESP_NULL: 11,
+  ESP_AES: 12,
+  ESP_AES_GCM_8: 18,
+  ESP_AES_GCM_12: 19,
+  ESP_AES_GCM_16: 20,
+} as const;
 /** RFC 2407 §4.4.3 AH transform ids. */
-export const AhTransform = { AH_MD5: 2, AH_SHA: 3, AH_SHA2_256: 5, AH_SHA2_384: 6, AH_SHA2_512: 7 } as const;
+export const AhTransform = {
+  AH_MD5: 2,
+  AH_SHA: 3,
+  AH_SHA2_256: 5,
+  AH_SHA2_384: 6,
+  AH_SHA2_512: 7,
+} as const;
 
 /** RFC 2407 §4.6.2.1 identification types. */
 export const IdType = {
@@ -161,6 +191,10 @@ export const HEADER_LENGTH = 28;
 export const GENERIC_HEADER_LENGTH = 4;
 
 /** RFC 3947 §3: the NAT-T vendor id, MD5("RFC 3947"). */
-export const NAT_T_VENDOR_ID = Uint8Array.from(Buffer.from('4a131c81070358455c5728f20e95452f', 'hex'));
+export const NAT_T_VENDOR_ID = Uint8Array.from(
+  Buffer.from('4a131c81070358455c5728f20e95452f', 'hex'),
+);
 /** RFC 3706 §3: the DPD vendor id. */
-export const DPD_VENDOR_ID = Uint8Array.from(Buffer.from('afcad71368a1f1c96b8696fc77570100', 'hex'));
+export const DPD_VENDOR_ID = Uint8Array.from(
+  Buffer.from('afcad71368a1f1c96b8696fc77570100', 'hex'),
+);

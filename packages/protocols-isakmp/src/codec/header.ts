@@ -26,9 +26,11 @@ export function decodeHeader(bytes: Uint8Array): Decoded<IsakmpHeader> {
   if (bytes.length < HEADER_LENGTH) return fail(new IsakmpDecodeError('truncated', 'header'));
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = bytes[17]!;
-  if (version >> 4 !== ISAKMP_VERSION >> 4) return fail(new IsakmpDecodeError('invalid-major-version', 'header'));
+  if (version >> 4 !== ISAKMP_VERSION >> 4)
+    return fail(new IsakmpDecodeError('invalid-major-version', 'header'));
   const length = v.getUint32(24);
-  if (length < HEADER_LENGTH || length > bytes.length || length > MAX_MESSAGE_LENGTH) return fail(new IsakmpDecodeError('bad-length', 'header'));
+  if (length < HEADER_LENGTH || length > bytes.length || length > MAX_MESSAGE_LENGTH)
+    return fail(new IsakmpDecodeError('bad-length', 'header'));
   return ok({
     initiatorCookie: bytes.subarray(0, 8),
     responderCookie: bytes.subarray(8, 16),
@@ -40,7 +42,11 @@ export function decodeHeader(bytes: Uint8Array): Decoded<IsakmpHeader> {
   });
 }
 
-export function encodeHeader(h: Omit<IsakmpHeader, 'length'>, length: number, out: Uint8Array = new Uint8Array(HEADER_LENGTH)): Uint8Array {
+export function encodeHeader(
+  h: Omit<IsakmpHeader, 'length'>,
+  length: number,
+  out: Uint8Array = new Uint8Array(HEADER_LENGTH),
+): Uint8Array {
   out.set(h.initiatorCookie.subarray(0, 8), 0);
   out.set(h.responderCookie.subarray(0, 8), 8);
   out[16] = h.nextPayload;

@@ -7,7 +7,14 @@
 import { IsakmpDecodeError } from '../errors.js';
 import { GENERIC_HEADER_LENGTH, HEADER_LENGTH, PayloadType } from './constants.js';
 import { decodeHeader, encodeHeader, type IsakmpHeader } from './header.js';
-import { decodePayloadBody, payloadBodyLength, payloadTypeOf, writePayloadBody, type DecodedPayload, type Payload } from './payloads.js';
+import {
+  decodePayloadBody,
+  payloadBodyLength,
+  payloadTypeOf,
+  writePayloadBody,
+  type DecodedPayload,
+  type Payload,
+} from './payloads.js';
 import { fail, ok, type Decoded } from './result.js';
 
 /** At most this many payloads in one message: more is a flood, not a negotiation. */
@@ -24,7 +31,11 @@ export interface RawMessage {
 export function decodeMessage(bytes: Uint8Array): Decoded<RawMessage> {
   const h = decodeHeader(bytes);
   if (!h.ok) return h;
-  return ok({ header: h.value, body: bytes.subarray(HEADER_LENGTH, h.value.length), bytes: bytes.subarray(0, h.value.length) });
+  return ok({
+    header: h.value,
+    body: bytes.subarray(HEADER_LENGTH, h.value.length),
+    bytes: bytes.subarray(0, h.value.length),
+  });
 }
 
 /** The encoded length of a payload chain. */
@@ -35,7 +46,11 @@ export function payloadsLength(payloads: readonly Payload[]): number {
 }
 
 /** Encode a payload chain; the first payload's type is `payloadTypeOf[payloads[0].kind]`. */
-export function encodePayloads(payloads: readonly Payload[], out: Uint8Array = new Uint8Array(payloadsLength(payloads)), at = 0): Uint8Array {
+export function encodePayloads(
+  payloads: readonly Payload[],
+  out: Uint8Array = new Uint8Array(payloadsLength(payloads)),
+  at = 0,
+): Uint8Array {
   payloads.forEach((p, i) => {
     const next = payloads[i + 1];
     const len = GENERIC_HEADER_LENGTH + payloadBodyLength(p);
@@ -44,7 +59,8 @@ export function encodePayloads(payloads: readonly Payload[], out: Uint8Array = n
     out[at + 2] = (len >> 8) & 0xff;
     out[at + 3] = len & 0xff;
     const end = writePayloadBody(p, out, at + GENERIC_HEADER_LENGTH);
-    if (end !== at + len) throw new RangeError(`payload ${p.kind} wrote ${end - at} bytes, expected ${len}`);
+    if (end !== at + len)
+      throw new RangeError(`payload ${p.kind} wrote ${end - at} bytes, expected ${len}`);
     at = end;
   });
   return out;
@@ -56,7 +72,10 @@ export function firstPayloadType(payloads: readonly Payload[]): number {
 }
 
 /** A plaintext message: header and payloads in one buffer. */
-export function encodeMessage(header: Omit<IsakmpHeader, 'length' | 'nextPayload'>, payloads: readonly Payload[]): Uint8Array {
+export function encodeMessage(
+  header: Omit<IsakmpHeader, 'length' | 'nextPayload'>,
+  payloads: readonly Payload[],
+): Uint8Array {
   const len = HEADER_LENGTH + payloadsLength(payloads);
   const out = new Uint8Array(len);
   encodeHeader({ ...header, nextPayload: firstPayloadType(payloads) }, len, out);
@@ -68,16 +87,22 @@ export function encodeMessage(header: Omit<IsakmpHeader, 'length' | 'nextPayload
  * Decode a payload chain starting with type `first`. `padded`: bytes may follow the last
  * payload (decrypted CBC padding); otherwise the chain must fill `b` exactly.
  */
-export function decodePayloads(b: Uint8Array, first: number, padded = false): Decoded<DecodedPayload[]> {
+export function decodePayloads(
+  b: Uint8Array,
+  first: number,
+  padded = false,
+): Decoded<DecodedPayload[]> {
   const out: DecodedPayload[] = [];
   let at = 0;
   let type = first;
   while (type !== PayloadType.NONE) {
     if (out.length >= MAX_PAYLOADS) return fail(new IsakmpDecodeError('too-many', 'message'));
-    if (b.length - at < GENERIC_HEADER_LENGTH) return fail(new IsakmpDecodeError('truncated', 'message'));
+    if (b.length - at < GENERIC_HEADER_LENGTH)
+      return fail(new IsakmpDecodeError('truncated', 'message'));
     const next = b[at]!;
     const len = (b[at + 2]! << 8) | b[at + 3]!;
-    if (len < GENERIC_HEADER_LENGTH || at + len > b.length) return fail(new IsakmpDecodeError('bad-length', `payload ${type}`));
+    if (len < GENERIC_HEADER_LENGTH || at + len > b.length)
+      return fail(new IsakmpDecodeError('bad-length', `payload ${type}`));
     const body = b.subarray(at + GENERIC_HEADER_LENGTH, at + len);
     const p = decodePayloadBody(type, body);
     if (!p.ok) return p;
@@ -90,9 +115,15 @@ export function decodePayloads(b: Uint8Array, first: number, padded = false): De
 }
 
 /** The first payload of a kind, typed. */
-export function find<K extends DecodedPayload['kind']>(payloads: readonly DecodedPayload[], kind: K): Extract<DecodedPayload, { kind: K }> | undefined {
+export function find<K extends DecodedPayload['kind']>(
+  payloads: readonly DecodedPayload[],
+  kind: K,
+): Extract<DecodedPayload, { kind: K }> | undefined {
   return payloads.find((p) => p.kind === kind) as Extract<DecodedPayload, { kind: K }> | undefined;
 }
-export function findAll<K extends DecodedPayload['kind']>(payloads: readonly DecodedPayload[], kind: K): Extract<DecodedPayload, { kind: K }>[] {
+export function findAll<K extends DecodedPayload['kind']>(
+  payloads: readonly DecodedPayload[],
+  kind: K,
+): Extract<DecodedPayload, { kind: K }>[] {
   return payloads.filter((p) => p.kind === kind) as Extract<DecodedPayload, { kind: K }>[];
 }

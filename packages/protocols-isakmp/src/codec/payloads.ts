@@ -5,7 +5,12 @@
  * typed error (never throwing) for malformed bytes.
  */
 import { IsakmpDecodeError } from '../errors.js';
-import { attributesLength, decodeAttributes, writeAttributes, type SaAttribute } from './attributes.js';
+import {
+  attributesLength,
+  decodeAttributes,
+  writeAttributes,
+  type SaAttribute,
+} from './attributes.js';
 import { GENERIC_HEADER_LENGTH, IPSEC_DOI, PayloadType, SIT_IDENTITY_ONLY } from './constants.js';
 import { fail, ok, type Decoded } from './result.js';
 
@@ -23,16 +28,39 @@ export interface Proposal {
 }
 
 export type Payload =
-  | { readonly kind: 'sa'; readonly doi: number; readonly situation: number; readonly proposals: readonly Proposal[] }
+  | {
+      readonly kind: 'sa';
+      readonly doi: number;
+      readonly situation: number;
+      readonly proposals: readonly Proposal[];
+    }
   | { readonly kind: 'ke'; readonly data: Uint8Array }
-  | { readonly kind: 'id'; readonly idType: number; readonly protocolId: number; readonly port: number; readonly data: Uint8Array }
+  | {
+      readonly kind: 'id';
+      readonly idType: number;
+      readonly protocolId: number;
+      readonly port: number;
+      readonly data: Uint8Array;
+    }
   | { readonly kind: 'cert'; readonly encoding: number; readonly data: Uint8Array }
   | { readonly kind: 'cr'; readonly certType: number; readonly data: Uint8Array }
   | { readonly kind: 'hash'; readonly data: Uint8Array }
   | { readonly kind: 'sig'; readonly data: Uint8Array }
   | { readonly kind: 'nonce'; readonly data: Uint8Array }
-  | { readonly kind: 'n'; readonly doi: number; readonly protocolId: number; readonly spi: Uint8Array; readonly notifyType: number; readonly data: Uint8Array }
-  | { readonly kind: 'd'; readonly doi: number; readonly protocolId: number; readonly spis: readonly Uint8Array[] }
+  | {
+      readonly kind: 'n';
+      readonly doi: number;
+      readonly protocolId: number;
+      readonly spi: Uint8Array;
+      readonly notifyType: number;
+      readonly data: Uint8Array;
+    }
+  | {
+      readonly kind: 'd';
+      readonly doi: number;
+      readonly protocolId: number;
+      readonly spis: readonly Uint8Array[];
+    }
   | { readonly kind: 'vid'; readonly data: Uint8Array }
   | { readonly kind: 'nat-d'; readonly data: Uint8Array }
   | { readonly kind: 'nat-oa'; readonly idType: number; readonly data: Uint8Array };
@@ -59,7 +87,9 @@ export const payloadTypeOf: Record<PayloadKind, number> = {
   'nat-oa': PayloadType.NAT_OA,
 };
 
-const kindOfType = new Map<number, PayloadKind>(Object.entries(payloadTypeOf).map(([k, t]) => [t, k as PayloadKind]));
+const kindOfType = new Map<number, PayloadKind>(
+  Object.entries(payloadTypeOf).map(([k, t]) => [t, k as PayloadKind]),
+);
 export function payloadKindOf(type: number): PayloadKind | undefined {
   return kindOfType.get(type);
 }
@@ -70,7 +100,8 @@ export const MAX_TRANSFORMS = 64;
 export const MAX_DELETE_SPIS = 256;
 
 const u16 = (b: Uint8Array, at: number) => (b[at]! << 8) | b[at + 1]!;
-const u32 = (b: Uint8Array, at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+const u32 = (b: Uint8Array, at: number) =>
+  ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 function put16(b: Uint8Array, at: number, v: number) {
   b[at] = (v >> 8) & 0xff;
   b[at + 1] = v & 0xff;
@@ -198,8 +229,10 @@ function decodeProposals(b: Uint8Array, where: string): Decoded<Proposal[]> {
     if (b.length - at < 8) return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
     next = b[at]!;
     const len = u16(b, at + 2);
-    if (len < 8 || at + len > b.length) return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
-    if (next !== PayloadType.PROPOSAL && next !== PayloadType.NONE) return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
+    if (len < 8 || at + len > b.length)
+      return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
+    if (next !== PayloadType.PROPOSAL && next !== PayloadType.NONE)
+      return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
     const spiSize = b[at + 6]!;
     const count = b[at + 7]!;
     if (8 + spiSize > len) return fail(new IsakmpDecodeError('invalid-spi', where));
@@ -212,26 +245,36 @@ function decodeProposals(b: Uint8Array, where: string): Decoded<Proposal[]> {
       if (body.length - t < 8) return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
       tnext = body[t]!;
       const tlen = u16(body, t + 2);
-      if (tlen < 8 || t + tlen > body.length) return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
-      if (tnext !== PayloadType.TRANSFORM && tnext !== PayloadType.NONE) return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
+      if (tlen < 8 || t + tlen > body.length)
+        return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
+      if (tnext !== PayloadType.TRANSFORM && tnext !== PayloadType.NONE)
+        return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
       const attrs = decodeAttributes(body.subarray(t + 8, t + tlen), where);
       if (!attrs.ok) return attrs;
       transforms.push({ number: body[t + 4]!, id: body[t + 5]!, attributes: attrs.value });
       t += tlen;
     }
     // RFC 2408 §3.5: "# of Transforms" must agree with the chain, and the chain must fill the proposal.
-    if (transforms.length !== count || t !== body.length) return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
-    proposals.push({ number: b[at + 4]!, protocolId: b[at + 5]!, spi: b.subarray(at + 8, at + 8 + spiSize), transforms });
+    if (transforms.length !== count || t !== body.length)
+      return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
+    proposals.push({
+      number: b[at + 4]!,
+      protocolId: b[at + 5]!,
+      spi: b.subarray(at + 8, at + 8 + spiSize),
+      transforms,
+    });
     at += len;
   }
-  if (at !== b.length || proposals.length === 0) return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
+  if (at !== b.length || proposals.length === 0)
+    return fail(new IsakmpDecodeError('bad-proposal-syntax', where));
   return ok(proposals);
 }
 
 /** Decode one payload's body (the bytes after its generic header). */
 export function decodePayloadBody(type: number, b: Uint8Array): Decoded<Payload> {
   const kind = kindOfType.get(type);
-  if (kind === undefined) return fail(new IsakmpDecodeError('invalid-payload-type', `payload ${type}`));
+  if (kind === undefined)
+    return fail(new IsakmpDecodeError('invalid-payload-type', `payload ${type}`));
   switch (kind) {
     case 'sa': {
       if (b.length < 8) return fail(new IsakmpDecodeError('truncated', 'sa'));
@@ -239,7 +282,8 @@ export function decodePayloadBody(type: number, b: Uint8Array): Decoded<Payload>
       // RFC 2408 §3.4: DOI 0 is ISAKMP's own (phase-1 in some stacks); we speak the IPsec DOI only.
       if (doi !== IPSEC_DOI) return fail(new IsakmpDecodeError('doi-not-supported', 'sa'));
       const situation = u32(b, 4);
-      if (situation !== SIT_IDENTITY_ONLY) return fail(new IsakmpDecodeError('situation-not-supported', 'sa'));
+      if (situation !== SIT_IDENTITY_ONLY)
+        return fail(new IsakmpDecodeError('situation-not-supported', 'sa'));
       const proposals = decodeProposals(b.subarray(8), 'sa');
       if (!proposals.ok) return proposals;
       return ok({ kind, doi, situation, proposals: proposals.value });
@@ -257,14 +301,22 @@ export function decodePayloadBody(type: number, b: Uint8Array): Decoded<Payload>
       if (b.length < 8) return fail(new IsakmpDecodeError('truncated', 'n'));
       const spiSize = b[5]!;
       if (8 + spiSize > b.length) return fail(new IsakmpDecodeError('invalid-spi', 'n'));
-      return ok({ kind, doi: u32(b, 0), protocolId: b[4]!, spi: b.subarray(8, 8 + spiSize), notifyType: u16(b, 6), data: b.subarray(8 + spiSize) });
+      return ok({
+        kind,
+        doi: u32(b, 0),
+        protocolId: b[4]!,
+        spi: b.subarray(8, 8 + spiSize),
+        notifyType: u16(b, 6),
+        data: b.subarray(8 + spiSize),
+      });
     }
     case 'd': {
       if (b.length < 8) return fail(new IsakmpDecodeError('truncated', 'd'));
       const spiSize = b[5]!;
       const count = u16(b, 6);
       if (count > MAX_DELETE_SPIS) return fail(new IsakmpDecodeError('too-many', 'd'));
-      if (spiSize === 0 || 8 + spiSize * count !== b.length) return fail(new IsakmpDecodeError('invalid-spi', 'd'));
+      if (spiSize === 0 || 8 + spiSize * count !== b.length)
+        return fail(new IsakmpDecodeError('invalid-spi', 'd'));
       const spis: Uint8Array[] = [];
       for (let i = 0; i < count; i++) spis.push(b.subarray(8 + i * spiSize, 8 + (i + 1) * spiSize));
       return ok({ kind, doi: u32(b, 0), protocolId: b[4]!, spis });
@@ -274,8 +326,13 @@ export function decodePayloadBody(type: number, b: Uint8Array): Decoded<Payload>
       return ok({ kind, idType: b[0]!, data: b.subarray(4) });
     default:
       // KE, HASH, SIG, NONCE, VID, NAT-D: opaque data. RFC 2409 §5: nonces are 8 to 256 bytes.
-      if (kind === 'nonce' && (b.length < 8 || b.length > 256)) return fail(new IsakmpDecodeError('payload-malformed', 'nonce'));
-      if ((kind === 'ke' || kind === 'hash' || kind === 'sig' || kind === 'nat-d') && b.length === 0) return fail(new IsakmpDecodeError('truncated', kind));
+      if (kind === 'nonce' && (b.length < 8 || b.length > 256))
+        return fail(new IsakmpDecodeError('payload-malformed', 'nonce'));
+      if (
+        (kind === 'ke' || kind === 'hash' || kind === 'sig' || kind === 'nat-d') &&
+        b.length === 0
+      )
+        return fail(new IsakmpDecodeError('truncated', kind));
       return ok({ kind, data: b });
   }
 }

@@ -11,7 +11,18 @@
  * starts, and is checked by the association itself); the factory clones the ISAKMP SA session
  * for a first Main Mode packet the policy manager admits.
  */
-import { ConduitFactory, GraphBuilder, MessagePool, Mux, Session, type Accessor, type Graph, type Message, type Scheduler, type State } from '@conduits/core';
+import {
+  ConduitFactory,
+  GraphBuilder,
+  MessagePool,
+  Mux,
+  Session,
+  type Accessor,
+  type Graph,
+  type Message,
+  type Scheduler,
+  type State,
+} from '@conduits/core';
 import type { CryptoEngine } from '@conduits/crypto';
 import { parseIpv6, type Ipv6Address } from '@conduits/protocols-inet';
 import { decodeHeader, hexOf } from '../codec/header.js';
@@ -21,8 +32,6 @@ import type { PolicyManager } from '../policy/policy-manager.js';
 import { IsakmpAssociation, type AssociationOptions } from '../sa/association.js';
 import { ikePeer, ikePeerPort } from './attributes.js';
 import { IkeUdpAdaptor, type IkeTransport } from './ike-udp-adaptor.js';
-
-export { ikePeer, ikePeerPort };
 
 const cookieAccessor: Accessor<string> = {
   name: 'initiator-cookie',
@@ -62,7 +71,15 @@ export class IsakmpNode {
     this.manager = o.manager;
     const local = parseIpv6(o.manager.config.address);
     const rt = o.manager.config.retransmit;
-    this.#options = { engine: o.engine, scheduler: o.scheduler, local, retransmit: { timeout: rt?.timeout ?? 500, tries: rt?.tries ?? 5 }, owner: o.manager, natTraversal: o.manager.config.natTraversal ?? false, ...(o.ikev1KeyLog ? { keyLog: o.ikev1KeyLog } : {}) };
+    this.#options = {
+      engine: o.engine,
+      scheduler: o.scheduler,
+      local,
+      retransmit: { timeout: rt?.timeout ?? 500, tries: rt?.tries ?? 5 },
+      owner: o.manager,
+      natTraversal: o.manager.config.natTraversal ?? false,
+      ...(o.ikev1KeyLog ? { keyLog: o.ikev1KeyLog } : {}),
+    };
     const node = this;
     const saState: State<Slot> = {
       name: 'isakmp-sa',
@@ -73,7 +90,8 @@ export class IsakmpNode {
         const bytes = msg.buffer.copy();
         msg.release();
         const d = decodeRaw(bytes);
-        if (!d.ok || peer === undefined) return void o.manager.drops.set('decode', (o.manager.drops.get('decode') ?? 0) + 1);
+        if (!d.ok || peer === undefined)
+          return void o.manager.drops.set('decode', (o.manager.drops.get('decode') ?? 0) + 1);
         let a = s.data.association;
         if (a === null) {
           // Made by the factory for an admitted first message: this association answers it.
@@ -84,7 +102,11 @@ export class IsakmpNode {
         a.receive(d.value, port);
       },
     };
-    this.#prototype = new Session<Slot>('isakmp-sa', { initial: saState, data: () => ({ association: null }), terminal: 'B' });
+    this.#prototype = new Session<Slot>('isakmp-sa', {
+      initial: saState,
+      data: () => ({ association: null }),
+      terminal: 'B',
+    });
     const g = new GraphBuilder(o.name ?? 'isakmp');
     this.adaptor = g.add(new IkeUdpAdaptor(o.transport, this.#pool));
     this.mux = g.add(new Mux<string>('isakmp-cookies', cookieAccessor));
@@ -104,7 +126,13 @@ export class IsakmpNode {
     o.manager.bind(this, () => o.scheduler.now());
   }
 
-  #make(s: Session<Slot>, role: 'initiator' | 'responder', peer: PeerRuntime, address: Ipv6Address, ckyI: Uint8Array): IsakmpAssociation {
+  #make(
+    s: Session<Slot>,
+    role: 'initiator' | 'responder',
+    peer: PeerRuntime,
+    address: Ipv6Address,
+    ckyI: Uint8Array,
+  ): IsakmpAssociation {
     const a = new IsakmpAssociation(role, peer, address, ckyI, {
       ...this.#options,
       owner: {

@@ -25,7 +25,8 @@ export interface PeerRuntime {
 export function parseRange(text: string): AddressRange {
   const [a, p] = text.split('/');
   const prefix = p === undefined ? 128 : Number(p);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 128) throw new IsakmpConfigError(`bad prefix in ${text}`);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 128)
+    throw new IsakmpConfigError(`bad prefix in ${text}`);
   return { address: parseIpv6(a ?? ''), prefix };
 }
 
@@ -34,10 +35,26 @@ export function peerRuntime(c: PeerConfig): PeerRuntime {
   const children = c.children.map((ch): ChildRuntime => {
     const esp = ch.esp.map((e) => parseEsp(e, ch.lifetime ?? 3600));
     const pfs = new Set(esp.map((e) => e.pfs?.number ?? 0));
-    if (pfs.size > 1) throw new IsakmpConfigError(`child ${ch.name}: all ESP proposals must use the same PFS group (one KE payload)`);
+    if (pfs.size > 1)
+      throw new IsakmpConfigError(
+        `child ${ch.name}: all ESP proposals must use the same PFS group (one KE payload)`,
+      );
     if (esp.length === 0) throw new IsakmpConfigError(`child ${ch.name}: no ESP proposal`);
-    return { config: ch, local: parseRange(ch.local), remote: parseRange(ch.remote), protocol: ch.protocol ?? 0, esp, bundle: `${c.name}/${ch.name}` };
+    return {
+      config: ch,
+      local: parseRange(ch.local),
+      remote: parseRange(ch.remote),
+      protocol: ch.protocol ?? 0,
+      esp,
+      bundle: `${c.name}/${ch.name}`,
+    };
   });
   if (c.ike.length === 0) throw new IsakmpConfigError(`peer ${c.name}: no IKE proposal`);
-  return { config: c, address: parseIpv6(c.address), psk: new TextEncoder().encode(c.psk), ike: c.ike.map((s) => parsePhase1(s, lifetime)), children };
+  return {
+    config: c,
+    address: parseIpv6(c.address),
+    psk: new TextEncoder().encode(c.psk),
+    ike: c.ike.map((s) => parsePhase1(s, lifetime)),
+    children,
+  };
 }

@@ -10,9 +10,24 @@ import { TaskHost, type Scheduler, type Task, type TaskError, type Timer } from 
 import { wipe, type CryptoEngine } from '@conduits/crypto';
 import type { Ipv6Address } from '@conduits/protocols-inet';
 import type { IsakmpCipher } from '../cipher/isakmp-cipher.js';
-import { ExchangeType, HeaderFlag, HEADER_LENGTH, IPSEC_DOI, NotifyType, PayloadType, ProtocolId } from '../codec/constants.js';
-import { encodeHeader, hexOf, type IsakmpHeader } from '../codec/header.js';
-import { decodePayloads, encodeMessage, encodePayloads, find, firstPayloadType, payloadsLength, type RawMessage } from '../codec/message.js';
+import {
+  ExchangeType,
+  HeaderFlag,
+  HEADER_LENGTH,
+  IPSEC_DOI,
+  NotifyType,
+  ProtocolId,
+} from '../codec/constants.js';
+import { encodeHeader, hexOf } from '../codec/header.js';
+import {
+  decodePayloads,
+  encodeMessage,
+  encodePayloads,
+  find,
+  firstPayloadType,
+  payloadsLength,
+  type RawMessage,
+} from '../codec/message.js';
 import type { Payload } from '../codec/payloads.js';
 import type { Phase1Suite } from '../policy/algorithms.js';
 import type { ChildRuntime, PeerRuntime } from '../policy/peer-runtime.js';
@@ -93,7 +108,13 @@ export class IsakmpAssociation implements SaContext {
   #pendingChildren: ChildRuntime[] = [];
   #expiry: Timer | null = null;
 
-  constructor(role: 'initiator' | 'responder', peer: PeerRuntime, peerAddress: Ipv6Address, ckyI: Uint8Array, o: AssociationOptions) {
+  constructor(
+    role: 'initiator' | 'responder',
+    peer: PeerRuntime,
+    peerAddress: Ipv6Address,
+    ckyI: Uint8Array,
+    o: AssociationOptions,
+  ) {
     this.role = role;
     this.peer = peer;
     this.peerAddress = peerAddress;
@@ -116,7 +137,13 @@ export class IsakmpAssociation implements SaContext {
         send: (m) => m.bytes && this.#transport.send(this, m.bytes),
       },
       { completed: (t) => this.#completed(t), failed: (t, e) => this.#failed(t, e) },
-      { name: `isakmp:${hexOf(ckyI)}`, timeout: o.retransmit.timeout, tries: o.retransmit.tries, backoff: 2, maxTimeout: 8 * o.retransmit.timeout },
+      {
+        name: `isakmp:${hexOf(ckyI)}`,
+        timeout: o.retransmit.timeout,
+        tries: o.retransmit.tries,
+        backoff: 2,
+        maxTimeout: 8 * o.retransmit.timeout,
+      },
     );
   }
 
@@ -131,7 +158,12 @@ export class IsakmpAssociation implements SaContext {
   /** Start Main Mode as initiator; children in `children` follow once it is done. */
   start(children: readonly ChildRuntime[]): void {
     this.#pendingChildren.push(...children);
-    this.#host.initiate(this.peer.config.mode === 'aggressive' ? new AggressiveModeInitiator(this) : new MainModeInitiator(this), 1);
+    this.#host.initiate(
+      this.peer.config.mode === 'aggressive'
+        ? new AggressiveModeInitiator(this)
+        : new MainModeInitiator(this),
+      1,
+    );
   }
 
   /** Negotiate a child (after phase 1, or queued until it is done). */
@@ -140,11 +172,24 @@ export class IsakmpAssociation implements SaContext {
     else this.#pendingChildren.push(child);
   }
 
-  plain(out: Outbound, exchangeType: number, messageId: number, payloads: readonly Payload[]): void {
-    out.bytes = encodeMessage({ initiatorCookie: this.ckyI, responderCookie: this.ckyR, exchangeType, flags: 0, messageId }, payloads);
+  plain(
+    out: Outbound,
+    exchangeType: number,
+    messageId: number,
+    payloads: readonly Payload[],
+  ): void {
+    out.bytes = encodeMessage(
+      { initiatorCookie: this.ckyI, responderCookie: this.ckyR, exchangeType, flags: 0, messageId },
+      payloads,
+    );
   }
 
-  encrypted(out: Outbound, exchangeType: number, messageId: number, payloads: readonly Payload[]): void {
+  encrypted(
+    out: Outbound,
+    exchangeType: number,
+    messageId: number,
+    payloads: readonly Payload[],
+  ): void {
     out.bytes = this.#encrypt(exchangeType, messageId, payloads);
   }
 
@@ -153,7 +198,18 @@ export class IsakmpAssociation implements SaContext {
     const ct = this.cipher!.encrypt(messageId, plain);
     wipe(plain);
     const out = new Uint8Array(HEADER_LENGTH + ct.length);
-    encodeHeader({ initiatorCookie: this.ckyI, responderCookie: this.ckyR, nextPayload: firstPayloadType(payloads), exchangeType, flags: HeaderFlag.ENCRYPTION, messageId }, out.length, out);
+    encodeHeader(
+      {
+        initiatorCookie: this.ckyI,
+        responderCookie: this.ckyR,
+        nextPayload: firstPayloadType(payloads),
+        exchangeType,
+        flags: HeaderFlag.ENCRYPTION,
+        messageId,
+      },
+      out.length,
+      out,
+    );
     out.set(ct, HEADER_LENGTH);
     return out;
   }
@@ -167,17 +223,31 @@ export class IsakmpAssociation implements SaContext {
     const zeroR = h.responderCookie.every((b) => b === 0);
     // The responder cookie must be ours; only a repeated first message may still carry zero.
     const learning = this.role === 'initiator' && this.ckyR.every((b) => b === 0) && !zeroR;
-    if (!equal(h.responderCookie, this.ckyR) && !learning && !(zeroR && this.role === 'responder')) return this.#drop('invalid-cookie');
+    if (!equal(h.responderCookie, this.ckyR) && !learning && !(zeroR && this.role === 'responder'))
+      return this.#drop('invalid-cookie');
     const dup = this.#seen.find((s) => equal(s.bytes, m.bytes));
     if (dup) {
-      this.#host.receive({ exchange: dup.exchange, step: dup.step, header: h, payloads: null, opened: null, bytes: m.bytes });
+      this.#host.receive({
+        exchange: dup.exchange,
+        step: dup.step,
+        header: h,
+        payloads: null,
+        opened: null,
+        bytes: m.bytes,
+      });
       return;
     }
     if (h.exchangeType === ExchangeType.INFORMATIONAL) return this.#informational(m);
     let exchange: number;
-    const phase1 = h.exchangeType === ExchangeType.IDENTITY_PROTECTION || h.exchangeType === ExchangeType.AGGRESSIVE;
+    const phase1 =
+      h.exchangeType === ExchangeType.IDENTITY_PROTECTION ||
+      h.exchangeType === ExchangeType.AGGRESSIVE;
     if (phase1 && h.messageId === 0) exchange = 1;
-    else if (h.exchangeType === ExchangeType.QUICK_MODE && h.messageId !== 0 && this.state === 'established') {
+    else if (
+      h.exchangeType === ExchangeType.QUICK_MODE &&
+      h.messageId !== 0 &&
+      this.state === 'established'
+    ) {
       const known = this.#exchanges.get(h.messageId);
       if (known !== undefined) exchange = known;
       else {
@@ -195,11 +265,16 @@ export class IsakmpAssociation implements SaContext {
         payloads = d.ok ? d.value : null;
       }
     } else {
-      if (h.exchangeType === ExchangeType.QUICK_MODE || (this.cipher !== null && this.state === 'established')) return this.#drop('unencrypted-after-phase-1');
+      if (
+        h.exchangeType === ExchangeType.QUICK_MODE ||
+        (this.cipher !== null && this.state === 'established')
+      )
+        return this.#drop('unencrypted-after-phase-1');
       const d = decodePayloads(m.body, h.nextPayload);
       if (!d.ok) {
         this.#drop(`decode:${d.error.reason}`);
-        if (this.role === 'responder' && this.state === 'half-open' && this.#host.task === null) this.close('first-message-refused');
+        if (this.role === 'responder' && this.state === 'half-open' && this.#host.task === null)
+          this.close('first-message-refused');
         return;
       }
       payloads = d.value;
@@ -211,9 +286,16 @@ export class IsakmpAssociation implements SaContext {
       // The exchange the peer chose must be the one its configuration allows.
       const aggressive = h.exchangeType === ExchangeType.AGGRESSIVE;
       if (aggressive !== (this.peer.config.mode === 'aggressive')) r = 'refused';
-      else r = this.#host.respond(aggressive ? new AggressiveModeResponder(this) : new MainModeResponder(this), msg);
-    }
-    else if (r === 'ahead' && h.exchangeType === ExchangeType.QUICK_MODE && this.#host.task === null) {
+      else
+        r = this.#host.respond(
+          aggressive ? new AggressiveModeResponder(this) : new MainModeResponder(this),
+          msg,
+        );
+    } else if (
+      r === 'ahead' &&
+      h.exchangeType === ExchangeType.QUICK_MODE &&
+      this.#host.task === null
+    ) {
       this.#exchanges.set(h.messageId, exchange);
       this.#nextExchange++;
       r = this.#host.respond(new QuickModeResponder(this), msg);
@@ -226,7 +308,12 @@ export class IsakmpAssociation implements SaContext {
     // A responder whose first message did not start Main Mode holds nothing worth keeping: a
     // half-open association without a running exchange would never time out and would count
     // against the peer's half-open limit for ever.
-    if (this.role === 'responder' && this.state === 'half-open' && this.#host.task === null && r !== 'failed') {
+    if (
+      this.role === 'responder' &&
+      this.state === 'half-open' &&
+      this.#host.task === null &&
+      r !== 'failed'
+    ) {
       this.close('first-message-refused');
       return;
     }
@@ -234,26 +321,35 @@ export class IsakmpAssociation implements SaContext {
       this.#steps.set(exchange, step);
       this.#seen.push({ bytes: m.bytes.slice(), exchange, step });
       if (this.#seen.length > REMEMBER) this.#seen.shift();
-    } else if (r !== 'answered') this.#drop(`task-${r}${r === 'refused' ? ':' + (this.#host.lastRefusal?.reason ?? '') : ''}`);
+    } else if (r !== 'answered')
+      this.#drop(`task-${r}${r === 'refused' ? ':' + (this.#host.lastRefusal?.reason ?? '') : ''}`);
   }
 
   #startQuickMode(child: ChildRuntime): void {
     let mid = 0;
-    while (mid === 0 || this.#exchanges.has(mid)) mid = this.engine.randomBytes(4).reduce((a, b) => (a << 8) | b, 0) >>> 0;
+    while (mid === 0 || this.#exchanges.has(mid))
+      mid = this.engine.randomBytes(4).reduce((a, b) => (a << 8) | b, 0) >>> 0;
     const exchange = this.#nextExchange++;
     this.#exchanges.set(mid, exchange);
     this.#host.initiate(new QuickModeInitiator(this, child, mid), exchange);
   }
 
   #completed(t: Task<Inbound, Outbound>): void {
-    if (t instanceof MainModeInitiator || t instanceof MainModeResponder || t instanceof AggressiveModeInitiator || t instanceof AggressiveModeResponder) {
+    if (
+      t instanceof MainModeInitiator ||
+      t instanceof MainModeResponder ||
+      t instanceof AggressiveModeInitiator ||
+      t instanceof AggressiveModeResponder
+    ) {
       this.suite = t.suite;
       this.cipher!.endPhase1();
       this.state = 'established';
       this.established = this.#scheduler.now();
       this.#owner.established(this);
       // Phase 1 expires: the association goes, its children stay until their own lifetimes.
-      this.#expiry = this.#scheduler.after((this.suite?.lifetime ?? 28_800) * 1000, () => this.close('phase-1-expired'));
+      this.#expiry = this.#scheduler.after((this.suite?.lifetime ?? 28_800) * 1000, () =>
+        this.close('phase-1-expired'),
+      );
     } else if (t instanceof QuickModeInitiator || t instanceof QuickModeResponder) {
       const r = t.result;
       if (r) {
@@ -269,24 +365,54 @@ export class IsakmpAssociation implements SaContext {
   }
 
   #failed(t: Task<Inbound, Outbound>, e: TaskError): void {
-    if (t instanceof MainModeInitiator || t instanceof MainModeResponder || t instanceof AggressiveModeInitiator || t instanceof AggressiveModeResponder) {
+    if (
+      t instanceof MainModeInitiator ||
+      t instanceof MainModeResponder ||
+      t instanceof AggressiveModeInitiator ||
+      t instanceof AggressiveModeResponder
+    ) {
       // RFC 2408 §5: tell the peer, unencrypted (no shared keys can be trusted yet); it will not act on it unauthenticated.
       if (e instanceof Phase1Error) this.#notifyPlain(e.notifyType);
       this.close(e instanceof Phase1Error ? e.reason : 'retransmit-limit');
       return;
     }
     const child = t instanceof QuickModeInitiator ? t.child : null;
-    if (e instanceof QuickModeRefusedError && t instanceof QuickModeResponder) this.#notifyEncrypted(e.notifyType);
-    this.#owner.childFailed(this, child, e instanceof QuickModeRefusedError ? e.reason : 'reason' in e ? String((e as { reason: unknown }).reason) : e.name);
+    if (e instanceof QuickModeRefusedError && t instanceof QuickModeResponder)
+      this.#notifyEncrypted(e.notifyType);
+    this.#owner.childFailed(
+      this,
+      child,
+      e instanceof QuickModeRefusedError
+        ? e.reason
+        : 'reason' in e
+          ? String((e as { reason: unknown }).reason)
+          : e.name,
+    );
     const next = this.#pendingChildren.shift();
     if (next && this.state === 'established') this.#scheduler.after(0, () => this.negotiate(next));
   }
 
   #notifyPlain(type: number): void {
     const mid = this.engine.randomBytes(4).reduce((a, b) => (a << 8) | b, 0) >>> 0;
-    const bytes = encodeMessage({ initiatorCookie: this.ckyI, responderCookie: this.ckyR, exchangeType: ExchangeType.INFORMATIONAL, flags: 0, messageId: mid }, [
-      { kind: 'n', doi: IPSEC_DOI, protocolId: ProtocolId.ISAKMP, spi: concat(this.ckyI, this.ckyR), notifyType: type, data: new Uint8Array(0) },
-    ]);
+    const bytes = encodeMessage(
+      {
+        initiatorCookie: this.ckyI,
+        responderCookie: this.ckyR,
+        exchangeType: ExchangeType.INFORMATIONAL,
+        flags: 0,
+        messageId: mid,
+      },
+      [
+        {
+          kind: 'n',
+          doi: IPSEC_DOI,
+          protocolId: ProtocolId.ISAKMP,
+          spi: concat(this.ckyI, this.ckyR),
+          notifyType: type,
+          data: new Uint8Array(0),
+        },
+      ],
+    );
     this.#transport.send(this, bytes);
   }
 
@@ -295,42 +421,82 @@ export class IsakmpAssociation implements SaContext {
     if (this.cipher === null || this.state !== 'established') return;
     const mid = this.engine.randomBytes(4).reduce((a, b) => (a << 8) | b, 0) >>> 0 || 1;
     const hash = this.cipher.hashA(mid4(mid), encodePayloads([payload]));
-    this.#transport.send(this, this.#encrypt(ExchangeType.INFORMATIONAL, mid, [{ kind: 'hash', data: hash }, payload]));
+    this.#transport.send(
+      this,
+      this.#encrypt(ExchangeType.INFORMATIONAL, mid, [{ kind: 'hash', data: hash }, payload]),
+    );
     this.cipher.forget(mid);
   }
 
   #notifyEncrypted(type: number): void {
-    this.#informationalOut({ kind: 'n', doi: IPSEC_DOI, protocolId: ProtocolId.IPSEC_ESP, spi: new Uint8Array(0), notifyType: type, data: new Uint8Array(0) });
+    this.#informationalOut({
+      kind: 'n',
+      doi: IPSEC_DOI,
+      protocolId: ProtocolId.IPSEC_ESP,
+      spi: new Uint8Array(0),
+      notifyType: type,
+      data: new Uint8Array(0),
+    });
   }
 
   /** Tell the peer our inbound SAs `spis` are gone (RFC 2408 §3.15). */
   deleteChildren(spis: readonly number[]): void {
-    this.#informationalOut({ kind: 'd', doi: IPSEC_DOI, protocolId: ProtocolId.IPSEC_ESP, spis: spis.map(spiBytes) });
+    this.#informationalOut({
+      kind: 'd',
+      doi: IPSEC_DOI,
+      protocolId: ProtocolId.IPSEC_ESP,
+      spis: spis.map(spiBytes),
+    });
   }
 
   /** Delete this ISAKMP SA, telling the peer (authenticated) when it is established. */
   delete(): void {
-    this.#informationalOut({ kind: 'd', doi: IPSEC_DOI, protocolId: ProtocolId.ISAKMP, spis: [concat(this.ckyI, this.ckyR)] });
+    this.#informationalOut({
+      kind: 'd',
+      doi: IPSEC_DOI,
+      protocolId: ProtocolId.ISAKMP,
+      spis: [concat(this.ckyI, this.ckyR)],
+    });
     this.close('deleted');
   }
 
   #informational(m: RawMessage): void {
     const h = m.header;
     // Only what arrives encrypted and with a good HASH(1) under an established SA is acted on.
-    if (!(h.flags & HeaderFlag.ENCRYPTION) || this.cipher === null || this.state !== 'established') return this.#drop('unauthenticated-informational');
+    if (!(h.flags & HeaderFlag.ENCRYPTION) || this.cipher === null || this.state !== 'established')
+      return this.#drop('unauthenticated-informational');
     const opened = this.cipher.decrypt(h.messageId, m.body);
     const d = opened && decodePayloads(opened.plain, h.nextPayload, true);
-    if (!opened || !d || !d.ok || d.value[0]?.kind !== 'hash' || d.value.length < 2) return this.#drop('informational-undecodable');
+    if (!opened || !d || !d.ok || d.value[0]?.kind !== 'hash' || d.value.length < 2)
+      return this.#drop('informational-undecodable');
     const ps = d.value;
     const hash = ps[0]!;
-    if (hash.kind !== 'hash' || !this.cipher.verifyA(hash.data, mid4(h.messageId), opened.plain.subarray(hash.raw.length, endOf(ps)))) return this.#drop('informational-hash-failed');
+    if (
+      hash.kind !== 'hash' ||
+      !this.cipher.verifyA(
+        hash.data,
+        mid4(h.messageId),
+        opened.plain.subarray(hash.raw.length, endOf(ps)),
+      )
+    )
+      return this.#drop('informational-hash-failed');
     this.#seen.push({ bytes: m.bytes.slice(), exchange: -1, step: 0 });
     if (this.#seen.length > REMEMBER) this.#seen.shift();
     const del = find(ps, 'd');
     if (del?.protocolId === ProtocolId.ISAKMP) return this.close('deleted-by-peer');
-    if (del?.protocolId === ProtocolId.IPSEC_ESP) this.#owner.deleted(this, del.spis.map((s) => (s.length === 4 ? ((s[0]! << 24) | (s[1]! << 16) | (s[2]! << 8) | s[3]!) >>> 0 : 0)));
+    if (del?.protocolId === ProtocolId.IPSEC_ESP)
+      this.#owner.deleted(
+        this,
+        del.spis.map((s) =>
+          s.length === 4 ? ((s[0]! << 24) | (s[1]! << 16) | (s[2]! << 8) | s[3]!) >>> 0 : 0,
+        ),
+      );
     const n = find(ps, 'n');
-    if (n && n.notifyType < 16384) this.#owner.dropped(this, `peer-notify:${n.notifyType === NotifyType.INVALID_ID_INFORMATION ? 'INVALID-ID-INFORMATION' : n.notifyType === NotifyType.NO_PROPOSAL_CHOSEN ? 'NO-PROPOSAL-CHOSEN' : n.notifyType}`);
+    if (n && n.notifyType < 16384)
+      this.#owner.dropped(
+        this,
+        `peer-notify:${n.notifyType === NotifyType.INVALID_ID_INFORMATION ? 'INVALID-ID-INFORMATION' : n.notifyType === NotifyType.NO_PROPOSAL_CHOSEN ? 'NO-PROPOSAL-CHOSEN' : n.notifyType}`,
+      );
   }
 
   #drop(reason: string): void {
@@ -361,5 +527,3 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(b, a.length);
   return out;
 }
-
-export type { IsakmpHeader, PayloadType };

@@ -26,5 +26,10 @@ export interface SaContext {
   /** Fill `out` with a plaintext message. */
   plain(out: Outbound, exchangeType: number, messageId: number, payloads: readonly Payload[]): void;
   /** Fill `out` with a message whose payloads the Cipher encrypts (E flag). */
-  encrypted(out: Outbound, exchangeType: number, messageId: number, payloads: readonly Payload[]): void;
+  encrypted(
+    out: Outbound,
+    exchangeType: number,
+    messageId: number,
+    payloads: readonly Payload[],
+  ): void;
 }

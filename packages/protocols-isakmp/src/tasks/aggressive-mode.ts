@@ -9,9 +9,23 @@
  * can attack offline: only where the configuration asks for it (`mode: 'aggressive'`). The
  * last message is encrypted, as strongSwan and most implementations send it.
  */
-import { done, failed, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  failed,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import { wipe, type KeyAgreementKey } from '@conduits/crypto';
-import { ExchangeType, IdType, IPSEC_DOI, ProtocolId, SIT_IDENTITY_ONLY } from '../codec/constants.js';
+import {
+  ExchangeType,
+  IdType,
+  IPSEC_DOI,
+  ProtocolId,
+  SIT_IDENTITY_ONLY,
+} from '../codec/constants.js';
 import { encodePayloads, find } from '../codec/message.js';
 import type { Transform } from '../codec/payloads.js';
 import { readPhase1, sameSuite, type Phase1Suite } from '../policy/algorithms.js';
@@ -46,13 +60,29 @@ export class AggressiveModeInitiator implements Task<Inbound, Outbound> {
       const id = identity(ctx, true);
       this.#saBody = encodePayloads([sa]).slice(4);
       this.#idBody = idBody(id);
-      ctx.plain(out, ExchangeType.AGGRESSIVE, 0, [sa, { kind: 'ke', data: this.#gxi }, { kind: 'nonce', data: this.#ni }, id, ...(ctx.natTraversal ? [natTVendorId] : [])]);
+      ctx.plain(out, ExchangeType.AGGRESSIVE, 0, [
+        sa,
+        { kind: 'ke', data: this.#gxi },
+        { kind: 'nonce', data: this.#ni },
+        id,
+        ...(ctx.natTraversal ? [natTVendorId] : []),
+      ]);
       this.#round = 1;
       return needMore;
     }
-    const hashI = ctx.cipher!.authHash(this.#gxi!, this.#gxr!, ctx.ckyI, ctx.ckyR, this.#saBody!, this.#idBody!);
+    const hashI = ctx.cipher!.authHash(
+      this.#gxi!,
+      this.#gxr!,
+      ctx.ckyI,
+      ctx.ckyR,
+      this.#saBody!,
+      this.#idBody!,
+    );
     // RFC 3947 §3.2: in Aggressive Mode the NAT-D payloads ride in messages 2 and 3.
-    ctx.encrypted(out, ExchangeType.AGGRESSIVE, 0, [{ kind: 'hash', data: hashI }, ...(ctx.peerNatT ? natD(ctx, this.suite!.hash) : [])]);
+    ctx.encrypted(out, ExchangeType.AGGRESSIVE, 0, [
+      { kind: 'hash', data: hashI },
+      ...(ctx.peerNatT ? natD(ctx, this.suite!.hash) : []),
+    ]);
     return done;
   }
 
@@ -67,16 +97,30 @@ export class AggressiveModeInitiator implements Task<Inbound, Outbound> {
     if (!sa || !ke || !nonce || !id || !hash) return refused('am2-incomplete');
     const t = sa.proposals[0]?.transforms;
     const chosen = sa.proposals.length === 1 && t?.length === 1 ? readPhase1(t[0]!) : undefined;
-    const ours = chosen && ctx.peer.ike.find((s) => sameSuite(s, chosen) && s.group === this.#dh!.group);
+    const ours =
+      chosen && ctx.peer.ike.find((s) => sameSuite(s, chosen) && s.group === this.#dh!.group);
     if (!ours) return failed(noProposal(this.kind));
     ctx.ckyR = msg.header.responderCookie.slice();
     this.#gxr = ke.data.slice();
     const dh = this.#dh!;
     this.#dh = null;
     const suite = { ...ours, lifetime: Math.min(ours.lifetime, chosen!.lifetime) };
-    if (!deriveKeys(ctx, suite, dh, ke.data, this.#ni!, nonce.data)) return failed(authFailed(this.kind));
-    if (!ctx.cipher!.verifyAuth(hash.data, this.#gxr, this.#gxi!, ctx.ckyR, ctx.ckyI, this.#saBody!, id.body)) return failed(authFailed(this.kind));
-    if (id.idType === IdType.IPV6_ADDR && !equal(id.data, ctx.peerAddress)) return failed(authFailed(this.kind));
+    if (!deriveKeys(ctx, suite, dh, ke.data, this.#ni!, nonce.data))
+      return failed(authFailed(this.kind));
+    if (
+      !ctx.cipher!.verifyAuth(
+        hash.data,
+        this.#gxr,
+        this.#gxi!,
+        ctx.ckyR,
+        ctx.ckyI,
+        this.#saBody!,
+        id.body,
+      )
+    )
+      return failed(authFailed(this.kind));
+    if (id.idType === IdType.IPV6_ADDR && !equal(id.data, ctx.peerAddress))
+      return failed(authFailed(this.kind));
     this.suite = suite;
     ctx.peerNatT = ctx.natTraversal && saysNatT(ps!);
     if (ctx.peerNatT && natDetected(ctx, suite.hash, ps!)) ctx.floated = true;
@@ -114,9 +158,11 @@ export class AggressiveModeResponder implements Task<Inbound, Outbound> {
       const nonce = ps && find(ps, 'nonce');
       const id = ps && find(ps, 'id');
       if (!sa || !ke || !nonce || !id) return failed(noProposal(this.kind));
-      if (id.idType === IdType.IPV6_ADDR && !equal(id.data, ctx.peerAddress)) return failed(authFailed(this.kind));
+      if (id.idType === IdType.IPV6_ADDR && !equal(id.data, ctx.peerAddress))
+        return failed(authFailed(this.kind));
       const proposal = sa.proposals[0];
-      if (sa.proposals.length !== 1 || !proposal || proposal.protocolId !== ProtocolId.ISAKMP) return failed(noProposal(this.kind));
+      if (sa.proposals.length !== 1 || !proposal || proposal.protocolId !== ProtocolId.ISAKMP)
+        return failed(noProposal(this.kind));
       for (const t of proposal.transforms) {
         const s = readPhase1(t);
         const ours = s && ctx.peer.ike.find((o) => sameSuite(o, s));
@@ -138,7 +184,18 @@ export class AggressiveModeResponder implements Task<Inbound, Outbound> {
     // HASH_I, encrypted. Anything else here is what a wrong key gives.
     const hash = ps && find(ps, 'hash');
     if (!hash || msg.opened === null) return failed(authFailed(this.kind));
-    if (!ctx.cipher!.verifyAuth(hash.data, this.#gxi!, this.#gxr!, ctx.ckyI, ctx.ckyR, this.#saBody!, this.#idiBody!)) return failed(authFailed(this.kind));
+    if (
+      !ctx.cipher!.verifyAuth(
+        hash.data,
+        this.#gxi!,
+        this.#gxr!,
+        ctx.ckyI,
+        ctx.ckyR,
+        this.#saBody!,
+        this.#idiBody!,
+      )
+    )
+      return failed(authFailed(this.kind));
     ctx.cipher!.commit(0, msg.opened);
     this.suite = this.#suite;
     return done;
@@ -149,11 +206,38 @@ export class AggressiveModeResponder implements Task<Inbound, Outbound> {
     const dh = ctx.engine.keyAgreement(this.#suite!.group);
     this.#nr = ctx.engine.randomBytes(32);
     this.#gxr = dh.publicKey.slice();
-    if (!deriveKeys(ctx, this.#suite!, dh, this.#gxi!, this.#ni!, this.#nr)) return failed(authFailed(this.kind));
+    if (!deriveKeys(ctx, this.#suite!, dh, this.#gxi!, this.#ni!, this.#nr))
+      return failed(authFailed(this.kind));
     const id = identity(ctx, true);
-    const hashR = ctx.cipher!.authHash(this.#gxr, this.#gxi!, ctx.ckyR, ctx.ckyI, this.#saBody!, idBody(id));
-    const sa = { kind: 'sa' as const, doi: IPSEC_DOI, situation: SIT_IDENTITY_ONLY, proposals: [{ number: 1, protocolId: ProtocolId.ISAKMP, spi: new Uint8Array(0), transforms: [this.#chosen!] }] };
-    ctx.plain(out, ExchangeType.AGGRESSIVE, 0, [sa, { kind: 'ke', data: this.#gxr }, { kind: 'nonce', data: this.#nr }, id, { kind: 'hash', data: hashR }, ...(ctx.peerNatT ? [natTVendorId, ...natD(ctx, this.#suite!.hash)] : [])]);
+    const hashR = ctx.cipher!.authHash(
+      this.#gxr,
+      this.#gxi!,
+      ctx.ckyR,
+      ctx.ckyI,
+      this.#saBody!,
+      idBody(id),
+    );
+    const sa = {
+      kind: 'sa' as const,
+      doi: IPSEC_DOI,
+      situation: SIT_IDENTITY_ONLY,
+      proposals: [
+        {
+          number: 1,
+          protocolId: ProtocolId.ISAKMP,
+          spi: new Uint8Array(0),
+          transforms: [this.#chosen!],
+        },
+      ],
+    };
+    ctx.plain(out, ExchangeType.AGGRESSIVE, 0, [
+      sa,
+      { kind: 'ke', data: this.#gxr },
+      { kind: 'nonce', data: this.#nr },
+      id,
+      { kind: 'hash', data: hashR },
+      ...(ctx.peerNatT ? [natTVendorId, ...natD(ctx, this.#suite!.hash)] : []),
+    ]);
     this.#round = 2;
     return needMore;
   }

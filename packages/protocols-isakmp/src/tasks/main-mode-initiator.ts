@@ -8,7 +8,15 @@
  *   HDR*, IDii, HASH_I       -->
  *                            <--  HDR*, IDir, HASH_R
  */
-import { done, failed, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  failed,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import type { KeyAgreementKey } from '@conduits/crypto';
 import { wipe } from '@conduits/crypto';
 import { ExchangeType } from '../codec/constants.js';
@@ -36,7 +44,12 @@ export class MainModeInitiator implements Task<Inbound, Outbound> {
     const ctx = this.ctx;
     if (this.#round === 0) {
       const sa = phase1SaPayload(ctx.peer.ike);
-      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, ctx.natTraversal ? [sa, natTVendorId] : [sa]);
+      ctx.plain(
+        out,
+        ExchangeType.IDENTITY_PROTECTION,
+        0,
+        ctx.natTraversal ? [sa, natTVendorId] : [sa],
+      );
       // SAi_b: the SA payload's body exactly as sent (after its 4-byte generic header), nothing after it.
       this.#saBody = encodePayloads([sa]).slice(4);
       this.#round = 1;
@@ -45,14 +58,25 @@ export class MainModeInitiator implements Task<Inbound, Outbound> {
     if (this.#round === 2) {
       this.#dh = ctx.engine.keyAgreement(this.#suite!.group);
       this.#ni = ctx.engine.randomBytes(32);
-      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [{ kind: 'ke', data: this.#dh.publicKey }, { kind: 'nonce', data: this.#ni }, ...(ctx.peerNatT ? natD(ctx, this.#suite!.hash) : [])]);
+      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [
+        { kind: 'ke', data: this.#dh.publicKey },
+        { kind: 'nonce', data: this.#ni },
+        ...(ctx.peerNatT ? natD(ctx, this.#suite!.hash) : []),
+      ]);
       this.#round = 3;
       return needMore;
     }
     // round 4: IDii, HASH_I, encrypted.
     const id = identity(ctx, true);
     const dh = ctx.cipher!;
-    const hashI = dh.authHash(this.#gxi!, this.#gxr!, ctx.ckyI, ctx.ckyR, this.#saBody!, idBody(id));
+    const hashI = dh.authHash(
+      this.#gxi!,
+      this.#gxr!,
+      ctx.ckyI,
+      ctx.ckyR,
+      this.#saBody!,
+      idBody(id),
+    );
     ctx.encrypted(out, ExchangeType.IDENTITY_PROTECTION, 0, [id, { kind: 'hash', data: hashI }]);
     this.#round = 5;
     return needMore;
@@ -85,7 +109,8 @@ export class MainModeInitiator implements Task<Inbound, Outbound> {
       this.#nr = nonce.data.slice();
       this.#gxi = this.#dh!.publicKey.slice();
       this.#gxr = ke.data.slice();
-      if (!deriveKeys(ctx, this.#suite!, this.#dh!, ke.data, this.#ni!, this.#nr)) return failed(authFailed(this.kind));
+      if (!deriveKeys(ctx, this.#suite!, this.#dh!, ke.data, this.#ni!, this.#nr))
+        return failed(authFailed(this.kind));
       this.#dh = null;
       if (ctx.peerNatT && natDetected(ctx, this.#suite!.hash, ps!)) ctx.floated = true;
       this.#round = 4;
@@ -95,7 +120,18 @@ export class MainModeInitiator implements Task<Inbound, Outbound> {
     const id = ps && find(ps, 'id');
     const hash = ps && find(ps, 'hash');
     if (!id || !hash || msg.opened === null) return failed(authFailed(this.kind));
-    if (!ctx.cipher!.verifyAuth(hash.data, this.#gxr!, this.#gxi!, ctx.ckyR, ctx.ckyI, this.#saBody!, id.body)) return failed(authFailed(this.kind));
+    if (
+      !ctx.cipher!.verifyAuth(
+        hash.data,
+        this.#gxr!,
+        this.#gxi!,
+        ctx.ckyR,
+        ctx.ckyI,
+        this.#saBody!,
+        id.body,
+      )
+    )
+      return failed(authFailed(this.kind));
     ctx.cipher!.commit(0, msg.opened);
     this.suite = this.#suite;
     return done;

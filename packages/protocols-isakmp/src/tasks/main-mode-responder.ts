@@ -4,9 +4,23 @@
  * HASH_I over the initiator's SA payload as received — a proposal list rewritten on the way
  * (a downgrade) makes HASH_I fail — and answer with IDir, HASH_R.
  */
-import { done, failed, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  failed,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import { wipe, type KeyAgreementKey } from '@conduits/crypto';
-import { ExchangeType, IdType, IPSEC_DOI, ProtocolId, SIT_IDENTITY_ONLY } from '../codec/constants.js';
+import {
+  ExchangeType,
+  IdType,
+  IPSEC_DOI,
+  ProtocolId,
+  SIT_IDENTITY_ONLY,
+} from '../codec/constants.js';
 import { find } from '../codec/message.js';
 import type { Transform } from '../codec/payloads.js';
 import { readPhase1, sameSuite, type Phase1Suite } from '../policy/algorithms.js';
@@ -37,7 +51,8 @@ export class MainModeResponder implements Task<Inbound, Outbound> {
       const sa = ps && find(ps, 'sa');
       if (!sa) return failed(noProposal(this.kind));
       const proposal = sa.proposals[0];
-      if (sa.proposals.length !== 1 || !proposal || proposal.protocolId !== ProtocolId.ISAKMP) return failed(noProposal(this.kind));
+      if (sa.proposals.length !== 1 || !proposal || proposal.protocolId !== ProtocolId.ISAKMP)
+        return failed(noProposal(this.kind));
       for (const t of proposal.transforms) {
         const s = readPhase1(t);
         const ours = s && ctx.peer.ike.find((o) => sameSuite(o, s));
@@ -66,9 +81,21 @@ export class MainModeResponder implements Task<Inbound, Outbound> {
     const id = ps && find(ps, 'id');
     const hash = ps && find(ps, 'hash');
     if (!id || !hash || msg.opened === null) return failed(authFailed(this.kind));
-    if (!ctx.cipher!.verifyAuth(hash.data, this.#gxi!, this.#gxr!, ctx.ckyI, ctx.ckyR, this.#saBody!, id.body)) return failed(authFailed(this.kind));
+    if (
+      !ctx.cipher!.verifyAuth(
+        hash.data,
+        this.#gxi!,
+        this.#gxr!,
+        ctx.ckyI,
+        ctx.ckyR,
+        this.#saBody!,
+        id.body,
+      )
+    )
+      return failed(authFailed(this.kind));
     // Main Mode with a pre-shared key names peers by address: the ID must be the address we keyed.
-    if (id.idType === IdType.IPV6_ADDR && !equal(id.data, ctx.peerAddress)) return failed(authFailed(this.kind));
+    if (id.idType === IdType.IPV6_ADDR && !equal(id.data, ctx.peerAddress))
+      return failed(authFailed(this.kind));
     ctx.cipher!.commit(0, msg.opened);
     this.#round = 5;
     return needMore;
@@ -77,7 +104,22 @@ export class MainModeResponder implements Task<Inbound, Outbound> {
   build(out: Outbound): BuildResult {
     const ctx = this.ctx;
     if (this.#round === 1) {
-      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [{ kind: 'sa', doi: IPSEC_DOI, situation: SIT_IDENTITY_ONLY, proposals: [{ number: 1, protocolId: ProtocolId.ISAKMP, spi: new Uint8Array(0), transforms: [this.#chosen!] }] }, ...(ctx.peerNatT ? [natTVendorId] : [])]);
+      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [
+        {
+          kind: 'sa',
+          doi: IPSEC_DOI,
+          situation: SIT_IDENTITY_ONLY,
+          proposals: [
+            {
+              number: 1,
+              protocolId: ProtocolId.ISAKMP,
+              spi: new Uint8Array(0),
+              transforms: [this.#chosen!],
+            },
+          ],
+        },
+        ...(ctx.peerNatT ? [natTVendorId] : []),
+      ]);
       this.#round = 2;
       return needMore;
     }
@@ -85,15 +127,27 @@ export class MainModeResponder implements Task<Inbound, Outbound> {
       this.#dh = ctx.engine.keyAgreement(this.#suite!.group);
       this.#nr = ctx.engine.randomBytes(32);
       this.#gxr = this.#dh.publicKey.slice();
-      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [{ kind: 'ke', data: this.#gxr }, { kind: 'nonce', data: this.#nr }, ...(ctx.peerNatT ? natD(ctx, this.#suite!.hash) : [])]);
+      ctx.plain(out, ExchangeType.IDENTITY_PROTECTION, 0, [
+        { kind: 'ke', data: this.#gxr },
+        { kind: 'nonce', data: this.#nr },
+        ...(ctx.peerNatT ? natD(ctx, this.#suite!.hash) : []),
+      ]);
       const dh = this.#dh;
       this.#dh = null;
-      if (!deriveKeys(ctx, this.#suite!, dh, this.#gxi!, this.#ni!, this.#nr)) return failed(authFailed(this.kind));
+      if (!deriveKeys(ctx, this.#suite!, dh, this.#gxi!, this.#ni!, this.#nr))
+        return failed(authFailed(this.kind));
       this.#round = 4;
       return needMore;
     }
     const id = identity(ctx, true);
-    const hashR = ctx.cipher!.authHash(this.#gxr!, this.#gxi!, ctx.ckyR, ctx.ckyI, this.#saBody!, idBody(id));
+    const hashR = ctx.cipher!.authHash(
+      this.#gxr!,
+      this.#gxi!,
+      ctx.ckyR,
+      ctx.ckyI,
+      this.#saBody!,
+      idBody(id),
+    );
     ctx.encrypted(out, ExchangeType.IDENTITY_PROTECTION, 0, [id, { kind: 'hash', data: hashR }]);
     this.suite = this.#suite;
     return done;

@@ -12,7 +12,10 @@ import type { SaContext } from '../sa/context.js';
 export const natTVendorId: Payload = { kind: 'vid', data: NAT_T_VENDOR_ID };
 
 export function saysNatT(ps: readonly DecodedPayload[]): boolean {
-  return ps.some((p) => p.kind === 'vid' && p.data.length === 16 && p.data.every((b, i) => b === NAT_T_VENDOR_ID[i]));
+  return ps.some(
+    (p) =>
+      p.kind === 'vid' && p.data.length === 16 && p.data.every((b, i) => b === NAT_T_VENDOR_ID[i]),
+  );
 }
 
 function natHash(ctx: SaContext, hash: PrfHash, address: Uint8Array, port: number): Uint8Array {
@@ -31,7 +34,8 @@ export function natD(ctx: SaContext, hash: PrfHash): Payload[] {
 export function natDetected(ctx: SaContext, hash: PrfHash, ps: readonly DecodedPayload[]): boolean {
   const ds = ps.filter((p): p is Extract<DecodedPayload, { kind: 'nat-d' }> => p.kind === 'nat-d');
   if (ds.length < 2) return false;
-  const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const eq = (a: Uint8Array, b: Uint8Array) =>
+    a.length === b.length && a.every((x, i) => x === b[i]);
   // The first names us as the peer sees us; the rest, the peer as it sees itself.
   const me = natHash(ctx, hash, ctx.local, 500);
   const them = natHash(ctx, hash, ctx.peerAddress, 500);

@@ -9,7 +9,16 @@
  * HASH(2) = prf(SKEYID_a, M-ID | Ni_b | SA | Nr …), HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b).
  * The responder's choice must be one transform we offered, for our selectors.
  */
-import { done, failed, needMore, refused, TaskRejectedError, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  failed,
+  needMore,
+  refused,
+  TaskRejectedError,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import { wipe, type KeyAgreementKey } from '@conduits/crypto';
 import { ExchangeType, IPSEC_DOI, ProtocolId, SIT_IDENTITY_ONLY } from '../codec/constants.js';
 import { encodePayloads, find, findAll } from '../codec/message.js';
@@ -46,14 +55,29 @@ export class QuickModeInitiator implements Task<Inbound, Outbound> {
       const pfs = c.esp[0]!.pfs;
       if (pfs) this.#dh = ctx.engine.keyAgreement(pfs.group);
       const rest: Payload[] = [
-        { kind: 'sa', doi: IPSEC_DOI, situation: SIT_IDENTITY_ONLY, proposals: [{ number: 1, protocolId: ProtocolId.IPSEC_ESP, spi: spiBytes(this.#spi), transforms: c.esp.map((s, i) => espTransform(s, i + 1, c.config.mode, ctx.floated)) }] },
+        {
+          kind: 'sa',
+          doi: IPSEC_DOI,
+          situation: SIT_IDENTITY_ONLY,
+          proposals: [
+            {
+              number: 1,
+              protocolId: ProtocolId.IPSEC_ESP,
+              spi: spiBytes(this.#spi),
+              transforms: c.esp.map((s, i) => espTransform(s, i + 1, c.config.mode, ctx.floated)),
+            },
+          ],
+        },
         { kind: 'nonce', data: this.#ni },
         ...(this.#dh ? [{ kind: 'ke', data: this.#dh.publicKey } as const] : []),
         selectorId(c.local, c.protocol),
         selectorId(c.remote, c.protocol),
       ];
       const hash = cipher.hashA(mid4(this.messageId), encodePayloads(rest));
-      ctx.encrypted(out, ExchangeType.QUICK_MODE, this.messageId, [{ kind: 'hash', data: hash }, ...rest]);
+      ctx.encrypted(out, ExchangeType.QUICK_MODE, this.messageId, [
+        { kind: 'hash', data: hash },
+        ...rest,
+      ]);
       this.#round = 1;
       return needMore;
     }
@@ -67,20 +91,41 @@ export class QuickModeInitiator implements Task<Inbound, Outbound> {
     const cipher = ctx.cipher!;
     const ps = msg.payloads;
     // A message that does not decrypt, or whose HASH(2) fails, is not from our peer: ignored, the exchange goes on.
-    if (ps === null || msg.opened === null || ps[0]?.kind !== 'hash') return refused('qm-undecodable');
-    const after = msg.opened.plain.subarray(ps[0].raw.length + (ps[0].raw.byteOffset - msg.opened.plain.byteOffset), endOf(ps));
-    if (!cipher.verifyA(ps[0].data, mid4(this.messageId), this.#ni!, after)) return refused('qm-hash-failed');
+    if (ps === null || msg.opened === null || ps[0]?.kind !== 'hash')
+      return refused('qm-undecodable');
+    const after = msg.opened.plain.subarray(
+      ps[0].raw.length + (ps[0].raw.byteOffset - msg.opened.plain.byteOffset),
+      endOf(ps),
+    );
+    if (!cipher.verifyA(ps[0].data, mid4(this.messageId), this.#ni!, after))
+      return refused('qm-hash-failed');
     cipher.commit(this.messageId, msg.opened);
     const sa = find(ps, 'sa');
     const nonce = find(ps, 'nonce');
     const ids = findAll(ps, 'id');
     const p = sa?.proposals[0];
     const t = p?.transforms[0];
-    const chosen = t && p && sa && sa.proposals.length === 1 && p.transforms.length === 1 && p.protocolId === ProtocolId.IPSEC_ESP ? readEsp(t) : undefined;
+    const chosen =
+      t &&
+      p &&
+      sa &&
+      sa.proposals.length === 1 &&
+      p.transforms.length === 1 &&
+      p.protocolId === ProtocolId.IPSEC_ESP
+        ? readEsp(t)
+        : undefined;
     const ours = chosen && this.child.esp.find((s) => sameEsp(s, chosen.suite));
-    if (!nonce || !ours || !p || chosen.mode !== this.child.config.mode || p.spi.length !== 4) return failed(new TaskRejectedError(this.kind, 'no-proposal-chosen'));
+    if (!nonce || !ours || !p || chosen.mode !== this.child.config.mode || p.spi.length !== 4)
+      return failed(new TaskRejectedError(this.kind, 'no-proposal-chosen'));
     // The responder must answer for the selectors we asked for.
-    if (ids.length === 2 && !(sameRange(idRange(ids[0]!), this.child.local) && sameRange(idRange(ids[1]!), this.child.remote))) return failed(new TaskRejectedError(this.kind, 'invalid-id-information'));
+    if (
+      ids.length === 2 &&
+      !(
+        sameRange(idRange(ids[0]!), this.child.local) &&
+        sameRange(idRange(ids[1]!), this.child.remote)
+      )
+    )
+      return failed(new TaskRejectedError(this.kind, 'invalid-id-information'));
     let gxy: Uint8Array | undefined;
     if (this.#dh) {
       const ke = find(ps, 'ke');
@@ -99,8 +144,21 @@ export class QuickModeInitiator implements Task<Inbound, Outbound> {
       child: this.child,
       suite: { ...ours, lifetime: Math.min(ours.lifetime, chosen.suite.lifetime) },
       mode: chosen.mode,
-      inbound: { spi: this.#spi, keymat: cipher.keymat(ProtocolId.IPSEC_ESP, spiBytes(this.#spi), this.#ni!, this.#nr, len, gxy) },
-      outbound: { spi: theirs, keymat: cipher.keymat(ProtocolId.IPSEC_ESP, p.spi, this.#ni!, this.#nr, len, gxy) },
+      inbound: {
+        spi: this.#spi,
+        keymat: cipher.keymat(
+          ProtocolId.IPSEC_ESP,
+          spiBytes(this.#spi),
+          this.#ni!,
+          this.#nr,
+          len,
+          gxy,
+        ),
+      },
+      outbound: {
+        spi: theirs,
+        keymat: cipher.keymat(ProtocolId.IPSEC_ESP, p.spi, this.#ni!, this.#nr, len, gxy),
+      },
       local: this.child.local,
       remote: this.child.remote,
       messageId: this.messageId,
@@ -123,7 +181,10 @@ export function endOf(ps: readonly { raw: Uint8Array }[]): number {
   return last.raw.byteOffset + last.raw.length - first.raw.byteOffset;
 }
 
-export function sameRange(a: { address: Uint8Array; prefix: number } | undefined, b: { address: Uint8Array; prefix: number }): boolean {
+function sameRange(
+  a: { address: Uint8Array; prefix: number } | undefined,
+  b: { address: Uint8Array; prefix: number },
+): boolean {
   if (!a || a.prefix !== b.prefix) return false;
   for (let i = 0; i < 16; i++) if (a.address[i] !== b.address[i]) return false;
   return true;

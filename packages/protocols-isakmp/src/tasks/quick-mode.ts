@@ -11,7 +11,8 @@ import type { EspSuite } from '../policy/algorithms.js';
 import type { ChildRuntime } from '../policy/peer-runtime.js';
 
 export function selectorId(r: AddressRange, protocol: number): Payload & { kind: 'id' } {
-  if (r.prefix === 128) return { kind: 'id', idType: IdType.IPV6_ADDR, protocolId: protocol, port: 0, data: r.address };
+  if (r.prefix === 128)
+    return { kind: 'id', idType: IdType.IPV6_ADDR, protocolId: protocol, port: 0, data: r.address };
   const data = new Uint8Array(32);
   data.set(maskOf(r.address, r.prefix));
   for (let i = 0; i < 16; i++) data[16 + i] = bitsAt(r.prefix, i);
@@ -30,7 +31,8 @@ function maskOf(a: Uint8Array, prefix: number): Uint8Array {
 
 /** An ID payload as a range; undefined for types we do not take as selectors. */
 export function idRange(p: { idType: number; data: Uint8Array }): AddressRange | undefined {
-  if (p.idType === IdType.IPV6_ADDR && p.data.length === 16) return { address: p.data.slice() as Ipv6Address, prefix: 128 };
+  if (p.idType === IdType.IPV6_ADDR && p.data.length === 16)
+    return { address: p.data.slice() as Ipv6Address, prefix: 128 };
   if (p.idType === IdType.IPV6_ADDR_SUBNET && p.data.length === 32) {
     let prefix = 0;
     for (let i = 16; i < 32; i++) {
@@ -42,7 +44,8 @@ export function idRange(p: { idType: number; data: Uint8Array }): AddressRange |
         ones++;
         x = (x << 1) & 0xff;
       }
-      if (x !== 0 || (ones < 8 && i < 31 && p.data.subarray(i + 1, 32).some((v) => v !== 0))) return undefined;
+      if (x !== 0 || (ones < 8 && i < 31 && p.data.subarray(i + 1, 32).some((v) => v !== 0)))
+        return undefined;
       prefix += ones;
       if (ones < 8) break;
     }
@@ -60,7 +63,8 @@ export function within(inner: AddressRange, outer: AddressRange): boolean {
   return true;
 }
 
-export const mid4 = (mid: number): Uint8Array => Uint8Array.of(mid >>> 24, (mid >>> 16) & 0xff, (mid >>> 8) & 0xff, mid & 0xff);
+export const mid4 = (mid: number): Uint8Array =>
+  Uint8Array.of(mid >>> 24, (mid >>> 16) & 0xff, (mid >>> 8) & 0xff, mid & 0xff);
 
 /** A child SA pair negotiated by Quick Mode, keys included (the policy manager installs and wipes them). */
 export interface ChildSaResult {
@@ -75,4 +79,5 @@ export interface ChildSaResult {
 }
 
 export const spiBytes = (spi: number): Uint8Array => mid4(spi);
-export const spiOf = (b: Uint8Array): number => (b.length === 4 ? ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0 : 0);
+export const spiOf = (b: Uint8Array): number =>
+  b.length === 4 ? ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0 : 0;

@@ -46,11 +46,13 @@ const transport: IkeTransport = {
     socket.on('message', (data, rinfo) => {
       // charon as initiator with `encap = yes` sees no NAT itself, stays on port 500 and sends its
       // UDP-encapsulated ESP there too: a datagram opening with one of our inbound SPIs is ESP.
-      if (data.length > 8 && sad.inbound(data.readUInt32BE(0)) !== undefined) return openEsp(new Uint8Array(data));
+      if (data.length > 8 && sad.inbound(data.readUInt32BE(0)) !== undefined)
+        return openEsp(new Uint8Array(data));
       deliver(parseIpv6(rinfo.address), rinfo.port, new Uint8Array(data));
     });
     natSocket.on('message', (data, rinfo) => {
-      if (data.length >= 4 && data.readUInt32BE(0) === 0) deliver(parseIpv6(rinfo.address), rinfo.port, new Uint8Array(data.subarray(4)));
+      if (data.length >= 4 && data.readUInt32BE(0) === 0)
+        deliver(parseIpv6(rinfo.address), rinfo.port, new Uint8Array(data.subarray(4)));
       else if (data.length > 1) openEsp(new Uint8Array(data));
     });
   },
@@ -59,16 +61,37 @@ const sad = new SecurityAssociationDatabase({ scheduler });
 const manager = new PolicyManager(
   {
     address: args.local,
-    peers: [{ name: 'charon', address: args.peer, psk: args.psk, ike: args.ike, ...(args.aggressive ? { mode: 'aggressive' as const } : {}), children: [{ name: 'net', mode: 'tunnel', local: args.localTs, remote: args.remoteTs, esp: args.esp, start: 'none' }] }],
+    peers: [
+      {
+        name: 'charon',
+        address: args.peer,
+        psk: args.psk,
+        ike: args.ike,
+        ...(args.aggressive ? { mode: 'aggressive' as const } : {}),
+        children: [
+          {
+            name: 'net',
+            mode: 'tunnel',
+            local: args.localTs,
+            remote: args.remoteTs,
+            esp: args.esp,
+            start: 'none',
+          },
+        ],
+      },
+    ],
     retransmit: { timeout: 1000, tries: 4 },
     natTraversal: args.natT ?? false,
   },
   { sad, spd: new SecurityPolicyDatabase() },
 );
-const out = (o: unknown): void => void process.stdout.write(JSON.stringify(o) + "\n");
+const out = (o: unknown): void => void process.stdout.write(JSON.stringify(o) + '\n');
 let node: IsakmpNode;
 const finish = () => {
-  out({ status: manager.status(), sas: sad.all().map((s) => ({ spi: s.spi.toString(16), direction: s.direction, mode: s.mode })) });
+  out({
+    status: manager.status(),
+    sas: sad.all().map((s) => ({ spi: s.spi.toString(16), direction: s.direction, mode: s.mode })),
+  });
   scheduler.stop();
   socket.close();
   natSocket.close();
@@ -83,7 +106,14 @@ function openEsp(data: Uint8Array): void {
   const m = pool.from(data);
   const nh = sa.decapsulate(m.buffer);
   const b = m.buffer;
-  if (nh === NextHeader.IPV6 && checkIpv6Header(b) === null) out({ espIn: { spi: spi.toString(16).padStart(8, '0'), innerSrc: formatIpv6(b.bytes, b.start + 8), text: new TextDecoder().decode(b.bytes.subarray(b.start + 48, b.end)) } });
+  if (nh === NextHeader.IPV6 && checkIpv6Header(b) === null)
+    out({
+      espIn: {
+        spi: spi.toString(16).padStart(8, '0'),
+        innerSrc: formatIpv6(b.bytes, b.start + 8),
+        text: new TextDecoder().decode(b.bytes.subarray(b.start + 48, b.end)),
+      },
+    });
   else out({ espIn: { spi: spi.toString(16).padStart(8, '0'), error: String(nh) } });
   setTimeout(finish, 100);
 }
@@ -107,11 +137,19 @@ function sendEcho(outbound: number): void {
   writeIpv6Header(m.buffer, NextHeader.UDP, 64, src, dst);
   const r = sa.encapsulate(m.buffer, NextHeader.IPV6);
   if (r !== null) return out({ espOutError: r });
-  natSocket.send(m.buffer.copy(), 4500, args.peer, () => out({ espOut: { spi: outbound.toString(16) } }));
+  natSocket.send(m.buffer.copy(), 4500, args.peer, () =>
+    out({ espOut: { spi: outbound.toString(16) } }),
+  );
 }
 natSocket.bind(4500, args.local);
 socket.bind(500, args.local, () => {
-  node = new IsakmpNode({ manager, transport, scheduler, engine: engines.node, ...(args.keyLog ? { ikev1KeyLog: (l: string) => out({ key: l }) } : {}) });
+  node = new IsakmpNode({
+    manager,
+    transport,
+    scheduler,
+    engine: engines.node,
+    ...(args.keyLog ? { ikev1KeyLog: (l: string) => out({ key: l }) } : {}),
+  });
   scheduler.start();
   if (args.role === 'initiator') manager.initiate('charon');
   out({ ready: true });

@@ -31,34 +31,56 @@ export const REQUEST_ID_BYTES = 16;
 const REPLY_LABEL = new TextEncoder().encode('seccomm ca reply');
 
 /** What the CA signs in a bound reply. */
-function signedReply(kind: number, id: Uint8Array, subject: string, certificate: Uint8Array): Uint8Array {
+function signedReply(
+  kind: number,
+  id: Uint8Array,
+  subject: string,
+  certificate: Uint8Array,
+): Uint8Array {
   return new Writer().raw(REPLY_LABEL).u8(kind).raw(id).str(subject).bytes(certificate).done();
 }
 
 /** A lookup of `subject` bound to `id` (16 random bytes): the reply is signed over both. */
 export function boundCertificateRequest(subject: string, id: Uint8Array): Uint8Array {
-  if (id.length !== REQUEST_ID_BYTES) throw new RangeError(`a CA request id has ${REQUEST_ID_BYTES} bytes`);
+  if (id.length !== REQUEST_ID_BYTES)
+    throw new RangeError(`a CA request id has ${REQUEST_ID_BYTES} bytes`);
   return new Writer().u8(LOOKUP_BOUND).raw(id).str(subject).done();
 }
 
 /** The CA's answer to a bound lookup: a certificate (still to be verified as a certificate), or none for that subject. */
-export type CertificateAnswer = { readonly found: true; readonly certificate: Uint8Array } | { readonly found: false };
+export type CertificateAnswer =
+  { readonly found: true; readonly certificate: Uint8Array } | { readonly found: false };
 
 /**
  * Open a reply to the bound lookup (`subject`, `id`): null unless the CA signed it for this
  * very request (a forged reply, a reply to another request, an older reply replayed).
  */
-export function openCertificateReply(engine: CryptoEngine, caPublicKey: Uint8Array, reply: Uint8Array, subject: string, id: Uint8Array): CertificateAnswer | null {
+export function openCertificateReply(
+  engine: CryptoEngine,
+  caPublicKey: Uint8Array,
+  reply: Uint8Array,
+  subject: string,
+  id: Uint8Array,
+): CertificateAnswer | null {
   return decode(() => {
     const r = new Reader(reply);
     const kind = r.u8();
-    if (kind !== FOUND_BOUND && kind !== UNKNOWN_BOUND) throw new MalformedError('not a bound CA reply');
+    if (kind !== FOUND_BOUND && kind !== UNKNOWN_BOUND)
+      throw new MalformedError('not a bound CA reply');
     const got = r.raw(REQUEST_ID_BYTES);
     const certificate = r.bytes();
     const signature = r.bytes();
     r.end();
     if (!constantTimeEqual(got, id)) throw new MalformedError('reply for another request');
-    if (!engine.verify('ed25519', caPublicKey, signedReply(kind, got, subject, certificate), signature)) throw new MalformedError('reply not signed by the CA');
+    if (
+      !engine.verify(
+        'ed25519',
+        caPublicKey,
+        signedReply(kind, got, subject, certificate),
+        signature,
+      )
+    )
+      throw new MalformedError('reply not signed by the CA');
     if (kind === UNKNOWN_BOUND) return { found: false } as const;
     if (certificate.length === 0) throw new MalformedError('empty certificate');
     return { found: true, certificate } as const;
@@ -100,8 +122,21 @@ export class CertificateAuthority {
   }
 
   /** Certify `subject`'s keys for `lifetime` ms from `now`. */
-  certify(subject: string, keys: Pick<Certificate, 'algorithm' | 'publicKey'> & { agreementKey?: Uint8Array }, now: number, lifetime = 86_400_000): Uint8Array {
-    const cert = issueCertificate(this.#key, { subject, issuer: this.name, algorithm: keys.algorithm, publicKey: keys.publicKey, agreementKey: keys.agreementKey ?? new Uint8Array(0), notBefore: now, notAfter: now + lifetime });
+  certify(
+    subject: string,
+    keys: Pick<Certificate, 'algorithm' | 'publicKey'> & { agreementKey?: Uint8Array },
+    now: number,
+    lifetime = 86_400_000,
+  ): Uint8Array {
+    const cert = issueCertificate(this.#key, {
+      subject,
+      issuer: this.name,
+      algorithm: keys.algorithm,
+      publicKey: keys.publicKey,
+      agreementKey: keys.agreementKey ?? new Uint8Array(0),
+      notBefore: now,
+      notAfter: now + lifetime,
+    });
     this.#certificates.set(subject, cert);
     return cert;
   }

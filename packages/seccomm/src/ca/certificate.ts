@@ -22,7 +22,16 @@ const VERSION = 1;
 const algorithms: readonly SignatureAlgorithm[] = ['ed25519', 'ecdsa-p256-sha256'];
 
 function tbs(c: Certificate): Uint8Array {
-  return new Writer().u8(VERSION).str(c.subject).str(c.issuer).u8(algorithms.indexOf(c.algorithm)).bytes(c.publicKey).bytes(c.agreementKey).f64(c.notBefore).f64(c.notAfter).done();
+  return new Writer()
+    .u8(VERSION)
+    .str(c.subject)
+    .str(c.issuer)
+    .u8(algorithms.indexOf(c.algorithm))
+    .bytes(c.publicKey)
+    .bytes(c.agreementKey)
+    .f64(c.notBefore)
+    .f64(c.notAfter)
+    .done();
 }
 
 export function issueCertificate(ca: SigningKey, c: Certificate): Uint8Array {
@@ -31,22 +40,37 @@ export function issueCertificate(ca: SigningKey, c: Certificate): Uint8Array {
 }
 
 /** The certificate, if the CA signed it and it is valid at `now`; null otherwise. */
-export function verifyCertificate(engine: CryptoEngine, caPublicKey: Uint8Array, bytes: Uint8Array, now: number): Certificate | null {
+export function verifyCertificate(
+  engine: CryptoEngine,
+  caPublicKey: Uint8Array,
+  bytes: Uint8Array,
+  now: number,
+): Certificate | null {
   return decode(() => {
     const outer = new Reader(bytes);
     const body = outer.bytes();
     const signature = outer.bytes();
     outer.end();
-    if (!engine.verify('ed25519', caPublicKey, body, signature)) throw new MalformedError('bad CA signature');
+    if (!engine.verify('ed25519', caPublicKey, body, signature))
+      throw new MalformedError('bad CA signature');
     const r = new Reader(body);
     if (r.u8() !== VERSION) throw new MalformedError('unknown certificate version');
     const subject = r.str();
     const issuer = r.str();
     const algorithm = algorithms[r.u8()];
     if (algorithm === undefined) throw new MalformedError('unknown algorithm');
-    const c: Certificate = { subject, issuer, algorithm, publicKey: r.bytes(), agreementKey: r.bytes(), notBefore: r.f64(), notAfter: r.f64() };
+    const c: Certificate = {
+      subject,
+      issuer,
+      algorithm,
+      publicKey: r.bytes(),
+      agreementKey: r.bytes(),
+      notBefore: r.f64(),
+      notAfter: r.f64(),
+    };
     r.end();
-    if (now < c.notBefore || now > c.notAfter) throw new MalformedError('certificate not valid now');
+    if (now < c.notBefore || now > c.notAfter)
+      throw new MalformedError('certificate not valid now');
     return c;
   });
 }

@@ -7,7 +7,14 @@
  *
  * The host may be simulated (netsim) or on real sockets (a Host over a DgramAdaptor).
  */
-import { ApplicationAdaptor, connect, type CompositeProtocol, type Session, type Delivery, type Message } from '@conduits/core';
+import {
+  ApplicationAdaptor,
+  connect,
+  type CompositeProtocol,
+  type Session,
+  type Delivery,
+  type Message,
+} from '@conduits/core';
 import { parseIpv6, type Host, type Ipv6Address } from '@conduits/protocols-inet';
 import type { Observable } from 'rxjs';
 import type { CompositionConfig, ResolvedComposition } from '../config/composition.js';
@@ -43,7 +50,11 @@ export class SecureChannel {
   readonly #detach: () => void;
   #open = true;
 
-  private constructor(detach: () => void, conn: CompositeProtocol | LiveConnection, app: ApplicationAdaptor) {
+  private constructor(
+    detach: () => void,
+    conn: CompositeProtocol | LiveConnection,
+    app: ApplicationAdaptor,
+  ) {
     this.#detach = detach;
     this.#conn = conn instanceof LiveConnection ? null : conn;
     this.live = conn instanceof LiveConnection ? conn : null;
@@ -57,34 +68,69 @@ export class SecureChannel {
 
   /** Change the composition by agreement with the peer (needs `live: true`); see LiveConnection. */
   recompose(config: CompositionConfig): void {
-    if (this.live === null) throw new RecompositionBusyError('the channel was not opened with live: true');
+    if (this.live === null)
+      throw new RecompositionBusyError('the channel was not opened with live: true');
     this.live.recompose(config);
   }
 
   /** open(participants, keys): install the composite on `options.port` of `host`; key distribution starts at once. */
-  static open(host: Host, composition: ResolvedComposition, options: ChannelOptions): SecureChannel {
+  static open(
+    host: Host,
+    composition: ResolvedComposition,
+    options: ChannelOptions,
+  ): SecureChannel {
     const peer = typeof options.peer === 'string' ? parseIpv6(options.peer) : options.peer;
     const below = udpPeerSession(options.port, peer, options.peerPort);
     host.ports.install(options.port, below);
-    return SecureChannel.#build(host, below, composition, options.name ?? `seccomm:${options.port}`, options, () => host.close(options.port));
+    return SecureChannel.#build(
+      host,
+      below,
+      composition,
+      options.name ?? `seccomm:${options.port}`,
+      options,
+      () => host.close(options.port),
+    );
   }
 
   /**
    * The same directly on IPv6 (the paper's Figure 1 without UDP): the composite sits on the
    * host's next-header Mux under `protocol` (253 and 254 are for experiments, RFC 3692).
    */
-  static openOnIp(host: Host, composition: ResolvedComposition, options: Omit<ChannelOptions, 'port' | 'peerPort'> & { readonly protocol: number }): SecureChannel {
+  static openOnIp(
+    host: Host,
+    composition: ResolvedComposition,
+    options: Omit<ChannelOptions, 'port' | 'peerPort'> & { readonly protocol: number },
+  ): SecureChannel {
     const peer = typeof options.peer === 'string' ? parseIpv6(options.peer) : options.peer;
     const below = ipPeerSession(options.protocol, peer);
     host.nextHeaders.install(options.protocol, below);
-    return SecureChannel.#build(host, below, composition, options.name ?? `seccomm:ip${options.protocol}`, options, () => void host.nextHeaders.remove(options.protocol));
+    return SecureChannel.#build(
+      host,
+      below,
+      composition,
+      options.name ?? `seccomm:ip${options.protocol}`,
+      options,
+      () => void host.nextHeaders.remove(options.protocol),
+    );
   }
 
-  static #build(host: Host, below: Session, composition: ResolvedComposition, name: string, options: Omit<ChannelOptions, 'port' | 'peerPort'>, detach: () => void): SecureChannel {
+  static #build(
+    host: Host,
+    below: Session,
+    composition: ResolvedComposition,
+    name: string,
+    options: Omit<ChannelOptions, 'port' | 'peerPort'>,
+    detach: () => void,
+  ): SecureChannel {
     const scheduler = host.graph.scheduler;
     const app = new ApplicationAdaptor(`${name}-app`);
     if (options.live) {
-      const live = new LiveConnection(name, composition, { ...options, now: () => scheduler.now(), ...(options.recompositionPolicy ? { policy: options.recompositionPolicy } : {}), ...(options.recompositionFloor ? { floor: options.recompositionFloor } : {}) });
+      const live = new LiveConnection(name, composition, {
+        ...options,
+        now: () => scheduler.now(),
+        ...(options.recompositionPolicy ? { policy: options.recompositionPolicy } : {}),
+        ...(options.recompositionFloor ? { floor: options.recompositionFloor } : {}),
+      });
       const parts = live.conduits();
       connect(below.b, live.bottom.a);
       connect(live.top.b, app.a);
@@ -106,7 +152,9 @@ export class SecureChannel {
 
   /** Zero-copy delivery: `data` is valid only during the call. */
   onMessage(handler: ChannelHandler): () => void {
-    return this.app.onMessage((msg: Message) => handler(msg.buffer.subarray(), msg.get(AUTH_SENDER)));
+    return this.app.onMessage((msg: Message) =>
+      handler(msg.buffer.subarray(), msg.get(AUTH_SENDER)),
+    );
   }
 
   /** Copies of delivered messages, for application code that prefers Observables. */

@@ -4,7 +4,15 @@
  * the peer's address and port, dropping others (counted 'not-from-peer').
  */
 import { Session, type Message } from '@conduits/core';
-import { addressEquals, dstPort, ipOffset, nextHeader, remoteAddress, srcPort, type Ipv6Address } from '@conduits/protocols-inet';
+import {
+  addressEquals,
+  dstPort,
+  ipOffset,
+  nextHeader,
+  remoteAddress,
+  srcPort,
+  type Ipv6Address,
+} from '@conduits/protocols-inet';
 import { SRC } from '@conduits/protocols-inet/codec';
 
 export function udpPeerSession(localPort: number, peer: Ipv6Address, peerPort: number): Session {
@@ -16,7 +24,11 @@ export function udpPeerSession(localPort: number, peer: Ipv6Address, peerPort: n
           msg.set(remoteAddress, peer).set(dstPort, peerPort).set(srcPort, localPort);
           return s.send('A', msg);
         }
-        if (msg.get(srcPort) !== peerPort || !addressEquals(msg.buffer.bytes, (msg.get(ipOffset) ?? 0) + SRC, peer)) return s.drop(msg, 'not-from-peer', true);
+        if (
+          msg.get(srcPort) !== peerPort ||
+          !addressEquals(msg.buffer.bytes, (msg.get(ipOffset) ?? 0) + SRC, peer)
+        )
+          return s.drop(msg, 'not-from-peer', true);
         s.send('B', msg);
       },
     },
@@ -33,7 +45,8 @@ export function ipPeerSession(protocol: number, peer: Ipv6Address): Session {
           msg.set(remoteAddress, peer).set(nextHeader, protocol);
           return s.send('A', msg);
         }
-        if (!addressEquals(msg.buffer.bytes, (msg.get(ipOffset) ?? 0) + SRC, peer)) return s.drop(msg, 'not-from-peer', true);
+        if (!addressEquals(msg.buffer.bytes, (msg.get(ipOffset) ?? 0) + SRC, peer))
+          return s.drop(msg, 'not-from-peer', true);
         s.send('B', msg);
       },
     },

@@ -35,40 +35,127 @@ export interface CatalogEntry {
 
 export const catalog = {
   // Privacy (§3.3.2)
-  'aes-128-cbc-privacy': { class: 'privacy', keyLength: 16, describe: 'AES-128-CBC with a shared key (DESPrivacy\'s role)' },
-  'aes-256-cbc-privacy': { class: 'privacy', keyLength: 32, describe: 'AES-256-CBC with a shared key' },
-  'aes-128-ctr-privacy': { class: 'privacy', keyLength: 16, describe: 'AES-128-CTR with a shared key' },
-  'aes-128-gcm-privacy': { class: 'privacy', keyLength: 16, describe: 'AES-128-GCM with a shared key' },
-  'aes-256-gcm-privacy': { class: 'privacy', keyLength: 32, describe: 'AES-256-GCM with a shared key' },
-  'chacha20-poly1305-privacy': { class: 'privacy', keyLength: 32, describe: 'ChaCha20-Poly1305 with a shared key' },
-  'public-key-privacy': { class: 'privacy', publicKey: true, describe: 'X25519 + AEAD to the receiver\'s public key (RSAPrivacy\'s role)' },
+  'aes-128-cbc-privacy': {
+    class: 'privacy',
+    keyLength: 16,
+    describe: "AES-128-CBC with a shared key (DESPrivacy's role)",
+  },
+  'aes-256-cbc-privacy': {
+    class: 'privacy',
+    keyLength: 32,
+    describe: 'AES-256-CBC with a shared key',
+  },
+  'aes-128-ctr-privacy': {
+    class: 'privacy',
+    keyLength: 16,
+    describe: 'AES-128-CTR with a shared key',
+  },
+  'aes-128-gcm-privacy': {
+    class: 'privacy',
+    keyLength: 16,
+    describe: 'AES-128-GCM with a shared key',
+  },
+  'aes-256-gcm-privacy': {
+    class: 'privacy',
+    keyLength: 32,
+    describe: 'AES-256-GCM with a shared key',
+  },
+  'chacha20-poly1305-privacy': {
+    class: 'privacy',
+    keyLength: 32,
+    describe: 'ChaCha20-Poly1305 with a shared key',
+  },
+  'public-key-privacy': {
+    class: 'privacy',
+    publicKey: true,
+    describe: "X25519 + AEAD to the receiver's public key (RSAPrivacy's role)",
+  },
   'one-time-pad-privacy': { class: 'privacy', describe: 'one-time pad from a shared file' },
-  'caesar-privacy': { class: 'privacy', keyLength: 1, weak: 'a Caesar cipher hides nothing', describe: 'the paper\'s trivial Caesar cipher' },
+  'caesar-privacy': {
+    class: 'privacy',
+    keyLength: 1,
+    weak: 'a Caesar cipher hides nothing',
+    describe: "the paper's trivial Caesar cipher",
+  },
   // Integrity (§3.3.3)
   'sha256-digest': { class: 'integrity', plainDigest: true, describe: 'SHA-256 digest' },
   'sha512-digest': { class: 'integrity', plainDigest: true, describe: 'SHA-512 digest' },
-  'sha1-digest': { class: 'integrity', plainDigest: true, weak: 'SHA-1 collisions are practical (legacy, for the paper\'s classes)', describe: 'SHA-1 digest' },
-  'md5-digest': { class: 'integrity', plainDigest: true, weak: 'MD5 is broken (legacy, for the paper\'s classes)', describe: 'MD5 digest' },
-  'hmac-sha256-integrity': { class: 'integrity', keyLength: 32, describe: 'HMAC-SHA-256 keyed digest' },
+  'sha1-digest': {
+    class: 'integrity',
+    plainDigest: true,
+    weak: "SHA-1 collisions are practical (legacy, for the paper's classes)",
+    describe: 'SHA-1 digest',
+  },
+  'md5-digest': {
+    class: 'integrity',
+    plainDigest: true,
+    weak: "MD5 is broken (legacy, for the paper's classes)",
+    describe: 'MD5 digest',
+  },
+  'hmac-sha256-integrity': {
+    class: 'integrity',
+    keyLength: 32,
+    describe: 'HMAC-SHA-256 keyed digest',
+  },
   // Authenticity (§3.3.4)
-  'signature-authenticity': { class: 'authenticity', publicKey: true, privateKey: true, describe: 'signature over the whole message (RSAAuthenticity\'s role)' },
-  'signature-digest-authenticity': { class: 'authenticity', publicKey: true, privateKey: true, needsDigest: true, describe: 'signature over the digest only (RSADigestAuthenticity\'s role)' },
-  'keyed-digest-authenticity': { class: 'authenticity', keyLength: 32, needsDigest: true, describe: 'digest encrypted with a shared key (DESDigestAuthenticity\'s role)' },
-  'consistency-check': { class: 'authenticity', describe: 'redundancy checked after decryption (ConsistencyCheck)' },
+  'signature-authenticity': {
+    class: 'authenticity',
+    publicKey: true,
+    privateKey: true,
+    describe: "signature over the whole message (RSAAuthenticity's role)",
+  },
+  'signature-digest-authenticity': {
+    class: 'authenticity',
+    publicKey: true,
+    privateKey: true,
+    needsDigest: true,
+    describe: "signature over the digest only (RSADigestAuthenticity's role)",
+  },
+  'keyed-digest-authenticity': {
+    class: 'authenticity',
+    keyLength: 32,
+    needsDigest: true,
+    describe: "digest encrypted with a shared key (DESDigestAuthenticity's role)",
+  },
+  'consistency-check': {
+    class: 'authenticity',
+    describe: 'redundancy checked after decryption (ConsistencyCheck)',
+  },
   // Replay prevention (§3.3.5)
-  'timestamp-replay-prevention': { class: 'replay-prevention', describe: 'timestamps with a cache of recent messages' },
+  'timestamp-replay-prevention': {
+    class: 'replay-prevention',
+    describe: 'timestamps with a cache of recent messages',
+  },
   'sequence-replay-prevention': { class: 'replay-prevention', describe: 'sequence numbers' },
   // Non-repudiation
-  'non-repudiation': { class: 'non-repudiation', describe: 'the receiver keeps each message as signed by the sender, in an append-only file' },
+  'non-repudiation': {
+    class: 'non-repudiation',
+    describe: 'the receiver keeps each message as signed by the sender, in an append-only file',
+  },
   // Keys (§3.3.6)
   'random-key-creation': { class: 'key-creation', describe: 'keys from the CSPRNG' },
-  'derived-key-creation': { class: 'key-creation', describe: 'keys derived (HKDF) from shared material' },
-  'client-key-distribution': { class: 'key-distribution', describe: 'the client creates the key and sends it' },
-  'server-key-distribution': { class: 'key-distribution', describe: 'the server creates the key and sends it' },
+  'derived-key-creation': {
+    class: 'key-creation',
+    describe: 'keys derived (HKDF) from shared material',
+  },
+  'client-key-distribution': {
+    class: 'key-distribution',
+    describe: 'the client creates the key and sends it',
+  },
+  'server-key-distribution': {
+    class: 'key-distribution',
+    describe: 'the server creates the key and sends it',
+  },
   'dh-key-distribution': { class: 'key-distribution', describe: 'X25519 Diffie-Hellman' },
-  'kdc-key-distribution': { class: 'key-distribution', describe: 'a key distribution center on the network (Kerberos style)' },
+  'kdc-key-distribution': {
+    class: 'key-distribution',
+    describe: 'a key distribution center on the network (Kerberos style)',
+  },
   // Public keys (§3.3.7)
-  'ca-public-key-acquisition': { class: 'public-key-acquisition', describe: 'signed certificates fetched from a CA server on keyMiss' },
+  'ca-public-key-acquisition': {
+    class: 'public-key-acquisition',
+    describe: 'signed certificates fetched from a CA server on keyMiss',
+  },
   'security-audit': { class: 'security-audit', describe: 'records every securityAlert' },
 } as const satisfies Record<string, CatalogEntry>;
 

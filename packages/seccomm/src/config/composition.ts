@@ -79,7 +79,12 @@ export class CompositionError extends Error {
 }
 
 /** Label of a resolved micro-protocol in graphs and messages. */
-export function label(m: { readonly name: string; readonly key?: number | undefined; readonly creation?: number | undefined; readonly class?: string }): string {
+export function label(m: {
+  readonly name: string;
+  readonly key?: number | undefined;
+  readonly creation?: number | undefined;
+  readonly class?: string;
+}): string {
   if (m.class === 'key-creation') return `${m.name}[${m.creation}]`;
   return m.key !== undefined ? `${m.name}[key ${m.key}]` : m.name;
 }

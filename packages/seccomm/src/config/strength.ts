@@ -25,19 +25,53 @@ export interface Strength {
   readonly nonRepudiation: number;
 }
 
-const attributes = ['confidentiality', 'integrity', 'authenticity', 'replay', 'nonRepudiation'] as const;
+const attributes = [
+  'confidentiality',
+  'integrity',
+  'authenticity',
+  'replay',
+  'nonRepudiation',
+] as const;
 
-const aead = new Set<MicroProtocolName>(['aes-128-gcm-privacy', 'aes-256-gcm-privacy', 'chacha20-poly1305-privacy']);
-const malleable = new Set<MicroProtocolName>(['aes-128-cbc-privacy', 'aes-256-cbc-privacy', 'aes-128-ctr-privacy', 'one-time-pad-privacy']);
-const signatures = new Set<MicroProtocolName>(['signature-authenticity', 'signature-digest-authenticity']);
-const sharedKeyAuth = new Set<MicroProtocolName>(['hmac-sha256-integrity', 'keyed-digest-authenticity', ...aead]);
+const aead = new Set<MicroProtocolName>([
+  'aes-128-gcm-privacy',
+  'aes-256-gcm-privacy',
+  'chacha20-poly1305-privacy',
+]);
+const malleable = new Set<MicroProtocolName>([
+  'aes-128-cbc-privacy',
+  'aes-256-cbc-privacy',
+  'aes-128-ctr-privacy',
+  'one-time-pad-privacy',
+]);
+const signatures = new Set<MicroProtocolName>([
+  'signature-authenticity',
+  'signature-digest-authenticity',
+]);
+const sharedKeyAuth = new Set<MicroProtocolName>([
+  'hmac-sha256-integrity',
+  'keyed-digest-authenticity',
+  ...aead,
+]);
 
 function oneWay(ms: readonly ResolvedMicroProtocol[]): Strength {
   const has = (f: (m: ResolvedMicroProtocol) => boolean): boolean => ms.some(f);
-  const confidentiality = has((m) => aead.has(m.name) || m.name === 'public-key-privacy') ? 3 : has((m) => malleable.has(m.name)) ? 2 : has((m) => m.name === 'caesar-privacy') ? 1 : 0;
-  const authenticity = has((m) => signatures.has(m.name)) ? 2 : has((m) => sharedKeyAuth.has(m.name)) ? 1 : 0;
-  const hiddenDigest = confidentiality > 0 && has((m) => m.class === 'integrity' || m.name === 'consistency-check');
-  const integrity = authenticity > 0 || has((m) => m.name === 'public-key-privacy') ? 2 : hiddenDigest ? 1 : 0;
+  const confidentiality = has((m) => aead.has(m.name) || m.name === 'public-key-privacy')
+    ? 3
+    : has((m) => malleable.has(m.name))
+      ? 2
+      : has((m) => m.name === 'caesar-privacy')
+        ? 1
+        : 0;
+  const authenticity = has((m) => signatures.has(m.name))
+    ? 2
+    : has((m) => sharedKeyAuth.has(m.name))
+      ? 1
+      : 0;
+  const hiddenDigest =
+    confidentiality > 0 && has((m) => m.class === 'integrity' || m.name === 'consistency-check');
+  const integrity =
+    authenticity > 0 || has((m) => m.name === 'public-key-privacy') ? 2 : hiddenDigest ? 1 : 0;
   return {
     confidentiality,
     integrity,
@@ -50,12 +84,18 @@ function oneWay(ms: readonly ResolvedMicroProtocol[]): Strength {
 /** The strength of a resolved composition (see the module comment for the levels). */
 export function strengthOf(c: ResolvedComposition): Strength {
   const data = c.microProtocols.filter((m) => m.mode !== 'KEYS');
-  const [cs, sc] = (['CS', 'SC'] as const).map((d) => oneWay(data.filter((m) => m.direction === 'BOTH' || m.direction === d))) as [Strength, Strength];
-  return Object.fromEntries(attributes.map((a) => [a, Math.min(cs[a], sc[a])])) as unknown as Strength;
+  const [cs, sc] = (['CS', 'SC'] as const).map((d) =>
+    oneWay(data.filter((m) => m.direction === 'BOTH' || m.direction === d)),
+  ) as [Strength, Strength];
+  return Object.fromEntries(
+    attributes.map((a) => [a, Math.min(cs[a], sc[a])]),
+  ) as unknown as Strength;
 }
 
 /** null when `proposed` is at least as strong as `reference` in every attribute, else which are weaker ("replay 0 < 1"). */
 export function compareStrength(proposed: Strength, reference: Partial<Strength>): string | null {
-  const weaker = attributes.filter((a) => proposed[a] < (reference[a] ?? 0)).map((a) => `${a} ${proposed[a]} < ${reference[a] ?? 0}`);
+  const weaker = attributes
+    .filter((a) => proposed[a] < (reference[a] ?? 0))
+    .map((a) => `${a} ${proposed[a]} < ${reference[a] ?? 0}`);
   return weaker.length === 0 ? null : weaker.join(', ');
 }

@@ -21,19 +21,32 @@ const AAD_REPLY = enc.encode('seccomm kdc reply');
 const AAD_TICKET = enc.encode('seccomm kdc ticket');
 const AAD_AUTH = enc.encode('seccomm kdc authenticator');
 /** Clock skew allowed between client, server and KDC, ms. */
-export const KDC_SKEW = 30_000;
+const KDC_SKEW = 30_000;
 
-export function seal(engine: CryptoEngine, key: Uint8Array, aad: Uint8Array, plain: Uint8Array): Uint8Array {
+function seal(
+  engine: CryptoEngine,
+  key: Uint8Array,
+  aad: Uint8Array,
+  plain: Uint8Array,
+): Uint8Array {
   const k = engine.aead('aes-256-gcm', key);
   try {
     const nonce = engine.randomBytes(12);
-    return new Writer().raw(nonce).raw(k.seal(nonce, plain, aad)).done();
+    return new Writer()
+      .raw(nonce)
+      .raw(k.seal(nonce, plain, aad))
+      .done();
   } finally {
     k.destroy();
   }
 }
 
-export function open(engine: CryptoEngine, key: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
+function open(
+  engine: CryptoEngine,
+  key: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+): Uint8Array | null {
   if (sealed.length < 28 || key.length !== 32) return null;
   const k = engine.aead('aes-256-gcm', key);
   try {
@@ -50,7 +63,12 @@ export interface KdcRequest {
   readonly length: number;
 }
 
-export function kdcRequest(client: string, server: string, nonce: Uint8Array, length: number): Uint8Array {
+export function kdcRequest(
+  client: string,
+  server: string,
+  nonce: Uint8Array,
+  length: number,
+): Uint8Array {
   return new Writer().u8(REQUEST).u8(length).raw(nonce).str(client).str(server).done();
 }
 
@@ -76,15 +94,38 @@ export interface Ticket {
 }
 
 /** The KDC's answer: a fresh key sealed for the client, with a ticket sealed for the server. */
-export function kdcReply(engine: CryptoEngine, req: KdcRequest, clientKey: Uint8Array, serverKey: Uint8Array, now: number, lifetime: number): Uint8Array {
+export function kdcReply(
+  engine: CryptoEngine,
+  req: KdcRequest,
+  clientKey: Uint8Array,
+  serverKey: Uint8Array,
+  now: number,
+  lifetime: number,
+): Uint8Array {
   const key = engine.randomBytes(req.length);
-  const ticket = seal(engine, serverKey, AAD_TICKET, new Writer().bytes(key).str(req.client).str(req.server).f64(now).u32(lifetime).done());
-  const forClient = seal(engine, clientKey, AAD_REPLY, new Writer().raw(req.nonce).bytes(key).str(req.server).bytes(ticket).done());
+  const ticket = seal(
+    engine,
+    serverKey,
+    AAD_TICKET,
+    new Writer().bytes(key).str(req.client).str(req.server).f64(now).u32(lifetime).done(),
+  );
+  const forClient = seal(
+    engine,
+    clientKey,
+    AAD_REPLY,
+    new Writer().raw(req.nonce).bytes(key).str(req.server).bytes(ticket).done(),
+  );
   key.fill(0);
   return new Writer().u8(REPLY).raw(forClient).done();
 }
 
-export function openKdcReply(engine: CryptoEngine, clientKey: Uint8Array, reply: Uint8Array, nonce: Uint8Array, server: string): { key: Uint8Array; ticket: Uint8Array } | null {
+export function openKdcReply(
+  engine: CryptoEngine,
+  clientKey: Uint8Array,
+  reply: Uint8Array,
+  nonce: Uint8Array,
+  server: string,
+): { key: Uint8Array; ticket: Uint8Array } | null {
   if (reply[0] !== REPLY) return null;
   const plain = open(engine, clientKey, AAD_REPLY, reply.subarray(1));
   if (plain === null) return null;
@@ -95,30 +136,63 @@ export function openKdcReply(engine: CryptoEngine, clientKey: Uint8Array, reply:
     const srv = r.str();
     const ticket = r.bytes();
     r.end();
-    if (srv !== server || !n.every((x, i) => x === nonce[i])) throw new MalformedError('reply for another request');
+    if (srv !== server || !n.every((x, i) => x === nonce[i]))
+      throw new MalformedError('reply for another request');
     return { key, ticket };
   });
 }
 
 /** The server opens a ticket: it must be for us, from our peer, and current. */
-export function openTicket(engine: CryptoEngine, serverKey: Uint8Array, ticket: Uint8Array, who: { self: string; peer: string }, now: number): Ticket | null {
+export function openTicket(
+  engine: CryptoEngine,
+  serverKey: Uint8Array,
+  ticket: Uint8Array,
+  who: { self: string; peer: string },
+  now: number,
+): Ticket | null {
   const plain = open(engine, serverKey, AAD_TICKET, ticket);
   if (plain === null) return null;
   return decode(() => {
     const r = new Reader(plain);
-    const t = { key: r.bytes(), client: r.str(), server: r.str(), issued: r.f64(), lifetime: r.u32() };
+    const t = {
+      key: r.bytes(),
+      client: r.str(),
+      server: r.str(),
+      issued: r.f64(),
+      lifetime: r.u32(),
+    };
     r.end();
-    if (t.server !== who.self || t.client !== who.peer) throw new MalformedError('ticket for other principals');
-    if (now < t.issued - KDC_SKEW || now > t.issued + t.lifetime) throw new MalformedError('ticket expired');
+    if (t.server !== who.self || t.client !== who.peer)
+      throw new MalformedError('ticket for other principals');
+    if (now < t.issued - KDC_SKEW || now > t.issued + t.lifetime)
+      throw new MalformedError('ticket expired');
     return t;
   });
 }
 
-export function sealAuthenticator(engine: CryptoEngine, key: Uint8Array, client: string, target: number, now: number): Uint8Array {
-  return seal(engine, authKey(engine, key), AAD_AUTH, new Writer().f64(now).u32(target).str(client).done());
+export function sealAuthenticator(
+  engine: CryptoEngine,
+  key: Uint8Array,
+  client: string,
+  target: number,
+  now: number,
+): Uint8Array {
+  return seal(
+    engine,
+    authKey(engine, key),
+    AAD_AUTH,
+    new Writer().f64(now).u32(target).str(client).done(),
+  );
 }
 
-export function openAuthenticator(engine: CryptoEngine, key: Uint8Array, sealed: Uint8Array, client: string, target: number, now: number): boolean {
+export function openAuthenticator(
+  engine: CryptoEngine,
+  key: Uint8Array,
+  sealed: Uint8Array,
+  client: string,
+  target: number,
+  now: number,
+): boolean {
   const plain = open(engine, authKey(engine, key), AAD_AUTH, sealed);
   if (plain === null) return false;
   return (

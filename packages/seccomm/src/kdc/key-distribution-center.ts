@@ -19,7 +19,8 @@ export class KeyDistributionCenter {
 
   /** Register a principal's master key (the KDC keeps a copy). */
   register(principal: string, masterKey: Uint8Array): void {
-    if (masterKey.length !== 32) throw new RangeError(`master key of ${principal} must be 32 bytes`);
+    if (masterKey.length !== 32)
+      throw new RangeError(`master key of ${principal} must be 32 bytes`);
     this.#masters.set(principal, Uint8Array.from(masterKey));
   }
 

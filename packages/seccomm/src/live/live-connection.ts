@@ -32,9 +32,23 @@
  * A `floor` bounds every proposal, the peer's (REJECT) and our own (CompositionError), whatever
  * the policy.
  */
-import { attribute, connect, defaultPool, Mux, Session, type Accessor, type CompositeProtocol, type Conduit, type Message } from '@conduits/core';
+import {
+  attribute,
+  connect,
+  defaultPool,
+  Mux,
+  Session,
+  type Accessor,
+  type CompositeProtocol,
+  type Conduit,
+  type Message,
+} from '@conduits/core';
 import { Subject, type Observable } from 'rxjs';
-import { CompositionError, type CompositionConfig, type ResolvedComposition } from '../config/composition.js';
+import {
+  CompositionError,
+  type CompositionConfig,
+  type ResolvedComposition,
+} from '../config/composition.js';
 import { resolveComposition } from '../config/resolve.js';
 import { validateConfig } from '../config/validate.js';
 import { compareStrength, strengthOf, type Strength } from '../config/strength.js';
@@ -52,8 +66,18 @@ const ACCEPT = 2;
 const REJECT = 3;
 
 export type Recomposition =
-  | { readonly kind: 'switched'; readonly generation: number; readonly composition: string; readonly proposedBy: 'us' | 'peer' }
-  | { readonly kind: 'rejected'; readonly generation: number; readonly conflict: string; readonly by: 'us' | 'peer' };
+  | {
+      readonly kind: 'switched';
+      readonly generation: number;
+      readonly composition: string;
+      readonly proposedBy: 'us' | 'peer';
+    }
+  | {
+      readonly kind: 'rejected';
+      readonly generation: number;
+      readonly conflict: string;
+      readonly by: 'us' | 'peer';
+    };
 
 export class RecompositionBusyError extends Error {
   override readonly name = 'RecompositionBusyError';
@@ -62,7 +86,12 @@ export class RecompositionBusyError extends Error {
   }
 }
 
-const upperAccessor: Accessor<number> = { name: 'generation', key: (m) => m.get(Generation), stamp: (m, g) => void m.set(Generation, g), format: (g) => `generation ${g}` };
+const upperAccessor: Accessor<number> = {
+  name: 'generation',
+  key: (m) => m.get(Generation),
+  stamp: (m, g) => void m.set(Generation, g),
+  format: (g) => `generation ${g}`,
+};
 const lowerAccessor: Accessor<number> = {
   name: 'generation-byte',
   key: (m) => (m.buffer.length > 0 ? (m.buffer.bytes[m.buffer.start] as number) : undefined),
@@ -87,11 +116,16 @@ function tag(g: number): Session {
 
 /** Joins the upper Mux's side B[g] to a composite's side B (the application side). */
 function join(g: number): Session {
-  return new Session(`generation-join:${g}`, { initial: { name: 'join', accept: (s, msg, from) => s.forward(msg, from) } });
+  return new Session(`generation-join:${g}`, {
+    initial: { name: 'join', accept: (s, msg, from) => s.forward(msg, from) },
+  });
 }
 
 function unknownGeneration(name: string): Session {
-  return new Session(name, { initial: { name: 'refuse', accept: (s, msg) => s.drop(msg, 'generation-unknown', true) }, terminal: 'B' });
+  return new Session(name, {
+    initial: { name: 'refuse', accept: (s, msg) => s.drop(msg, 'generation-unknown', true) },
+    terminal: 'B',
+  });
 }
 
 export interface LiveOptions {
@@ -132,10 +166,15 @@ export class LiveConnection {
   constructor(name: string, composition: ResolvedComposition, options: OpenOptions & LiveOptions) {
     this.#name = name;
     this.#options = options;
-    this.#policy = options.policy ?? ((proposed) => {
-      const weaker = compareStrength(strengthOf(proposed), strengthOf((this.#generations.get(this.#current) as Installed).composition));
-      return weaker === null ? null : `weaker than the composition in force: ${weaker}`;
-    });
+    this.#policy =
+      options.policy ??
+      ((proposed) => {
+        const weaker = compareStrength(
+          strengthOf(proposed),
+          strengthOf((this.#generations.get(this.#current) as Installed).composition),
+        );
+        return weaker === null ? null : `weaker than the composition in force: ${weaker}`;
+      });
     this.#floor = options.floor ?? {};
     this.grace = options.grace ?? 2_000;
     this.#upper = new Mux<number>(`${name}-generations`, upperAccessor);
@@ -168,11 +207,20 @@ export class LiveConnection {
 
   /** Every conduit to adopt when building the graph (the first generation included). */
   conduits(): Conduit[] {
-    const sinks = [unknownGeneration(`${this.#name}-no-generation-up`), unknownGeneration(`${this.#name}-no-generation-down`)];
+    const sinks = [
+      unknownGeneration(`${this.#name}-no-generation-up`),
+      unknownGeneration(`${this.#name}-no-generation-down`),
+    ];
     connect(this.#upper.b, (sinks[0] as Session).a);
     connect(this.bottom.b, (sinks[1] as Session).a);
     connect(this.top.a, this.#upper.a);
-    return [this.top, this.#upper, this.bottom, ...sinks, ...(this.#generations.get(0)?.parts ?? [])];
+    return [
+      this.top,
+      this.#upper,
+      this.bottom,
+      ...sinks,
+      ...(this.#generations.get(0)?.parts ?? []),
+    ];
   }
 
   /** The composite messages are sent with now. */
@@ -190,8 +238,10 @@ export class LiveConnection {
 
   /** Propose a new composition; the switch happens when the peer accepts (see changes$). */
   recompose(config: CompositionConfig): void {
-    if (this.#proposed !== null) throw new RecompositionBusyError(`generation ${this.#proposed} is still proposed`);
-    if (!this.current.shared.get(Push).enabled) throw new RecompositionBusyError('keys are being distributed');
+    if (this.#proposed !== null)
+      throw new RecompositionBusyError(`generation ${this.#proposed} is still proposed`);
+    if (!this.current.shared.get(Push).enabled)
+      throw new RecompositionBusyError('keys are being distributed');
     const g = this.#current + 1;
     const resolved = this.#resolve(config);
     this.#proposed = g;
@@ -211,9 +261,19 @@ export class LiveConnection {
     const carried = [...this.current.shared.get(Keys).indices()];
     // Checked before it is merged with the carried keys: a proposal may be any JSON.
     validateConfig(config);
-    const resolved = resolveComposition({ ...config, keys: { ...config.keys, predefined: [...new Set([...(config.keys?.predefined ?? []), ...carried])] } });
+    const resolved = resolveComposition({
+      ...config,
+      keys: {
+        ...config.keys,
+        predefined: [...new Set([...(config.keys?.predefined ?? []), ...carried])],
+      },
+    });
     const below = compareStrength(strengthOf(resolved), this.#floor);
-    if (below !== null) throw new CompositionError(`${resolved.name} is below this connection's floor: ${below}`, 'propose a composition at least as strong as the floor');
+    if (below !== null)
+      throw new CompositionError(
+        `${resolved.name} is below this connection's floor: ${below}`,
+        'propose a composition at least as strong as the floor',
+      );
     return resolved;
   }
 
@@ -221,7 +281,11 @@ export class LiveConnection {
     const keys = g === 0 ? this.#options.keys : this.current.shared.get(Keys).snapshot();
     let composite: CompositeProtocol;
     try {
-      composite = openConnection(`${this.#name}#${g}`, composition, { ...this.#options, generation: g, ...(keys ? { keys } : {}) });
+      composite = openConnection(`${this.#name}#${g}`, composition, {
+        ...this.#options,
+        generation: g,
+        ...(keys ? { keys } : {}),
+      });
     } finally {
       if (g > 0) for (const k of keys?.values() ?? []) k.fill(0);
     }
@@ -241,7 +305,12 @@ export class LiveConnection {
     const old = this.#current;
     this.#current = g;
     this.#proposed = null;
-    this.#changes.next({ kind: 'switched', generation: g, composition: (this.#generations.get(g) as Installed).composition.name, proposedBy });
+    this.#changes.next({
+      kind: 'switched',
+      generation: g,
+      composition: (this.#generations.get(g) as Installed).composition.name,
+      proposedBy,
+    });
     const scheduler = this.top.graph.scheduler;
     scheduler.unref(scheduler.after(this.grace, () => this.#retire(old)));
   }
@@ -284,7 +353,8 @@ export class LiveConnection {
     const payload = b.bytes.slice(b.start + 2, b.end);
     msg.release();
     const g = this.#current + 1;
-    if ((g & 0xff) !== low || (type === PROPOSE && on !== this.#current)) return this.top.graph.securityAlert(this.top, 'recompose-stale');
+    if ((g & 0xff) !== low || (type === PROPOSE && on !== this.#current))
+      return this.top.graph.securityAlert(this.top, 'recompose-stale');
     if (type === PROPOSE) {
       if (this.#proposed !== null) {
         // Both proposed: the client's proposal wins.
@@ -292,12 +362,16 @@ export class LiveConnection {
         this.#abandon(this.#proposed);
       }
       try {
-        const resolved = this.#resolve(JSON.parse(new TextDecoder().decode(payload)) as CompositionConfig);
+        const resolved = this.#resolve(
+          JSON.parse(new TextDecoder().decode(payload)) as CompositionConfig,
+        );
         const refused = this.#policy(resolved);
-        if (refused !== null) throw new CompositionError(refused, 'propose a composition this end\'s policy accepts');
+        if (refused !== null)
+          throw new CompositionError(refused, "propose a composition this end's policy accepts");
         this.#install(g, resolved, true);
       } catch (e) {
-        const conflict = e instanceof CompositionError ? e.conflict : `not a composition: ${(e as Error).message}`;
+        const conflict =
+          e instanceof CompositionError ? e.conflict : `not a composition: ${(e as Error).message}`;
         // A refused proposal may be a downgrade attempt: loud.
         this.top.graph.securityAlert(this.top, 'recompose-refused');
         this.#changes.next({ kind: 'rejected', generation: g, conflict, by: 'us' });
@@ -310,7 +384,12 @@ export class LiveConnection {
     if (type === ACCEPT) return this.#switch(g, 'us');
     if (type === REJECT) {
       this.#abandon(g);
-      this.#changes.next({ kind: 'rejected', generation: g, conflict: new TextDecoder().decode(payload), by: 'peer' });
+      this.#changes.next({
+        kind: 'rejected',
+        generation: g,
+        conflict: new TextDecoder().decode(payload),
+        by: 'peer',
+      });
     }
   }
 }

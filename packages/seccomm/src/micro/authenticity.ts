@@ -7,7 +7,12 @@
  * cannot be reflected or moved into another generation. For non-repudiation the verified
  * evidence is left in a local attribute.
  */
-import { attribute, type CompositeProtocol, type Message, type MicroProtocol } from '@conduits/core';
+import {
+  attribute,
+  type CompositeProtocol,
+  type Message,
+  type MicroProtocol,
+} from '@conduits/core';
 import type { SignatureAlgorithm, SigningKey } from '@conduits/crypto';
 import { label, type ResolvedMicroProtocol } from '../config/composition.js';
 import { Participants, PrivateKey, PublicKeys, settings } from '../runtime/context.js';
@@ -44,7 +49,8 @@ export function authenticity(m: ResolvedMicroProtocol, digestLength: number): Mi
       const priv = c.shared.get(PrivateKey);
       if (priv !== null) signer = s.engine.signingKey(algorithm, priv);
       const header = new FrameHeader(c);
-      const covered = (b: Message['buffer']): Uint8Array => (overDigest ? b.bytes.subarray(b.end - digestLength, b.end) : b.subarray());
+      const covered = (b: Message['buffer']): Uint8Array =>
+        overDigest ? b.bytes.subarray(b.end - digestLength, b.end) : b.subarray();
       /** header ‖ what the signature is about. */
       const withHeader = (h: Uint8Array, body: Uint8Array): Uint8Array => {
         const out = new Uint8Array(HEADER_LENGTH + body.length);
@@ -72,7 +78,13 @@ export function authenticity(m: ResolvedMicroProtocol, digestLength: number): Mi
         const signed = withHeader(h, covered(b));
         if (!s.engine.verify(algorithm, key, signed, signature)) return 'authenticity-failed';
         msg.set(AUTH_SENDER, peer);
-        msg.set(evidence, { sender: peer, algorithm, signed: Uint8Array.from(b.subarray()), signature, header: h });
+        msg.set(evidence, {
+          sender: peer,
+          algorithm,
+          signed: Uint8Array.from(b.subarray()),
+          signature,
+          header: h,
+        });
         return null;
       };
       bindTransform(c, m, name, s.role, send, receive);

@@ -1,10 +1,16 @@
-import { msgFromAbove, msgFromBelow, type CompositeProtocol, type EventType, type Message } from '@conduits/core';
+import {
+  msgFromAbove,
+  msgFromBelow,
+  type CompositeProtocol,
+  type EventType,
+  type Message,
+} from '@conduits/core';
 import type { ResolvedMicroProtocol } from '../config/composition.js';
 import { reject } from '../runtime/context.js';
 import { keyMsgReceive, keyMsgSend } from '../runtime/events.js';
 
 /** Does micro-protocol `m` act on a message in this direction (client→server is CS)? */
-export function applies(m: ResolvedMicroProtocol, role: 'client' | 'server', outbound: boolean): boolean {
+function applies(m: ResolvedMicroProtocol, role: 'client' | 'server', outbound: boolean): boolean {
   if (m.direction === 'BOTH') return true;
   const flow = (role === 'client') === outbound ? 'CS' : 'SC';
   return m.direction === flow;
@@ -14,7 +20,8 @@ export function applies(m: ResolvedMicroProtocol, role: 'client' | 'server', out
 export function eventsOf(m: ResolvedMicroProtocol): [EventType<Message>, EventType<Message>][] {
   const pairs: [EventType<Message>, EventType<Message>][] = [];
   if (m.mode !== 'KEYS') pairs.push([msgFromAbove, msgFromBelow]);
-  if (m.mode !== 'DATA') for (const i of m.distributions) pairs.push([keyMsgSend(i), keyMsgReceive(i)]);
+  if (m.mode !== 'DATA')
+    for (const i of m.distributions) pairs.push([keyMsgSend(i), keyMsgReceive(i)]);
   return pairs;
 }
 

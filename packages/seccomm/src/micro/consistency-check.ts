@@ -19,7 +19,8 @@ export function consistencyCheck(m: ResolvedMicroProtocol): MicroProtocol {
     name,
     start(c: CompositeProtocol) {
       const s = settings(c);
-      const check = (data: Uint8Array): Uint8Array => s.engine.hash('sha256', data).subarray(0, REDUNDANCY);
+      const check = (data: Uint8Array): Uint8Array =>
+        s.engine.hash('sha256', data).subarray(0, REDUNDANCY);
       bindTransform(
         c,
         m,
@@ -29,7 +30,13 @@ export function consistencyCheck(m: ResolvedMicroProtocol): MicroProtocol {
         (msg: Message) => {
           const b = msg.buffer;
           if (b.length < REDUNDANCY) return 'consistency-check-failed';
-          if (!constantTimeEqual(check(b.bytes.subarray(b.start, b.end - REDUNDANCY)), b.bytes.subarray(b.end - REDUNDANCY, b.end))) return 'consistency-check-failed';
+          if (
+            !constantTimeEqual(
+              check(b.bytes.subarray(b.start, b.end - REDUNDANCY)),
+              b.bytes.subarray(b.end - REDUNDANCY, b.end),
+            )
+          )
+            return 'consistency-check-failed';
           b.trim(REDUNDANCY);
           return null;
         },

@@ -12,7 +12,12 @@ import { DirectionalKeys } from '../runtime/directional-keys.js';
 import { FrameHeader } from '../runtime/frame-header.js';
 import { bindTransform } from './bind-transform.js';
 
-const hashOf: Record<string, HashAlgorithm> = { 'sha256-digest': 'sha256', 'sha512-digest': 'sha512', 'sha1-digest': 'sha1', 'md5-digest': 'md5' };
+const hashOf: Record<string, HashAlgorithm> = {
+  'sha256-digest': 'sha256',
+  'sha512-digest': 'sha512',
+  'sha1-digest': 'sha1',
+  'md5-digest': 'md5',
+};
 
 /** Bytes of the digest an integrity micro-protocol appends. */
 export function digestLength(m: ResolvedMicroProtocol): number {
@@ -28,14 +33,21 @@ export function integrity(m: ResolvedMicroProtocol): MicroProtocol {
     start(c: CompositeProtocol) {
       const s = settings(c);
       const hash = hashOf[m.name];
-      const table = hash === undefined ? new DirectionalKeys(c, m, 32, (k) => s.engine.mac('hmac-sha256', k)) : null;
+      const table =
+        hash === undefined
+          ? new DirectionalKeys(c, m, 32, (k) => s.engine.mac('hmac-sha256', k))
+          : null;
       macs = table;
       const header = new FrameHeader(c);
       const length = digestLength(m);
       /** The digest of `data` (keyed: with the frame header) under the message's epoch, or null when its key is missing. */
       const digest = (msg: Message, data: Uint8Array, outbound: boolean): Uint8Array | null => {
         if (table === null) return s.engine.hash(hash as HashAlgorithm, data);
-        return (outbound ? table.send : table.receive).get(epochOf(c, msg))?.compute(header.of(msg, outbound), data) ?? null;
+        return (
+          (outbound ? table.send : table.receive)
+            .get(epochOf(c, msg))
+            ?.compute(header.of(msg, outbound), data) ?? null
+        );
       };
       bindTransform(
         c,
@@ -53,7 +65,8 @@ export function integrity(m: ResolvedMicroProtocol): MicroProtocol {
           if (b.length < length) return 'integrity-check-failed';
           const d = digest(msg, b.bytes.subarray(b.start, b.end - length), false);
           if (d === null) return 'key-missing';
-          if (!constantTimeEqual(d, b.bytes.subarray(b.end - length, b.end))) return 'integrity-check-failed';
+          if (!constantTimeEqual(d, b.bytes.subarray(b.end - length, b.end)))
+            return 'integrity-check-failed';
           b.trim(length);
           return null;
         },

@@ -16,7 +16,10 @@ const enc = new TextEncoder();
 
 export function keyCreation(m: ResolvedMicroProtocol): MicroProtocol {
   const name = label(m);
-  let previous: Uint8Array | null = typeof m.params['seed'] === 'string' ? Uint8Array.from(Buffer.from(m.params['seed'], 'hex')) : null;
+  let previous: Uint8Array | null =
+    typeof m.params['seed'] === 'string'
+      ? Uint8Array.from(Buffer.from(m.params['seed'], 'hex'))
+      : null;
   return {
     name,
     start(c: CompositeProtocol) {
@@ -25,10 +28,23 @@ export function keyCreation(m: ResolvedMicroProtocol): MicroProtocol {
         keyCreate(m.creation ?? 1),
         (k: KeyCreation) => {
           if (m.name === 'derived-key-creation') {
-            if (k.material === undefined) throw new Error(`${name}: keyCreate without key material to derive from`);
-            k.key = s.engine.hkdf('sha256', k.material, new Uint8Array(0), k.info ?? enc.encode('seccomm key'), k.length);
+            if (k.material === undefined)
+              throw new Error(`${name}: keyCreate without key material to derive from`);
+            k.key = s.engine.hkdf(
+              'sha256',
+              k.material,
+              new Uint8Array(0),
+              k.info ?? enc.encode('seccomm key'),
+              k.length,
+            );
           } else if (previous !== null) {
-            previous = s.engine.hkdf('sha256', previous, new Uint8Array(0), enc.encode('seccomm random-key-creation'), Math.max(32, k.length));
+            previous = s.engine.hkdf(
+              'sha256',
+              previous,
+              new Uint8Array(0),
+              enc.encode('seccomm random-key-creation'),
+              Math.max(32, k.length),
+            );
             k.key = previous.slice(0, k.length);
           } else k.key = s.engine.randomBytes(k.length);
         },

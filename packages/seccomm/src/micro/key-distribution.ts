@@ -21,7 +21,16 @@
  * connection; the server asks the client to start it (REKEY). close() closes the host: no
  * retransmission, no KDC call, no callback after it.
  */
-import { sharedKey, TaskHost, type CompositeProtocol, type Message, type MicroProtocol, type Task, type TaskError, type TaskOwner } from '@conduits/core';
+import {
+  sharedKey,
+  TaskHost,
+  type CompositeProtocol,
+  type Message,
+  type MicroProtocol,
+  type Task,
+  type TaskError,
+  type TaskOwner,
+} from '@conduits/core';
 import { label, type ResolvedMicroProtocol } from '../config/composition.js';
 import { raiseAlert, reject } from '../runtime/context.js';
 import { keyInstalled, keyMsgReceive, openSession, replaceKey } from '../runtime/events.js';
@@ -30,7 +39,13 @@ import { Push, type PushGate } from '../runtime/push-gate.js';
 import { ClientKeyInitiator, ClientKeyResponder } from './distribution/client-distribution.js';
 import { DhInitiator, DhResponder } from './distribution/dh-distribution.js';
 import { DistributionContext } from './distribution/distribution-context.js';
-import { KdcKeyRequest, KdcTicketInitiator, KdcTicketResponder, type KdcGrant, type KdcRequestOwner } from './distribution/kdc-distribution.js';
+import {
+  KdcKeyRequest,
+  KdcTicketInitiator,
+  KdcTicketResponder,
+  type KdcGrant,
+  type KdcRequestOwner,
+} from './distribution/kdc-distribution.js';
 import { KEY_HEADER, keyBody, KeyMessage, KeyMsg, KeyWire } from './distribution/key-message.js';
 import { ServerKeyInitiator, ServerKeyResponder } from './distribution/server-distribution.js';
 
@@ -53,7 +68,10 @@ export class DistributionQueue {
     else next();
   }
 }
-export const Distributions = sharedKey<DistributionQueue>('Distributions', () => new DistributionQueue());
+export const Distributions = sharedKey<DistributionQueue>(
+  'Distributions',
+  () => new DistributionQueue(),
+);
 
 export interface DistributionOptions {
   /** Bytes of the key distributed (the longest any micro-protocol using it needs). */
@@ -65,7 +83,10 @@ export interface DistributionOptions {
 
 type KeyTask = Task<KeyMessage, KeyMessage>;
 
-export function keyDistribution(m: ResolvedMicroProtocol, options: DistributionOptions): MicroProtocol {
+export function keyDistribution(
+  m: ResolvedMicroProtocol,
+  options: DistributionOptions,
+): MicroProtocol {
   return new KeyDistribution(m, options);
 }
 
@@ -101,7 +122,14 @@ class KeyDistribution implements MicroProtocol, TaskOwner<KeyMessage, KeyMessage
   start(c: CompositeProtocol): void {
     const m = this.#m;
     const index = m.key ?? 1;
-    const ctx = new DistributionContext(c, m, this.name, index, m.creation ?? index, this.#options.length);
+    const ctx = new DistributionContext(
+      c,
+      m,
+      this.name,
+      index,
+      m.creation ?? index,
+      this.#options.length,
+    );
     this.#ctx = ctx;
     this.#client = ctx.settings.role === 'client';
     this.#gate = c.shared.get(Push);
@@ -112,7 +140,13 @@ class KeyDistribution implements MicroProtocol, TaskOwner<KeyMessage, KeyMessage
       tries: Number(m.params['tries'] ?? this.#options.tries ?? 6),
     });
     this.#gate.disable(this.name);
-    c.runtime.bind(keyMsgReceive(index), (msg: Message, _s: null, rt) => (rt.stop(), this.#receive(msg)), -EDGE, null, this.name);
+    c.runtime.bind(
+      keyMsgReceive(index),
+      (msg: Message, _s: null, rt) => (rt.stop(), this.#receive(msg)),
+      -EDGE,
+      null,
+      this.name,
+    );
     c.runtime.bind(
       replaceKey(index),
       () => {
@@ -124,7 +158,8 @@ class KeyDistribution implements MicroProtocol, TaskOwner<KeyMessage, KeyMessage
       null,
       this.name,
     );
-    if (this.#client) c.runtime.bind(openSession, () => this.#queue?.run(this.#begin), index, null, this.name);
+    if (this.#client)
+      c.runtime.bind(openSession, () => this.#queue?.run(this.#begin), index, null, this.name);
   }
 
   stop(): void {
@@ -239,14 +274,16 @@ class KeyDistribution implements MicroProtocol, TaskOwner<KeyMessage, KeyMessage
     const epoch = ctx.keys.epoch;
     if (type === KeyMsg.REKEY) {
       // The server asks for a new key; it names the epoch it wants replaced, so an old request replayed is seen.
-      if (!this.#client || t !== epoch || t <= this.#rekeyAnswered) return reject(c, this.name, msg, 'key-msg-replayed');
+      if (!this.#client || t !== epoch || t <= this.#rekeyAnswered)
+        return reject(c, this.name, msg, 'key-msg-replayed');
       this.#rekeyAnswered = t;
       msg.release();
       this.#queue?.run(this.#begin);
       return;
     }
     // Only the last exchange's own messages are answered again; anything else from the past is a replay.
-    if (t <= epoch && (t !== this.#installed || t !== host.exchange)) return reject(c, this.name, msg, 'key-msg-replayed');
+    if (t <= epoch && (t !== this.#installed || t !== host.exchange))
+      return reject(c, this.name, msg, 'key-msg-replayed');
     // Early (the previous exchange's last message is still on its way): not an attack; the retransmission will do.
     if (t > epoch + 1) return c.drop(msg, 'key-msg-early');
     const km = KeyMessage.received(type, t, b.bytes.slice(b.start + KEY_HEADER, b.end));

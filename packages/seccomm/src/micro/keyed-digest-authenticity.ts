@@ -24,7 +24,11 @@ import { bindTransform } from './bind-transform.js';
 const NONCE = 12;
 const TAG = 16;
 
-export function keyedDigestAuthenticity(m: ResolvedMicroProtocol, digestLength: number, options: PrivacyOptions = {}): MicroProtocol {
+export function keyedDigestAuthenticity(
+  m: ResolvedMicroProtocol,
+  digestLength: number,
+  options: PrivacyOptions = {},
+): MicroProtocol {
   const name = label(m);
   let keys: DirectionalKeys<AeadKey> | null = null;
   return {
@@ -36,7 +40,16 @@ export function keyedDigestAuthenticity(m: ResolvedMicroProtocol, digestLength: 
       const header = new FrameHeader(c);
       const base = c.shared.get(Keys);
       const index = m.key ?? 1;
-      const nonces = new NonceSequence(s.engine.randomBytes(4), Number(m.params['nonceLimit'] ?? DEFAULT_NONCE_LIMIT), options.rekeyable ? () => c.graph.scheduler.defer(() => void (base.has(index) && c.runtime.raise(replaceKey(index), null))) : null);
+      const nonces = new NonceSequence(
+        s.engine.randomBytes(4),
+        Number(m.params['nonceLimit'] ?? DEFAULT_NONCE_LIMIT),
+        options.rekeyable
+          ? () =>
+              c.graph.scheduler.defer(
+                () => void (base.has(index) && c.runtime.raise(replaceKey(index), null)),
+              )
+          : null,
+      );
       /** The associated data: the frame header, then the message before the sealed digest. */
       let aad = new Uint8Array(256);
       const associated = (msg: Message, outbound: boolean, message: Uint8Array): Uint8Array => {
@@ -57,7 +70,9 @@ export function keyedDigestAuthenticity(m: ResolvedMicroProtocol, digestLength: 
         const nonce = nonces.next(base.get(index, epoch));
         if (nonce === null) return 'nonce-limit';
         b.appendBytes(nonce);
-        b.appendBytes(k.seal(nonce, digest, associated(msg, true, b.bytes.subarray(b.start, b.end - NONCE))));
+        b.appendBytes(
+          k.seal(nonce, digest, associated(msg, true, b.bytes.subarray(b.start, b.end - NONCE))),
+        );
         return null;
       };
       const receive = (msg: Message): string | null => {
@@ -68,7 +83,11 @@ export function keyedDigestAuthenticity(m: ResolvedMicroProtocol, digestLength: 
         if (b.length < sealedLength) return 'authenticity-truncated';
         const at = b.end - sealedLength;
         // The sealed digest is bound to the message before it (as associated data), so it cannot be moved to another.
-        const digest = k.open(b.bytes.subarray(at, at + NONCE), b.bytes.subarray(at + NONCE, b.end), associated(msg, false, b.bytes.subarray(b.start, at)));
+        const digest = k.open(
+          b.bytes.subarray(at, at + NONCE),
+          b.bytes.subarray(at + NONCE, b.end),
+          associated(msg, false, b.bytes.subarray(b.start, at)),
+        );
         if (digest === null) return 'authenticity-failed';
         b.trim(sealedLength);
         b.appendBytes(digest);

@@ -14,7 +14,12 @@
  *
  * Wire: pad offset (u32) ‖ message XOR pad[offset ..].
  */
-import { attribute, type CompositeProtocol, type Message, type MicroProtocol } from '@conduits/core';
+import {
+  attribute,
+  type CompositeProtocol,
+  type Message,
+  type MicroProtocol,
+} from '@conduits/core';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { label, type ResolvedMicroProtocol } from '../config/composition.js';
 import { settings } from '../runtime/context.js';
@@ -25,8 +30,10 @@ import { bindTransform, eventsOf } from './bind-transform.js';
 const PadOffset = attribute<number>('seccomm.pad-offset', 'local');
 
 /** Where a sender keeps its next offset. */
-export function offsetsFile(m: ResolvedMicroProtocol, role: 'client' | 'server'): string {
-  return typeof m.params['offsets'] === 'string' ? m.params['offsets'] : `${String(m.params['file'])}.${role}-offset`;
+function offsetsFile(m: ResolvedMicroProtocol, role: 'client' | 'server'): string {
+  return typeof m.params['offsets'] === 'string'
+    ? m.params['offsets']
+    : `${String(m.params['file'])}.${role}-offset`;
 }
 
 export function oneTimePad(m: ResolvedMicroProtocol): MicroProtocol {
@@ -46,7 +53,8 @@ export function oneTimePad(m: ResolvedMicroProtocol): MicroProtocol {
       let next = Number.isSafeInteger(stored) && stored >= 0 ? stored : half;
       const used = new Set<number>();
       const xor = (data: Uint8Array, from: number): void => {
-        for (let i = 0; i < data.length; i++) data[i] = (data[i] as number) ^ (pad[from + i] as number);
+        for (let i = 0; i < data.length; i++)
+          data[i] = (data[i] as number) ^ (pad[from + i] as number);
       };
       const send = (msg: Message): string | null => {
         const b = msg.buffer;

@@ -20,14 +20,19 @@ import { FrameHeader } from '../runtime/frame-header.js';
 import { NonceSequence } from '../runtime/nonce-sequence.js';
 import { bindTransform } from './bind-transform.js';
 
-const aeadOf = { 'aes-128-gcm-privacy': 'aes-128-gcm', 'aes-256-gcm-privacy': 'aes-256-gcm', 'chacha20-poly1305-privacy': 'chacha20-poly1305' } as const;
-const cipherOf = { 'aes-128-cbc-privacy': 'aes-128-cbc', 'aes-256-cbc-privacy': 'aes-256-cbc', 'aes-128-ctr-privacy': 'aes-128-ctr' } as const;
+const aeadOf = {
+  'aes-128-gcm-privacy': 'aes-128-gcm',
+  'aes-256-gcm-privacy': 'aes-256-gcm',
+  'chacha20-poly1305-privacy': 'chacha20-poly1305',
+} as const;
+const cipherOf = {
+  'aes-128-cbc-privacy': 'aes-128-cbc',
+  'aes-256-cbc-privacy': 'aes-256-cbc',
+  'aes-128-ctr-privacy': 'aes-128-ctr',
+} as const;
 
 /** Messages one key may protect in one direction before it must be replaced. @default 2^32 */
 export const DEFAULT_NONCE_LIMIT = 2 ** 32;
-/** The largest limit a 64-bit counter held in a JavaScript number can count to exactly. */
-export const MAX_NONCE_LIMIT = Number.MAX_SAFE_INTEGER;
-
 /** The Caesar "key object": the shift is the key's first byte. */
 class Shift {
   constructor(readonly by: number) {}
@@ -50,13 +55,31 @@ export function privacy(m: ResolvedMicroProtocol, options: PrivacyOptions = {}):
       const s = settings(c);
       const index = m.key ?? 1;
       const make = (k: Uint8Array): AeadKey | CipherKey | Shift =>
-        m.name in aeadOf ? s.engine.aead(aeadOf[m.name as keyof typeof aeadOf], k) : m.name in cipherOf ? s.engine.cipher(cipherOf[m.name as keyof typeof cipherOf], k) : new Shift(k[0] ?? 3);
-      const table = new DirectionalKeys(c, m, (catalog[m.name] as CatalogEntry).keyLength ?? 32, make);
+        m.name in aeadOf
+          ? s.engine.aead(aeadOf[m.name as keyof typeof aeadOf], k)
+          : m.name in cipherOf
+            ? s.engine.cipher(cipherOf[m.name as keyof typeof cipherOf], k)
+            : new Shift(k[0] ?? 3);
+      const table = new DirectionalKeys(
+        c,
+        m,
+        (catalog[m.name] as CatalogEntry).keyLength ?? 32,
+        make,
+      );
       keys = table;
       const base = c.shared.get(Keys);
       const header = new FrameHeader(c);
       // Near the limit a distributed key is replaced (unless the connection closed meanwhile: its keys are wiped).
-      const nonces = new NonceSequence(s.engine.randomBytes(4), limit, options.rekeyable ? () => c.graph.scheduler.defer(() => void (base.has(index) && c.runtime.raise(replaceKey(index), null))) : null);
+      const nonces = new NonceSequence(
+        s.engine.randomBytes(4),
+        limit,
+        options.rekeyable
+          ? () =>
+              c.graph.scheduler.defer(
+                () => void (base.has(index) && c.runtime.raise(replaceKey(index), null)),
+              )
+          : null,
+      );
       const out = (msg: Message): string | null => {
         const epoch = epochOf(c, msg);
         const k = table.send.get(epoch);
@@ -92,12 +115,24 @@ export function privacy(m: ResolvedMicroProtocol, options: PrivacyOptions = {}):
         const data = b.subarray();
         let plain: Uint8Array | null;
         if (k instanceof Shift) plain = data.map((x) => (x - k.by) & 0xff);
-        else if ('open' in k) plain = data.length < 28 ? null : k.open(data.subarray(0, 12), data.subarray(12), header.of(msg, false));
-        else if (data.length < 16 || (cbc && (data.length - 16) % 16 !== 0) || (cbc && data.length < 32)) plain = null;
+        else if ('open' in k)
+          plain =
+            data.length < 28
+              ? null
+              : k.open(data.subarray(0, 12), data.subarray(12), header.of(msg, false));
+        else if (
+          data.length < 16 ||
+          (cbc && (data.length - 16) % 16 !== 0) ||
+          (cbc && data.length < 32)
+        )
+          plain = null;
         else {
           const p = k.decrypt(data.subarray(0, 16), data.subarray(16));
           const pad = cbc ? (p[p.length - 1] as number) : 0;
-          plain = cbc && (pad < 1 || pad > 16 || !p.subarray(p.length - pad).every((x) => x === pad)) ? null : p.subarray(0, p.length - pad);
+          plain =
+            cbc && (pad < 1 || pad > 16 || !p.subarray(p.length - pad).every((x) => x === pad))
+              ? null
+              : p.subarray(0, p.length - pad);
         }
         if (plain === null) return 'privacy-check-failed';
         b.reset();

@@ -11,14 +11,30 @@
  * on for the genuine one. The certificate must be signed by the configured CA and valid now;
  * a bad one is a securityAlert. close() cancels fetches under way: no callback after it.
  */
-import { msgFromBelow, sharedKey, type CompositeProtocol, type Message, type MicroProtocol } from '@conduits/core';
+import {
+  msgFromBelow,
+  sharedKey,
+  type CompositeProtocol,
+  type Message,
+  type MicroProtocol,
+} from '@conduits/core';
 import { label, type ResolvedMicroProtocol } from '../config/composition.js';
-import { AgreementKeys, Participants, PublicKeys, raiseAlert, settings } from '../runtime/context.js';
+import {
+  AgreementKeys,
+  Participants,
+  PublicKeys,
+  raiseAlert,
+  settings,
+} from '../runtime/context.js';
 import { keyMiss, openSession } from '../runtime/events.js';
 import { EDGE } from '../runtime/framing.js';
 import { Push } from '../runtime/push-gate.js';
 import { Services, type ServiceCall } from '../runtime/services.js';
-import { boundCertificateRequest, openCertificateReply, REQUEST_ID_BYTES } from '../ca/certificate-authority.js';
+import {
+  boundCertificateRequest,
+  openCertificateReply,
+  REQUEST_ID_BYTES,
+} from '../ca/certificate-authority.js';
 import { verifyCertificate, type Certificate } from '../ca/certificate.js';
 
 /** The CA's public key every acquiring end trusts. */
@@ -49,8 +65,11 @@ class CertificateFetch {
   /** Send the lookup (after the owner has recorded this fetch: a service may answer at once). */
   send(address: string): void {
     const services = this.c.shared.get(Services);
-    if (services === null) throw new Error(`${this.owner.name}: needs OpenOptions.services and OpenOptions.caPublicKey`);
-    this.#call = services.call(address, boundCertificateRequest(this.principal, this.#id), this.#onReply) ?? null;
+    if (services === null)
+      throw new Error(`${this.owner.name}: needs OpenOptions.services and OpenOptions.caPublicKey`);
+    this.#call =
+      services.call(address, boundCertificateRequest(this.principal, this.#id), this.#onReply) ??
+      null;
   }
 
   cancel(): void {
@@ -68,7 +87,8 @@ class CertificateFetch {
     }
     if (!answer.found) return this.owner.fetched(this, 'certificate-unknown', null);
     const cert = verifyCertificate(s.engine, this.ca, answer.certificate, s.now());
-    if (cert === null || cert.subject !== this.principal) return this.owner.fetched(this, 'certificate-invalid', null);
+    if (cert === null || cert.subject !== this.principal)
+      return this.owner.fetched(this, 'certificate-invalid', null);
     return this.owner.fetched(this, null, cert);
   };
 }
@@ -128,7 +148,8 @@ class PublicKeyAcquisition implements MicroProtocol {
     if (reason !== null) raiseAlert(c, this.name, reason);
     else if (cert !== null) {
       c.shared.get(PublicKeys).set(fetch.principal, cert.publicKey);
-      if (cert.agreementKey.length > 0) c.shared.get(AgreementKeys).set(fetch.principal, cert.agreementKey);
+      if (cert.agreementKey.length > 0)
+        c.shared.get(AgreementKeys).set(fetch.principal, cert.agreementKey);
       c.shared.get(Certificates).set(fetch.principal, cert);
     }
     if (this.#fetching.size > 0) return true;
@@ -142,7 +163,8 @@ class PublicKeyAcquisition implements MicroProtocol {
     const c = this.#c as CompositeProtocol;
     if (this.#closed || this.#fetching.has(principal)) return;
     const ca = c.shared.get(CaPublicKey);
-    if (c.shared.get(Services) === null || ca === null) throw new Error(`${this.name}: needs OpenOptions.services and OpenOptions.caPublicKey`);
+    if (c.shared.get(Services) === null || ca === null)
+      throw new Error(`${this.name}: needs OpenOptions.services and OpenOptions.caPublicKey`);
     c.shared.get(Push).disable(this.name);
     const fetch = new CertificateFetch(this, c, principal, ca);
     this.#fetching.set(principal, fetch);

@@ -77,7 +77,11 @@ export function publicKeyPrivacy(m: ResolvedMicroProtocol): MicroProtocol {
         const k = keyFor(shared, eph, mine.publicKey);
         const aead = s.engine.aead('chacha20-poly1305', k);
         k.fill(0);
-        const plain = aead.open(NONCE, b.bytes.subarray(b.start + 32, b.end), associated(eph, msg, false));
+        const plain = aead.open(
+          NONCE,
+          b.bytes.subarray(b.start + 32, b.end),
+          associated(eph, msg, false),
+        );
         aead.destroy();
         if (plain === null) return 'privacy-check-failed';
         b.reset();

@@ -23,7 +23,10 @@ export interface ParticipantIds {
   readonly peer: string;
 }
 
-export const Participants = sharedKey<ParticipantIds>('Participants', () => ({ self: 'self', peer: 'peer' }));
+export const Participants = sharedKey<ParticipantIds>('Participants', () => ({
+  self: 'self',
+  peer: 'peer',
+}));
 /** Known public keys by principal (§3.2 PublicKeys). */
 export const PublicKeys = sharedKey<Map<string, Uint8Array>>('PublicKeys', () => new Map());
 /** Known X25519 public keys by principal, for public-key privacy (sealing to the receiver). */

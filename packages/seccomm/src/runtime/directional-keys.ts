@@ -24,18 +24,27 @@ export class DirectionalKeys<T extends { destroy(): void }> {
   /** Keys for what the peer sends. */
   readonly receive: KeyObjects<T>;
 
-  constructor(c: CompositeProtocol, m: ResolvedMicroProtocol, length: number, make: (key: Uint8Array) => T) {
+  constructor(
+    c: CompositeProtocol,
+    m: ResolvedMicroProtocol,
+    length: number,
+    make: (key: Uint8Array) => T,
+  ) {
     const s = settings(c);
     const index = m.key ?? 1;
-    const derived = (from: Role) => (base: Uint8Array): T => {
-      const info = enc.encode(`seccomm/1 ${label(m)} key ${index} ${from === 'client' ? 'C→S' : 'S→C'} generation ${s.generation ?? 0}`);
-      const k = s.engine.hkdf('sha256', base, new Uint8Array(0), info, length);
-      try {
-        return make(k);
-      } finally {
-        k.fill(0);
-      }
-    };
+    const derived =
+      (from: Role) =>
+      (base: Uint8Array): T => {
+        const info = enc.encode(
+          `seccomm/1 ${label(m)} key ${index} ${from === 'client' ? 'C→S' : 'S→C'} generation ${s.generation ?? 0}`,
+        );
+        const k = s.engine.hkdf('sha256', base, new Uint8Array(0), info, length);
+        try {
+          return make(k);
+        } finally {
+          k.fill(0);
+        }
+      };
     const table = c.shared.get(Keys);
     this.send = new KeyObjects(table, index, derived(s.role));
     this.receive = new KeyObjects(table, index, derived(opposite(s.role)));

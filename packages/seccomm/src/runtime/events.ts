@@ -15,7 +15,11 @@ export const securityAlert = defineEvent<SecurityAlert>('securityAlert');
 export const keyMiss = defineEvent<string>('keyMiss');
 
 const indexed = new Map<string, EventType<unknown>>();
-function byIndex<A>(prefix: string, i: number, order: 'ascending' | 'descending' = 'ascending'): EventType<A> {
+function byIndex<A>(
+  prefix: string,
+  i: number,
+  order: 'ascending' | 'descending' = 'ascending',
+): EventType<A> {
   const name = `${prefix}_${i}`;
   let e = indexed.get(name);
   if (e === undefined) indexed.set(name, (e = defineEvent<unknown>(name, order)));
@@ -35,8 +39,11 @@ export interface KeyCreation {
 export const keyCreate = (i: number): EventType<KeyCreation> => byIndex('keyCreate', i);
 /** keyMsgSend_i / keyMsgReceive_i: a key distribution message is leaving / has arrived. */
 export const keyMsgSend = (i: number): EventType<Message> => byIndex('keyMsgSend', i);
-export const keyMsgReceive = (i: number): EventType<Message> => byIndex('keyMsgReceive', i, 'descending');
+export const keyMsgReceive = (i: number): EventType<Message> =>
+  byIndex('keyMsgReceive', i, 'descending');
 /** replaceKey_i: replace key i on the live connection (either end may raise it). */
 export const replaceKey = (i: number): EventType<null> => byIndex('replaceKey', i);
 /** A key distribution finished: key `index` is now in force from `epoch`. */
-export const keyInstalled = defineEvent<{ readonly index: number; readonly epoch: number }>('keyInstalled');
+export const keyInstalled = defineEvent<{ readonly index: number; readonly epoch: number }>(
+  'keyInstalled',
+);

@@ -21,7 +21,7 @@ export const HEADER_LENGTH = 12;
 const VERSION = 1;
 
 export type Role = 'client' | 'server';
-export const roleByte = (r: Role): number => (r === 'client' ? 0x43 : 0x53);
+const roleByte = (r: Role): number => (r === 'client' ? 0x43 : 0x53);
 export const opposite = (r: Role): Role => (r === 'client' ? 'server' : 'client');
 
 /** A reusable header buffer for one micro-protocol of one connection. */

@@ -8,7 +8,14 @@
  * whether to raise msgFromBelow's remaining handlers or keyMsgReceive_i. This micro-protocol
  * also holds the push gate: a message pushed while push is disabled waits.
  */
-import { defaultPool, msgFromAbove, msgFromBelow, type CompositeProtocol, type Message, type MicroProtocol } from '@conduits/core';
+import {
+  defaultPool,
+  msgFromAbove,
+  msgFromBelow,
+  type CompositeProtocol,
+  type Message,
+  type MicroProtocol,
+} from '@conduits/core';
 import { Keys, KeyEpoch, reject } from './context.js';
 import { FrameKind, KEY_FRAME } from './frame-header.js';
 import { keyMsgReceive, keyMsgSend, openSession } from './events.js';
@@ -65,7 +72,10 @@ export function framing(): MicroProtocol {
           if (kind !== DATA && kind !== KEY) return refuse('frame-kind-unknown');
           if (epoch === null) return refuse('key-epoch-unknown');
           msg.set(KeyEpoch, epoch);
-          msg.set(FrameKind, kind === DATA ? 0 : KEY_FRAME | ((b.bytes[b.start + 2] ?? 0) as number));
+          msg.set(
+            FrameKind,
+            kind === DATA ? 0 : KEY_FRAME | ((b.bytes[b.start + 2] ?? 0) as number),
+          );
           if (kind === DATA) {
             b.pull(2);
             return;

@@ -63,7 +63,8 @@ export class KeyTable {
 
   /** Full epoch number for the low byte carried in a frame, or null if no known epoch matches. */
   resolve(low: number): number | null {
-    for (const e of [this.#epoch, this.#epoch + 1, this.#epoch - 1]) if (e >= 0 && (e & 0xff) === low && this.knows(e)) return e;
+    for (const e of [this.#epoch, this.#epoch + 1, this.#epoch - 1])
+      if (e >= 0 && (e & 0xff) === low && this.knows(e)) return e;
     return null;
   }
 
@@ -98,7 +99,8 @@ export class KeyTable {
 
   /** close(): every key byte overwritten. */
   wipe(): void {
-    for (const m of [this.#current, this.#previous, this.#staged]) for (const k of m?.values() ?? []) k.fill(0);
+    for (const m of [this.#current, this.#previous, this.#staged])
+      for (const k of m?.values() ?? []) k.fill(0);
     this.#current = new Map();
     this.#previous = null;
     this.#staged = null;
@@ -116,7 +118,8 @@ export class KeyTable {
   #wipeUnused(dropping: Map<number, Uint8Array> | null): void {
     if (dropping === null) return;
     const live = new Set<Uint8Array>();
-    for (const m of [this.#current, this.#previous, this.#staged]) if (m !== dropping) for (const k of m?.values() ?? []) live.add(k);
+    for (const m of [this.#current, this.#previous, this.#staged])
+      if (m !== dropping) for (const k of m?.values() ?? []) live.add(k);
     for (const k of dropping.values()) if (!live.has(k)) k.fill(0);
   }
 }

@@ -62,7 +62,8 @@ export class Reader {
     this.#view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   }
   #need(n: number): number {
-    if (this.#at + n > this.data.length) throw new MalformedError(`needs ${n} more bytes at ${this.#at} of ${this.data.length}`);
+    if (this.#at + n > this.data.length)
+      throw new MalformedError(`needs ${n} more bytes at ${this.#at} of ${this.data.length}`);
     const at = this.#at;
     this.#at += n;
     return at;
@@ -99,7 +100,8 @@ export class Reader {
   }
   /** Everything must have been read. */
   end(): void {
-    if (this.#at !== this.data.length) throw new MalformedError(`${this.data.length - this.#at} bytes left over`);
+    if (this.#at !== this.data.length)
+      throw new MalformedError(`${this.data.length - this.#at} bytes left over`);
   }
 }
 

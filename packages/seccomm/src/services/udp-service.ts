@@ -8,8 +8,29 @@
  *
  * Addresses are "[ipv6]:port" (or "ipv6 port").
  */
-import { done, needMore, refused, TaskHost, type BuildResult, type ProcessResult, type Scheduler, type Task, type TaskError, type TaskOwner, type TaskWire } from '@conduits/core';
-import { addressEquals, formatIpv6, ipOffset, parseIpv6, sourceOf, srcPort, type Ipv6Address, type UdpEndpoint } from '@conduits/protocols-inet';
+import {
+  done,
+  needMore,
+  refused,
+  TaskHost,
+  type BuildResult,
+  type ProcessResult,
+  type Scheduler,
+  type Task,
+  type TaskError,
+  type TaskOwner,
+  type TaskWire,
+} from '@conduits/core';
+import {
+  addressEquals,
+  formatIpv6,
+  ipOffset,
+  parseIpv6,
+  sourceOf,
+  srcPort,
+  type Ipv6Address,
+  type UdpEndpoint,
+} from '@conduits/protocols-inet';
 import { SRC } from '@conduits/protocols-inet/codec';
 import type { ServiceCall, ServiceClient, ServiceReplyHandler } from '../runtime/services.js';
 
@@ -21,7 +42,8 @@ export class ServiceAddressError extends Error {
 }
 
 export function parseServiceAddress(address: string): { address: Ipv6Address; port: number } {
-  const m = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(address) ?? /^([0-9a-fA-F:.]+) (\d+)$/.exec(address);
+  const m =
+    /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(address) ?? /^([0-9a-fA-F:.]+) (\d+)$/.exec(address);
   const port = Number(m?.[2]);
   if (!m || !(port > 0 && port < 65536)) throw new ServiceAddressError(address);
   return { address: parseIpv6(m[1] as string), port };
@@ -57,7 +79,13 @@ interface Datagram {
 }
 
 /** One call: send the request until a reply the caller accepts comes. */
-class ServiceRequest implements Task<Datagram, Datagram>, TaskWire<Datagram, Datagram>, TaskOwner<Datagram, Datagram>, ServiceCall {
+class ServiceRequest
+  implements
+    Task<Datagram, Datagram>,
+    TaskWire<Datagram, Datagram>,
+    TaskOwner<Datagram, Datagram>,
+    ServiceCall
+{
   readonly kind = 'service-request';
   readonly host: TaskHost<Datagram, Datagram>;
   #over = false;
@@ -70,7 +98,11 @@ class ServiceRequest implements Task<Datagram, Datagram>, TaskWire<Datagram, Dat
     readonly onReply: ServiceReplyHandler,
     options: UdpServiceOptions,
   ) {
-    this.host = new TaskHost(client.scheduler, this, this, { name: 'service-request', timeout: options.timeout ?? 500, tries: options.tries ?? 4 });
+    this.host = new TaskHost(client.scheduler, this, this, {
+      name: 'service-request',
+      timeout: options.timeout ?? 500,
+      tries: options.tries ?? 4,
+    });
   }
 
   // Task
@@ -134,7 +166,12 @@ export class UdpServiceClient implements ServiceClient {
       if (b.length < 4) return;
       const id = b.view.getUint32(b.start);
       const p = this.#pending.get(id);
-      if (p === undefined || msg.get(srcPort) !== p.to.port || !addressEquals(msg.buffer.bytes, (msg.get(ipOffset) ?? 0) + SRC, p.to.address)) return;
+      if (
+        p === undefined ||
+        msg.get(srcPort) !== p.to.port ||
+        !addressEquals(msg.buffer.bytes, (msg.get(ipOffset) ?? 0) + SRC, p.to.address)
+      )
+        return;
       p.host.receive({ id, bytes: b.bytes.slice(b.start + 4, b.end) });
     });
   }
@@ -147,7 +184,14 @@ export class UdpServiceClient implements ServiceClient {
   call(address: string, request: Uint8Array, onReply: ServiceReplyHandler): ServiceCall {
     let id = this.#random.nextU32() >>> 0;
     while (this.#pending.has(id)) id = this.#random.nextU32() >>> 0;
-    const p = new ServiceRequest(this, id, parseServiceAddress(address), request, onReply, this.options);
+    const p = new ServiceRequest(
+      this,
+      id,
+      parseServiceAddress(address),
+      request,
+      onReply,
+      this.options,
+    );
     this.#pending.set(id, p);
     p.host.initiate(p, id);
     return p;
@@ -160,7 +204,10 @@ export class UdpServiceClient implements ServiceClient {
 }
 
 /** Answer requests arriving on `endpoint` with `handler` (null: no answer). */
-export function serveUdp(endpoint: UdpEndpoint, handler: (request: Uint8Array) => Uint8Array | null): void {
+export function serveUdp(
+  endpoint: UdpEndpoint,
+  handler: (request: Uint8Array) => Uint8Array | null,
+): void {
   endpoint.onDatagram((msg) => {
     const b = msg.buffer;
     if (b.length < 4) return;

@@ -4,7 +4,8 @@
  * fixes the UDP checksum of what it rewrites (as a real attacker would), so that what stops a
  * forged message is SecComm, not UDP.
  */
-import { CompositeProtocol, GraphBuilder, Scheduler } from '@conduits/core';
+import type { CompositeProtocol } from '@conduits/core';
+import { GraphBuilder, Scheduler } from '@conduits/core';
 import { ProbeAdaptor } from '@conduits/core/testing';
 import type { CryptoEngine } from '@conduits/crypto';
 import type { Adversary, InFlight } from '@conduits/netsim';
@@ -14,7 +15,18 @@ import { catalog, type CatalogEntry } from '../config/catalog.js';
 import type { ResolvedComposition } from '../config/composition.js';
 import { openConnection } from '../runtime/secure-connection.js';
 
-export const attackKinds = ['none', 'tamper', 'replay', 'reorder', 'reorder-far', 'impersonate', 'drop', 'replay-keys', 'reflect', 'downgrade'] as const;
+export const attackKinds = [
+  'none',
+  'tamper',
+  'replay',
+  'reorder',
+  'reorder-far',
+  'impersonate',
+  'drop',
+  'replay-keys',
+  'reflect',
+  'downgrade',
+] as const;
 export type AttackKind = (typeof attackKinds)[number];
 /** Attacks that need a live connection (a generation byte and recomposition). */
 export const liveAttacks: readonly AttackKind[] = ['downgrade'];
@@ -43,9 +55,11 @@ export function withPayload(packet: Uint8Array, payload: Uint8Array): Uint8Array
   return out;
 }
 
-const isData = (p: InFlight): boolean => p.direction === 'a->b' && seccommPayload(p.data)?.[0] === DATA;
+const isData = (p: InFlight): boolean =>
+  p.direction === 'a->b' && seccommPayload(p.data)?.[0] === DATA;
 /** On a live connection the generation byte comes first, the frame kind second. */
-const isLiveData = (p: InFlight): boolean => p.direction === 'a->b' && seccommPayload(p.data)?.[1] === DATA;
+const isLiveData = (p: InFlight): boolean =>
+  p.direction === 'a->b' && seccommPayload(p.data)?.[1] === DATA;
 
 /** The packet sent back to where it came from: IPv6 addresses and UDP ports swapped. */
 export function reflected(packet: Uint8Array): Uint8Array {
@@ -85,7 +99,12 @@ export interface AttackPlan {
  * Arm `adversary` (on the client's link, 'a->b' is client → server). Every third data packet
  * from the client is the target where the attack is selective.
  */
-export function mountAttack(kind: AttackKind, adversary: Adversary, forge: () => Uint8Array, known?: KnownTraffic): AttackPlan {
+export function mountAttack(
+  kind: AttackKind,
+  adversary: Adversary,
+  forge: () => Uint8Array,
+  known?: KnownTraffic,
+): AttackPlan {
   let n = 0;
   let injected = 0;
   const every3 = (p: InFlight): boolean => isData(p) && n++ % 3 === 1;
@@ -122,19 +141,24 @@ export function mountAttack(kind: AttackKind, adversary: Adversary, forge: () =>
       // rewritten in place (XOR, as a malleable cipher allows) into a PROPOSE of no protection at all.
       // [generation][kind][epoch] ... E([APP] message): the application bytes end the frame unless something follows.
       let k = 0;
-      adversary.modify((p) => isLiveData(p) && k++ === 1, (d) => {
-        const plain = known?.plaintext(1);
-        const payload = seccommPayload(d);
-        if (plain === undefined || payload === null) return d;
-        const original = new Uint8Array(plain.length + 1);
-        original.set(plain, 1);
-        const forged = downgradeProposal(original.length, (payload[0] as number) + 1);
-        if (forged === null || payload.length < original.length) return d;
-        const at = payload.length - original.length;
-        for (let i = 0; i < original.length; i++) payload[at + i] = (payload[at + i] as number) ^ (original[i] as number) ^ (forged[i] as number);
-        injected++;
-        return withPayload(d, payload);
-      });
+      adversary.modify(
+        (p) => isLiveData(p) && k++ === 1,
+        (d) => {
+          const plain = known?.plaintext(1);
+          const payload = seccommPayload(d);
+          if (plain === undefined || payload === null) return d;
+          const original = new Uint8Array(plain.length + 1);
+          original.set(plain, 1);
+          const forged = downgradeProposal(original.length, (payload[0] as number) + 1);
+          if (forged === null || payload.length < original.length) return d;
+          const at = payload.length - original.length;
+          for (let i = 0; i < original.length; i++)
+            payload[at + i] =
+              (payload[at + i] as number) ^ (original[i] as number) ^ (forged[i] as number);
+          injected++;
+          return withPayload(d, payload);
+        },
+      );
       break;
     }
     case 'impersonate':
@@ -155,7 +179,8 @@ export function mountAttack(kind: AttackKind, adversary: Adversary, forge: () =>
   return {
     after: () => {
       const seen = adversary.seen;
-      const pick = kind === 'replay' ? seen.filter(isData) : kind === 'replay-keys' ? seen.filter(isKey) : [];
+      const pick =
+        kind === 'replay' ? seen.filter(isData) : kind === 'replay-keys' ? seen.filter(isKey) : [];
       for (const p of pick) {
         adversary.inject(p.direction, p.data, 1);
         injected++;
@@ -170,27 +195,44 @@ export function mountAttack(kind: AttackKind, adversary: Adversary, forge: () =>
  * shared keys at every index, their own signing and X25519 keys — claiming to be the client.
  * Key distribution is left out: the attacker cannot take part in the real one.
  */
-export function forger(composition: ResolvedComposition, engine: CryptoEngine, text: (i: number) => Uint8Array, now: () => number, serverAgreementKey: Uint8Array): () => Uint8Array {
-  const ms = composition.microProtocols.filter((m) => m.class !== 'key-distribution' && m.class !== 'key-creation' && m.class !== 'public-key-acquisition' && m.class !== 'non-repudiation');
+export function forger(
+  composition: ResolvedComposition,
+  engine: CryptoEngine,
+  text: (i: number) => Uint8Array,
+  now: () => number,
+  serverAgreementKey: Uint8Array,
+): () => Uint8Array {
+  const ms = composition.microProtocols.filter(
+    (m) =>
+      m.class !== 'key-distribution' &&
+      m.class !== 'key-creation' &&
+      m.class !== 'public-key-acquisition' &&
+      m.class !== 'non-repudiation',
+  );
   const keys = new Map<number, Uint8Array>();
   for (const m of ms) {
     const len = (catalog[m.name] as CatalogEntry).keyLength;
-    if (m.key !== undefined && len !== undefined) keys.set(m.key, engine.randomBytes(Math.max(len, keys.get(m.key)?.length ?? 0)));
+    if (m.key !== undefined && len !== undefined)
+      keys.set(m.key, engine.randomBytes(Math.max(len, keys.get(m.key)?.length ?? 0)));
   }
   const scheduler = new Scheduler();
   const g = new GraphBuilder('mallory');
   const app = g.add(new ProbeAdaptor('mallory-app'));
   const out = g.add(new ProbeAdaptor('mallory-net'));
-  const conn: CompositeProtocol = openConnection('mallory', { ...composition, microProtocols: ms.map((m) => ({ ...m, mode: 'DATA' as const })) }, {
-    engine,
-    role: 'client',
-    keys,
-    now,
-    participants: { self: 'client', peer: 'server' },
-    privateKey: engine.randomBytes(32),
-    agreementKey: engine.randomBytes(32),
-    agreementKeys: new Map([['server', serverAgreementKey]]),
-  });
+  const conn: CompositeProtocol = openConnection(
+    'mallory',
+    { ...composition, microProtocols: ms.map((m) => ({ ...m, mode: 'DATA' as const })) },
+    {
+      engine,
+      role: 'client',
+      keys,
+      now,
+      participants: { self: 'client', peer: 'server' },
+      privateKey: engine.randomBytes(32),
+      agreementKey: engine.randomBytes(32),
+      agreementKeys: new Map([['server', serverAgreementKey]]),
+    },
+  );
   g.stack(app, conn, out);
   g.build(scheduler);
   let i = 0;

@@ -70,7 +70,9 @@ const BATCH = 1024;
  * and the payload length (from the UDP header, so a datagram split into fragments counts once,
  * in its first fragment), or null.
  */
-function wirePayload(packet: Uint8Array): { kind: number; second: number; start: number; length: number } | null {
+function wirePayload(
+  packet: Uint8Array,
+): { kind: number; second: number; start: number; length: number } | null {
   let udp = 40;
   if (packet.length > 48 && packet[6] === 44) {
     // A fragment header: only the first fragment (offset 0) carries the UDP header.
@@ -105,7 +107,8 @@ class Arrivals {
     this.#seen[i >> 3]! |= bit;
   }
   complete(): boolean {
-    for (let i = 0; i < this.total; i++) if ((this.#seen[i >> 3]! & (1 << (i & 7))) === 0) return false;
+    for (let i = 0; i < this.total; i++)
+      if ((this.#seen[i >> 3]! & (1 << (i & 7))) === 0) return false;
     return true;
   }
 }
@@ -116,21 +119,36 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-export function runScenario(composition: ResolvedComposition, options: ScenarioOptions): ScenarioSummary {
+export function runScenario(
+  composition: ResolvedComposition,
+  options: ScenarioOptions,
+): ScenarioSummary {
   const engine = options.engine ?? engines.noble;
   const size = options.size ?? 64;
   const adversary = new Adversary();
   const live = liveAttacks.includes(options.adversary);
-  const p = simulatedPair(composition, { seed: options.seed, engine, adversary, link: { delay: 2 }, ...(live ? { live: true } : {}) });
+  const p = simulatedPair(composition, {
+    seed: options.seed,
+    engine,
+    adversary,
+    link: { delay: 2 },
+    ...(live ? { live: true } : {}),
+  });
   options.onPair?.(p);
   const scheduler = p.network.scheduler;
   const rejected: Record<string, number> = {};
   let alerts = 0;
   for (const ch of [p.client, p.server]) {
-    ch.conn.runtime.bind(securityAlert, (a: SecurityAlert) => {
-      alerts++;
-      rejected[a.reason] = (rejected[a.reason] ?? 0) + 1;
-    }, 0, null, 'scenario');
+    ch.conn.runtime.bind(
+      securityAlert,
+      (a: SecurityAlert) => {
+        alerts++;
+        rejected[a.reason] = (rejected[a.reason] ?? 0) + 1;
+      },
+      0,
+      null,
+      'scenario',
+    );
   }
   // A live connection's own refusals (recomposition, unknown generations) are alerts on the hosts' graphs.
   if (live) {
@@ -142,7 +160,18 @@ export function runScenario(composition: ResolvedComposition, options: ScenarioO
       });
     }
   }
-  const plan = mountAttack(options.adversary, adversary, forger(composition, engine, (i) => message('mallory', i, size), () => scheduler.now(), p.publicKeys.server.agreement), { plaintext: (i) => message('client', i, size) });
+  const plan = mountAttack(
+    options.adversary,
+    adversary,
+    forger(
+      composition,
+      engine,
+      (i) => message('mallory', i, size),
+      () => scheduler.now(),
+      p.publicKeys.server.agreement,
+    ),
+    { plaintext: (i) => message('client', i, size) },
+  );
   // Only the replay attacks look back at what the adversary saw; for the others it is let go as the run goes.
   const keepSeen = options.adversary === 'replay' || options.adversary === 'replay-keys';
 
@@ -153,7 +182,11 @@ export function runScenario(composition: ResolvedComposition, options: ScenarioO
   adversary.observed$.subscribe((s) => {
     const w = wirePayload(s.data);
     if (w === null) return;
-    const payload = Buffer.from(s.data.buffer, s.data.byteOffset + w.start, s.data.length - w.start);
+    const payload = Buffer.from(
+      s.data.buffer,
+      s.data.byteOffset + w.start,
+      s.data.length - w.start,
+    );
     if (payload.includes('client#') || payload.includes('server#')) plaintextFrames++;
     // On a live connection the generation byte comes first, the frame kind second.
     if ((live ? w.second : w.kind) === 0) {

@@ -9,7 +9,8 @@
  */
 import { SeededRandom } from '@conduits/core';
 import { engines, type CryptoEngine } from '@conduits/crypto';
-import { Adversary, Network, Switch, type Link, type LinkParams } from '@conduits/netsim';
+import type { Adversary } from '@conduits/netsim';
+import { Network, Switch, type Link, type LinkParams } from '@conduits/netsim';
 import { parseIpv6, type Host } from '@conduits/protocols-inet';
 import { catalog, type CatalogEntry } from '../config/catalog.js';
 import type { ResolvedComposition } from '../config/composition.js';
@@ -17,7 +18,12 @@ import type { Strength } from '../config/strength.js';
 import { CertificateAuthority } from '../ca/certificate-authority.js';
 import { SecureChannel } from '../channel/secure-channel.js';
 import { KeyDistributionCenter } from '../kdc/key-distribution-center.js';
-import { parseServiceAddress, serveUdp, serviceAddress, UdpServiceClient } from '../services/udp-service.js';
+import {
+  parseServiceAddress,
+  serveUdp,
+  serviceAddress,
+  UdpServiceClient,
+} from '../services/udp-service.js';
 
 export interface SimulatedPairOptions {
   readonly seed: number;
@@ -48,7 +54,10 @@ export interface SimulatedPair {
   /** The keys each end was given (for tests that check them). */
   readonly predefined: ReadonlyMap<number, Uint8Array>;
   /** Each end's public keys (what an attacker may know too). */
-  readonly publicKeys: Record<'client' | 'server', { readonly signing: Uint8Array; readonly agreement: Uint8Array }>;
+  readonly publicKeys: Record<
+    'client' | 'server',
+    { readonly signing: Uint8Array; readonly agreement: Uint8Array }
+  >;
 }
 
 const CLIENT = '2001:db8::c';
@@ -56,7 +65,10 @@ const SERVER = '2001:db8::5';
 const SERVICES = '2001:db8::ca';
 const PORT = 4000;
 
-export function simulatedPair(composition: ResolvedComposition, options: SimulatedPairOptions): SimulatedPair {
+export function simulatedPair(
+  composition: ResolvedComposition,
+  options: SimulatedPairOptions,
+): SimulatedPair {
   const engine = options.engine ?? engines.noble;
   const network = new Network(options.seed);
   const sw = new Switch(network);
@@ -74,10 +86,20 @@ export function simulatedPair(composition: ResolvedComposition, options: Simulat
   // Shared keys: every predefined index the composition uses, at the length its users need.
   const predefined = new Map<number, Uint8Array>(options.keys ?? []);
   for (const m of ms) {
-    const indices = [m.key, m.name === 'kdc-key-distribution' ? Number(m.params['masterKey']) : undefined];
+    const indices = [
+      m.key,
+      m.name === 'kdc-key-distribution' ? Number(m.params['masterKey']) : undefined,
+    ];
     for (const i of indices) {
-      if (i === undefined || predefined.has(i) || ms.some((d) => d.class === 'key-distribution' && d.key === i)) continue;
-      const users = ms.filter((x) => x.key === i).map((x) => (catalog[x.name] as CatalogEntry).keyLength ?? 0);
+      if (
+        i === undefined ||
+        predefined.has(i) ||
+        ms.some((d) => d.class === 'key-distribution' && d.key === i)
+      )
+        continue;
+      const users = ms
+        .filter((x) => x.key === i)
+        .map((x) => (catalog[x.name] as CatalogEntry).keyLength ?? 0);
       predefined.set(i, engine.randomBytes(Math.max(0, ...users) || 32));
     }
   }
@@ -110,7 +132,8 @@ export function simulatedPair(composition: ResolvedComposition, options: Simulat
   // Key pairs: private bytes made here (key objects never give theirs out), public keys from the engine.
   const pair = (kind: 'sign' | 'agree') => {
     const priv = engine.randomBytes(32);
-    const k = kind === 'sign' ? engine.signingKey('ed25519', priv) : engine.keyAgreement('x25519', priv);
+    const k =
+      kind === 'sign' ? engine.signingKey('ed25519', priv) : engine.keyAgreement('x25519', priv);
     const pub = k.publicKey;
     k.destroy();
     return { priv, pub };
@@ -122,17 +145,34 @@ export function simulatedPair(composition: ResolvedComposition, options: Simulat
   if (acquisition !== undefined) {
     const at = servicesAt(acquisition.params['ca'], 5280);
     ca = new CertificateAuthority(engine, 'seccomm-ca');
-    for (const who of ['client', 'server'] as const) ca.certify(who, { algorithm: 'ed25519', publicKey: sig[who].pub, agreementKey: agree[who].pub }, 0);
+    for (const who of ['client', 'server'] as const)
+      ca.certify(
+        who,
+        { algorithm: 'ed25519', publicKey: sig[who].pub, agreementKey: agree[who].pub },
+        0,
+      );
     serveUdp(servicesHost.bind(at.port), (req) => ca?.handle(req) ?? null);
     addresses['ca'] = serviceAddress(parseIpv6(SERVICES), at.port);
   }
   // Service addresses in the composition are rewritten to where the simulation put the services.
   const resolved: ResolvedComposition = {
     ...composition,
-    microProtocols: ms.map((m) => (m.name === 'kdc-key-distribution' ? { ...m, params: { ...m.params, kdc: addresses['kdc'] as string } } : m.class === 'public-key-acquisition' ? { ...m, params: { ...m.params, ca: addresses['ca'] as string } } : m)),
+    microProtocols: ms.map((m) =>
+      m.name === 'kdc-key-distribution'
+        ? { ...m, params: { ...m.params, kdc: addresses['kdc'] as string } }
+        : m.class === 'public-key-acquisition'
+          ? { ...m, params: { ...m.params, ca: addresses['ca'] as string } }
+          : m,
+    ),
   };
 
-  const open = (who: 'client' | 'server', host: Host, port: number, peer: string, peerPort: number): SecureChannel => {
+  const open = (
+    who: 'client' | 'server',
+    host: Host,
+    port: number,
+    peer: string,
+    peerPort: number,
+  ): SecureChannel => {
     const other = who === 'client' ? 'server' : 'client';
     return SecureChannel.open(host, resolved, {
       engine,
@@ -142,21 +182,46 @@ export function simulatedPair(composition: ResolvedComposition, options: Simulat
       peerPort,
       name: `seccomm-${who}`,
       ...(options.live ? { live: true } : {}),
-      ...(who === 'server' && options.serverPolicy ? { recompositionPolicy: options.serverPolicy } : {}),
-      ...(who === 'server' && options.serverFloor ? { recompositionFloor: options.serverFloor } : {}),
+      ...(who === 'server' && options.serverPolicy
+        ? { recompositionPolicy: options.serverPolicy }
+        : {}),
+      ...(who === 'server' && options.serverFloor
+        ? { recompositionFloor: options.serverFloor }
+        : {}),
       keys: who === 'client' ? predefined : serverKeys,
       participants: { self: who, peer: other },
       // Request ids from a generator seeded from the scenario's seed (its own, so the links' draws stay as they were).
-      services: new UdpServiceClient(host.bind(port + 1), network.scheduler, { random: new SeededRandom((options.seed ^ (who === 'client' ? 0x5e1d : 0x5e2d)) >>> 0) }),
+      services: new UdpServiceClient(host.bind(port + 1), network.scheduler, {
+        random: new SeededRandom((options.seed ^ (who === 'client' ? 0x5e1d : 0x5e2d)) >>> 0),
+      }),
       // Every end holds its key pairs (a live connection may come to need them); peers' public keys are predefined unless acquired.
       privateKey: sig[who].priv,
       agreementKey: agree[who].priv,
-      ...(!acquire ? { publicKeys: new Map([[other, sig[other].pub]]), agreementKeys: new Map([[other, agree[other].pub]]) } : {}),
+      ...(!acquire
+        ? {
+            publicKeys: new Map([[other, sig[other].pub]]),
+            agreementKeys: new Map([[other, agree[other].pub]]),
+          }
+        : {}),
       ...(ca ? { caPublicKey: ca.publicKey } : {}),
     });
   };
   const server = open('server', serverHost, PORT, CLIENT, PORT);
   const client = open('client', clientHost, PORT, SERVER, PORT);
-  const publicKeys = { client: { signing: sig.client.pub, agreement: agree.client.pub }, server: { signing: sig.server.pub, agreement: agree.server.pub } };
-  return { network, client, server, clientHost, serverHost, clientLink, ca, kdc, predefined, publicKeys };
+  const publicKeys = {
+    client: { signing: sig.client.pub, agreement: agree.client.pub },
+    server: { signing: sig.server.pub, agreement: agree.server.pub },
+  };
+  return {
+    network,
+    client,
+    server,
+    clientHost,
+    serverHost,
+    clientLink,
+    ca,
+    kdc,
+    predefined,
+    publicKeys,
+  };
 }

@@ -29,7 +29,10 @@ export function chatProtocol(o: ChatOptions): Protocol {
       ...(o.role === 'server' ? { terminal: 'B' as const } : {}),
     });
     const coder = g.session('coder', { initial: coderState });
-    const cipher = g.session('cipher', { initial: cipherState({ engine: o.engine, role: o.role, keyFor: o.keyFor }), data: freshCipherData(o.conversation ?? 0) });
+    const cipher = g.session('cipher', {
+      initial: cipherState({ engine: o.engine, role: o.role, keyFor: o.keyFor }),
+      data: freshCipherData(o.conversation ?? 0),
+    });
     g.stack(fsm, coder, cipher);
     return o.role === 'client' ? { a: cipher.a, b: fsm.b } : { a: cipher.a };
   });

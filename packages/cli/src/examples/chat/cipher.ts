@@ -27,7 +27,10 @@ const nonce = new Uint8Array(12);
 const aad = new Uint8Array(1 + CIPHER_HEADER);
 const CLIENT_TO_SERVER = 1;
 const SERVER_TO_CLIENT = 2;
-const label = (direction: number): Uint8Array => new TextEncoder().encode(direction === CLIENT_TO_SERVER ? 'chat client to server' : 'chat server to client');
+const label = (direction: number): Uint8Array =>
+  new TextEncoder().encode(
+    direction === CLIENT_TO_SERVER ? 'chat client to server' : 'chat server to client',
+  );
 
 /**
  * Seals what comes from above (side B), opens what comes from below (side A). A frame that
@@ -68,7 +71,11 @@ export function cipherState(config: CipherConfig): State<CipherData> {
       if (from === 'B') {
         const seq = ++s.data.sendSeq;
         setNonce(seq);
-        const sealed = keyOf(s).seal(nonce, b.subarray(), aadFor(sending, s.data.conversation, seq));
+        const sealed = keyOf(s).seal(
+          nonce,
+          b.subarray(),
+          aadFor(sending, s.data.conversation, seq),
+        );
         b.reset();
         b.appendBytes(aad.subarray(1));
         b.appendBytes(sealed);
@@ -79,10 +86,15 @@ export function cipherState(config: CipherConfig): State<CipherData> {
       const conversation = b.view.getUint16(b.start);
       const seq = b.view.getBigUint64(b.start + 2);
       if (s.data.aead === null) s.data.conversation = conversation;
-      if (conversation !== s.data.conversation) return s.drop(msg, 'cipher-wrong-conversation', true);
+      if (conversation !== s.data.conversation)
+        return s.drop(msg, 'cipher-wrong-conversation', true);
       if (seq <= s.data.recvSeq) return s.drop(msg, 'cipher-replay', true);
       setNonce(seq);
-      const opened = openKeyOf(s).open(nonce, b.bytes.subarray(b.start + CIPHER_HEADER, b.end), aadFor(receiving, conversation, seq));
+      const opened = openKeyOf(s).open(
+        nonce,
+        b.bytes.subarray(b.start + CIPHER_HEADER, b.end),
+        aadFor(receiving, conversation, seq),
+      );
       if (opened === null) return s.drop(msg, 'cipher-bad-tag', true);
       s.data.recvSeq = seq;
       b.set(opened);
@@ -103,4 +115,10 @@ function aadFor(direction: number, conversation: number, seq: bigint): Uint8Arra
   return aad;
 }
 
-export const freshCipherData = (conversation: number) => (): CipherData => ({ conversation, aead: null, openAead: null, sendSeq: 0n, recvSeq: 0n });
+export const freshCipherData = (conversation: number) => (): CipherData => ({
+  conversation,
+  aead: null,
+  openAead: null,
+  sendSeq: 0n,
+  recvSeq: 0n,
+});

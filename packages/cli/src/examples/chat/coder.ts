@@ -3,10 +3,16 @@ import type { ChatState, FsmData } from './fsm.js';
 import { FrameType, frameType } from './frame.js';
 
 /** Messengers that give decoded frames their meaning at the FSM (Command pattern). */
-export const messengers: Record<number, Messenger> = {
-  [FrameType.HELLO]: defineMessenger<FsmData, ChatState>('chat', 'HELLO', (st, s, m) => st.hello(s, m)),
-  [FrameType.HELLO_ACK]: defineMessenger<FsmData, ChatState>('chat', 'HELLO_ACK', (st, s, m) => st.helloAck(s, m)),
-  [FrameType.DATA]: defineMessenger<FsmData, ChatState>('chat', 'DATA', (st, s, m) => st.data(s, m)),
+const messengers: Record<number, Messenger> = {
+  [FrameType.HELLO]: defineMessenger<FsmData, ChatState>('chat', 'HELLO', (st, s, m) =>
+    st.hello(s, m),
+  ),
+  [FrameType.HELLO_ACK]: defineMessenger<FsmData, ChatState>('chat', 'HELLO_ACK', (st, s, m) =>
+    st.helloAck(s, m),
+  ),
+  [FrameType.DATA]: defineMessenger<FsmData, ChatState>('chat', 'DATA', (st, s, m) =>
+    st.data(s, m),
+  ),
   [FrameType.BYE]: defineMessenger<FsmData, ChatState>('chat', 'BYE', (st, s, m) => st.bye(s, m)),
 };
 

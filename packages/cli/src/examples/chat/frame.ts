@@ -9,8 +9,6 @@ import { attribute } from '@conduits/core';
 export const FrameType = { HELLO: 1, HELLO_ACK: 2, DATA: 3, BYE: 4 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
-export const frameNames: Record<number, string> = { 1: 'HELLO', 2: 'HELLO_ACK', 3: 'DATA', 4: 'BYE' };
-
 /** Set by the FSM on the way down, read by the Coder. */
 export const frameType = attribute<FrameType>('chat.frameType', 'stack');
 

@@ -35,7 +35,8 @@ function sendHello(s: Session<FsmData>): void {
 }
 
 /** Frames that make no sense in a state are protocol errors: drop and count. */
-const unexpected = (name: string) => (s: Session<FsmData>, msg: Message) => s.drop(msg, `chat-unexpected-${name}`);
+const unexpected = (name: string) => (s: Session<FsmData>, msg: Message) =>
+  s.drop(msg, `chat-unexpected-${name}`);
 
 const base = {
   hello: unexpected('hello'),
@@ -44,7 +45,7 @@ const base = {
   bye: unexpected('bye'),
 };
 
-export const Closed: ChatState = {
+const Closed: ChatState = {
   ...base,
   name: 'closed',
   accept(s, msg) {
@@ -56,7 +57,7 @@ export const Closed: ChatState = {
   },
 };
 
-export const Established: ChatState = {
+const Established: ChatState = {
   ...base,
   name: 'established',
   enter(s) {
@@ -90,7 +91,7 @@ export const Established: ChatState = {
   },
 };
 
-export const Handshaking: ChatState = {
+const Handshaking: ChatState = {
   ...base,
   name: 'handshaking',
   accept(s, msg) {
@@ -107,7 +108,9 @@ export const Handshaking: ChatState = {
       s.changeState(Closed);
       return;
     }
-    s.data.log(`${s.data.role}: HELLO timed out, retransmitting (${s.data.retries}/${MAX_RETRIES})`);
+    s.data.log(
+      `${s.data.role}: HELLO timed out, retransmitting (${s.data.retries}/${MAX_RETRIES})`,
+    );
     sendHello(s);
   },
 };

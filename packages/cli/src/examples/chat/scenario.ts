@@ -4,7 +4,15 @@
  * mux has a ConduitFactory that clones a whole chat Protocol for every new conversation.
  * On the way, the link loses the first HELLO and an attacker flips a bit in one frame.
  */
-import { ApplicationAdaptor, GraphBuilder, MessagePool, Scheduler, type Accessor, type Alert, type Graph } from '@conduits/core';
+import type { ApplicationAdaptor } from '@conduits/core';
+import {
+  GraphBuilder,
+  MessagePool,
+  Scheduler,
+  type Accessor,
+  type Alert,
+  type Graph,
+} from '@conduits/core';
 import { linkPair } from '@conduits/core/testing';
 import type { CryptoEngine } from '@conduits/crypto';
 import { chatProtocol } from './chat-protocol.js';
@@ -38,10 +46,12 @@ export interface ChatOptions {
 export function buildChat(engine: CryptoEngine, options: ChatOptions = {}): ChatScenario {
   const scheduler = new Scheduler();
   const log: string[] = [];
-  const say = (line: string): void => void log.push(`[${String(scheduler.now()).padStart(4)} ms] ${line}`);
+  const say = (line: string): void =>
+    void log.push(`[${String(scheduler.now()).padStart(4)} ms] ${line}`);
   const pool = new MessagePool();
   const master = engine.randomBytes(32);
-  const keyFor = (conv: number): Uint8Array => engine.hkdf('sha256', master, new Uint8Array(0), Uint8Array.of(conv >> 8, conv & 0xff), 32);
+  const keyFor = (conv: number): Uint8Array =>
+    engine.hkdf('sha256', master, new Uint8Array(0), Uint8Array.of(conv >> 8, conv & 0xff), 32);
 
   const [clientLink, serverLink] = linkPair('client-link', 'server-link', 5);
   let frames = 0;
@@ -64,14 +74,22 @@ export function buildChat(engine: CryptoEngine, options: ChatOptions = {}): Chat
     }
     return bytes;
   };
-  if (options.tap !== undefined) serverLink.intercept = (bytes) => (options.tap?.('server', bytes), bytes);
+  if (options.tap !== undefined)
+    serverLink.intercept = (bytes) => (options.tap?.('server', bytes), bytes);
 
   const c = new GraphBuilder('client');
   const cmux = c.mux('conversations', conversationOf);
   c.connect(cmux.a, c.add(clientLink).a);
   const apps = [1, 2].map((conv) => {
     const app = c.application(`app-${conv}`, pool);
-    const chat = chatProtocol({ role: 'client', conversation: conv, engine, keyFor, pool, log: (l) => say(`conv ${conv} ${l}`) });
+    const chat = chatProtocol({
+      role: 'client',
+      conversation: conv,
+      engine,
+      keyFor,
+      pool,
+      log: (l) => say(`conv ${conv} ${l}`),
+    });
     c.route(cmux, conv, chat);
     c.connect(app.a, chat.b as NonNullable<typeof chat.b>);
     return app;
@@ -80,12 +98,18 @@ export function buildChat(engine: CryptoEngine, options: ChatOptions = {}): Chat
 
   const s = new GraphBuilder('server');
   const prototype = chatProtocol({ role: 'server', engine, keyFor, pool, log: (l) => say(l) });
-  const smux = s.mux('conversations', conversationOf, { prototype, name: 'conversation-factory', options: { limit: 100 } });
+  const smux = s.mux('conversations', conversationOf, {
+    prototype,
+    name: 'conversation-factory',
+    options: { limit: 100 },
+  });
   s.connect(smux.a, s.add(serverLink).a);
   const server = s.build(scheduler);
 
   const alerts: Alert[] = [];
-  for (const g of [client, server]) g.alerts$.subscribe((a) => (alerts.push(a), say(`ALERT ${a.graph}/${a.conduit}: ${a.reason}`)));
-  for (const [i, app] of apps.entries()) app.messages$.subscribe((d) => say(`app-${i + 1} got "${new TextDecoder().decode(d.data)}"`));
+  for (const g of [client, server])
+    g.alerts$.subscribe((a) => (alerts.push(a), say(`ALERT ${a.graph}/${a.conduit}: ${a.reason}`)));
+  for (const [i, app] of apps.entries())
+    app.messages$.subscribe((d) => say(`app-${i + 1} got "${new TextDecoder().decode(d.data)}"`));
   return { scheduler, client, server, apps, log, alerts };
 }

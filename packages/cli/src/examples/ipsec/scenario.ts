@@ -7,7 +7,16 @@ import { SeededRandom, type Alert } from '@conduits/core';
 import { NextHeader, parseIpv6, type Host } from '@conduits/protocols-inet';
 import { describePacket } from '@conduits/protocols-inet/codec';
 import { Adversary, Network, PcapWriter, type Link } from '@conduits/netsim';
-import { formatEspSa, ipsecLayer, parseEspSa, saConfigsFor, SecurityAssociationDatabase, SecurityPolicyDatabase, spi, type TransformSpec } from '@conduits/protocols-ipsec';
+import {
+  formatEspSa,
+  ipsecLayer,
+  parseEspSa,
+  saConfigsFor,
+  SecurityAssociationDatabase,
+  SecurityPolicyDatabase,
+  spi,
+  type TransformSpec,
+} from '@conduits/protocols-ipsec';
 
 export interface IpsecScenario {
   readonly net: Network;
@@ -26,9 +35,30 @@ const BOB = '2001:db8:e::2';
 
 export function buildIpsecScenario(seed = 3): IpsecScenario {
   const rnd = new SeededRandom(seed);
-  const transform: TransformSpec = { encryption: 'aes-gcm', encryptionKeyLength: 16, integrity: 'none', icvLength: 16 };
+  const transform: TransformSpec = {
+    encryption: 'aes-gcm',
+    encryptionKeyLength: 16,
+    integrity: 'none',
+    icvLength: 16,
+  };
   // Manual keying: the same text keys both hosts (and tshark).
-  const espSa = [formatEspSa({ source: ALICE, destination: BOB, spi: 0xa11ce, transform, encryptionKey: rnd.bytes(20) }), formatEspSa({ source: BOB, destination: ALICE, spi: 0xb0b, transform, encryptionKey: rnd.bytes(20) })].join('\n') + '\n';
+  const espSa =
+    [
+      formatEspSa({
+        source: ALICE,
+        destination: BOB,
+        spi: 0xa11ce,
+        transform,
+        encryptionKey: rnd.bytes(20),
+      }),
+      formatEspSa({
+        source: BOB,
+        destination: ALICE,
+        spi: 0xb0b,
+        transform,
+        encryptionKey: rnd.bytes(20),
+      }),
+    ].join('\n') + '\n';
   const entries = parseEspSa(espSa);
 
   const net = new Network(seed);
@@ -37,9 +67,15 @@ export function buildIpsecScenario(seed = 3): IpsecScenario {
     for (const c of saConfigsFor(me, entries)) sad.create(c);
     const spd = new SecurityPolicyDatabase();
     const remote = { address: parseIpv6(peer), prefix: 128 };
-    spd.addOutbound({ selector: { remote, nextHeader: NextHeader.UDP }, action: 'protect', sa: spi(outSpi) });
+    spd.addOutbound({
+      selector: { remote, nextHeader: NextHeader.UDP },
+      action: 'protect',
+      sa: spi(outSpi),
+    });
     spd.addInbound({ selector: { remote, nextHeader: NextHeader.UDP }, accept: [['esp']] });
-    return net.host(name, me, { security: ipsecLayer({ sad, spd, address: parseIpv6(me) }).conduit });
+    return net.host(name, me, {
+      security: ipsecLayer({ sad, spd, address: parseIpv6(me) }).conduit,
+    });
   };
   const alice = hostWithIpsec('alice', ALICE, BOB, 0xa11ce);
   const bob = hostWithIpsec('bob', BOB, ALICE, 0xb0b);
@@ -51,7 +87,11 @@ export function buildIpsecScenario(seed = 3): IpsecScenario {
 
   const adv = new Adversary();
   link.setAdversary(adv);
-  adv.observed$.subscribe((p) => log.push(`${t()} wire ${p.direction === 'a->b' ? 'alice → bob' : 'bob → alice'}: ${describePacket(p.data)}`));
+  adv.observed$.subscribe((p) =>
+    log.push(
+      `${t()} wire ${p.direction === 'a->b' ? 'alice → bob' : 'bob → alice'}: ${describePacket(p.data)}`,
+    ),
+  );
   adv.modify(
     (p) => p.index === 4,
     (bytes) => {
@@ -66,14 +106,27 @@ export function buildIpsecScenario(seed = 3): IpsecScenario {
   });
 
   const alerts: Alert[] = [];
-  for (const h of [alice, bob]) h.graph.alerts$.subscribe((a) => (alerts.push(a), log.push(`${t()} ALERT ${a.graph}/${a.conduit}: ${a.reason}`)));
+  for (const h of [alice, bob])
+    h.graph.alerts$.subscribe(
+      (a) => (alerts.push(a), log.push(`${t()} ALERT ${a.graph}/${a.conduit}: ${a.reason}`)),
+    );
   const server = bob.bind(5001);
   server.datagrams$.subscribe((d) => {
-    log.push(`${t()} bob:5001 got "${new TextDecoder().decode(d.data)}" (decrypted, ICV good, policy: ESP required)`);
-    server.send(d.from, d.fromPort, new TextEncoder().encode(`ack ${new TextDecoder().decode(d.data)}`));
+    log.push(
+      `${t()} bob:5001 got "${new TextDecoder().decode(d.data)}" (decrypted, ICV good, policy: ESP required)`,
+    );
+    server.send(
+      d.from,
+      d.fromPort,
+      new TextEncoder().encode(`ack ${new TextDecoder().decode(d.data)}`),
+    );
   });
   const client = alice.bind(5002);
-  client.datagrams$.subscribe((d) => log.push(`${t()} alice:5002 got "${new TextDecoder().decode(d.data)}"`));
-  ['secret one', 'secret two', 'secret three'].forEach((m, i) => net.scheduler.at(i * 30, () => client.send(bob.address, 5001, new TextEncoder().encode(m))));
+  client.datagrams$.subscribe((d) =>
+    log.push(`${t()} alice:5002 got "${new TextDecoder().decode(d.data)}"`),
+  );
+  ['secret one', 'secret two', 'secret three'].forEach((m, i) =>
+    net.scheduler.at(i * 30, () => client.send(bob.address, 5001, new TextEncoder().encode(m))),
+  );
   return { net, alice, bob, link, pcap, espSa, log, alerts };
 }

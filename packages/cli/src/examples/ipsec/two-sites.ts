@@ -23,16 +23,43 @@ export interface TwoSiteDemo {
 export function buildTwoSites(seed = 11): TwoSiteDemo {
   const rnd = new SeededRandom(seed);
   const net = new Network(seed);
-  const transform: TransformSpec = { encryption: 'aes-gcm', encryptionKeyLength: 32, integrity: 'none', icvLength: 16 };
+  const transform: TransformSpec = {
+    encryption: 'aes-gcm',
+    encryptionKeyLength: 32,
+    integrity: 'none',
+    icvLength: 16,
+  };
   const [kab, kba] = [rnd.bytes(36), rnd.bytes(36)];
-  const ends = { A: { outside: '2001:db8:ff::a', site: '2001:db8:a::/48' }, B: { outside: '2001:db8:ff::b', site: '2001:db8:b::/48' } };
+  const ends = {
+    A: { outside: '2001:db8:ff::a', site: '2001:db8:a::/48' },
+    B: { outside: '2001:db8:ff::b', site: '2001:db8:b::/48' },
+  };
   const gateway = (name: 'A' | 'B', inside: string): { gw: Gateway; ifs: Interface[] } => {
     const me = ends[name];
     const peer = name === 'A' ? ends.B : ends.A;
-    const { sad, spd } = siteToSite({ local: me, peer, transform, outbound: { spi: name === 'A' ? 0xa0b : 0xb0a, key: name === 'A' ? kab : kba }, inbound: { spi: name === 'A' ? 0xb0a : 0xa0b, key: name === 'A' ? kba : kab } });
+    const { sad, spd } = siteToSite({
+      local: me,
+      peer,
+      transform,
+      outbound: { spi: name === 'A' ? 0xa0b : 0xb0a, key: name === 'A' ? kab : kba },
+      inbound: { spi: name === 'A' ? 0xb0a : 0xa0b, key: name === 'A' ? kba : kab },
+    });
     const ifs = [new Interface(`gw${name}-inside`), new Interface(`gw${name}-outside`)];
     const [site, len] = me.site.split('/') as [string, string];
-    const gw = new Gateway({ name: `gateway-${name}`, addresses: [inside, me.outside], interfaces: ifs, routes: [{ prefix: { address: parseIpv6(site), prefix: Number(len) }, interface: 0 }, { prefix: { address: parseIpv6('::'), prefix: 0 }, interface: 1 }], sad, spd }, net.scheduler);
+    const gw = new Gateway(
+      {
+        name: `gateway-${name}`,
+        addresses: [inside, me.outside],
+        interfaces: ifs,
+        routes: [
+          { prefix: { address: parseIpv6(site), prefix: Number(len) }, interface: 0 },
+          { prefix: { address: parseIpv6('::'), prefix: 0 }, interface: 1 },
+        ],
+        sad,
+        spd,
+      },
+      net.scheduler,
+    );
     return { gw, ifs };
   };
   const A = gateway('A', '2001:db8:a::1');
@@ -48,15 +75,24 @@ export function buildTwoSites(seed = 11): TwoSiteDemo {
   const t = (): string => `[${String(net.scheduler.now()).padStart(4)} ms]`;
   const adv = new Adversary();
   wan.setAdversary(adv);
-  adv.observed$.subscribe((p) => log.push(`${t()} WAN ${p.direction === 'a->b' ? 'gwA → gwB' : 'gwB → gwA'}: ${describePacket(p.data)}`));
-  for (const g of [A.gw, B.gw]) g.graph.alerts$.subscribe((a: Alert) => log.push(`${t()} ALERT ${a.graph}/${a.conduit}: ${a.reason}`));
+  adv.observed$.subscribe((p) =>
+    log.push(
+      `${t()} WAN ${p.direction === 'a->b' ? 'gwA → gwB' : 'gwB → gwA'}: ${describePacket(p.data)}`,
+    ),
+  );
+  for (const g of [A.gw, B.gw])
+    g.graph.alerts$.subscribe((a: Alert) =>
+      log.push(`${t()} ALERT ${a.graph}/${a.conduit}: ${a.reason}`),
+    );
   const server = hostB.bind(80);
   server.datagrams$.subscribe((d) => {
     log.push(`${t()} hostB:80 got "${new TextDecoder().decode(d.data)}" from hostA`);
     server.send(d.from, d.fromPort, new TextEncoder().encode('hello, site A'));
   });
   const client = hostA.bind(4000);
-  client.datagrams$.subscribe((d) => log.push(`${t()} hostA:4000 got "${new TextDecoder().decode(d.data)}"`));
+  client.datagrams$.subscribe((d) =>
+    log.push(`${t()} hostA:4000 got "${new TextDecoder().decode(d.data)}"`),
+  );
   client.send(hostB.address, 80, new TextEncoder().encode('hello, site B'));
   net.scheduler.at(100, () => {
     log.push(`${t()} attacker replays the first tunnel packet`);
@@ -71,6 +107,22 @@ export function buildTwoSites(seed = 11): TwoSiteDemo {
     adv.inject('b->a', m.buffer.copy());
     m.release();
   });
-  const espSa = [formatEspSa({ source: ends.A.outside, destination: ends.B.outside, spi: 0xa0b, transform, encryptionKey: kab }), formatEspSa({ source: ends.B.outside, destination: ends.A.outside, spi: 0xb0a, transform, encryptionKey: kba })].join('\n') + '\n';
+  const espSa =
+    [
+      formatEspSa({
+        source: ends.A.outside,
+        destination: ends.B.outside,
+        spi: 0xa0b,
+        transform,
+        encryptionKey: kab,
+      }),
+      formatEspSa({
+        source: ends.B.outside,
+        destination: ends.A.outside,
+        spi: 0xb0a,
+        transform,
+        encryptionKey: kba,
+      }),
+    ].join('\n') + '\n';
   return { net, hostA, hostB, gateways: [A.gw, B.gw], wan, pcap, espSa, log };
 }

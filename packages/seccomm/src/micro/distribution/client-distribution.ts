@@ -3,7 +3,14 @@
  *
  *   C → S  KEY(k)          S → C  ACK(confirm_S)
  */
-import { done, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import type { DistributionContext } from './distribution-context.js';
 import { KeyMsg, type KeyMessage } from './key-message.js';
 
@@ -26,8 +33,10 @@ export class ClientKeyInitiator implements Task<KeyMessage, KeyMessage> {
   }
 
   process(m: KeyMessage): ProcessResult {
-    if (m.type !== KeyMsg.ACK || this.#key === null || m.payload.length !== 32) return refused('key-msg-unexpected');
-    if (!this.ctx.confirms(m.payload, this.#key, 'S', this.target)) return refused('key-confirm-failed');
+    if (m.type !== KeyMsg.ACK || this.#key === null || m.payload.length !== 32)
+      return refused('key-msg-unexpected');
+    if (!this.ctx.confirms(m.payload, this.#key, 'S', this.target))
+      return refused('key-confirm-failed');
     // Done means in force: our last message (if any) leaves under the new epoch.
     this.ctx.keys.commit();
     return done;
@@ -50,7 +59,8 @@ export class ClientKeyResponder implements Task<KeyMessage, KeyMessage> {
   ) {}
 
   process(m: KeyMessage): ProcessResult {
-    if (m.type !== KeyMsg.KEY || m.payload.length !== this.ctx.length) return refused('key-msg-unexpected');
+    if (m.type !== KeyMsg.KEY || m.payload.length !== this.ctx.length)
+      return refused('key-msg-unexpected');
     this.#key = Uint8Array.from(m.payload);
     this.ctx.keys.stage(this.ctx.index, this.#key);
     return needMore;

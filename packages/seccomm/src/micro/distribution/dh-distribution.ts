@@ -4,7 +4,14 @@
  *
  *   C → S  OFFER(X_C)        S → C  ACCEPT(X_S, confirm_S)        C → S  CONFIRM(confirm_C)
  */
-import { done, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import type { KeyAgreementKey } from '@conduits/crypto';
 import type { DistributionContext } from './distribution-context.js';
 import { KeyMsg, type KeyMessage } from './key-message.js';
@@ -34,9 +41,13 @@ export class DhInitiator implements Task<KeyMessage, KeyMessage> {
 
   process(m: KeyMessage): ProcessResult {
     const dh = this.#dh;
-    if (m.type !== KeyMsg.ACCEPT || dh === null || this.#key !== null || m.payload.length !== 64) return refused('key-msg-unexpected');
+    if (m.type !== KeyMsg.ACCEPT || dh === null || this.#key !== null || m.payload.length !== 64)
+      return refused('key-msg-unexpected');
     const peer = m.payload.subarray(0, 32);
-    const k = this.ctx.create({ material: dh.deriveShared(peer), info: this.ctx.transcript(dh.publicKey, peer, this.target) });
+    const k = this.ctx.create({
+      material: dh.deriveShared(peer),
+      info: this.ctx.transcript(dh.publicKey, peer, this.target),
+    });
     if (!this.ctx.confirms(m.payload.subarray(32), k, 'S', this.target)) {
       k.fill(0);
       return refused('key-confirm-failed');
@@ -70,7 +81,10 @@ export class DhResponder implements Task<KeyMessage, KeyMessage> {
       if (m.type !== KeyMsg.OFFER || m.payload.length !== 32) return refused('key-msg-unexpected');
       const mine = this.ctx.settings.engine.keyAgreement('x25519');
       try {
-        const k = this.ctx.create({ material: mine.deriveShared(m.payload), info: this.ctx.transcript(m.payload, mine.publicKey, this.target) });
+        const k = this.ctx.create({
+          material: mine.deriveShared(m.payload),
+          info: this.ctx.transcript(m.payload, mine.publicKey, this.target),
+        });
         this.#key = k;
         this.ctx.keys.stage(this.ctx.index, k);
         this.#accept = mine.publicKey;
@@ -80,7 +94,8 @@ export class DhResponder implements Task<KeyMessage, KeyMessage> {
       return needMore;
     }
     if (m.type !== KeyMsg.CONFIRM || m.payload.length !== 32) return refused('key-msg-unexpected');
-    if (!this.ctx.confirms(m.payload, this.#key, 'C', this.target)) return refused('key-confirm-failed');
+    if (!this.ctx.confirms(m.payload, this.#key, 'C', this.target))
+      return refused('key-confirm-failed');
     // Done means in force: our last message (if any) leaves under the new epoch.
     this.ctx.keys.commit();
     return done;

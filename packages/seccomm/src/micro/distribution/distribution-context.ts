@@ -46,7 +46,11 @@ export class DistributionContext {
   confirm(k: Uint8Array, who: 'C' | 'S', target: number): Uint8Array {
     const mac = this.settings.engine.mac('hmac-sha256', k);
     try {
-      return mac.compute(who === 'C' ? CONFIRM_C : CONFIRM_S, keyBody(0, target), Uint8Array.of(this.index));
+      return mac.compute(
+        who === 'C' ? CONFIRM_C : CONFIRM_S,
+        keyBody(0, target),
+        Uint8Array.of(this.index),
+      );
     } finally {
       mac.destroy();
     }
@@ -61,7 +65,10 @@ export class DistributionContext {
   create(extra: Partial<KeyCreation> = {}): Uint8Array {
     const req: KeyCreation = { length: this.length, ...extra };
     this.c.runtime.raise(keyCreate(this.creation), req);
-    if (req.key === undefined || req.key.length !== this.length) throw new DistributionSetupError(`${this.name}: keyCreate_${this.creation} made no ${this.length}-byte key (is the key creation micro-protocol there?)`);
+    if (req.key === undefined || req.key.length !== this.length)
+      throw new DistributionSetupError(
+        `${this.name}: keyCreate_${this.creation} made no ${this.length}-byte key (is the key creation micro-protocol there?)`,
+      );
     return req.key;
   }
 

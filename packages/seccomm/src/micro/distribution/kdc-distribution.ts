@@ -7,8 +7,21 @@
  *   C → KDC  REQUEST(nonce)     KDC → C  REPLY    (KdcKeyRequest)
  *   C → S    TICKET(ticket, authenticator)      S → C  ACK(confirm_S)
  */
-import { done, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
-import { kdcRequest, openAuthenticator, openKdcReply, openTicket, sealAuthenticator } from '../../kdc/kdc-messages.js';
+import {
+  done,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
+import {
+  kdcRequest,
+  openAuthenticator,
+  openKdcReply,
+  openTicket,
+  sealAuthenticator,
+} from '../../kdc/kdc-messages.js';
 import { Participants, raiseAlert } from '../../runtime/context.js';
 import { Services, type ServiceCall } from '../../runtime/services.js';
 import { Writer } from '../../runtime/wire.js';
@@ -50,7 +63,10 @@ export class KdcKeyRequest {
     readonly owner: KdcRequestOwner,
   ) {
     const master = masterKey(ctx);
-    if (ctx.c.shared.get(Services) === null || master === undefined) throw new DistributionSetupError(`${ctx.name}: needs OpenOptions.services and the KDC master key at index ${String(ctx.m.params['masterKey'])}`);
+    if (ctx.c.shared.get(Services) === null || master === undefined)
+      throw new DistributionSetupError(
+        `${ctx.name}: needs OpenOptions.services and the KDC master key at index ${String(ctx.m.params['masterKey'])}`,
+      );
     this.#master = master;
     this.#nonce = ctx.settings.engine.randomBytes(16);
   }
@@ -60,7 +76,12 @@ export class KdcKeyRequest {
     const services = this.ctx.c.shared.get(Services);
     const who = this.ctx.c.shared.get(Participants);
     if (services === null) return;
-    this.#call = services.call(String(this.ctx.m.params['kdc']), kdcRequest(who.self, who.peer, this.#nonce, this.ctx.length), this.#onReply) ?? null;
+    this.#call =
+      services.call(
+        String(this.ctx.m.params['kdc']),
+        kdcRequest(who.self, who.peer, this.#nonce, this.ctx.length),
+        this.#onReply,
+      ) ?? null;
   }
 
   /** The connection closed or the exchange was replaced: no callback after this. */
@@ -77,7 +98,13 @@ export class KdcKeyRequest {
       this.owner.kdcFailed(this);
       return true;
     }
-    const opened = openKdcReply(this.ctx.settings.engine, this.#master, reply, this.#nonce, this.ctx.c.shared.get(Participants).peer);
+    const opened = openKdcReply(
+      this.ctx.settings.engine,
+      this.#master,
+      reply,
+      this.#nonce,
+      this.ctx.c.shared.get(Participants).peer,
+    );
     if (opened === null) {
       raiseAlert(this.ctx.c, this.ctx.name, 'kdc-reply-refused');
       return false;
@@ -107,14 +134,22 @@ export class KdcTicketInitiator implements Task<KeyMessage, KeyMessage> {
     const k = this.#key as Uint8Array;
     this.ctx.keys.stage(this.ctx.index, k);
     const who = this.ctx.c.shared.get(Participants);
-    const auth = sealAuthenticator(this.ctx.settings.engine, k, who.self, this.target, this.ctx.settings.now());
+    const auth = sealAuthenticator(
+      this.ctx.settings.engine,
+      k,
+      who.self,
+      this.target,
+      this.ctx.settings.now(),
+    );
     out.set(KeyMsg.TICKET, new Writer().bytes(this.#ticket).done(), auth);
     return needMore;
   }
 
   process(m: KeyMessage): ProcessResult {
-    if (m.type !== KeyMsg.ACK || this.#key === null || m.payload.length !== 32) return refused('key-msg-unexpected');
-    if (!this.ctx.confirms(m.payload, this.#key, 'S', this.target)) return refused('key-confirm-failed');
+    if (m.type !== KeyMsg.ACK || this.#key === null || m.payload.length !== 32)
+      return refused('key-msg-unexpected');
+    if (!this.ctx.confirms(m.payload, this.#key, 'S', this.target))
+      return refused('key-confirm-failed');
     // Done means in force: our last message (if any) leaves under the new epoch.
     this.ctx.keys.commit();
     return done;
@@ -143,9 +178,26 @@ export class KdcTicketResponder implements Task<KeyMessage, KeyMessage> {
     if (master === undefined) return refused('key-missing');
     const s = this.ctx.settings;
     const tl = (p[0] as number) * 256 + (p[1] as number);
-    const ticket = openTicket(s.engine, master, p.subarray(2, 2 + tl), this.ctx.c.shared.get(Participants), s.now());
-    if (ticket === null || ticket.key.length !== this.ctx.length) return refused('kdc-ticket-invalid');
-    if (!openAuthenticator(s.engine, ticket.key, p.subarray(2 + tl), ticket.client, this.target, s.now())) return refused('kdc-authenticator-invalid');
+    const ticket = openTicket(
+      s.engine,
+      master,
+      p.subarray(2, 2 + tl),
+      this.ctx.c.shared.get(Participants),
+      s.now(),
+    );
+    if (ticket === null || ticket.key.length !== this.ctx.length)
+      return refused('kdc-ticket-invalid');
+    if (
+      !openAuthenticator(
+        s.engine,
+        ticket.key,
+        p.subarray(2 + tl),
+        ticket.client,
+        this.target,
+        s.now(),
+      )
+    )
+      return refused('kdc-authenticator-invalid');
     this.#key = ticket.key;
     this.ctx.keys.stage(this.ctx.index, ticket.key);
     return needMore;

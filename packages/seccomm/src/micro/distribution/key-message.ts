@@ -9,7 +9,16 @@ import { sendKeyMessage } from '../../runtime/framing.js';
 import { Writer } from '../../runtime/wire.js';
 
 /** Key message types (the first byte of a key-distribution message's body). */
-export const KeyMsg = { REQUEST: 1, KEY: 2, ACK: 3, OFFER: 4, ACCEPT: 5, CONFIRM: 6, TICKET: 7, REKEY: 8 } as const;
+export const KeyMsg = {
+  REQUEST: 1,
+  KEY: 2,
+  ACK: 3,
+  OFFER: 4,
+  ACCEPT: 5,
+  CONFIRM: 6,
+  TICKET: 7,
+  REKEY: 8,
+} as const;
 export type KeyMsg = (typeof KeyMsg)[keyof typeof KeyMsg];
 
 /** Bytes before the payload: type and target epoch. */

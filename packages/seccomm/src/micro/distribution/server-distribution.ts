@@ -5,7 +5,14 @@
  *
  * The server retransmits KEY until the ACK comes; a repeated REQUEST gets the same KEY.
  */
-import { done, needMore, refused, type BuildResult, type ProcessResult, type Task } from '@conduits/core';
+import {
+  done,
+  needMore,
+  refused,
+  type BuildResult,
+  type ProcessResult,
+  type Task,
+} from '@conduits/core';
 import type { DistributionContext } from './distribution-context.js';
 import { KeyMsg, type KeyMessage } from './key-message.js';
 
@@ -31,7 +38,8 @@ export class ServerKeyInitiator implements Task<KeyMessage, KeyMessage> {
   }
 
   process(m: KeyMessage): ProcessResult {
-    if (m.type !== KeyMsg.KEY || m.payload.length !== this.ctx.length) return refused('key-msg-unexpected');
+    if (m.type !== KeyMsg.KEY || m.payload.length !== this.ctx.length)
+      return refused('key-msg-unexpected');
     this.#key = Uint8Array.from(m.payload);
     this.ctx.keys.stage(this.ctx.index, this.#key);
     return needMore;
@@ -61,7 +69,8 @@ export class ServerKeyResponder implements Task<KeyMessage, KeyMessage> {
       return needMore;
     }
     if (m.type !== KeyMsg.ACK || m.payload.length !== 32) return refused('key-msg-unexpected');
-    if (!this.ctx.confirms(m.payload, this.#key, 'C', this.target)) return refused('key-confirm-failed');
+    if (!this.ctx.confirms(m.payload, this.#key, 'C', this.target))
+      return refused('key-confirm-failed');
     // Done means in force: our last message (if any) leaves under the new epoch.
     this.ctx.keys.commit();
     return done;
