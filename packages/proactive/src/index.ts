@@ -27,4 +27,10 @@ export { BroadcastChannel, type DropReason, type Envelope, type ServerIdentity }
 export { decodeMessage, encodeMessage, type RoundMessage } from './conduit/codec.js';
 export { ProactiveNode, type NodeOptions, type RunOutcome } from './conduit/proactive-node.js';
 export { RoundTask } from './conduit/round-task.js';
+export { NetworkAdaptor } from './conduit/network-adaptor.js';
+export { NodeCipherState } from './conduit/node-cipher.js';
+export { nodeCoderState } from './conduit/node-coder.js';
+export { NodeFsmState } from './conduit/node-fsm.js';
+export { nodeProtocol } from './conduit/node-protocol.js';
+export { decodePlainFrame, encodePlainFrame } from './conduit/frame-coder.js';
 export { SimulatedServers, type SimulatedServersOptions } from './conduit/simulated-servers.js';
