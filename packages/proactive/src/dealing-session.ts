@@ -13,7 +13,8 @@
  * set. The caller ends each round (all messages in, or a timeout on the scheduler's clock) by
  * calling the next `end…`; this object never looks at a clock.
  */
-import type { Destroyable, Group, GroupPoint, RandomSource, SecretScalar } from '@conduits/crypto';
+import { constantTimeEqual, type Destroyable, type Group, type GroupPoint, type RandomSource, type SecretScalar } from '@conduits/crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { ThresholdParameterError } from './errors.js';
 import { verifyPublicShare, verifyShare } from './feldman.js';
 import type { AnswerMessage, ComplaintMessage, DealingMessage, DealMessage, ProtocolTag, ShareMessage } from './messages.js';
@@ -37,7 +38,7 @@ export interface DealingParams {
 }
 
 /** Why a dealer was disqualified (stable strings, for reports and tests). */
-export type DisqualifyReason = 'no-deal' | 'bad-commitments' | 'share-does-not-match-commitments' | 'no-answer-to-complaint' | (string & {});
+export type DisqualifyReason = 'no-deal' | 'equivocation' | 'bad-commitments' | 'share-does-not-match-commitments' | 'no-answer-to-complaint' | (string & {});
 
 export interface DealingOutcome extends Destroyable {
   readonly qualified: readonly number[];
@@ -63,6 +64,10 @@ export class DealingSession implements Destroyable {
   readonly #disqualified = new Map<number, DisqualifyReason>();
   readonly #complaints = new Map<number, readonly number[]>();
   readonly #answers = new Map<number, Map<number, bigint>>();
+  /** Hash of the deal each dealer showed this server (its wire bytes: commitments and proof). */
+  readonly #digests = new Map<number, Uint8Array>();
+  /** What each participant says it was shown, from their complaints (the echo). */
+  readonly #echoes = new Map<number, ReadonlyMap<number, Uint8Array>>();
   #phase: Phase = 'dealing';
   #destroyed = false;
 
@@ -103,6 +108,7 @@ export class DealingSession implements Destroyable {
     const h = this.#header();
     const commitments = poly.commitments();
     const broadcast: DealMessage = { ...h, kind: 'deal', commitments: commitments.map((c) => c.toBytes()), proof };
+    this.#digests.set(this.params.self, dealDigest(broadcast.commitments, proof));
     this.#takeDeal(this.params.self, commitments, proof);
     const privates: ShareMessage[] = [];
     for (const to of this.params.receivers) {
@@ -140,6 +146,7 @@ export class DealingSession implements Destroyable {
         if (this.#phase !== 'dealing') return 'too-late';
         if (!dealers.includes(m.from)) return 'not-a-dealer';
         if (this.#deals.has(m.from) || this.#disqualified.has(m.from)) return 'duplicate';
+        this.#digests.set(m.from, dealDigest(m.commitments, m.proof));
         const points: GroupPoint[] = [];
         for (let k = 0; k < m.commitments.length; k++) {
           // a_0 may be zero (refresh, recovery blinding): the identity is allowed there only.
@@ -176,6 +183,7 @@ export class DealingSession implements Destroyable {
         if (this.#phase === 'dealing') return 'early';
         if (this.#phase !== 'complaints') return 'too-late';
         if (this.#complaints.has(m.from)) return 'duplicate';
+        this.#echoes.set(m.from, new Map((m.echo ?? []).filter((e) => dealers.includes(e.dealer)).map((e) => [e.dealer, e.digest])));
         if (!this.params.receivers.includes(m.from)) {
           this.#complaints.set(m.from, []);
           return m.against.length === 0 ? null : 'not-a-receiver';
@@ -248,8 +256,10 @@ export class DealingSession implements Destroyable {
       }
     }
     this.#phase = 'complaints';
-    const msg: ComplaintMessage = { ...this.#header(), kind: 'complaint', against };
+    const echo = [...this.#digests].map(([dealer, digest]) => ({ dealer, digest }));
+    const msg: ComplaintMessage = { ...this.#header(), kind: 'complaint', against, echo };
     this.#complaints.set(self, against);
+    this.#echoes.set(self, new Map(this.#digests));
     return msg;
   }
 
@@ -276,6 +286,21 @@ export class DealingSession implements Destroyable {
   finish(): DealingOutcome {
     this.#expect('answers');
     const { group, self } = this.params;
+    // A dealer two participants saw different deals from signed both: it equivocated. Every
+    // honest server has the same complaints (broadcast), so every one reaches the same verdict.
+    for (const d of this.params.dealers) {
+      let seen: Uint8Array | undefined;
+      for (const echo of this.#echoes.values()) {
+        const h = echo.get(d);
+        if (h === undefined) continue;
+        if (seen === undefined) seen = h;
+        else if (!constantTimeEqual(seen, h)) {
+          // A more specific reason found earlier (a deal refused on receipt) stays.
+          if (!this.#disqualified.has(d)) this.#disqualified.set(d, 'equivocation');
+          break;
+        }
+      }
+    }
     for (const [complainer, against] of this.#complaints) {
       for (const d of against) {
         const c = this.#deals.get(d);
@@ -328,4 +353,11 @@ export class DealingSession implements Destroyable {
     for (const s of this.#shares.values()) s.destroy();
     this.#shares.clear();
   }
+}
+
+/** The hash of a deal as it travels (each commitment length-prefixed, then the proof). */
+function dealDigest(commitments: readonly Uint8Array[], proof: Uint8Array): Uint8Array {
+  const h = sha256.create();
+  for (const c of commitments) h.update(Uint8Array.of(c.length)).update(c);
+  return h.update(Uint8Array.of(proof.length >> 8, proof.length & 0xff)).update(proof).digest();
 }

@@ -38,6 +38,11 @@ export interface ShareMessage extends Header {
 export interface ComplaintMessage extends Header {
   readonly kind: 'complaint';
   readonly against: readonly number[];
+  /**
+   * The echo: for each dealer whose deal `from` received, a hash of that deal (commitments and
+   * proof). A dealer that showed different deals to different servers is caught here.
+   */
+  readonly echo?: readonly { readonly dealer: number; readonly digest: Uint8Array }[];
 }
 
 /** Round 3, broadcast: the accused dealer's shares for its complainers, now public. */

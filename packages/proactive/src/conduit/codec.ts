@@ -83,6 +83,8 @@ export function encodeMessage(m: RoundMessage): Uint8Array {
     case 'complaint':
       w.u8(m.against.length);
       for (const a of m.against) w.u8(a);
+      w.u8(m.echo?.length ?? 0);
+      for (const e of m.echo ?? []) w.u8(e.dealer).bytes8(e.digest);
       break;
     case 'answer':
       w.u8(m.reveals.length);
@@ -118,7 +120,11 @@ export function decodeMessage(b: Uint8Array): RoundMessage | null {
         m = { ...h, kind, to: r.u8(), share: r.bytes8() };
         break;
       case 'complaint':
-        m = { ...h, kind, against: Array.from({ length: r.u8() }, () => r.u8()) };
+      {
+        const against = Array.from({ length: r.u8() }, () => r.u8());
+        const echo = Array.from({ length: r.u8() }, () => ({ dealer: r.u8(), digest: r.bytes8() }));
+        m = echo.length === 0 ? { ...h, kind, against } : { ...h, kind, against, echo };
+      }
         break;
       case 'answer':
         m = { ...h, kind, reveals: Array.from({ length: r.u8() }, () => ({ to: r.u8(), share: r.bytes8() })) };
