@@ -204,6 +204,23 @@ export class FrostSigner implements Destroyable {
     }
   }
 
+  /** Destroy the nonces of these commitments unused (a signing run that ended without them). */
+  forget(commitments: readonly NonceCommitment[]): void {
+    for (const c of commitments) {
+      if (c.signer !== this.#key.index) continue;
+      const e = this.#nonces.get(c.nonce);
+      if (e === undefined) continue;
+      e.hiding.destroy();
+      e.binding.destroy();
+      this.#nonces.delete(c.nonce);
+    }
+  }
+
+  /** The period of the share this signer signs with. */
+  get period(): number {
+    return this.#key.period;
+  }
+
   get destroyed(): boolean {
     return this.#nonces.size === 0 && this.#key.destroyed;
   }

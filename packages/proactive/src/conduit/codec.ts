@@ -2,11 +2,11 @@
  * Bytes for the round messages. Decoding never throws: a malformed message is null (the
  * caller drops and counts it). Every length is checked against what is left.
  */
-import { protocols, type DealingMessage, type ContributionMessage, type RevealMessage, type ProtocolTag } from '../messages.js';
+import { protocols, type CommitMessage, type DealingMessage, type ContributionMessage, type RevealMessage, type ProtocolTag, type SignatureShareMessage } from '../messages.js';
 
-export type RoundMessage = DealingMessage | ContributionMessage | RevealMessage;
+export type RoundMessage = DealingMessage | ContributionMessage | RevealMessage | CommitMessage | SignatureShareMessage;
 
-const kinds = ['deal', 'share', 'complaint', 'answer', 'contribution', 'reveal'] as const;
+const kinds = ['deal', 'share', 'complaint', 'answer', 'contribution', 'reveal', 'commit', 'sig-share'] as const;
 
 class Writer {
   readonly parts: number[] = [];
@@ -97,6 +97,13 @@ export function encodeMessage(m: RoundMessage): Uint8Array {
       w.u8(m.round).u8(m.values.length);
       for (const v of m.values) w.u8(v.dealer).bytes8(v.value);
       break;
+    case 'commit':
+      w.u8(m.commitments.length);
+      for (const c of m.commitments) w.u32(c.nonce).bytes8(c.hiding).bytes8(c.binding);
+      break;
+    case 'sig-share':
+      w.u8(m.attempt).bytes8(m.share);
+      break;
   }
   return w.done();
 }
@@ -138,6 +145,12 @@ export function decodeMessage(b: Uint8Array): RoundMessage | null {
         m = { ...h, kind, round, values: Array.from({ length: r.u8() }, () => ({ dealer: r.u8(), value: r.bytes8() })) };
         break;
       }
+      case 'commit':
+        m = { ...h, kind, commitments: Array.from({ length: r.u8() }, () => ({ nonce: r.u32(), hiding: r.bytes8(), binding: r.bytes8() })) };
+        break;
+      case 'sig-share':
+        m = { ...h, kind, attempt: r.u8(), share: r.bytes8() };
+        break;
     }
     return r.left === 0 ? m : null;
   } catch (e) {
