@@ -20,6 +20,8 @@ function netns(...args: string[]): void {
 
 export async function udpRefresh(n = Number(process.env.PROACTIVE_UDP_N ?? 7), refreshCount = 3): Promise<Record<string, unknown>> {
   const t = Math.floor((n - 1) / 2);
+  // The channel's engine (frame signatures): node (OpenSSL) by default; PROACTIVE_UDP_ENGINE=noble for the pure-JS one.
+  const engine = process.env.PROACTIVE_UDP_ENGINE ?? 'node';
   const ns = `conduits-proactive-${process.pid}-${runs++}`;
   netns('netns', 'add', ns);
   netns('-n', ns, 'link', 'set', 'lo', 'up');
@@ -31,7 +33,7 @@ export async function udpRefresh(n = Number(process.env.PROACTIVE_UDP_N ?? 7), r
   const waitFor = (event: string, count: number) => new Promise<void>((res) => (seen(event) >= count ? res() : waiters.push({ event, count, resolve: res })));
   try {
     for (let i = 1; i <= n; i++) {
-      const config = JSON.stringify({ self: i, threshold: t, peers, seed: 'udp-bench' });
+      const config = JSON.stringify({ self: i, threshold: t, peers, seed: 'udp-bench', engine });
       const c = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', resolve(here, 'udp-server-main.ts'), config], { stdio: ['pipe', 'pipe', 'inherit'], cwd: resolve(here, '..') });
       children.push(c);
       createInterface({ input: c.stdout! }).on('line', (line) => {
@@ -73,6 +75,7 @@ export async function udpRefresh(n = Number(process.env.PROACTIVE_UDP_N ?? 7), r
       sameKey: keys.size === 1,
       n,
       t,
+      channelEngine: engine,
       load1: round2(loadavg()[0] as number),
     };
   } finally {

@@ -248,6 +248,8 @@ export class DealingSession implements Destroyable {
     if (this.isReceiver) {
       for (const [d, c] of this.#deals) {
         const s = this.#shares.get(d);
+        // This server's share of its own polynomial it evaluated itself: no check needed.
+        if (d === self && s !== undefined) continue;
         if (s === undefined || !verifyShare(group, c, self, s)) {
           against.push(d);
           s?.destroy();
