@@ -13,7 +13,7 @@
  * set. The caller ends each round (all messages in, or a timeout on the scheduler's clock) by
  * calling the next `end…`; this object never looks at a clock.
  */
-import { constantTimeEqual, type Destroyable, type Group, type GroupPoint, type RandomSource, type SecretScalar } from '@conduits/crypto';
+import type { Destroyable, Group, GroupPoint, RandomSource, SecretScalar } from '@conduits/crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ThresholdParameterError } from './errors.js';
 import { verifyPublicShare, verifyShare } from './feldman.js';
@@ -288,20 +288,22 @@ export class DealingSession implements Destroyable {
   finish(): DealingOutcome {
     this.#expect('answers');
     const { group, self } = this.params;
-    // A dealer two participants saw different deals from signed both: it equivocated. Every
-    // honest server has the same complaints (broadcast), so every one reaches the same verdict.
+    // A dealer that showed different deals to different servers signed both. A deal counts as
+    // witnessed when at least t+1 participants echo its hash (so at least one honest server
+    // saw it: t liars cannot frame an honest dealer); two witnessed deals disqualify the
+    // dealer. Every honest server has the same echoes (broadcast), so the verdict is the same.
+    const witnesses = this.params.degree + 1;
     for (const d of this.params.dealers) {
-      let seen: Uint8Array | undefined;
+      const votes = new Map<string, number>();
       for (const echo of this.#echoes.values()) {
         const h = echo.get(d);
         if (h === undefined) continue;
-        if (seen === undefined) seen = h;
-        else if (!constantTimeEqual(seen, h)) {
-          // A more specific reason found earlier (a deal refused on receipt) stays.
-          if (!this.#disqualified.has(d)) this.#disqualified.set(d, 'equivocation');
-          break;
-        }
+        const k = Buffer.from(h).toString('hex');
+        votes.set(k, (votes.get(k) ?? 0) + 1);
       }
+      const seen = [...votes.values()].filter((v) => v >= witnesses).length;
+      // A more specific reason found earlier (a deal refused on receipt) stays.
+      if (seen >= 2 && !this.#disqualified.has(d)) this.#disqualified.set(d, 'equivocation');
     }
     for (const [complainer, against] of this.#complaints) {
       for (const d of against) {

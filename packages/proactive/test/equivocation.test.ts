@@ -93,3 +93,20 @@ describe('an equivocating dealer is caught by the echo of deal hashes', () => {
     sim.close();
   });
 });
+
+describe('the echo cannot be used to frame an honest dealer', () => {
+  test('t = 1: one server echoing a false hash for every other dealer disqualifies no one', () => {
+    const servers = range(5);
+    const parties = servers.map((self) => new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`frame/${self}`) }));
+    runLocally<RoundMessage, KeyShare>(parties, {
+      intercept: (f) => {
+        const m = f.msg as DealingMessage;
+        if (f.from !== 5 || m.kind !== 'complaint') return f.msg;
+        return { ...m, echo: (m.echo ?? []).map((e) => ({ dealer: e.dealer, digest: new Uint8Array(32).fill(e.dealer) })) };
+      },
+    });
+    for (const p of parties) expect([...p.disqualified]).toEqual([]);
+    const keys = parties.map((p) => p.result());
+    expect(new Set(keys.map((k) => Buffer.from(k.publicKey.toBytes()).toString('hex'))).size).toBe(1);
+  });
+});
