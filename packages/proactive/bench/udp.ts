@@ -5,6 +5,7 @@
  * server's answer. Needs root (ip netns); prints a JSON line, or a skip line without it.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createPublicKey, verify } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -59,6 +60,20 @@ export async function udpRefresh(n = Number(process.env.PROACTIVE_UDP_N ?? 7), r
       await waitFor('refresh', n * r);
       refreshTimes.push(performance.now() - t0);
     }
+    // One FROST signature over the same broadcast, checked by node:crypto as plain Ed25519.
+    const message = Buffer.from(`signed over UDP by ${n} processes`);
+    t0 = performance.now();
+    all(`sign ${2 + refreshCount} ${message.toString('hex')}`);
+    await waitFor('sign', n);
+    const signMs = performance.now() - t0;
+    const signatures = new Set(events.filter((e) => e.event === 'sign').map((e) => e.signature));
+    const groupKey = events.find((e) => e.event === 'dkg')?.publicKey as string | undefined;
+    const signature = [...signatures][0];
+    const signedOk =
+      signatures.size === 1 &&
+      typeof signature === 'string' &&
+      groupKey !== undefined &&
+      verify(null, message, createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(groupKey, 'hex')]), format: 'der', type: 'spki' }), Buffer.from(signature, 'hex'));
     const refreshMs = [...refreshTimes].sort((a, b) => a - b)[Math.floor(refreshTimes.length / 2)] as number;
     const refreshes = events.filter((e) => e.event === 'refresh');
     const keys = new Set(events.filter((e) => e.event === 'dkg' || e.event === 'refresh').map((e) => e.publicKey));
@@ -76,6 +91,8 @@ export async function udpRefresh(n = Number(process.env.PROACTIVE_UDP_N ?? 7), r
       n,
       t,
       channelEngine: engine,
+      signMs: round2(signMs),
+      signatureVerified: signedOk,
       load1: round2(loadavg()[0] as number),
     };
   } finally {

@@ -1,7 +1,7 @@
 /**
  * One server of the proactive service as its own process, over UDP: frames go to every peer
  * by unicast, timers run on the real clock. Driven line by line on stdin by a parent
- * (`dkg <exchange>`, `refresh <exchange>`, `quit`), answering JSON lines on stdout, so a
+ * (`dkg <exchange>`, `refresh <exchange>`, `sign <exchange> <hex>`, `quit`), answering JSON lines on stdout, so a
  * bench or test can start all servers' runs at once. Identities come from per-server seeds
  * the parent hands out (a bench fixture; a deployment loads its own keys and a directory).
  */
@@ -10,6 +10,8 @@ import { createInterface } from 'node:readline';
 import { RealClock, Scheduler } from '@conduits/core';
 import { engines, nobleGroup, type EngineName } from '@conduits/crypto';
 import { Dkg } from '../dkg.js';
+import { frostPublicData, FrostSigner } from '../frost.js';
+import { FrostSigning } from '../frost-signing.js';
 import type { KeyShare } from '../key-share.js';
 import { Refresh } from '../refresh.js';
 import { seededRandom } from '../testing/seeded-random.js';
@@ -79,6 +81,14 @@ export function runUdpServer(config: UdpServerConfig): void {
         const next = o.ok ? (o.result ?? null) : null;
         if (next !== null) key = next;
         say({ event: 'refresh', ok: o.ok, ms: performance.now() - t0, period: key?.period, verified: next?.verify() ?? false, publicKey: key === null ? null : Buffer.from(key.publicKey.toBytes()).toString('hex') });
+      });
+    } else if (cmd === 'sign' && key !== null) {
+      // `sign <exchange> <message hex>`: FROST over the broadcast; every server aggregates.
+      const signer = new FrostSigner(key);
+      const message = Uint8Array.from(Buffer.from(line.trim().split(' ')[2] ?? '', 'hex'));
+      node.run(exchange, new FrostSigning({ self: config.self, publicData: frostPublicData(key), signer, message }), 'frost-sign', (o) => {
+        signer.destroy();
+        say({ event: 'sign', ok: o.ok, ms: performance.now() - t0, signature: o.ok ? Buffer.from(o.result!.signature).toString('hex') : null, signers: o.result?.signers ?? [] });
       });
     } else if (cmd === 'quit') {
       node.close();
