@@ -5,6 +5,7 @@
  * server's answer. Needs root (ip netns); prints a JSON line, or a skip line without it.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createPublicKey, verify } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -23,6 +24,8 @@ export async function udpRefresh(
   refreshCount = 3,
 ): Promise<Record<string, unknown>> {
   const t = Math.floor((n - 1) / 2);
+  // The channel's engine (frame signatures): node (OpenSSL) by default; PROACTIVE_UDP_ENGINE=noble for the pure-JS one.
+  const engine = process.env.PROACTIVE_UDP_ENGINE ?? 'node';
   const ns = `conduits-proactive-${process.pid}-${runs++}`;
   netns('netns', 'add', ns);
   netns('-n', ns, 'link', 'set', 'lo', 'up');
@@ -42,21 +45,8 @@ export async function udpRefresh(
     );
   try {
     for (let i = 1; i <= n; i++) {
-      const config = JSON.stringify({ self: i, threshold: t, peers, seed: 'udp-bench' });
-      const c = spawn(
-        'ip',
-        [
-          'netns',
-          'exec',
-          ns,
-          process.execPath,
-          '--import',
-          'tsx',
-          resolve(here, 'udp-server-main.ts'),
-          config,
-        ],
-        { stdio: ['pipe', 'pipe', 'inherit'], cwd: resolve(here, '..') },
-      );
+      const config = JSON.stringify({ self: i, threshold: t, peers, seed: 'udp-bench', engine });
+      const c = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', resolve(here, 'udp-server-main.ts'), config], { stdio: ['pipe', 'pipe', 'inherit'], cwd: resolve(here, '..') });
       children.push(c);
       createInterface({ input: c.stdout! }).on('line', (line) => {
         try {
@@ -84,9 +74,21 @@ export async function udpRefresh(
       await waitFor('refresh', n * r);
       refreshTimes.push(performance.now() - t0);
     }
-    const refreshMs = [...refreshTimes].sort((a, b) => a - b)[
-      Math.floor(refreshTimes.length / 2)
-    ] as number;
+    // One FROST signature over the same broadcast, checked by node:crypto as plain Ed25519.
+    const message = Buffer.from(`signed over UDP by ${n} processes`);
+    t0 = performance.now();
+    all(`sign ${2 + refreshCount} ${message.toString('hex')}`);
+    await waitFor('sign', n);
+    const signMs = performance.now() - t0;
+    const signatures = new Set(events.filter((e) => e.event === 'sign').map((e) => e.signature));
+    const groupKey = events.find((e) => e.event === 'dkg')?.publicKey as string | undefined;
+    const signature = [...signatures][0];
+    const signedOk =
+      signatures.size === 1 &&
+      typeof signature === 'string' &&
+      groupKey !== undefined &&
+      verify(null, message, createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(groupKey, 'hex')]), format: 'der', type: 'spki' }), Buffer.from(signature, 'hex'));
+    const refreshMs = [...refreshTimes].sort((a, b) => a - b)[Math.floor(refreshTimes.length / 2)] as number;
     const refreshes = events.filter((e) => e.event === 'refresh');
     const keys = new Set(
       events.filter((e) => e.event === 'dkg' || e.event === 'refresh').map((e) => e.publicKey),
@@ -105,6 +107,9 @@ export async function udpRefresh(
       sameKey: keys.size === 1,
       n,
       t,
+      channelEngine: engine,
+      signMs: round2(signMs),
+      signatureVerified: signedOk,
       load1: round2(loadavg()[0] as number),
     };
   } finally {

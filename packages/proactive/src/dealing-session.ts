@@ -14,6 +14,7 @@
  * calling the next `end…`; this object never looks at a clock.
  */
 import type { Destroyable, Group, GroupPoint, RandomSource, SecretScalar } from '@conduits/crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { ThresholdParameterError } from './errors.js';
 import { verifyPublicShare, verifyShare } from './feldman.js';
 import type {
@@ -48,12 +49,7 @@ export interface DealingParams {
 }
 
 /** Why a dealer was disqualified (stable strings, for reports and tests). */
-export type DisqualifyReason =
-  | 'no-deal'
-  | 'bad-commitments'
-  | 'share-does-not-match-commitments'
-  | 'no-answer-to-complaint'
-  | (string & {});
+export type DisqualifyReason = 'no-deal' | 'equivocation' | 'bad-commitments' | 'share-does-not-match-commitments' | 'no-answer-to-complaint' | (string & {});
 
 export interface DealingOutcome extends Destroyable {
   readonly qualified: readonly number[];
@@ -79,6 +75,10 @@ export class DealingSession implements Destroyable {
   readonly #disqualified = new Map<number, DisqualifyReason>();
   readonly #complaints = new Map<number, readonly number[]>();
   readonly #answers = new Map<number, Map<number, bigint>>();
+  /** Hash of the deal each dealer showed this server (its wire bytes: commitments and proof). */
+  readonly #digests = new Map<number, Uint8Array>();
+  /** What each participant says it was shown, from their complaints (the echo). */
+  readonly #echoes = new Map<number, ReadonlyMap<number, Uint8Array>>();
   #phase: Phase = 'dealing';
   #destroyed = false;
 
@@ -132,12 +132,8 @@ export class DealingSession implements Destroyable {
       );
     const h = this.#header();
     const commitments = poly.commitments();
-    const broadcast: DealMessage = {
-      ...h,
-      kind: 'deal',
-      commitments: commitments.map((c) => c.toBytes()),
-      proof,
-    };
+    const broadcast: DealMessage = { ...h, kind: 'deal', commitments: commitments.map((c) => c.toBytes()), proof };
+    this.#digests.set(this.params.self, dealDigest(broadcast.commitments, proof));
     this.#takeDeal(this.params.self, commitments, proof);
     const privates: ShareMessage[] = [];
     for (const to of this.params.receivers) {
@@ -175,6 +171,7 @@ export class DealingSession implements Destroyable {
         if (this.#phase !== 'dealing') return 'too-late';
         if (!dealers.includes(m.from)) return 'not-a-dealer';
         if (this.#deals.has(m.from) || this.#disqualified.has(m.from)) return 'duplicate';
+        this.#digests.set(m.from, dealDigest(m.commitments, m.proof));
         const points: GroupPoint[] = [];
         for (let k = 0; k < m.commitments.length; k++) {
           // a_0 may be zero (refresh, recovery blinding): the identity is allowed there only.
@@ -211,6 +208,7 @@ export class DealingSession implements Destroyable {
         if (this.#phase === 'dealing') return 'early';
         if (this.#phase !== 'complaints') return 'too-late';
         if (this.#complaints.has(m.from)) return 'duplicate';
+        this.#echoes.set(m.from, new Map((m.echo ?? []).filter((e) => dealers.includes(e.dealer)).map((e) => [e.dealer, e.digest])));
         if (!this.params.receivers.includes(m.from)) {
           this.#complaints.set(m.from, []);
           return m.against.length === 0 ? null : 'not-a-receiver';
@@ -281,6 +279,8 @@ export class DealingSession implements Destroyable {
     if (this.isReceiver) {
       for (const [d, c] of this.#deals) {
         const s = this.#shares.get(d);
+        // This server's share of its own polynomial it evaluated itself: no check needed.
+        if (d === self && s !== undefined) continue;
         if (s === undefined || !verifyShare(group, c, self, s)) {
           against.push(d);
           s?.destroy();
@@ -289,8 +289,10 @@ export class DealingSession implements Destroyable {
       }
     }
     this.#phase = 'complaints';
-    const msg: ComplaintMessage = { ...this.#header(), kind: 'complaint', against };
+    const echo = [...this.#digests].map(([dealer, digest]) => ({ dealer, digest }));
+    const msg: ComplaintMessage = { ...this.#header(), kind: 'complaint', against, echo };
     this.#complaints.set(self, against);
+    this.#echoes.set(self, new Map(this.#digests));
     return msg;
   }
 
@@ -320,6 +322,23 @@ export class DealingSession implements Destroyable {
   finish(): DealingOutcome {
     this.#expect('answers');
     const { group, self } = this.params;
+    // A dealer that showed different deals to different servers signed both. A deal counts as
+    // witnessed when at least t+1 participants echo its hash (so at least one honest server
+    // saw it: t liars cannot frame an honest dealer); two witnessed deals disqualify the
+    // dealer. Every honest server has the same echoes (broadcast), so the verdict is the same.
+    const witnesses = this.params.degree + 1;
+    for (const d of this.params.dealers) {
+      const votes = new Map<string, number>();
+      for (const echo of this.#echoes.values()) {
+        const h = echo.get(d);
+        if (h === undefined) continue;
+        const k = Buffer.from(h).toString('hex');
+        votes.set(k, (votes.get(k) ?? 0) + 1);
+      }
+      const seen = [...votes.values()].filter((v) => v >= witnesses).length;
+      // A more specific reason found earlier (a deal refused on receipt) stays.
+      if (seen >= 2 && !this.#disqualified.has(d)) this.#disqualified.set(d, 'equivocation');
+    }
     for (const [complainer, against] of this.#complaints) {
       for (const d of against) {
         const c = this.#deals.get(d);
@@ -378,4 +397,11 @@ export class DealingSession implements Destroyable {
     for (const s of this.#shares.values()) s.destroy();
     this.#shares.clear();
   }
+}
+
+/** The hash of a deal as it travels (each commitment length-prefixed, then the proof). */
+function dealDigest(commitments: readonly Uint8Array[], proof: Uint8Array): Uint8Array {
+  const h = sha256.create();
+  for (const c of commitments) h.update(Uint8Array.of(c.length)).update(c);
+  return h.update(Uint8Array.of(proof.length >> 8, proof.length & 0xff)).update(proof).digest();
 }

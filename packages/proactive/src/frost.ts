@@ -111,14 +111,35 @@ const hashToL = (...parts: Uint8Array[]): bigint =>
 interface Prepared {
   readonly R: GroupPoint;
   readonly c: bigint;
-  readonly rho: Map<number, bigint>;
-  readonly lambda: Map<number, bigint>;
-  readonly D: Map<number, GroupPoint>;
-  readonly E: Map<number, GroupPoint>;
+  readonly rho: ReadonlyMap<number, bigint>;
+  readonly lambda: ReadonlyMap<number, bigint>;
+  readonly D: ReadonlyMap<number, GroupPoint>;
+  readonly E: ReadonlyMap<number, GroupPoint>;
 }
+
+/**
+ * The last few packages prepared, by a hash of everything `prepare` reads (key, message,
+ * commitment list): the signer and the aggregator of one server compute the same R, ρ_i and c
+ * for the same package (t+1 variable-base multiplications each time). Keyed by content, not by
+ * object, so a package changed after its first use is prepared afresh. All of it is public.
+ */
+const prepared = new Map<string, Prepared>();
+const preparedLimit = 16;
 
 /** RFC 9591 §4.4–4.6 for `pkg` under key `pk`; null when a commitment is not a valid point or a signer repeats. */
 function prepare(pk: GroupPoint, pkg: SigningPackage): Prepared | null {
+  const key = Buffer.from(sha512(concatBytes(pk.toBytes(), sha512(pkg.message), ...pkg.commitments.flatMap((c) => [F.toBytes(BigInt(c.signer)), c.hiding, c.binding])))).toString('base64');
+  const hit = prepared.get(key);
+  if (hit !== undefined) return hit;
+  const p = prepareUncached(pk, pkg);
+  if (p !== null) {
+    if (prepared.size >= preparedLimit) prepared.delete(prepared.keys().next().value as string);
+    prepared.set(key, p);
+  }
+  return p;
+}
+
+function prepareUncached(pk: GroupPoint, pkg: SigningPackage): Prepared | null {
   const list = [...pkg.commitments].sort((a, b) => a.signer - b.signer);
   const ids = list.map((c) => c.signer);
   if (new Set(ids).size !== ids.length) return null;
@@ -255,6 +276,23 @@ export class FrostSigner implements Destroyable {
       entry.hiding.destroy();
       entry.binding.destroy();
     }
+  }
+
+  /** Destroy the nonces of these commitments unused (a signing run that ended without them). */
+  forget(commitments: readonly NonceCommitment[]): void {
+    for (const c of commitments) {
+      if (c.signer !== this.#key.index) continue;
+      const e = this.#nonces.get(c.nonce);
+      if (e === undefined) continue;
+      e.hiding.destroy();
+      e.binding.destroy();
+      this.#nonces.delete(c.nonce);
+    }
+  }
+
+  /** The period of the share this signer signs with. */
+  get period(): number {
+    return this.#key.period;
   }
 
   get destroyed(): boolean {

@@ -8,14 +8,7 @@
  * Rounds: 1 deal (broadcast commitments + one private share per receiver), 2 complaints
  * (broadcast), 3 answers (the accused dealer reveals the disputed shares, broadcast).
  */
-export const protocols = [
-  'dkg',
-  'refresh',
-  'reshare',
-  'recovery',
-  'joint-secret',
-  'joint-random',
-] as const;
+export const protocols = ['dkg', 'refresh', 'reshare', 'recovery', 'joint-secret', 'joint-random', 'frost-sign'] as const;
 export type ProtocolTag = (typeof protocols)[number];
 
 export interface Header {
@@ -45,6 +38,11 @@ export interface ShareMessage extends Header {
 export interface ComplaintMessage extends Header {
   readonly kind: 'complaint';
   readonly against: readonly number[];
+  /**
+   * The echo: for each dealer whose deal `from` received, a hash of that deal (commitments and
+   * proof). A dealer that showed different deals to different servers is caught here.
+   */
+  readonly echo?: readonly { readonly dealer: number; readonly digest: Uint8Array }[];
 }
 
 /** Round 3, broadcast: the accused dealer's shares for its complainers, now public. */
@@ -71,4 +69,17 @@ export interface RevealMessage extends Header {
   readonly round: 4 | 5;
   /** Round 4: [{dealer: from, value: a_0}]; round 5: [{dealer: j, value: f_j(from)}] for each j that did not reveal. */
   readonly values: readonly { readonly dealer: number; readonly value: Uint8Array }[];
+}
+
+/** FROST signing, round 1, broadcast: the signer's nonce commitments for this run (one per attempt). */
+export interface CommitMessage extends Header {
+  readonly kind: 'commit';
+  readonly commitments: readonly { readonly nonce: number; readonly hiding: Uint8Array; readonly binding: Uint8Array }[];
+}
+
+/** FROST signing, round 1 + attempt, broadcast: the signer's signature share for that attempt's package. */
+export interface SignatureShareMessage extends Header {
+  readonly kind: 'sig-share';
+  readonly attempt: number;
+  readonly share: Uint8Array;
 }

@@ -17,7 +17,9 @@ import {
   type SigningKey,
 } from '@conduits/crypto';
 import type { Outgoing } from '../round-protocol.js';
-import { decodeMessage, encodeMessage, Reader, Writer, type RoundMessage } from './codec.js';
+import type { RoundMessage } from './codec.js';
+import { Reader, Writer } from './codec.js';
+import { decodePlainFrame, encodePlainFrame } from './frame-coder.js';
 
 export interface Envelope {
   exchange: number;
@@ -43,13 +45,9 @@ const verifiedLimit = 512;
 const salt = new TextEncoder().encode('conduits-proactive-pairwise-v1');
 
 export class BroadcastChannel {
-  readonly drops: Record<DropReason, number> = {
-    malformed: 0,
-    'unknown-sender': 0,
-    'bad-signature': 0,
-    'not-sealed-for-me': 0,
-    'bad-message': 0,
-  };
+  readonly drops: Record<DropReason, number> = { malformed: 0, 'unknown-sender': 0, 'bad-signature': 0, 'not-sealed-for-me': 0, 'bad-message': 0 };
+  /** Why the last refused frame was dropped. */
+  lastDrop: DropReason | null = null;
   readonly #engine: CryptoEngine;
   readonly #self: number;
   readonly #signing: SigningKey;
@@ -96,20 +94,54 @@ export class BroadcastChannel {
     return n;
   }
 
-  /** The signed frame of an envelope this server built. */
+  /** The signed frame of an envelope this server built (the Coder's plain frame, then `sealFrame`). */
   seal(env: Envelope): Uint8Array {
-    const w = new Writer().u32(env.exchange).u8(env.round).u8(env.from).u8(env.messages.length);
-    for (const o of env.messages) {
-      const plain = encodeMessage(o.msg);
-      if (o.to === undefined) w.u8(0).bytes16(plain);
-      else {
-        const key = this.#pairKey(o.to);
-        if (key === null) continue;
-        const nonce = BroadcastChannel.#nonce(env.exchange, env.round, env.from, o.to);
-        w.u8(o.to).bytes16(key.seal(nonce, plain, nonce));
-      }
+    const plain = encodePlainFrame(env);
+    try {
+      return this.sealFrame(plain);
+    } finally {
       wipe(plain);
     }
+  }
+
+  /** The envelope in a frame, with what is for this server; null (counted) if it is not acceptable. */
+  open(frame: Uint8Array): Envelope | null {
+    const plain = this.openFrame(frame);
+    if (plain === null) return null;
+    const env = decodePlainFrame(plain);
+    wipe(plain);
+    if (typeof env === 'string') return this.#drop(env);
+    return env;
+  }
+
+  /**
+   * The Cipher's half of `seal`: a plain frame (exchange ‖ round ‖ from ‖ count ‖ entries, as
+   * the Coder writes it) with its private entries sealed for their receivers and the whole
+   * signed. The plain frame is the caller's (to wipe).
+   */
+  sealFrame(plain: Uint8Array): Uint8Array {
+    const r = new Reader(plain);
+    const exchange = r.u32();
+    const round = r.u8();
+    const from = r.u8();
+    const count = r.u8();
+    const w = new Writer().u32(exchange).u8(round).u8(from);
+    const entries: { to: number; bytes: Uint8Array }[] = [];
+    for (let i = 0; i < count; i++) {
+      const to = r.u8();
+      const bytes = r.bytes16();
+      if (to === 0) entries.push({ to, bytes });
+      else {
+        const key = this.#pairKey(to);
+        if (key !== null) {
+          const nonce = BroadcastChannel.#nonce(exchange, round, from, to);
+          entries.push({ to, bytes: key.seal(nonce, bytes, nonce) });
+        }
+        wipe(bytes);
+      }
+    }
+    w.u8(entries.length);
+    for (const e of entries) w.u8(e.to).bytes16(e.bytes);
     const body = w.done();
     const sig = this.#signing.sign(body);
     const frame = new Uint8Array(body.length + sig.length);
@@ -118,8 +150,11 @@ export class BroadcastChannel {
     return frame;
   }
 
-  /** The envelope in a frame, with what is for this server; null (counted) if it is not acceptable. */
-  open(frame: Uint8Array): Envelope | null {
+  /**
+   * The Cipher's half of `open`: the signature checked, private entries for other servers
+   * left out and this server's opened; the plain frame (the caller wipes it), or null (counted).
+   */
+  openFrame(frame: Uint8Array): Uint8Array | null {
     if (frame.length < 7 + 64) return this.#drop('malformed');
     const body = frame.subarray(0, frame.length - 64);
     const r = new Reader(body);
@@ -145,34 +180,49 @@ export class BroadcastChannel {
       if (this.#verified.size >= verifiedLimit) this.#verified.clear();
       this.#verified.set(sigKey, Uint8Array.from(frame));
     }
-    const messages: Outgoing<RoundMessage>[] = [];
+    const entries: { to: number; bytes: Uint8Array }[] = [];
     try {
       for (let i = 0; i < count; i++) {
         const to = r.u8();
         const bytes = r.bytes16();
         if (to !== 0 && to !== this.#self) continue;
-        let plain = bytes;
-        if (to !== 0) {
-          const nonce = BroadcastChannel.#nonce(exchange, round, from, to);
-          const opened = this.#pairKey(from)?.open(nonce, bytes, nonce) ?? null;
-          if (opened === null) return this.#drop('not-sealed-for-me');
-          plain = opened;
+        if (to === 0) {
+          entries.push({ to, bytes });
+          continue;
         }
-        const m = decodeMessage(plain);
-        if (to !== 0) wipe(plain);
-        // The inner sender must be the frame's (signed) sender.
-        if (m === null || m.from !== from) return this.#drop('bad-message');
-        messages.push(to === 0 ? { msg: m } : { to, msg: m });
+        const nonce = BroadcastChannel.#nonce(exchange, round, from, to);
+        const opened = this.#pairKey(from)?.open(nonce, bytes, nonce) ?? null;
+        if (opened === null) {
+          for (const e of entries) if (e.to !== 0) wipe(e.bytes);
+          return this.#drop('not-sealed-for-me');
+        }
+        entries.push({ to, bytes: opened });
       }
     } catch {
+      for (const e of entries) if (e.to !== 0) wipe(e.bytes);
       return this.#drop('malformed');
     }
-    if (r.left !== 0) return this.#drop('malformed');
-    return { exchange, round, from, messages };
+    if (r.left !== 0) {
+      for (const e of entries) if (e.to !== 0) wipe(e.bytes);
+      return this.#drop('malformed');
+    }
+    const w = new Writer().u32(exchange).u8(round).u8(from).u8(entries.length);
+    for (const e of entries) {
+      w.u8(e.to).bytes16(e.bytes);
+      if (e.to !== 0) wipe(e.bytes);
+    }
+    return w.done();
+  }
+
+  /** Count a drop by a layer above (the Coder: a frame whose messages do not decode). */
+  countDrop(reason: DropReason): void {
+    this.drops[reason]++;
+    this.lastDrop = reason;
   }
 
   #drop(reason: DropReason): null {
     this.drops[reason]++;
+    this.lastDrop = reason;
     return null;
   }
 

@@ -2,17 +2,11 @@
  * Bytes for the round messages. Decoding never throws: a malformed message is null (the
  * caller drops and counts it). Every length is checked against what is left.
  */
-import {
-  protocols,
-  type DealingMessage,
-  type ContributionMessage,
-  type RevealMessage,
-  type ProtocolTag,
-} from '../messages.js';
+import { protocols, type CommitMessage, type DealingMessage, type ContributionMessage, type RevealMessage, type ProtocolTag, type SignatureShareMessage } from '../messages.js';
 
-export type RoundMessage = DealingMessage | ContributionMessage | RevealMessage;
+export type RoundMessage = DealingMessage | ContributionMessage | RevealMessage | CommitMessage | SignatureShareMessage;
 
-const kinds = ['deal', 'share', 'complaint', 'answer', 'contribution', 'reveal'] as const;
+const kinds = ['deal', 'share', 'complaint', 'answer', 'contribution', 'reveal', 'commit', 'sig-share'] as const;
 
 class Writer {
   readonly parts: number[] = [];
@@ -94,6 +88,8 @@ export function encodeMessage(m: RoundMessage): Uint8Array {
     case 'complaint':
       w.u8(m.against.length);
       for (const a of m.against) w.u8(a);
+      w.u8(m.echo?.length ?? 0);
+      for (const e of m.echo ?? []) w.u8(e.dealer).bytes8(e.digest);
       break;
     case 'answer':
       w.u8(m.reveals.length);
@@ -105,6 +101,13 @@ export function encodeMessage(m: RoundMessage): Uint8Array {
     case 'reveal':
       w.u8(m.round).u8(m.values.length);
       for (const v of m.values) w.u8(v.dealer).bytes8(v.value);
+      break;
+    case 'commit':
+      w.u8(m.commitments.length);
+      for (const c of m.commitments) w.u32(c.nonce).bytes8(c.hiding).bytes8(c.binding);
+      break;
+    case 'sig-share':
+      w.u8(m.attempt).bytes8(m.share);
       break;
   }
   return w.done();
@@ -129,7 +132,11 @@ export function decodeMessage(b: Uint8Array): RoundMessage | null {
         m = { ...h, kind, to: r.u8(), share: r.bytes8() };
         break;
       case 'complaint':
-        m = { ...h, kind, against: Array.from({ length: r.u8() }, () => r.u8()) };
+      {
+        const against = Array.from({ length: r.u8() }, () => r.u8());
+        const echo = Array.from({ length: r.u8() }, () => ({ dealer: r.u8(), digest: r.bytes8() }));
+        m = echo.length === 0 ? { ...h, kind, against } : { ...h, kind, against, echo };
+      }
         break;
       case 'answer':
         m = {
@@ -152,6 +159,12 @@ export function decodeMessage(b: Uint8Array): RoundMessage | null {
         };
         break;
       }
+      case 'commit':
+        m = { ...h, kind, commitments: Array.from({ length: r.u8() }, () => ({ nonce: r.u32(), hiding: r.bytes8(), binding: r.bytes8() })) };
+        break;
+      case 'sig-share':
+        m = { ...h, kind, attempt: r.u8(), share: r.bytes8() };
+        break;
     }
     return r.left === 0 ? m : null;
   } catch (e) {

@@ -1,15 +1,17 @@
 /**
  * One server of the proactive service as its own process, over UDP: frames go to every peer
  * by unicast, timers run on the real clock. Driven line by line on stdin by a parent
- * (`dkg <exchange>`, `refresh <exchange>`, `quit`), answering JSON lines on stdout, so a
+ * (`dkg <exchange>`, `refresh <exchange>`, `sign <exchange> <hex>`, `quit`), answering JSON lines on stdout, so a
  * bench or test can start all servers' runs at once. Identities come from per-server seeds
  * the parent hands out (a bench fixture; a deployment loads its own keys and a directory).
  */
 import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { RealClock, Scheduler } from '@conduits/core';
-import { engines, nobleGroup } from '@conduits/crypto';
+import { engines, nobleGroup, type EngineName } from '@conduits/crypto';
 import { Dkg } from '../dkg.js';
+import { frostPublicData, FrostSigner } from '../frost.js';
+import { FrostSigning } from '../frost-signing.js';
 import type { KeyShare } from '../key-share.js';
 import { Refresh } from '../refresh.js';
 import { seededRandom } from '../testing/seeded-random.js';
@@ -23,10 +25,16 @@ export interface UdpServerConfig {
   readonly peers: Readonly<Record<string, { readonly host: string; readonly port: number }>>;
   /** Seed of every server's identity keys (so each can compute the directory). */
   readonly seed: string;
+  /**
+   * The engine of the channel (frame signatures, pairwise keys). @default 'node': OpenSSL's
+   * Ed25519 verifies a frame in ~0.2 ms against noble's ~1.9 ms here, and each server verifies
+   * (n−1) frames a round. Group arithmetic is noble's either way.
+   */
+  readonly engine?: EngineName;
 }
 
 export function runUdpServer(config: UdpServerConfig): void {
-  const engine = engines.noble;
+  const engine = engines[config.engine ?? 'node'];
   const group = nobleGroup('ed25519');
   const servers = Object.keys(config.peers)
     .map(Number)
@@ -107,6 +115,14 @@ export function runUdpServer(config: UdpServerConfig): void {
           verified: next?.verify() ?? false,
           publicKey: key === null ? null : Buffer.from(key.publicKey.toBytes()).toString('hex'),
         });
+      });
+    } else if (cmd === 'sign' && key !== null) {
+      // `sign <exchange> <message hex>`: FROST over the broadcast; every server aggregates.
+      const signer = new FrostSigner(key);
+      const message = Uint8Array.from(Buffer.from(line.trim().split(' ')[2] ?? '', 'hex'));
+      node.run(exchange, new FrostSigning({ self: config.self, publicData: frostPublicData(key), signer, message }), 'frost-sign', (o) => {
+        signer.destroy();
+        say({ event: 'sign', ok: o.ok, ms: performance.now() - t0, signature: o.ok ? Buffer.from(o.result!.signature).toString('hex') : null, signers: o.result?.signers ?? [] });
       });
     } else if (cmd === 'quit') {
       node.close();
