@@ -46,7 +46,20 @@ export async function udpRefresh(
   try {
     for (let i = 1; i <= n; i++) {
       const config = JSON.stringify({ self: i, threshold: t, peers, seed: 'udp-bench', engine });
-      const c = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', resolve(here, 'udp-server-main.ts'), config], { stdio: ['pipe', 'pipe', 'inherit'], cwd: resolve(here, '..') });
+      const c = spawn(
+        'ip',
+        [
+          'netns',
+          'exec',
+          ns,
+          process.execPath,
+          '--import',
+          'tsx',
+          resolve(here, 'udp-server-main.ts'),
+          config,
+        ],
+        { stdio: ['pipe', 'pipe', 'inherit'], cwd: resolve(here, '..') },
+      );
       children.push(c);
       createInterface({ input: c.stdout! }).on('line', (line) => {
         try {
@@ -87,8 +100,22 @@ export async function udpRefresh(
       signatures.size === 1 &&
       typeof signature === 'string' &&
       groupKey !== undefined &&
-      verify(null, message, createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(groupKey, 'hex')]), format: 'der', type: 'spki' }), Buffer.from(signature, 'hex'));
-    const refreshMs = [...refreshTimes].sort((a, b) => a - b)[Math.floor(refreshTimes.length / 2)] as number;
+      verify(
+        null,
+        message,
+        createPublicKey({
+          key: Buffer.concat([
+            Buffer.from('302a300506032b6570032100', 'hex'),
+            Buffer.from(groupKey, 'hex'),
+          ]),
+          format: 'der',
+          type: 'spki',
+        }),
+        Buffer.from(signature, 'hex'),
+      );
+    const refreshMs = [...refreshTimes].sort((a, b) => a - b)[
+      Math.floor(refreshTimes.length / 2)
+    ] as number;
     const refreshes = events.filter((e) => e.event === 'refresh');
     const keys = new Set(
       events.filter((e) => e.event === 'dkg' || e.event === 'refresh').map((e) => e.publicKey),

@@ -49,7 +49,13 @@ export interface DealingParams {
 }
 
 /** Why a dealer was disqualified (stable strings, for reports and tests). */
-export type DisqualifyReason = 'no-deal' | 'equivocation' | 'bad-commitments' | 'share-does-not-match-commitments' | 'no-answer-to-complaint' | (string & {});
+export type DisqualifyReason =
+  | 'no-deal'
+  | 'equivocation'
+  | 'bad-commitments'
+  | 'share-does-not-match-commitments'
+  | 'no-answer-to-complaint'
+  | (string & {});
 
 export interface DealingOutcome extends Destroyable {
   readonly qualified: readonly number[];
@@ -132,7 +138,12 @@ export class DealingSession implements Destroyable {
       );
     const h = this.#header();
     const commitments = poly.commitments();
-    const broadcast: DealMessage = { ...h, kind: 'deal', commitments: commitments.map((c) => c.toBytes()), proof };
+    const broadcast: DealMessage = {
+      ...h,
+      kind: 'deal',
+      commitments: commitments.map((c) => c.toBytes()),
+      proof,
+    };
     this.#digests.set(this.params.self, dealDigest(broadcast.commitments, proof));
     this.#takeDeal(this.params.self, commitments, proof);
     const privates: ShareMessage[] = [];
@@ -208,7 +219,14 @@ export class DealingSession implements Destroyable {
         if (this.#phase === 'dealing') return 'early';
         if (this.#phase !== 'complaints') return 'too-late';
         if (this.#complaints.has(m.from)) return 'duplicate';
-        this.#echoes.set(m.from, new Map((m.echo ?? []).filter((e) => dealers.includes(e.dealer)).map((e) => [e.dealer, e.digest])));
+        this.#echoes.set(
+          m.from,
+          new Map(
+            (m.echo ?? [])
+              .filter((e) => dealers.includes(e.dealer))
+              .map((e) => [e.dealer, e.digest]),
+          ),
+        );
         if (!this.params.receivers.includes(m.from)) {
           this.#complaints.set(m.from, []);
           return m.against.length === 0 ? null : 'not-a-receiver';
@@ -403,5 +421,8 @@ export class DealingSession implements Destroyable {
 function dealDigest(commitments: readonly Uint8Array[], proof: Uint8Array): Uint8Array {
   const h = sha256.create();
   for (const c of commitments) h.update(Uint8Array.of(c.length)).update(c);
-  return h.update(Uint8Array.of(proof.length >> 8, proof.length & 0xff)).update(proof).digest();
+  return h
+    .update(Uint8Array.of(proof.length >> 8, proof.length & 0xff))
+    .update(proof)
+    .digest();
 }

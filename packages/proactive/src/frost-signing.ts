@@ -15,8 +15,19 @@
  * ends are destroyed. The signature is a plain Ed25519 signature under the group key.
  */
 import { nobleGroup } from '@conduits/crypto';
-import { BadSignatureShareError, NotEnoughPartiesError, ThresholdParameterError } from './errors.js';
-import { FrostCoordinator, type FrostPublicData, type FrostSigner, type NonceCommitment, type SignatureShare, type SigningPackage } from './frost.js';
+import {
+  BadSignatureShareError,
+  NotEnoughPartiesError,
+  ThresholdParameterError,
+} from './errors.js';
+import {
+  FrostCoordinator,
+  type FrostPublicData,
+  type FrostSigner,
+  type NonceCommitment,
+  type SignatureShare,
+  type SigningPackage,
+} from './frost.js';
 import type { CommitMessage, SignatureShareMessage } from './messages.js';
 import type { Outgoing, RoundProtocol } from './round-protocol.js';
 
@@ -72,8 +83,17 @@ export class FrostSigning implements RoundProtocol<SigningMessage, FrostSigningR
     this.self = options.self;
     this.#signers = [...(options.signers ?? options.publicData.servers)].sort((a, b) => a - b);
     this.#attempts = options.attempts ?? 3;
-    if (options.signer !== undefined && (options.signer.index !== options.self || options.signer.period !== options.publicData.period)) throw new ThresholdParameterError('the signer is not this server of this period');
-    if (this.#signers.length < options.publicData.threshold + 1) throw new NotEnoughPartiesError('frost-sign', this.#signers.length, options.publicData.threshold + 1);
+    if (
+      options.signer !== undefined &&
+      (options.signer.index !== options.self || options.signer.period !== options.publicData.period)
+    )
+      throw new ThresholdParameterError('the signer is not this server of this period');
+    if (this.#signers.length < options.publicData.threshold + 1)
+      throw new NotEnoughPartiesError(
+        'frost-sign',
+        this.#signers.length,
+        options.publicData.threshold + 1,
+      );
     this.#coordinator = new FrostCoordinator(options.publicData);
   }
 
@@ -94,7 +114,12 @@ export class FrostSigning implements RoundProtocol<SigningMessage, FrostSigningR
   }
 
   #header() {
-    return { protocol: 'frost-sign' as const, session: this.#o.session ?? 0, period: this.#o.publicData.period, from: this.self };
+    return {
+      protocol: 'frost-sign' as const,
+      session: this.#o.session ?? 0,
+      period: this.#o.publicData.period,
+      from: this.self,
+    };
   }
 
   #isSigner(): boolean {
@@ -105,7 +130,15 @@ export class FrostSigning implements RoundProtocol<SigningMessage, FrostSigningR
     if (!this.#isSigner()) return [];
     this.#mine = (this.#o.signer as FrostSigner).precompute(this.#attempts);
     this.#queues.set(this.self, [...this.#mine]);
-    const msg: CommitMessage = { ...this.#header(), kind: 'commit', commitments: this.#mine.map((c) => ({ nonce: c.nonce, hiding: c.hiding, binding: c.binding })) };
+    const msg: CommitMessage = {
+      ...this.#header(),
+      kind: 'commit',
+      commitments: this.#mine.map((c) => ({
+        nonce: c.nonce,
+        hiding: c.hiding,
+        binding: c.binding,
+      })),
+    };
     return [{ msg }];
   }
 
@@ -126,14 +159,22 @@ export class FrostSigning implements RoundProtocol<SigningMessage, FrostSigningR
           this.excluded.set(m.from, 'bad-commitments');
           return null;
         }
-        list.push({ signer: m.from, period: m.period, nonce: c.nonce, hiding: c.hiding, binding: c.binding });
+        list.push({
+          signer: m.from,
+          period: m.period,
+          nonce: c.nonce,
+          hiding: c.hiding,
+          binding: c.binding,
+        });
       }
       this.#queues.set(m.from, list.slice(0, this.#attempts));
       return null;
     }
     if (m.kind === 'sig-share') {
-      if (m.attempt !== this.#attempt) return m.attempt < this.#attempt ? 'past-attempt' : 'future-attempt';
-      if (this.#package === null || !this.#package.commitments.some((c) => c.signer === m.from)) return 'not-in-package';
+      if (m.attempt !== this.#attempt)
+        return m.attempt < this.#attempt ? 'past-attempt' : 'future-attempt';
+      if (this.#package === null || !this.#package.commitments.some((c) => c.signer === m.from))
+        return 'not-in-package';
       if (this.#shares.has(m.from)) return 'duplicate';
       this.#shares.set(m.from, { signer: m.from, share: m.share });
       return null;
@@ -142,7 +183,10 @@ export class FrostSigning implements RoundProtocol<SigningMessage, FrostSigningR
   }
 
   roundComplete(): boolean {
-    if (this.#round === 1) return this.#signers.every((s) => s === this.self || this.#queues.has(s) || this.excluded.has(s));
+    if (this.#round === 1)
+      return this.#signers.every(
+        (s) => s === this.self || this.#queues.has(s) || this.excluded.has(s),
+      );
     const pkg = this.#package;
     return pkg === null || pkg.commitments.every((c) => this.#shares.has(c.signer));
   }
@@ -151,7 +195,8 @@ export class FrostSigning implements RoundProtocol<SigningMessage, FrostSigningR
     if (this.finished) return [];
     try {
       if (this.#round === 1) {
-        for (const s of this.#signers) if (!this.#queues.has(s) && !this.excluded.has(s)) this.excluded.set(s, 'no-commitments');
+        for (const s of this.#signers)
+          if (!this.#queues.has(s) && !this.excluded.has(s)) this.excluded.set(s, 'no-commitments');
       } else if (this.#settle()) return [];
       return this.#next();
     } catch (e) {
@@ -173,7 +218,12 @@ export class FrostSigning implements RoundProtocol<SigningMessage, FrostSigningR
     if (shares.length === pkg.commitments.length) {
       try {
         const signature = this.#coordinator.aggregate(pkg, shares);
-        this.#result = { signature, signers: pkg.commitments.map((c) => c.signer), excluded: this.excluded, attempts: this.#attempt };
+        this.#result = {
+          signature,
+          signers: pkg.commitments.map((c) => c.signer),
+          excluded: this.excluded,
+          attempts: this.#attempt,
+        };
         this.#forgetMine();
         this.#round++;
         return true;
@@ -183,7 +233,8 @@ export class FrostSigning implements RoundProtocol<SigningMessage, FrostSigningR
       }
     } else {
       // Someone withheld: still name the bad shares among those that came.
-      for (const s of shares) if (!this.#coordinator.verifyShare(pkg, s)) this.excluded.set(s.signer, 'bad-share');
+      for (const s of shares)
+        if (!this.#coordinator.verifyShare(pkg, s)) this.excluded.set(s.signer, 'bad-share');
     }
     return false;
   }
@@ -192,17 +243,27 @@ export class FrostSigning implements RoundProtocol<SigningMessage, FrostSigningR
   #next(): Outgoing<SigningMessage>[] {
     const need = this.#o.publicData.threshold + 1;
     if (this.#attempt >= this.#attempts) throw new NotEnoughPartiesError('frost-sign', 0, need);
-    const chosen = this.#signers.filter((s) => !this.excluded.has(s) && (this.#queues.get(s)?.length ?? 0) > 0).slice(0, need);
+    const chosen = this.#signers
+      .filter((s) => !this.excluded.has(s) && (this.#queues.get(s)?.length ?? 0) > 0)
+      .slice(0, need);
     if (chosen.length < need) throw new NotEnoughPartiesError('frost-sign', chosen.length, need);
-    const commitments = chosen.map((s) => (this.#queues.get(s) as NonceCommitment[]).shift() as NonceCommitment);
-    const pkg: SigningPackage = { period: this.#o.publicData.period, message: this.#o.message, commitments };
+    const commitments = chosen.map(
+      (s) => (this.#queues.get(s) as NonceCommitment[]).shift() as NonceCommitment,
+    );
+    const pkg: SigningPackage = {
+      period: this.#o.publicData.period,
+      message: this.#o.message,
+      commitments,
+    };
     this.#package = pkg;
     this.#shares.clear();
     this.#round++;
     if (!chosen.includes(this.self) || !this.#isSigner()) return [];
     const mine = (this.#o.signer as FrostSigner).sign(pkg);
     this.#shares.set(this.self, mine);
-    return [{ msg: { ...this.#header(), kind: 'sig-share', attempt: this.#attempt, share: mine.share } }];
+    return [
+      { msg: { ...this.#header(), kind: 'sig-share', attempt: this.#attempt, share: mine.share } },
+    ];
   }
 
   #forgetMine(): void {

@@ -128,7 +128,15 @@ const preparedLimit = 16;
 
 /** RFC 9591 §4.4–4.6 for `pkg` under key `pk`; null when a commitment is not a valid point or a signer repeats. */
 function prepare(pk: GroupPoint, pkg: SigningPackage): Prepared | null {
-  const key = Buffer.from(sha512(concatBytes(pk.toBytes(), sha512(pkg.message), ...pkg.commitments.flatMap((c) => [F.toBytes(BigInt(c.signer)), c.hiding, c.binding])))).toString('base64');
+  const key = Buffer.from(
+    sha512(
+      concatBytes(
+        pk.toBytes(),
+        sha512(pkg.message),
+        ...pkg.commitments.flatMap((c) => [F.toBytes(BigInt(c.signer)), c.hiding, c.binding]),
+      ),
+    ),
+  ).toString('base64');
   const hit = prepared.get(key);
   if (hit !== undefined) return hit;
   const p = prepareUncached(pk, pkg);

@@ -31,9 +31,24 @@ export { GivenSecret, randomJointSecret, type GivenSecretOptions } from './joint
 export { JointRandom, type JointRandomOptions, type JointRandomResult } from './joint-random.js';
 export { Recovery, type RecoveryOptions, type RecoveryResult } from './recovery.js';
 export { Reshare, type ReshareOptions } from './reshare.js';
-export type { CommitMessage, ContributionMessage, RevealMessage, SignatureShareMessage } from './messages.js';
-export { FrostSigning, type ExclusionReason, type FrostSigningOptions, type FrostSigningResult } from './frost-signing.js';
-export { BroadcastChannel, type DropReason, type Envelope, type ServerIdentity } from './conduit/broadcast-channel.js';
+export type {
+  CommitMessage,
+  ContributionMessage,
+  RevealMessage,
+  SignatureShareMessage,
+} from './messages.js';
+export {
+  FrostSigning,
+  type ExclusionReason,
+  type FrostSigningOptions,
+  type FrostSigningResult,
+} from './frost-signing.js';
+export {
+  BroadcastChannel,
+  type DropReason,
+  type Envelope,
+  type ServerIdentity,
+} from './conduit/broadcast-channel.js';
 export { decodeMessage, encodeMessage, type RoundMessage } from './conduit/codec.js';
 export { ProactiveNode, type NodeOptions, type RunOutcome } from './conduit/proactive-node.js';
 export { RoundTask } from './conduit/round-task.js';

@@ -8,7 +8,15 @@
  * Rounds: 1 deal (broadcast commitments + one private share per receiver), 2 complaints
  * (broadcast), 3 answers (the accused dealer reveals the disputed shares, broadcast).
  */
-export const protocols = ['dkg', 'refresh', 'reshare', 'recovery', 'joint-secret', 'joint-random', 'frost-sign'] as const;
+export const protocols = [
+  'dkg',
+  'refresh',
+  'reshare',
+  'recovery',
+  'joint-secret',
+  'joint-random',
+  'frost-sign',
+] as const;
 export type ProtocolTag = (typeof protocols)[number];
 
 export interface Header {
@@ -74,7 +82,11 @@ export interface RevealMessage extends Header {
 /** FROST signing, round 1, broadcast: the signer's nonce commitments for this run (one per attempt). */
 export interface CommitMessage extends Header {
   readonly kind: 'commit';
-  readonly commitments: readonly { readonly nonce: number; readonly hiding: Uint8Array; readonly binding: Uint8Array }[];
+  readonly commitments: readonly {
+    readonly nonce: number;
+    readonly hiding: Uint8Array;
+    readonly binding: Uint8Array;
+  }[];
 }
 
 /** FROST signing, round 1 + attempt, broadcast: the signer's signature share for that attempt's package. */

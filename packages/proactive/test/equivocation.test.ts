@@ -6,7 +6,16 @@
  * differing echoes disqualify the dealer (`equivocation`) at every honest server alike.
  */
 import { engines, nobleGroup } from '@conduits/crypto';
-import { Dkg, SimulatedServers, type DealingMessage, type KeyShare, type Outgoing, type RoundMessage, type RoundProtocol, type RunOutcome } from '@conduits/proactive';
+import {
+  Dkg,
+  SimulatedServers,
+  type KeyShare,
+  type Outgoing,
+  type RoundMessage,
+  type RoundProtocol,
+  type RunOutcome,
+} from '@conduits/proactive';
+import { type DealingMessage } from '@conduits/proactive/codec';
 import { runLocally, seededRandom } from '@conduits/proactive/testing';
 import { range } from './helpers.js';
 
@@ -21,8 +30,20 @@ class EquivocatingDkg implements RoundProtocol<RoundMessage, KeyShare> {
     servers: number[],
     readonly left: readonly number[],
   ) {
-    this.#a = new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`equivocate-a/${self}`) });
-    this.#b = new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`equivocate-b/${self}`) });
+    this.#a = new Dkg({
+      group: g,
+      self,
+      servers,
+      threshold: 1,
+      random: seededRandom(`equivocate-a/${self}`),
+    });
+    this.#b = new Dkg({
+      group: g,
+      self,
+      servers,
+      threshold: 1,
+      random: seededRandom(`equivocate-b/${self}`),
+    });
     this.servers = servers;
   }
   readonly servers: number[];
@@ -66,29 +87,57 @@ class EquivocatingDkg implements RoundProtocol<RoundMessage, KeyShare> {
 describe('an equivocating dealer is caught by the echo of deal hashes', () => {
   test('in one process: all honest servers disqualify it (equivocation) and share one key', () => {
     const servers = range(5);
-    const honest = servers.filter((i) => i !== 2).map((self) => new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`equivocate/${self}`) }));
+    const honest = servers
+      .filter((i) => i !== 2)
+      .map(
+        (self) =>
+          new Dkg({
+            group: g,
+            self,
+            servers,
+            threshold: 1,
+            random: seededRandom(`equivocate/${self}`),
+          }),
+      );
     const evil = new EquivocatingDkg(2, servers, [1, 3]);
     runLocally<RoundMessage, KeyShare>([...honest, evil]);
     const keys = honest.map((p) => p.result());
-    expect(new Set(keys.map((k) => Buffer.from(k.publicKey.toBytes()).toString('hex'))).size).toBe(1);
+    expect(new Set(keys.map((k) => Buffer.from(k.publicKey.toBytes()).toString('hex'))).size).toBe(
+      1,
+    );
     expect(keys.every((k) => k.verify())).toBe(true);
     for (const p of honest) expect(p.disqualified.get(2)).toBe('equivocation');
   });
 
   test('over the signed broadcast on the simulator: the same, each deal sealed to its audience', () => {
     const servers = range(5);
-    const sim = new SimulatedServers({ engine: engines.noble, servers, random: seededRandom('equivocate-sim') });
+    const sim = new SimulatedServers({
+      engine: engines.noble,
+      servers,
+      random: seededRandom('equivocate-sim'),
+    });
     const out = new Map<number, RunOutcome<KeyShare>>();
     const dkgs = new Map<number, Dkg>();
     for (const [i, node] of sim.nodes) {
-      const p = i === 2 ? new EquivocatingDkg(2, servers, [1, 3]) : new Dkg({ group: g, self: i, servers, threshold: 1, random: seededRandom(`equivocate-sim/${i}`) });
+      const p =
+        i === 2
+          ? new EquivocatingDkg(2, servers, [1, 3])
+          : new Dkg({
+              group: g,
+              self: i,
+              servers,
+              threshold: 1,
+              random: seededRandom(`equivocate-sim/${i}`),
+            });
       if (p instanceof Dkg) dkgs.set(i, p);
       node.run(1, p, 'dkg', (o) => out.set(i, o));
     }
     sim.scheduler.run();
     const honest = [1, 3, 4, 5];
     const keys = honest.map((i) => out.get(i)!.result!);
-    expect(new Set(keys.map((k) => Buffer.from(k.publicKey.toBytes()).toString('hex'))).size).toBe(1);
+    expect(new Set(keys.map((k) => Buffer.from(k.publicKey.toBytes()).toString('hex'))).size).toBe(
+      1,
+    );
     for (const i of honest) expect(dkgs.get(i)!.disqualified.get(2)).toBe('equivocation');
     sim.close();
   });
@@ -97,16 +146,27 @@ describe('an equivocating dealer is caught by the echo of deal hashes', () => {
 describe('the echo cannot be used to frame an honest dealer', () => {
   test('t = 1: one server echoing a false hash for every other dealer disqualifies no one', () => {
     const servers = range(5);
-    const parties = servers.map((self) => new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`frame/${self}`) }));
+    const parties = servers.map(
+      (self) =>
+        new Dkg({ group: g, self, servers, threshold: 1, random: seededRandom(`frame/${self}`) }),
+    );
     runLocally<RoundMessage, KeyShare>(parties, {
       intercept: (f) => {
         const m = f.msg as DealingMessage;
         if (f.from !== 5 || m.kind !== 'complaint') return f.msg;
-        return { ...m, echo: (m.echo ?? []).map((e) => ({ dealer: e.dealer, digest: new Uint8Array(32).fill(e.dealer) })) };
+        return {
+          ...m,
+          echo: (m.echo ?? []).map((e) => ({
+            dealer: e.dealer,
+            digest: new Uint8Array(32).fill(e.dealer),
+          })),
+        };
       },
     });
     for (const p of parties) expect([...p.disqualified]).toEqual([]);
     const keys = parties.map((p) => p.result());
-    expect(new Set(keys.map((k) => Buffer.from(k.publicKey.toBytes()).toString('hex'))).size).toBe(1);
+    expect(new Set(keys.map((k) => Buffer.from(k.publicKey.toBytes()).toString('hex'))).size).toBe(
+      1,
+    );
   });
 });

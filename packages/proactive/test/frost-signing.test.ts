@@ -6,13 +6,26 @@
  */
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { engines } from '@conduits/crypto';
-import { frostPublicData, FrostSigner, FrostSigning, SimulatedServers, type FrostSigningResult, type RunOutcome, type SignatureShareMessage } from '@conduits/proactive';
+import {
+  frostPublicData,
+  FrostSigner,
+  FrostSigning,
+  SimulatedServers,
+  type FrostSigningResult,
+  type RunOutcome,
+  type SignatureShareMessage,
+} from '@conduits/proactive';
 import { runLocally, seededRandom } from '@conduits/proactive/testing';
 import { dkg, range } from './helpers.js';
 
 function ed25519Verify(pk: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pk]);
-  return nodeVerify(null, message, createPublicKey({ key: spki, format: 'der', type: 'spki' }), signature);
+  return nodeVerify(
+    null,
+    message,
+    createPublicKey({ key: spki, format: 'der', type: 'spki' }),
+    signature,
+  );
 }
 
 /** A misbehaving signer: `withhold` drops its shares, `corrupt` alters them (it follows the protocol otherwise). */
@@ -40,7 +53,15 @@ const message = new TextEncoder().encode('signed over the broadcast');
 describe('FROST signing as tasks over the broadcast', () => {
   test('in one process: three attempts available; all t+1 honest', () => {
     const keys = dkg(5, 2, 'fs-local');
-    const runs = keys.map((k) => new FrostSigning({ self: k.index, publicData: frostPublicData(k), signer: new FrostSigner(k, seededRandom(`fs-local/${k.index}`)), message }));
+    const runs = keys.map(
+      (k) =>
+        new FrostSigning({
+          self: k.index,
+          publicData: frostPublicData(k),
+          signer: new FrostSigner(k, seededRandom(`fs-local/${k.index}`)),
+          message,
+        }),
+    );
     runLocally(runs);
     const results = runs.map((r) => r.result());
     expect(results[0]!.signers).toEqual([1, 2, 3]);
@@ -50,12 +71,28 @@ describe('FROST signing as tasks over the broadcast', () => {
 
   test('on the simulator (n=5, t=2, 5% loss): signer 2 withholds, signer 3 sends a bad share; both named, the second attempt signs with 1, 4, 5', () => {
     const keys = dkg(5, 2, 'fs-sim');
-    const sim = new SimulatedServers({ engine: engines.noble, servers: range(5), random: seededRandom('fs-sim'), loss: 0.05, roundDeadline: 1000 });
+    const sim = new SimulatedServers({
+      engine: engines.noble,
+      servers: range(5),
+      random: seededRandom('fs-sim'),
+      loss: 0.05,
+      roundDeadline: 1000,
+    });
     const out = new Map<number, RunOutcome<FrostSigningResult>>();
     const signers = keys.map((k) => new FrostSigner(k, seededRandom(`fs-sim/${k.index}`)));
     for (const [i, node] of sim.nodes) {
-      const options = { self: i, publicData: frostPublicData(keys[i - 1]!), signer: signers[i - 1], message };
-      const p = i === 2 ? new Faulty(options, 'withhold') : i === 3 ? new Faulty(options, 'corrupt') : new FrostSigning(options);
+      const options = {
+        self: i,
+        publicData: frostPublicData(keys[i - 1]!),
+        signer: signers[i - 1],
+        message,
+      };
+      const p =
+        i === 2
+          ? new Faulty(options, 'withhold')
+          : i === 3
+            ? new Faulty(options, 'corrupt')
+            : new FrostSigning(options);
       node.run(1, p, 'frost-sign', (o) => out.set(i, o));
     }
     sim.scheduler.run();
@@ -70,7 +107,10 @@ describe('FROST signing as tasks over the broadcast', () => {
       expect(o.result!.attempts).toBe(2);
       expect(ed25519Verify(keys[0]!.publicKey.toBytes(), message, o.result!.signature)).toBe(true);
     }
-    expect(new Set([1, 4, 5].map((i) => Buffer.from(out.get(i)!.result!.signature).toString('hex'))).size).toBe(1);
+    expect(
+      new Set([1, 4, 5].map((i) => Buffer.from(out.get(i)!.result!.signature).toString('hex')))
+        .size,
+    ).toBe(1);
     // The withheld share was waited for until the round deadline (virtual time), no longer.
     expect(sim.scheduler.now()).toBeGreaterThanOrEqual(1000);
     expect(sim.scheduler.now()).toBeLessThan(4000);
@@ -81,17 +121,34 @@ describe('FROST signing as tasks over the broadcast', () => {
 
   test('fewer than t+1 honest signers: the run fails with NotEnoughPartiesError at every honest server', () => {
     const keys = dkg(4, 2, 'fs-few');
-    const sim = new SimulatedServers({ engine: engines.noble, servers: range(4), random: seededRandom('fs-few'), roundDeadline: 500 });
+    const sim = new SimulatedServers({
+      engine: engines.noble,
+      servers: range(4),
+      random: seededRandom('fs-few'),
+      roundDeadline: 500,
+    });
     const out = new Map<number, RunOutcome<FrostSigningResult>>();
     for (const [i, node] of sim.nodes) {
-      const options = { self: i, publicData: frostPublicData(keys[i - 1]!), signer: new FrostSigner(keys[i - 1]!, seededRandom(`fs-few/${i}`)), message };
-      node.run(1, i <= 2 ? new Faulty(options, 'withhold') : new FrostSigning(options), 'frost-sign', (o) => out.set(i, o));
+      const options = {
+        self: i,
+        publicData: frostPublicData(keys[i - 1]!),
+        signer: new FrostSigner(keys[i - 1]!, seededRandom(`fs-few/${i}`)),
+        message,
+      };
+      node.run(
+        1,
+        i <= 2 ? new Faulty(options, 'withhold') : new FrostSigning(options),
+        'frost-sign',
+        (o) => out.set(i, o),
+      );
     }
     sim.scheduler.run();
     for (const i of [3, 4]) {
       expect(out.get(i)!.ok).toBe(false);
       expect(out.get(i)!.error!.name).toBe('TaskRejectedError');
-      expect((out.get(i)!.error as Error & { reason: string }).reason).toBe('NotEnoughPartiesError');
+      expect((out.get(i)!.error as Error & { reason: string }).reason).toBe(
+        'NotEnoughPartiesError',
+      );
     }
     sim.close();
   });

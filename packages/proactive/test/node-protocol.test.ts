@@ -29,7 +29,12 @@ describe('ProactiveNode as a Protocol of FSM / Coder / Cipher sessions', () => {
       },
     });
     const node1 = sim.nodes.get(1)!;
-    const byName = new Map((node1.protocol.children.filter((c) => c.kind === 'session') as Session[]).map((s) => [s.name, s]));
+    const byName = new Map(
+      (node1.protocol.children.filter((c) => c.kind === 'session') as Session[]).map((s) => [
+        s.name,
+        s,
+      ]),
+    );
     const sessions = ['fsm', 'coder', 'cipher'].map((n) => byName.get(n)!);
     expect([...byName.keys()].sort()).toEqual(['cipher', 'coder', 'fsm']);
     expect(sessions[0]!.neighbour('A')).toBe('coder.B');
@@ -39,13 +44,27 @@ describe('ProactiveNode as a Protocol of FSM / Coder / Cipher sessions', () => {
     const alerts: Alert[] = [];
     node1.graph.alerts$.subscribe((a) => alerts.push(a));
     const results = new Map<number, boolean>();
-    for (const [i, node] of sim.nodes) node.run(1, new Dkg({ group: g, self: i, servers, threshold: 1, random: seededRandom(`node-protocol/${i}`) }), 'dkg', (o) => results.set(i, o.ok));
+    for (const [i, node] of sim.nodes)
+      node.run(
+        1,
+        new Dkg({
+          group: g,
+          self: i,
+          servers,
+          threshold: 1,
+          random: seededRandom(`node-protocol/${i}`),
+        }),
+        'dkg',
+        (o) => results.set(i, o.ok),
+      );
     sim.scheduler.run();
     expect([...results.values()]).toEqual([true, true, true, true]);
     // Server 2's altered first frame was dropped by node 1's Cipher (its retransmission got through).
     expect(node1.channel.drops['bad-signature']).toBe(1);
     expect(node1.receipts.get('dropped')).toBe(1);
-    expect(alerts.map((a) => [a.kind, a.conduit, a.reason])).toEqual([['security', 'cipher', 'proactive-bad-signature']]);
+    expect(alerts.map((a) => [a.kind, a.conduit, a.reason])).toEqual([
+      ['security', 'cipher', 'proactive-bad-signature'],
+    ]);
     expect(node1.graph.drops.get('proactive-bad-signature', 'cipher')).toBe(1);
     sim.close();
     expect(node1.wiped).toBe(true);

@@ -45,7 +45,13 @@ const verifiedLimit = 512;
 const salt = new TextEncoder().encode('conduits-proactive-pairwise-v1');
 
 export class BroadcastChannel {
-  readonly drops: Record<DropReason, number> = { malformed: 0, 'unknown-sender': 0, 'bad-signature': 0, 'not-sealed-for-me': 0, 'bad-message': 0 };
+  readonly drops: Record<DropReason, number> = {
+    malformed: 0,
+    'unknown-sender': 0,
+    'bad-signature': 0,
+    'not-sealed-for-me': 0,
+    'bad-message': 0,
+  };
   /** Why the last refused frame was dropped. */
   lastDrop: DropReason | null = null;
   readonly #engine: CryptoEngine;

@@ -2,11 +2,29 @@
  * Bytes for the round messages. Decoding never throws: a malformed message is null (the
  * caller drops and counts it). Every length is checked against what is left.
  */
-import { protocols, type CommitMessage, type DealingMessage, type ContributionMessage, type RevealMessage, type ProtocolTag, type SignatureShareMessage } from '../messages.js';
+import {
+  protocols,
+  type CommitMessage,
+  type DealingMessage,
+  type ContributionMessage,
+  type RevealMessage,
+  type ProtocolTag,
+  type SignatureShareMessage,
+} from '../messages.js';
 
-export type RoundMessage = DealingMessage | ContributionMessage | RevealMessage | CommitMessage | SignatureShareMessage;
+export type RoundMessage =
+  DealingMessage | ContributionMessage | RevealMessage | CommitMessage | SignatureShareMessage;
 
-const kinds = ['deal', 'share', 'complaint', 'answer', 'contribution', 'reveal', 'commit', 'sig-share'] as const;
+const kinds = [
+  'deal',
+  'share',
+  'complaint',
+  'answer',
+  'contribution',
+  'reveal',
+  'commit',
+  'sig-share',
+] as const;
 
 class Writer {
   readonly parts: number[] = [];
@@ -132,11 +150,14 @@ export function decodeMessage(b: Uint8Array): RoundMessage | null {
         m = { ...h, kind, to: r.u8(), share: r.bytes8() };
         break;
       case 'complaint':
-      {
-        const against = Array.from({ length: r.u8() }, () => r.u8());
-        const echo = Array.from({ length: r.u8() }, () => ({ dealer: r.u8(), digest: r.bytes8() }));
-        m = echo.length === 0 ? { ...h, kind, against } : { ...h, kind, against, echo };
-      }
+        {
+          const against = Array.from({ length: r.u8() }, () => r.u8());
+          const echo = Array.from({ length: r.u8() }, () => ({
+            dealer: r.u8(),
+            digest: r.bytes8(),
+          }));
+          m = echo.length === 0 ? { ...h, kind, against } : { ...h, kind, against, echo };
+        }
         break;
       case 'answer':
         m = {
@@ -160,7 +181,15 @@ export function decodeMessage(b: Uint8Array): RoundMessage | null {
         break;
       }
       case 'commit':
-        m = { ...h, kind, commitments: Array.from({ length: r.u8() }, () => ({ nonce: r.u32(), hiding: r.bytes8(), binding: r.bytes8() })) };
+        m = {
+          ...h,
+          kind,
+          commitments: Array.from({ length: r.u8() }, () => ({
+            nonce: r.u32(),
+            hiding: r.bytes8(),
+            binding: r.bytes8(),
+          })),
+        };
         break;
       case 'sig-share':
         m = { ...h, kind, attempt: r.u8(), share: r.bytes8() };

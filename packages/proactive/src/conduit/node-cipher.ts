@@ -13,7 +13,11 @@ import type { BroadcastChannel, DropReason } from './broadcast-channel.js';
 import { resendAttr } from './node-messages.js';
 
 /** Frames that are security events when dropped (forged, altered, or sealed under another key). */
-const security: ReadonlySet<DropReason> = new Set(['bad-signature', 'not-sealed-for-me', 'unknown-sender']);
+const security: ReadonlySet<DropReason> = new Set([
+  'bad-signature',
+  'not-sealed-for-me',
+  'unknown-sender',
+]);
 
 export class NodeCipherState implements State {
   readonly name = 'proactive-cipher';

@@ -8,7 +8,15 @@
  * left is sent this server's frame of that round again (by the Cipher, which keeps the
  * sealed bytes), at most `catchUpLimit` times per peer and round. No key is held here.
  */
-import { TaskHost, type Message, type Scheduler, type Session, type State, type Task, type TaskError } from '@conduits/core';
+import {
+  TaskHost,
+  type Message,
+  type Scheduler,
+  type Session,
+  type State,
+  type Task,
+  type TaskError,
+} from '@conduits/core';
 import { wipe } from '@conduits/crypto';
 import type { RoundProtocol } from '../round-protocol.js';
 import type { Envelope } from './broadcast-channel.js';
@@ -17,7 +25,7 @@ import { envelopeAttr, nodePool, resendAttr } from './node-messages.js';
 import { RoundTask } from './round-task.js';
 
 /** Wipe the secret bytes a frame carries (private shares, recovery contributions). */
-export function wipeSecrets(env: Envelope): void {
+function wipeSecrets(env: Envelope): void {
   for (const o of env.messages) {
     const m = o.msg;
     if (m.kind === 'share') wipe(m.share);
@@ -101,7 +109,12 @@ export class NodeFsmState implements State {
     s.send('A', msg);
   }
 
-  run<R>(exchange: number, protocol: RoundProtocol<RoundMessage, R>, kind: string, onDone: (o: RunOutcome<R>) => void): void {
+  run<R>(
+    exchange: number,
+    protocol: RoundProtocol<RoundMessage, R>,
+    kind: string,
+    onDone: (o: RunOutcome<R>) => void,
+  ): void {
     this.#onDone = onDone as (o: RunOutcome<unknown>) => void;
     this.#round = 1;
     const task = new RoundTask(protocol, kind, (round) => this.#arm(exchange, round));
@@ -131,7 +144,9 @@ export class NodeFsmState implements State {
       if (this.#sent.get(env.exchange)?.has(env.round) === true && n < catchUpLimit) {
         this.#catchUps.set(key, n + 1);
         this.stats.catchUps++;
-        this.#down(nodePool.acquire().set(resendAttr, { exchange: env.exchange, round: env.round }));
+        this.#down(
+          nodePool.acquire().set(resendAttr, { exchange: env.exchange, round: env.round }),
+        );
       }
     }
   }
@@ -144,7 +159,8 @@ export class NodeFsmState implements State {
   timeout(_s: Session, tag: string): void {
     if (tag !== 'round') return;
     const { exchange, round } = this.#armed;
-    if (this.host.exchange === exchange) this.host.receive({ exchange, round, from: this.index, messages: [], deadline: true });
+    if (this.host.exchange === exchange)
+      this.host.receive({ exchange, round, from: this.index, messages: [], deadline: true });
   }
 
   #remember(exchange: number, round: number): void {
@@ -153,7 +169,8 @@ export class NodeFsmState implements State {
       this.#sent.set(exchange, (m = new Set()));
       // Keep the last two exchanges only.
       for (const e of this.#sent.keys()) if (e < exchange - 1) this.#sent.delete(e);
-      for (const k of this.#catchUps.keys()) if (Number(k.split('/')[0]) < exchange - 1) this.#catchUps.delete(k);
+      for (const k of this.#catchUps.keys())
+        if (Number(k.split('/')[0]) < exchange - 1) this.#catchUps.delete(k);
     }
     m.add(round);
   }
@@ -174,9 +191,15 @@ export class NodeFsmState implements State {
     const cb = this.#onDone;
     this.#onDone = null;
     if (cb === null) return;
-    if (error !== null) return cb({ exchange: this.host.exchange, ok: false, error, refusals: t.refusals });
+    if (error !== null)
+      return cb({ exchange: this.host.exchange, ok: false, error, refusals: t.refusals });
     try {
-      cb({ exchange: this.host.exchange, ok: true, result: t.protocol.result(), refusals: t.refusals });
+      cb({
+        exchange: this.host.exchange,
+        ok: true,
+        result: t.protocol.result(),
+        refusals: t.refusals,
+      });
     } catch (e) {
       cb({ exchange: this.host.exchange, ok: false, error: e as Error, refusals: t.refusals });
     }

@@ -6,7 +6,14 @@
  * construction (a simulated bus on virtual time in the tests, UDP in a deployment); timers
  * are the scheduler's. Frames of a run not started here yet are held until it starts.
  */
-import { GraphBuilder, type Graph, type Protocol, type Scheduler, type Session, type TaskHost } from '@conduits/core';
+import {
+  GraphBuilder,
+  type Graph,
+  type Protocol,
+  type Scheduler,
+  type Session,
+  type TaskHost,
+} from '@conduits/core';
 import type { RoundProtocol } from '../round-protocol.js';
 import type { BroadcastChannel, DropReason, Envelope } from './broadcast-channel.js';
 import type { RoundMessage } from './codec.js';
@@ -17,7 +24,13 @@ import { nodeProtocol } from './node-protocol.js';
 
 export type { NodeOptions, RunOutcome } from './node-fsm.js';
 
-const noDrops: Readonly<Record<DropReason, number>> = { malformed: 0, 'unknown-sender': 0, 'bad-signature': 0, 'not-sealed-for-me': 0, 'bad-message': 0 };
+const noDrops: Readonly<Record<DropReason, number>> = {
+  malformed: 0,
+  'unknown-sender': 0,
+  'bad-signature': 0,
+  'not-sealed-for-me': 0,
+  'bad-message': 0,
+};
 
 export class ProactiveNode {
   readonly graph: Graph;
@@ -69,7 +82,12 @@ export class ProactiveNode {
   }
 
   /** Start run `exchange` of `protocol`; `onDone` is told how it ended. */
-  run<R>(exchange: number, protocol: RoundProtocol<RoundMessage, R>, kind: string, onDone: (o: RunOutcome<R>) => void): void {
+  run<R>(
+    exchange: number,
+    protocol: RoundProtocol<RoundMessage, R>,
+    kind: string,
+    onDone: (o: RunOutcome<R>) => void,
+  ): void {
     this.#fsm.run(exchange, protocol, kind, onDone);
   }
 

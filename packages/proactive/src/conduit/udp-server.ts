@@ -120,10 +120,21 @@ export function runUdpServer(config: UdpServerConfig): void {
       // `sign <exchange> <message hex>`: FROST over the broadcast; every server aggregates.
       const signer = new FrostSigner(key);
       const message = Uint8Array.from(Buffer.from(line.trim().split(' ')[2] ?? '', 'hex'));
-      node.run(exchange, new FrostSigning({ self: config.self, publicData: frostPublicData(key), signer, message }), 'frost-sign', (o) => {
-        signer.destroy();
-        say({ event: 'sign', ok: o.ok, ms: performance.now() - t0, signature: o.ok ? Buffer.from(o.result!.signature).toString('hex') : null, signers: o.result?.signers ?? [] });
-      });
+      node.run(
+        exchange,
+        new FrostSigning({ self: config.self, publicData: frostPublicData(key), signer, message }),
+        'frost-sign',
+        (o) => {
+          signer.destroy();
+          say({
+            event: 'sign',
+            ok: o.ok,
+            ms: performance.now() - t0,
+            signature: o.ok ? Buffer.from(o.result!.signature).toString('hex') : null,
+            signers: o.result?.signers ?? [],
+          });
+        },
+      );
     } else if (cmd === 'quit') {
       node.close();
       key?.destroy();
