@@ -68,3 +68,4 @@ const b = new TaskHost<Msg, Msg>(
 a.initiate(new Ping(), 1);
 scheduler.run();
 // log: ['0 ms: ping', '200 ms: ping', '210 ms: pong', 'pong done', 'ping done']
+export { log }; // test/task-readme.test.ts checks it

@@ -25,7 +25,12 @@ bob.join();
 scheduler.run(500);
 alice.send(new TextEncoder().encode('hi bob'));
 scheduler.run(600);
-bob.delivered.map((d) => `${leader.members().get(d.sender)}: ${new TextDecoder().decode(d.data)}`); // ['alice: hi bob']
+export const got = bob.delivered.map(
+  (d) => `${leader.members().get(d.sender)}: ${new TextDecoder().decode(d.data)}`,
+); // ['alice: hi bob']
 bob.leave();
 scheduler.run(700);
-// bob.state === 'left'; alice and the leader are on epoch 3 (two joins, one leave)
+// bob has left; alice and the leader are on epoch 3 (two joins, one leave)
+export const after = { bob: bob.state, epochs: [alice.epoch, leader.epoch] };
+leader.close();
+alice.close();
