@@ -35,11 +35,7 @@ export class ClientKeyInitiator implements Task<KeyMessage, KeyMessage> {
   process(m: KeyMessage): ProcessResult {
     if (m.type !== KeyMsg.ACK || this.#key === null || m.payload.length !== 32)
       return refused('key-msg-unexpected');
-    if (!this.ctx.confirms(m.payload, this.#key, 'S', this.target))
-      return refused('key-confirm-failed');
-    // Done means in force: our last message (if any) leaves under the new epoch.
-    this.ctx.keys.commit();
-    return done;
+    return this.ctx.commitIfConfirmed(m.payload, this.#key, 'S', this.target);
   }
 
   destroy(): void {

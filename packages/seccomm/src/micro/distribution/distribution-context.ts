@@ -4,7 +4,7 @@
  * confirmation, the Diffie-Hellman transcript). No exchange state lives here: that is in the
  * tasks, one per exchange.
  */
-import { type CompositeProtocol } from '@conduits/core';
+import { done, refused, type CompositeProtocol, type ProcessResult } from '@conduits/core';
 import { constantTimeEqual } from '@conduits/crypto';
 import type { ResolvedMicroProtocol } from '../../config/composition.js';
 import { Keys, settings, type ConnectionSettings } from '../../runtime/context.js';
@@ -59,6 +59,16 @@ export class DistributionContext {
   /** Does `got` confirm `k` for `who`? (constant time) */
   confirms(got: Uint8Array, k: Uint8Array, who: 'C' | 'S', target: number): boolean {
     return got.length === 32 && constantTimeEqual(got, this.confirm(k, who, target));
+  }
+
+  /**
+   * The last step of every distribution: the peer's confirmation of `k` checked, then the
+   * staged epoch committed. Done means in force: our last message (if any) leaves under it.
+   */
+  commitIfConfirmed(got: Uint8Array, k: Uint8Array, who: 'C' | 'S', target: number): ProcessResult {
+    if (!this.confirms(got, k, who, target)) return refused('key-confirm-failed');
+    this.keys.commit();
+    return done;
   }
 
   /** A new key from keyCreate_j: random, or derived from `material` with `info`. */

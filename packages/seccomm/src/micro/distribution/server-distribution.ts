@@ -69,11 +69,7 @@ export class ServerKeyResponder implements Task<KeyMessage, KeyMessage> {
       return needMore;
     }
     if (m.type !== KeyMsg.ACK || m.payload.length !== 32) return refused('key-msg-unexpected');
-    if (!this.ctx.confirms(m.payload, this.#key, 'C', this.target))
-      return refused('key-confirm-failed');
-    // Done means in force: our last message (if any) leaves under the new epoch.
-    this.ctx.keys.commit();
-    return done;
+    return this.ctx.commitIfConfirmed(m.payload, this.#key, 'C', this.target);
   }
 
   build(out: KeyMessage): BuildResult {
